@@ -1,0 +1,239 @@
+//! The connection layer, in one place: how every connection is opened and
+//! configured, the pool of read connections the queries run on, the single writer
+//! (schema bootstrap now, the app's own edits later), and closing.
+//!
+//! WAL lets any number of readers run beside one writer, in this process or in
+//! Python's. Readers are opened read-only, so the read API can never write.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{from_panic, DbError, Result};
+use crate::{schema, time};
+
+/// Python's `sqlite3.connect(..., timeout=30.0)`.
+pub const DEFAULT_BUSY_TIMEOUT_MS: u32 = 30_000;
+/// Idle read connections kept for reuse: one per libuv worker thread by default.
+const MAX_IDLE_READERS: usize = 4;
+const STATEMENT_CACHE: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub path: PathBuf,
+    pub readonly: bool,
+    pub busy_timeout_ms: u32,
+}
+
+pub struct Database {
+    path: PathBuf,
+    display: String,
+    readonly: bool,
+    busy_timeout_ms: u32,
+    closed: AtomicBool,
+    readers: Mutex<Vec<Connection>>,
+    /// None for a readonly database and after close().
+    writer: Mutex<Option<Connection>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock is caught at the boundary; the data (a list of
+    // connections) is still consistent, so a poisoned lock is simply reused.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// `DEFAULT_DATABASE_PATH` as the Python bot computes it: `%APPDATA%` when set,
+/// else the home directory, then `taktik-desktop/taktik-data.db`.
+pub fn default_path() -> PathBuf {
+    let base = std::env::var_os("APPDATA")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(home_dir)
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("taktik-desktop").join("taktik-data.db")
+}
+
+fn home_dir() -> Option<PathBuf> {
+    let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Custom SQL functions the queries use. Registered per connection.
+fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    let flags =
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    // taktik_icontains(haystack, needle_lowercased): Unicode case-insensitive
+    // substring test. Unlike LIKE, `%` and `_` in the needle are plain characters
+    // and non-ASCII letters fold too.
+    conn.create_scalar_function("taktik_icontains", 2, flags, |ctx| {
+        let hay = ctx.get_raw(0);
+        let needle = ctx.get_raw(1);
+        let (rusqlite::types::ValueRef::Text(h), rusqlite::types::ValueRef::Text(n)) = (hay, needle)
+        else {
+            return Ok(false);
+        };
+        let h = String::from_utf8_lossy(h).to_lowercase();
+        Ok(h.contains(&*String::from_utf8_lossy(n)))
+    })?;
+    // taktik_epoch_ms(timestamp): the instant of any timestamp shape Python
+    // writes (see time.rs), in Unix milliseconds, or NULL.
+    conn.create_scalar_function("taktik_epoch_ms", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0) {
+            rusqlite::types::ValueRef::Text(t) => time::epoch_ms(&String::from_utf8_lossy(t)),
+            rusqlite::types::ValueRef::Integer(i) => Some(i.saturating_mul(1000)),
+            rusqlite::types::ValueRef::Real(f) if f.is_finite() => Some((f * 1000.0) as i64),
+            _ => None,
+        })
+    })?;
+    Ok(())
+}
+
+impl Database {
+    pub fn open(opts: OpenOptions) -> Result<Arc<Database>> {
+        let display = opts.path.display().to_string();
+        if display.is_empty() {
+            return Err(DbError::invalid("openDatabase: path must not be empty"));
+        }
+        let db = Database {
+            path: opts.path.clone(),
+            display,
+            readonly: opts.readonly,
+            busy_timeout_ms: opts.busy_timeout_ms,
+            closed: AtomicBool::new(false),
+            readers: Mutex::new(Vec::new()),
+            writer: Mutex::new(None),
+        };
+        if opts.readonly {
+            if !opts.path.is_file() {
+                return Err(DbError::new(
+                    crate::error::ErrorCode::SqliteCantOpen,
+                    format!(
+                        "openDatabase failed on {}: no database file there (a readonly open never creates one)",
+                        db.display
+                    ),
+                ));
+            }
+            // Open one reader now so a bad file fails here, with its code, and
+            // not on the first query.
+            let reader = db.open_reader()?;
+            lock(&db.readers).push(reader);
+        } else {
+            let writer = db.open_writer()?;
+            *lock(&db.writer) = Some(writer);
+        }
+        Ok(Arc::new(db))
+    }
+
+    pub fn path(&self) -> &str {
+        &self.display
+    }
+
+    pub fn readonly(&self) -> bool {
+        self.readonly
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    fn sqlite_err(&self, what: &str) -> impl FnOnce(rusqlite::Error) -> DbError + '_ {
+        let what = what.to_string();
+        move |e| DbError::sqlite(e, &what, &self.display)
+    }
+
+    /// Settings every connection gets: the busy timeout (so a Python write lock is
+    /// waited for, not reported), foreign keys, and the addon's SQL functions.
+    fn configure(&self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.pragma_update(None, "foreign_keys", true)?;
+        register_functions(conn)
+    }
+
+    fn open_writer(&self) -> Result<Connection> {
+        let what = "openDatabase";
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                DbError::new(
+                    crate::error::ErrorCode::SqliteCantOpen,
+                    format!("{what} failed on {}: cannot create directory {}: {e}", self.display, dir.display()),
+                )
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
+        self.configure(&conn).map_err(self.sqlite_err(what))?;
+        // Python sets WAL on every start too; on a fresh file whichever side comes
+        // first converts it, the busy timeout covers the other.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(self.sqlite_err(what))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(DbError::new(
+                crate::error::ErrorCode::SqliteError,
+                format!("{what} failed on {}: could not switch to WAL (journal_mode is {mode})", self.display),
+            ));
+        }
+        schema::ensure(&mut conn).map_err(self.sqlite_err("schema bootstrap"))?;
+        Ok(conn)
+    }
+
+    fn open_reader(&self) -> Result<Connection> {
+        let what = "opening a read connection";
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
+        self.configure(&conn).map_err(self.sqlite_err(what))?;
+        // Touch the file now: a non-database or corrupt header fails here with
+        // SQLITE_NOTADB / SQLITE_CORRUPT rather than mid-query.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .map_err(self.sqlite_err(what))?;
+        Ok(conn)
+    }
+
+    /// Runs `f` on a pooled read connection. Panics are caught here and become
+    /// INTERNAL errors; nothing unwinds into Node.
+    pub fn read<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        if self.is_closed() {
+            return Err(DbError::closed(&self.display));
+        }
+        let pooled = lock(&self.readers).pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => self.open_reader()?,
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
+        // Statements are reset as they drop inside `f`, so a pooled connection
+        // holds no read transaction that would pin an old WAL snapshot.
+        if !self.is_closed() {
+            let mut idle = lock(&self.readers);
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(conn);
+            }
+        }
+        match result {
+            Ok(r) => r.map_err(self.sqlite_err(what)),
+            Err(panic) => Err(from_panic(panic, what)),
+        }
+    }
+
+    /// Closes every connection. Calls made afterwards fail with CLOSED; a read
+    /// already running finishes on its own connection, which is then dropped.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        lock(&self.readers).clear();
+        lock(&self.writer).take();
+    }
+}

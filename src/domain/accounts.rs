@@ -1,0 +1,35 @@
+//! Accounts the bot drives, Instagram and TikTok.
+
+use std::marker::PhantomData;
+
+use napi::{Env, Unknown};
+use rusqlite::Connection;
+
+use super::{columns, Instagram, Platform};
+use crate::api::Query;
+use crate::error::Result;
+use crate::rows::write_rows;
+
+pub struct Accounts<P>(PhantomData<P>);
+
+impl<P: Platform> Query for Accounts<P> {
+    const NAME: &'static str = P::ACCOUNTS_FN;
+
+    fn parse(_: &Env, _: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(Accounts(PhantomData))
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM {} AS a ORDER BY a.account_id",
+            columns(P::ACCOUNTS, "a"),
+            P::ACCOUNTS
+        );
+        write_rows(conn, &sql, [], out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Every Instagram account in the file, by id."]
+    Accounts<Instagram> => get_accounts, get_accounts_sync, "Account[]", "Promise<Account[]>", (), ();
+}

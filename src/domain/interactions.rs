@@ -1,0 +1,104 @@
+//! Interaction history (Instagram and TikTok), newest first, with filters.
+
+use std::marker::PhantomData;
+
+use napi::{Env, Unknown};
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::{columns, Instagram, Platform};
+use crate::api::Query;
+use crate::args::{self, InstantArg, Page};
+use crate::error::Result;
+use crate::rows::write_rows;
+
+/// Options of getInteractions / getTikTokInteractions.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InteractionQuery {
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+    /// Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open).
+    #[serde(rename = "type")]
+    #[napi(js_name = "type")]
+    pub kind: Option<String>,
+    pub session_id: Option<f64>,
+    pub profile_id: Option<f64>,
+    /// Only interactions at or after this instant: ISO-8601 text or Unix milliseconds.
+    #[napi(ts_type = "string | number")]
+    pub since: Option<InstantArg>,
+    /// Only interactions at or before this instant: ISO-8601 text or Unix milliseconds.
+    #[napi(ts_type = "string | number")]
+    pub until: Option<InstantArg>,
+}
+
+pub struct Interactions<P> {
+    account_id: i64,
+    kind: Option<String>,
+    session_id: Option<i64>,
+    profile_id: Option<i64>,
+    since_ms: Option<i64>,
+    until_ms: Option<i64>,
+    page: Page,
+    platform: PhantomData<P>,
+}
+
+impl<P: Platform> Query for Interactions<P> {
+    const NAME: &'static str = P::INTERACTIONS_FN;
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let f = Self::NAME;
+        let account_id = args::id(f, "accountId", a[0].expect("required"))?;
+        let o: InteractionQuery = args::options(env, f, a[1])?;
+        Ok(Interactions {
+            account_id,
+            kind: args::optional_text(f, "type", o.kind)?,
+            session_id: args::optional_integer(f, "sessionId", o.session_id)?,
+            profile_id: args::optional_integer(f, "profileId", o.profile_id)?,
+            since_ms: args::instant(f, "since", o.since)?,
+            until_ms: args::instant(f, "until", o.until)?,
+            page: args::page(f, o.limit, o.offset)?,
+            platform: PhantomData,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        // Time filters compare instants (taktik_epoch_ms reads every timestamp
+        // shape Python writes, naive local ones included), not raw text.
+        let sql = format!(
+            "SELECT {}, p.username AS username
+             FROM {} AS i LEFT JOIN {} AS p ON p.profile_id = i.profile_id
+             WHERE i.account_id = ?1
+               AND (?2 IS NULL OR i.interaction_type = ?2 COLLATE NOCASE)
+               AND (?3 IS NULL OR i.session_id = ?3)
+               AND (?4 IS NULL OR i.profile_id = ?4)
+               AND (?5 IS NULL OR taktik_epoch_ms(i.interaction_time) >= ?5)
+               AND (?6 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?6)
+             ORDER BY i.id DESC LIMIT ?7 OFFSET ?8",
+            columns(P::INTERACTIONS, "i"),
+            P::INTERACTIONS,
+            P::PROFILES
+        );
+        let p: [&dyn ToSql; 8] = [
+            &self.account_id,
+            &self.kind,
+            &self.session_id,
+            &self.profile_id,
+            &self.since_ms,
+            &self.until_ms,
+            &self.page.limit,
+            &self.page.offset,
+        ];
+        write_rows(conn, &sql, p.as_slice(), out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Interactions of an Instagram account, newest first, with the profile's username."]
+    Interactions<Instagram> => get_interactions, get_interactions_sync, "InteractionWithUsername[]", "Promise<InteractionWithUsername[]>",
+        (account_id: "number"), (options: "InteractionQuery");
+}

@@ -1,0 +1,88 @@
+//! One module per area of the data. Each declares its queries once and exports
+//! them through `read_api!`.
+
+pub mod accounts;
+pub mod discovery;
+pub mod interactions;
+pub mod profiles;
+pub mod scraping;
+pub mod sessions;
+pub mod stats;
+pub mod tiktok;
+
+use crate::schema;
+
+/// `a.col1, a.col2, ...` for every column of `table` in the built-in schema, so a
+/// query returns exactly the documented shape (even from a file a newer bot
+/// extended with columns of its own).
+pub fn columns(table: &str, alias: &str) -> String {
+    schema::expected()
+        .columns
+        .get(table)
+        .map(|cols| {
+            cols.iter()
+                .map(|c| format!("{alias}.{}", c.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| format!("{alias}.*"))
+}
+
+/// Instagram and TikTok keep the same kinds of rows in parallel tables; queries
+/// that exist for both are written once over this trait.
+pub trait Platform: Send + Sync + 'static {
+    const ACCOUNTS: &'static str;
+    const PROFILES: &'static str;
+    const SESSIONS: &'static str;
+    const INTERACTIONS: &'static str;
+    const DAILY_STATS: &'static str;
+    const FILTERED: &'static str;
+    // JS names of the shared queries, for error messages.
+    const ACCOUNTS_FN: &'static str;
+    const SESSIONS_FN: &'static str;
+    const DAILY_STATS_FN: &'static str;
+    const INTERACTIONS_FN: &'static str;
+    const FILTERED_FN: &'static str;
+}
+
+pub struct Instagram;
+pub struct TikTok;
+
+impl Platform for Instagram {
+    const ACCOUNTS: &'static str = "instagram_accounts";
+    const PROFILES: &'static str = "instagram_profiles";
+    const SESSIONS: &'static str = "sessions";
+    const INTERACTIONS: &'static str = "interaction_history";
+    const DAILY_STATS: &'static str = "daily_stats";
+    const FILTERED: &'static str = "filtered_profiles";
+    const ACCOUNTS_FN: &'static str = "getAccounts";
+    const SESSIONS_FN: &'static str = "getSessions";
+    const DAILY_STATS_FN: &'static str = "getDailyStats";
+    const INTERACTIONS_FN: &'static str = "getInteractions";
+    const FILTERED_FN: &'static str = "getFilteredProfiles";
+}
+
+impl Platform for TikTok {
+    const ACCOUNTS: &'static str = "tiktok_accounts";
+    const PROFILES: &'static str = "tiktok_profiles";
+    const SESSIONS: &'static str = "tiktok_sessions";
+    const INTERACTIONS: &'static str = "tiktok_interaction_history";
+    const DAILY_STATS: &'static str = "tiktok_daily_stats";
+    const FILTERED: &'static str = "tiktok_filtered_profiles";
+    const ACCOUNTS_FN: &'static str = "getTikTokAccounts";
+    const SESSIONS_FN: &'static str = "getTikTokSessions";
+    const DAILY_STATS_FN: &'static str = "getTikTokDailyStats";
+    const INTERACTIONS_FN: &'static str = "getTikTokInteractions";
+    const FILTERED_FN: &'static str = "getTikTokFilteredProfiles";
+}
+
+/// Options of the listings that only page: `{ limit?, offset? }`.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PageQuery {
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+}

@@ -1,0 +1,345 @@
+//! Instagram profiles: the ones an account interacted with (with filters, sort and
+//! count for pagination), single lookups, filtered profiles, stats history, posts.
+
+use std::marker::PhantomData;
+
+use napi::{Env, Unknown};
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::{columns, Instagram, PageQuery, Platform};
+use crate::api::Query;
+use crate::args::{self, Page, ProfileKey};
+use crate::error::{DbError, Result};
+use crate::rows::{write_count, write_row, write_rows};
+
+/// Options of getProfiles and countProfiles (which ignores paging and sorting).
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileQuery {
+    /// Case-insensitive substring of username or full name; `%` and `_` are literal.
+    pub search: Option<String>,
+    /// One of ProfileSortBy. Default "lastInteractionAt".
+    #[napi(ts_type = "ProfileSortBy")]
+    pub sort_by: Option<String>,
+    /// "asc" or "desc". Default "desc".
+    #[napi(ts_type = "'asc' | 'desc'")]
+    pub order: Option<String>,
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+    pub min_followers: Option<f64>,
+    pub max_followers: Option<f64>,
+    pub is_private: Option<bool>,
+    pub is_verified: Option<bool>,
+    pub is_business: Option<bool>,
+}
+
+/// sortBy values and the SQL they order by: a whitelist, never caller text.
+pub const SORTS: &[(&str, &str)] = &[
+    ("lastInteractionAt", "agg.last_id"),
+    ("interactionCount", "agg.interaction_count"),
+    ("username", "p.username COLLATE NOCASE"),
+    ("fullName", "p.full_name COLLATE NOCASE"),
+    ("followersCount", "p.followers_count"),
+    ("followingCount", "p.following_count"),
+    ("postsCount", "p.posts_count"),
+    ("createdAt", "p.profile_id"),
+    ("updatedAt", "p.updated_at"),
+    ("profileId", "p.profile_id"),
+];
+
+/// The filters both getProfiles and countProfiles apply, bound as ?1..?7.
+#[derive(Debug)]
+struct ProfileFilter {
+    account_id: i64,
+    search: Option<String>,
+    min_followers: Option<i64>,
+    max_followers: Option<i64>,
+    is_private: Option<bool>,
+    is_verified: Option<bool>,
+    is_business: Option<bool>,
+}
+
+/// The account's interactions grouped per profile. `interaction_time` next to
+/// MAX(id) is SQLite's bare-column rule: the time of the latest interaction.
+const FROM_INTERACTED: &str = "FROM (SELECT profile_id, COUNT(*) AS interaction_count,
+            MAX(id) AS last_id, interaction_time AS last_interaction_at
+        FROM interaction_history WHERE account_id = ?1 GROUP BY profile_id) AS agg
+    JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
+    WHERE (?2 IS NULL OR taktik_icontains(p.username, ?2) OR taktik_icontains(p.full_name, ?2))
+      AND (?3 IS NULL OR p.followers_count >= ?3)
+      AND (?4 IS NULL OR p.followers_count <= ?4)
+      AND (?5 IS NULL OR COALESCE(p.is_private, 0) = ?5)
+      AND (?6 IS NULL OR COALESCE(p.is_verified, 0) = ?6)
+      AND (?7 IS NULL OR COALESCE(p.is_business, 0) = ?7)";
+
+impl ProfileFilter {
+    fn parse(func: &str, account_id: i64, o: &ProfileQuery) -> Result<Self> {
+        Ok(ProfileFilter {
+            account_id,
+            search: args::search(o.search.clone()),
+            min_followers: args::optional_integer(func, "minFollowers", o.min_followers)?,
+            max_followers: args::optional_integer(func, "maxFollowers", o.max_followers)?,
+            is_private: o.is_private,
+            is_verified: o.is_verified,
+            is_business: o.is_business,
+        })
+    }
+
+    fn params(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.account_id,
+            &self.search,
+            &self.min_followers,
+            &self.max_followers,
+            &self.is_private,
+            &self.is_verified,
+            &self.is_business,
+        ]
+    }
+}
+
+fn parse_filter(env: &Env, func: &str, a: &[Option<&Unknown<'_>>]) -> Result<(ProfileFilter, ProfileQuery)> {
+    let account_id = args::id(func, "accountId", a[0].expect("required"))?;
+    let o: ProfileQuery = args::options(env, func, a[1])?;
+    Ok((ProfileFilter::parse(func, account_id, &o)?, o))
+}
+
+pub struct Profiles {
+    filter: ProfileFilter,
+    order_by: &'static str,
+    descending: bool,
+    page: Page,
+}
+
+impl Query for Profiles {
+    const NAME: &'static str = "getProfiles";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let (filter, o) = parse_filter(env, Self::NAME, a)?;
+        let order_by = match o.sort_by.as_deref() {
+            None => SORTS[0].1,
+            Some(s) => SORTS.iter().find(|(k, _)| *k == s).map(|(_, v)| *v).ok_or_else(|| {
+                let allowed: Vec<&str> = SORTS.iter().map(|(k, _)| *k).collect();
+                DbError::invalid(format!(
+                    "{}: unknown sortBy {s:?}; expected one of {}",
+                    Self::NAME,
+                    allowed.join(", ")
+                ))
+            })?,
+        };
+        Ok(Profiles {
+            filter,
+            order_by,
+            descending: args::descending(Self::NAME, o.order.as_deref())?,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        let sql = format!(
+            "SELECT {}, agg.interaction_count AS interaction_count,
+                    agg.last_interaction_at AS last_interaction_at
+             {FROM_INTERACTED}
+             ORDER BY {} {dir}, p.profile_id {dir} LIMIT ?8 OFFSET ?9",
+            columns("instagram_profiles", "p"),
+            self.order_by
+        );
+        let mut params: Vec<&dyn ToSql> = self.filter.params().to_vec();
+        params.push(&self.page.limit);
+        params.push(&self.page.offset);
+        write_rows(conn, &sql, params.as_slice(), out).map(drop)
+    }
+}
+
+pub struct CountProfiles {
+    filter: ProfileFilter,
+}
+
+impl Query for CountProfiles {
+    const NAME: &'static str = "countProfiles";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let (filter, o) = parse_filter(env, Self::NAME, a)?;
+        // Same options object as getProfiles: its paging/sort keys are accepted
+        // (so one object serves both calls) but still validated.
+        args::page(Self::NAME, o.limit, o.offset)?;
+        args::descending(Self::NAME, o.order.as_deref())?;
+        if let Some(s) = o.sort_by.as_deref() {
+            if !SORTS.iter().any(|(k, _)| *k == s) {
+                return Err(DbError::invalid(format!("{}: unknown sortBy {s:?}", Self::NAME)));
+            }
+        }
+        Ok(CountProfiles { filter })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!("SELECT COUNT(*) {FROM_INTERACTED}");
+        write_count(conn, &sql, self.filter.params().as_slice(), out)
+    }
+}
+
+pub struct ProfileLookup {
+    key: ProfileKey,
+}
+
+impl Query for ProfileLookup {
+    const NAME: &'static str = "getProfile";
+
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(ProfileLookup {
+            key: args::profile_key(Self::NAME, a[0].expect("required"))?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let cols = columns("instagram_profiles", "p");
+        match &self.key {
+            ProfileKey::Id(id) => {
+                let sql = format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.profile_id = ?1");
+                write_row(conn, &sql, [id], out).map(drop)
+            }
+            ProfileKey::Username(name) => {
+                // Exact match uses the unique index; a case-insensitive retry covers
+                // "MixedCase" typed in lower case.
+                let sql = format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1");
+                let mut probe = Vec::new();
+                if write_row(conn, &sql, [name], &mut probe)? {
+                    out.extend_from_slice(&probe);
+                    return Ok(());
+                }
+                let sql = format!(
+                    "SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1 COLLATE NOCASE
+                     ORDER BY p.profile_id LIMIT 1"
+                );
+                write_row(conn, &sql, [name], out).map(drop)
+            }
+        }
+    }
+}
+
+pub struct FilteredProfiles<P> {
+    account_id: i64,
+    page: Page,
+    platform: PhantomData<P>,
+}
+
+impl<P: Platform> Query for FilteredProfiles<P> {
+    const NAME: &'static str = P::FILTERED_FN;
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
+        let o: PageQuery = args::options(env, Self::NAME, a[1])?;
+        Ok(FilteredProfiles {
+            account_id,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+            platform: PhantomData,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM {} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3",
+            columns(P::FILTERED, "f"),
+            P::FILTERED
+        );
+        write_rows(conn, &sql, (self.account_id, self.page.limit, self.page.offset), out).map(drop)
+    }
+}
+
+pub struct StatsHistory {
+    profile_id: i64,
+}
+
+impl Query for StatsHistory {
+    const NAME: &'static str = "getProfileStatsHistory";
+
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(StatsHistory {
+            profile_id: args::id(Self::NAME, "profileId", a[0].expect("required"))?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id",
+            columns("profile_stats_history", "h")
+        );
+        write_rows(conn, &sql, [self.profile_id], out).map(drop)
+    }
+}
+
+/// Options of getPosts.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PostQuery {
+    pub profile_id: Option<f64>,
+    pub account_id: Option<f64>,
+    /// DRAFT, SCHEDULED, PUBLISHED, ... (case-insensitive).
+    pub status: Option<String>,
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+}
+
+pub struct Posts {
+    profile_id: Option<i64>,
+    account_id: Option<i64>,
+    status: Option<String>,
+    page: Page,
+}
+
+impl Query for Posts {
+    const NAME: &'static str = "getPosts";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let o: PostQuery = args::options(env, Self::NAME, a[0])?;
+        Ok(Posts {
+            profile_id: args::optional_integer(Self::NAME, "profileId", o.profile_id)?,
+            account_id: args::optional_integer(Self::NAME, "accountId", o.account_id)?,
+            status: args::optional_text(Self::NAME, "status", o.status)?,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM instagram_posts AS po
+             WHERE (?1 IS NULL OR po.profile_id = ?1) AND (?2 IS NULL OR po.account_id = ?2)
+               AND (?3 IS NULL OR po.status = ?3 COLLATE NOCASE)
+             ORDER BY po.post_id DESC LIMIT ?4 OFFSET ?5",
+            columns("instagram_posts", "po")
+        );
+        let p = (self.profile_id, self.account_id, &self.status, self.page.limit, self.page.offset);
+        write_rows(conn, &sql, p, out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Profiles this Instagram account has interacted with: every profile column plus"]
+    #[doc = "interactionCount and lastInteractionAt. Default order: latest interaction first."]
+    Profiles => get_profiles, get_profiles_sync, "ProfileWithInteractions[]", "Promise<ProfileWithInteractions[]>",
+        (account_id: "number"), (options: "ProfileQuery");
+    #[doc = "How many profiles getProfiles would return without limit/offset."]
+    CountProfiles => count_profiles, count_profiles_sync, "number", "Promise<number>",
+        (account_id: "number"), (options: "ProfileQuery");
+    #[doc = "One profile by id (number) or username (string, `@` optional), or null."]
+    ProfileLookup => get_profile, get_profile_sync, "Profile | null", "Promise<Profile | null>",
+        (username_or_id: "string | number"), ();
+    #[doc = "Profiles the bot filtered out for this Instagram account, newest first."]
+    FilteredProfiles<Instagram> => get_filtered_profiles, get_filtered_profiles_sync, "FilteredProfile[]", "Promise<FilteredProfile[]>",
+        (account_id: "number"), (options: "PageQuery");
+    #[doc = "Snapshots of a profile's counters over time, oldest first."]
+    StatsHistory => get_profile_stats_history, get_profile_stats_history_sync, "ProfileStatsSnapshot[]", "Promise<ProfileStatsSnapshot[]>",
+        (profile_id: "number"), ();
+    #[doc = "Instagram posts (scraped or scheduled), newest first."]
+    Posts => get_posts, get_posts_sync, "Post[]", "Promise<Post[]>",
+        (), (options: "PostQuery");
+}

@@ -1,0 +1,266 @@
+//! Scraping runs and what they collected: profiles, comments, hashtag posts.
+
+use napi::{Env, Unknown};
+use rusqlite::types::ToSql;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::columns;
+use crate::api::Query;
+use crate::args::{self, Page};
+use crate::error::Result;
+use crate::rows::{write_row, write_rows};
+
+/// Options of getScrapingSessions.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScrapingSessionQuery {
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+    /// RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive).
+    pub status: Option<String>,
+    /// e.g. "followers", "hashtag" (case-insensitive).
+    pub scraping_type: Option<String>,
+}
+
+pub struct ScrapingSessions {
+    status: Option<String>,
+    scraping_type: Option<String>,
+    page: Page,
+}
+
+impl Query for ScrapingSessions {
+    const NAME: &'static str = "getScrapingSessions";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let o: ScrapingSessionQuery = args::options(env, Self::NAME, a[0])?;
+        Ok(ScrapingSessions {
+            status: args::optional_text(Self::NAME, "status", o.status)?,
+            scraping_type: args::optional_text(Self::NAME, "scrapingType", o.scraping_type)?,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM scraping_sessions AS s
+             WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
+               AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
+             ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
+            columns("scraping_sessions", "s")
+        );
+        let p = (&self.status, &self.scraping_type, self.page.limit, self.page.offset);
+        write_rows(conn, &sql, p, out).map(drop)
+    }
+}
+
+pub struct ScrapingSession {
+    id: i64,
+}
+
+impl Query for ScrapingSession {
+    const NAME: &'static str = "getScrapingSession";
+
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(ScrapingSession {
+            id: args::id(Self::NAME, "id", a[0].expect("required"))?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM scraping_sessions AS s WHERE s.scraping_id = ?1",
+            columns("scraping_sessions", "s")
+        );
+        write_row(conn, &sql, [self.id], out).map(drop)
+    }
+}
+
+/// Options of getScrapedProfiles.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScrapedProfileQuery {
+    /// Only profiles whose AI score is at least this (0-100).
+    pub min_score: Option<f64>,
+    /// Only profiles the AI qualified.
+    pub qualified_only: Option<bool>,
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+}
+
+pub struct ScrapedProfiles {
+    scraping_id: i64,
+    min_score: Option<f64>,
+    qualified_only: bool,
+    page: Page,
+}
+
+/// Profile columns shown beside each scraped row (the full profile is getProfile).
+pub const PROFILE_SUMMARY: &[&str] = &[
+    "username",
+    "full_name",
+    "followers_count",
+    "following_count",
+    "posts_count",
+    "is_private",
+    "is_verified",
+    "is_business",
+    "biography",
+];
+
+impl Query for ScrapedProfiles {
+    const NAME: &'static str = "getScrapedProfiles";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let scraping_id = args::id(Self::NAME, "scrapingId", a[0].expect("required"))?;
+        let o: ScrapedProfileQuery = args::options(env, Self::NAME, a[1])?;
+        Ok(ScrapedProfiles {
+            scraping_id,
+            min_score: args::optional_number(Self::NAME, "minScore", o.min_score)?,
+            qualified_only: o.qualified_only.unwrap_or(false),
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let summary: Vec<String> = PROFILE_SUMMARY.iter().map(|c| format!("p.{c} AS {c}")).collect();
+        let sql = format!(
+            "SELECT {}, {}
+             FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
+             WHERE sp.scraping_id = ?1
+               AND (?2 IS NULL OR sp.ai_score >= ?2)
+               AND (?3 = 0 OR COALESCE(sp.ai_qualified, 0) <> 0)
+             ORDER BY sp.id LIMIT ?4 OFFSET ?5",
+            columns("scraped_profiles", "sp"),
+            summary.join(", ")
+        );
+        let p = (self.scraping_id, self.min_score, self.qualified_only, self.page.limit, self.page.offset);
+        write_rows(conn, &sql, p, out).map(drop)
+    }
+}
+
+/// Options of getScrapedComments.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScrapedCommentQuery {
+    pub scraping_session_id: Option<f64>,
+    /// The commenter (case-insensitive).
+    pub username: Option<String>,
+    /// The owner of the post commented on (case-insensitive).
+    pub target_username: Option<String>,
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+}
+
+pub struct ScrapedComments {
+    scraping_session_id: Option<i64>,
+    username: Option<String>,
+    target_username: Option<String>,
+    page: Page,
+}
+
+impl Query for ScrapedComments {
+    const NAME: &'static str = "getScrapedComments";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let f = Self::NAME;
+        let o: ScrapedCommentQuery = args::options(env, f, a[0])?;
+        Ok(ScrapedComments {
+            scraping_session_id: args::optional_integer(f, "scrapingSessionId", o.scraping_session_id)?,
+            username: args::optional_text(f, "username", o.username)?,
+            target_username: args::optional_text(f, "targetUsername", o.target_username)?,
+            page: args::page(f, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM scraped_comments AS c
+             WHERE (?1 IS NULL OR c.scraping_session_id = ?1)
+               AND (?2 IS NULL OR c.username = ?2 COLLATE NOCASE)
+               AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE)
+             ORDER BY c.comment_id DESC LIMIT ?4 OFFSET ?5",
+            columns("scraped_comments", "c")
+        );
+        let p: [&dyn ToSql; 5] = [
+            &self.scraping_session_id,
+            &self.username,
+            &self.target_username,
+            &self.page.limit,
+            &self.page.offset,
+        ];
+        write_rows(conn, &sql, p.as_slice(), out).map(drop)
+    }
+}
+
+/// Options of getProcessedHashtagPosts.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HashtagPostQuery {
+    /// With or without `#`, case-insensitive.
+    pub hashtag: Option<String>,
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+}
+
+pub struct HashtagPosts {
+    account_id: i64,
+    hashtag: Option<String>,
+    page: Page,
+}
+
+impl Query for HashtagPosts {
+    const NAME: &'static str = "getProcessedHashtagPosts";
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
+        let o: HashtagPostQuery = args::options(env, Self::NAME, a[1])?;
+        let hashtag = o.hashtag.map(|h| h.trim_start_matches('#').to_string());
+        Ok(HashtagPosts {
+            account_id,
+            hashtag: args::optional_text(Self::NAME, "hashtag", hashtag)?,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        let sql = format!(
+            "SELECT {} FROM processed_hashtag_posts AS h
+             WHERE h.account_id = ?1 AND (?2 IS NULL OR ltrim(h.hashtag, '#') = ?2 COLLATE NOCASE)
+             ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
+            columns("processed_hashtag_posts", "h")
+        );
+        let p = (self.account_id, &self.hashtag, self.page.limit, self.page.offset);
+        write_rows(conn, &sql, p, out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Scraping runs, newest first."]
+    ScrapingSessions => get_scraping_sessions, get_scraping_sessions_sync, "ScrapingSession[]", "Promise<ScrapingSession[]>",
+        (), (options: "ScrapingSessionQuery");
+    #[doc = "One scraping run by id, or null."]
+    ScrapingSession => get_scraping_session, get_scraping_session_sync, "ScrapingSession | null", "Promise<ScrapingSession | null>",
+        (id: "number"), ();
+    #[doc = "Profiles a scraping run collected, in scrape order, with a summary of each profile."]
+    ScrapedProfiles => get_scraped_profiles, get_scraped_profiles_sync, "ScrapedProfileWithProfile[]", "Promise<ScrapedProfileWithProfile[]>",
+        (scraping_id: "number"), (options: "ScrapedProfileQuery");
+    #[doc = "Scraped comments, newest first."]
+    ScrapedComments => get_scraped_comments, get_scraped_comments_sync, "ScrapedComment[]", "Promise<ScrapedComment[]>",
+        (), (options: "ScrapedCommentQuery");
+    #[doc = "Hashtag posts this account already processed, newest first."]
+    HashtagPosts => get_processed_hashtag_posts, get_processed_hashtag_posts_sync, "ProcessedHashtagPost[]", "Promise<ProcessedHashtagPost[]>",
+        (account_id: "number"), (options: "HashtagPostQuery");
+}

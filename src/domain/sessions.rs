@@ -1,0 +1,101 @@
+//! Bot sessions (Instagram and TikTok) and per-session interaction totals.
+
+use std::marker::PhantomData;
+
+use napi::{Env, Unknown};
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use super::{columns, Instagram, Platform};
+use crate::api::Query;
+use crate::args::{self, Page};
+use crate::error::Result;
+use crate::rows::write_rows;
+
+/// Options of getSessions / getTikTokSessions.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionQuery {
+    /// Rows to return: 0..=10000, default 50.
+    pub limit: Option<f64>,
+    /// Rows to skip, default 0.
+    pub offset: Option<f64>,
+    /// Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive).
+    pub status: Option<String>,
+}
+
+pub struct Sessions<P> {
+    account_id: i64,
+    page: Page,
+    status: Option<String>,
+    platform: PhantomData<P>,
+}
+
+impl<P: Platform> Query for Sessions<P> {
+    const NAME: &'static str = P::SESSIONS_FN;
+
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
+        let o: SessionQuery = args::options(env, Self::NAME, a[1])?;
+        Ok(Sessions {
+            account_id,
+            page: args::page(Self::NAME, o.limit, o.offset)?,
+            status: args::optional_text(Self::NAME, "status", o.status)?,
+            platform: PhantomData,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        // Newest first by id: start_time mixes timestamp shapes, ids never lie
+        // about creation order, and (account_id, rowid) is already indexed.
+        let sql = format!(
+            "SELECT {} FROM {} AS s
+             WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
+             ORDER BY s.session_id DESC LIMIT ?3 OFFSET ?4",
+            columns(P::SESSIONS, "s"),
+            P::SESSIONS
+        );
+        let p = (self.account_id, &self.status, self.page.limit, self.page.offset);
+        write_rows(conn, &sql, p, out).map(drop)
+    }
+}
+
+pub struct SessionStats {
+    session_id: i64,
+}
+
+impl Query for SessionStats {
+    const NAME: &'static str = "getSessionStats";
+
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(SessionStats {
+            session_id: args::id(Self::NAME, "sessionId", a[0].expect("required"))?,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        // Types are matched case-insensitively; unknown types count only in the total.
+        let sql = "SELECT COUNT(*) AS total_interactions,
+                SUM(t = 'LIKE') AS total_likes,
+                SUM(t = 'FOLLOW') AS total_follows,
+                SUM(t = 'UNFOLLOW') AS total_unfollows,
+                SUM(t = 'COMMENT') AS total_comments,
+                SUM(t = 'STORY_WATCH') AS total_story_views,
+                SUM(t = 'STORY_LIKE') AS total_story_likes,
+                SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
+                SUM(success <> 0) AS successful_interactions
+            FROM (SELECT upper(interaction_type) AS t, success
+                  FROM interaction_history WHERE session_id = ?1)";
+        crate::rows::write_row(conn, sql, [self.session_id], out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Sessions of an Instagram account, newest first."]
+    Sessions<Instagram> => get_sessions, get_sessions_sync, "Session[]", "Promise<Session[]>",
+        (account_id: "number"), (options: "SessionQuery");
+    #[doc = "Interaction totals of one session, counted from interaction_history."]
+    SessionStats => get_session_stats, get_session_stats_sync, "SessionStats", "Promise<SessionStats>",
+        (session_id: "number"), ();
+}

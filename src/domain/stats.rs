@@ -1,0 +1,70 @@
+//! Daily statistics: one row per LOCAL calendar day, zero-filled.
+
+use std::marker::PhantomData;
+
+use napi::{Env, Unknown};
+use rusqlite::Connection;
+
+use super::{Instagram, Platform};
+use crate::api::Query;
+use crate::args;
+use crate::error::Result;
+use crate::rows::{classify, write_rows, Kind};
+use crate::{schema, time};
+
+/// The counters of a daily stats table: its INTEGER columns defaulting to 0 that
+/// are not flags (`synced_to_api`), read from the schema, not listed again here.
+pub fn counters(table: &str) -> Vec<&'static str> {
+    schema::expected().columns[table]
+        .iter()
+        .filter(|c| c.default.as_deref() == Some("0"))
+        .filter(|c| classify(&c.name, Some(&c.decl_type)) == Kind::Int)
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
+pub struct DailyStats<P> {
+    account_id: i64,
+    days: u32,
+    platform: PhantomData<P>,
+}
+
+impl<P: Platform> Query for DailyStats<P> {
+    const NAME: &'static str = P::DAILY_STATS_FN;
+
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(DailyStats {
+            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
+            days: args::days(Self::NAME, a[1].expect("required"))?,
+            platform: PhantomData,
+        })
+    }
+
+    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        // Python writes `date.today()`: the machine's LOCAL date. The window is
+        // computed the same way here; SQLite only steps through the calendar.
+        let dates = time::last_local_days(self.days);
+        let first = dates.first().cloned().unwrap_or_default();
+        let select: Vec<String> = counters(P::DAILY_STATS)
+            .iter()
+            .map(|c| format!("COALESCE(s.{c}, 0) AS {c}"))
+            .collect();
+        let sql = format!(
+            "WITH RECURSIVE d(n, date) AS (
+                 SELECT 1, ?2 UNION ALL SELECT n + 1, date(date, '+1 day') FROM d WHERE n < ?3)
+             SELECT d.date AS date, {}
+             FROM d LEFT JOIN {} AS s ON s.account_id = ?1 AND s.date = d.date
+             ORDER BY d.n",
+            select.join(", "),
+            P::DAILY_STATS
+        );
+        write_rows(conn, &sql, (self.account_id, first, self.days), out).map(drop)
+    }
+}
+
+crate::read_api! {
+    #[doc = "Exactly `days` rows (1..=3650), one per local calendar day ending today,"]
+    #[doc = "oldest first; days without a row are zero-filled."]
+    DailyStats<Instagram> => get_daily_stats, get_daily_stats_sync, "DailyStatsDay[]", "Promise<DailyStatsDay[]>",
+        (account_id: "number", days: "number"), ();
+}

@@ -1,0 +1,398 @@
+//! The one row mapper every query uses. A column's kind comes from its declared type
+//! and its name (the rules below), never from a per-table mapper, and rows are
+//! written straight to JSON text: camelCase keys, 0/1 flags as booleans, JSON text
+//! parsed (invalid -> null), timestamps as ISO-8601 UTC, NULL as null.
+//!
+//! JSON text is what crosses into JavaScript: building it here runs off the main
+//! thread for async calls, and V8's JSON.parse turns it into objects faster than
+//! per-property Node-API calls can.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, Params, Row, Statement};
+use serde_json::value::RawValue;
+
+use crate::time::{self, Normalized};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// INTEGER column: number, or null when NULL or not numeric.
+    Int,
+    /// An aggregate or zero-filled counter: number, never null (missing -> 0).
+    Count,
+    /// REAL column: number or null.
+    Real,
+    /// 0/1 flag: boolean or null.
+    Bool,
+    /// TEXT: any non-NULL value as a string.
+    Text,
+    /// `YYYY-MM-DD` local date, passed through as text.
+    Date,
+    /// TEXT holding JSON: parsed value, null when NULL, empty or invalid.
+    Json,
+    /// TEXT timestamp: ISO-8601 UTC with `Z`, unparseable text unchanged.
+    Timestamp,
+}
+
+/// Flag columns that do not start with `is_`.
+const FLAG_COLUMNS: &[&str] = &[
+    "success",
+    "synced_to_api",
+    "export_csv",
+    "save_to_db",
+    "ai_qualified",
+];
+
+/// TEXT columns holding JSON, as listed by the python-side contract.
+const JSON_COLUMNS: &[&str] = &[
+    "config_used",
+    "niche_keywords",
+    "target_hashtags",
+    "target_accounts",
+    "target_post_urls",
+    "last_scroll_position",
+    "media_urls",
+    "hashtags",
+    "mentions",
+    "tagged_users",
+    "location_data",
+    "coauthors",
+    "dimensions",
+    "ai_analysis",
+    "qualification_criteria",
+];
+
+/// The kind of a result column. `decl_type` is SQLite's declared type when the
+/// column is a plain table column, `None` for expressions (aggregates, COALESCE),
+/// which queries name after what they compute (`interaction_count`,
+/// `last_interaction_at`, `total_likes`).
+pub fn classify(name: &str, decl_type: Option<&str>) -> Kind {
+    let decl = decl_type.map(|d| d.to_ascii_uppercase());
+    if name == "date" {
+        return Kind::Date;
+    }
+    if name.starts_with("is_") || FLAG_COLUMNS.contains(&name) {
+        return Kind::Bool;
+    }
+    if JSON_COLUMNS.contains(&name) {
+        return Kind::Json;
+    }
+    let text_like = matches!(decl.as_deref(), None | Some("TEXT"));
+    if text_like
+        && (name.ends_with("_at") || name.ends_with("_time") || name == "scheduled_for")
+    {
+        return Kind::Timestamp;
+    }
+    match decl.as_deref() {
+        Some("INTEGER") => Kind::Int,
+        Some("REAL") => Kind::Real,
+        Some(_) => Kind::Text,
+        None if name.ends_with("_count")
+            || name.ends_with("_seconds")
+            || name.ends_with("_sessions")
+            || name.starts_with("total_")
+            || name.starts_with("successful_") =>
+        {
+            Kind::Count
+        }
+        None if name.ends_with("_id") => Kind::Int,
+        None => Kind::Text,
+    }
+}
+
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// How one statement's columns are written: the JSON key (with its quotes and
+/// colon) and the kind, worked out once per statement, not per row.
+pub struct RowShape {
+    columns: Vec<(String, Kind)>,
+}
+
+impl RowShape {
+    pub fn of(stmt: &Statement<'_>) -> Self {
+        let columns = stmt
+            .columns()
+            .map(|c| {
+                let key = serde_json::to_string(&camel_case(c.name())).unwrap_or_default();
+                (format!("{key}:"), classify(c.name(), c.decl_type()))
+            })
+            .collect();
+        RowShape { columns }
+    }
+
+    pub fn write(&self, row: &Row<'_>, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+        out.push(b'{');
+        for (i, (key, kind)) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key.as_bytes());
+            write_value(out, row.get_ref(i)?, *kind);
+        }
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    // Serializing a &str into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+fn write_i64(out: &mut Vec<u8>, v: i64) {
+    let _ = serde_json::to_writer(&mut *out, &v);
+}
+
+fn write_f64(out: &mut Vec<u8>, v: f64) {
+    if v.is_finite() {
+        let _ = serde_json::to_writer(&mut *out, &v);
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// A number read leniently from whatever storage class holds it.
+fn number(v: ValueRef<'_>) -> Option<f64> {
+    match v {
+        ValueRef::Integer(i) => Some(i as f64),
+        ValueRef::Real(f) if f.is_finite() => Some(f),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .map(str::trim)
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+fn write_number(out: &mut Vec<u8>, v: ValueRef<'_>, null_as_zero: bool) {
+    match v {
+        ValueRef::Integer(i) => write_i64(out, i),
+        ValueRef::Text(t) if std::str::from_utf8(t).is_ok_and(|s| s.trim().parse::<i64>().is_ok()) => {
+            let s = std::str::from_utf8(t).unwrap_or_default();
+            write_i64(out, s.trim().parse::<i64>().unwrap_or_default());
+        }
+        other => match number(other) {
+            Some(f) => write_f64(out, f),
+            None if null_as_zero => out.push(b'0'),
+            None => out.extend_from_slice(b"null"),
+        },
+    }
+}
+
+fn bool_of(v: ValueRef<'_>) -> Option<bool> {
+    match v {
+        ValueRef::Integer(i) => Some(i != 0),
+        ValueRef::Real(f) => Some(f != 0.0),
+        ValueRef::Text(t) => {
+            let s = std::str::from_utf8(t).ok()?.trim();
+            if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("yes") {
+                Some(true)
+            } else if s.eq_ignore_ascii_case("false") || s.eq_ignore_ascii_case("no") {
+                Some(false)
+            } else {
+                s.parse::<f64>().ok().map(|f| f != 0.0)
+            }
+        }
+        _ => None,
+    }
+}
+
+fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
+    if matches!(v, ValueRef::Null) {
+        out.extend_from_slice(if kind == Kind::Count { b"0" } else { b"null" });
+        return;
+    }
+    match kind {
+        Kind::Int => write_number(out, v, false),
+        Kind::Count => write_number(out, v, true),
+        Kind::Real => match number(v) {
+            Some(f) => write_f64(out, f),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Bool => match bool_of(v) {
+            Some(true) => out.extend_from_slice(b"true"),
+            Some(false) => out.extend_from_slice(b"false"),
+            None => out.extend_from_slice(b"null"),
+        },
+        Kind::Text | Kind::Date => match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => write_str(out, &lossy(t)),
+            ValueRef::Integer(i) => write_str(out, &i.to_string()),
+            ValueRef::Real(f) => write_str(out, &f.to_string()),
+            ValueRef::Null => out.extend_from_slice(b"null"),
+        },
+        Kind::Json => match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                match serde_json::from_str::<&RawValue>(lossy(t).trim()) {
+                    Ok(raw) => out.extend_from_slice(raw.get().as_bytes()),
+                    Err(_) => out.extend_from_slice(b"null"),
+                }
+            }
+            other => write_number(out, other, false),
+        },
+        Kind::Timestamp => match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                let text = lossy(t);
+                match time::normalize(&text) {
+                    Normalized::Iso(iso) => write_str(out, &iso),
+                    Normalized::Unchanged(s) => write_str(out, s),
+                }
+            }
+            other => match number(other).and_then(time::from_unix_seconds) {
+                Some(iso) => write_str(out, &iso),
+                None => out.extend_from_slice(b"null"),
+            },
+        },
+    }
+}
+
+/// Runs `sql` and writes every row as a JSON array into `out`.
+pub fn write_rows<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    out: &mut Vec<u8>,
+) -> rusqlite::Result<usize> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let shape = RowShape::of(&stmt);
+    let mut rows = stmt.query(params)?;
+    let mut n = 0;
+    out.push(b'[');
+    while let Some(row) = rows.next()? {
+        if n > 0 {
+            out.push(b',');
+        }
+        shape.write(row, out)?;
+        n += 1;
+    }
+    out.push(b']');
+    Ok(n)
+}
+
+/// Runs `sql` and writes its first row as a JSON object, or `null` when there is none.
+pub fn write_row<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    out: &mut Vec<u8>,
+) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let shape = RowShape::of(&stmt);
+    let mut rows = stmt.query(params)?;
+    match rows.next()? {
+        Some(row) => {
+            shape.write(row, out)?;
+            Ok(true)
+        }
+        None => {
+            out.extend_from_slice(b"null");
+            Ok(false)
+        }
+    }
+}
+
+/// A single integer result (COUNT(*)), written as a JSON number.
+pub fn write_count<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    out: &mut Vec<u8>,
+) -> rusqlite::Result<()> {
+    let n: i64 = conn.prepare_cached(sql)?.query_row(params, |r| r.get(0))?;
+    write_i64(out, n);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(sql: &str) -> serde_json::Value {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, account_id INTEGER, followers_count INTEGER,
+               is_private INTEGER, success INTEGER, config_used TEXT, created_at TEXT,
+               date TEXT, ai_score REAL, full_name TEXT);",
+        )
+        .unwrap();
+        conn.execute_batch(sql).unwrap();
+        let mut out = Vec::new();
+        write_rows(&conn, "SELECT * FROM t ORDER BY id", [], &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn kinds_follow_names_and_declared_types() {
+        assert_eq!(classify("is_private", Some("INTEGER")), Kind::Bool);
+        assert_eq!(classify("synced_to_api", Some("INTEGER")), Kind::Bool);
+        assert_eq!(classify("config_used", Some("TEXT")), Kind::Json);
+        assert_eq!(classify("interaction_time", Some("TEXT")), Kind::Timestamp);
+        assert_eq!(classify("last_interaction_at", None), Kind::Timestamp);
+        assert_eq!(classify("interaction_count", None), Kind::Count);
+        assert_eq!(classify("total_likes", None), Kind::Count);
+        assert_eq!(classify("total_likes", Some("INTEGER")), Kind::Int);
+        assert_eq!(classify("ai_score", Some("REAL")), Kind::Real);
+        assert_eq!(classify("date", Some("TEXT")), Kind::Date);
+        assert_eq!(classify("username", Some("TEXT")), Kind::Text);
+        assert_eq!(camel_case("session_id"), "sessionId");
+        assert_eq!(camel_case("is_private"), "isPrivate");
+        assert_eq!(camel_case("_x"), "x");
+    }
+
+    #[test]
+    fn values_are_mapped_leniently() {
+        let rows = map(
+            "INSERT INTO t VALUES (1, 7, 120, 1, 0, '{\"a\":[1,2]}', '2026-02-10 14:03:22', '2026-02-10', 87.5, 'Zoë \"Z\"');
+             INSERT INTO t VALUES (2, '12', 'abc', 'yes', 2, '{not json', 'garbage', NULL, '3.5', 42);
+             INSERT INTO t VALUES (3, NULL, 3.0, NULL, 'x', '', 1700000000, NULL, 'nan?', X'ff41');",
+        );
+        let r = &rows[0];
+        assert_eq!(r["id"], 1);
+        assert_eq!(r["accountId"], 7);
+        assert_eq!(r["isPrivate"], true);
+        assert_eq!(r["success"], false);
+        assert_eq!(r["configUsed"]["a"][1], 2);
+        assert_eq!(r["createdAt"], "2026-02-10T14:03:22.000Z");
+        assert_eq!(r["date"], "2026-02-10");
+        assert_eq!(r["aiScore"], 87.5);
+        assert_eq!(r["fullName"], "Zoë \"Z\"");
+        let r = &rows[1];
+        assert_eq!(r["accountId"], 12, "numeric TEXT in an INTEGER column parses");
+        assert!(r["followersCount"].is_null(), "non-numeric TEXT becomes null");
+        assert_eq!(r["isPrivate"], true);
+        assert_eq!(r["success"], true);
+        assert!(r["configUsed"].is_null(), "invalid JSON becomes null");
+        assert_eq!(r["createdAt"], "garbage", "unparseable timestamps are unchanged");
+        assert_eq!(r["aiScore"], 3.5);
+        assert_eq!(r["fullName"], "42");
+        let r = &rows[2];
+        assert!(r["accountId"].is_null());
+        assert_eq!(r["followersCount"], 3.0);
+        assert!(r["isPrivate"].is_null());
+        assert!(r["success"].is_null());
+        assert!(r["configUsed"].is_null(), "empty JSON text becomes null");
+        // TEXT affinity stores the integer as the text "1700000000": not a timestamp
+        // shape, so it is returned unchanged.
+        assert_eq!(r["createdAt"], "1700000000");
+        assert!(r["date"].is_null());
+        assert!(r["aiScore"].is_null());
+        assert_eq!(r["fullName"], "\u{fffd}A", "invalid UTF-8 is replaced, not an error");
+    }
+}

@@ -1,0 +1,262 @@
+//! The Python-compatibility rules for time, in one place:
+//! - `YYYY-MM-DD HH:MM:SS[.f]` (SQLite `datetime('now')`) is UTC;
+//! - `YYYY-MM-DDTHH:MM:SS[.f]` without a zone (Python `datetime.now().isoformat()`)
+//!   is the machine's LOCAL time;
+//! - a value with `Z` or a `±HH[:MM]` offset keeps its instant;
+//! - anything else is not ours to reinterpret and is returned unchanged.
+//!
+//! Output is always `YYYY-MM-DDTHH:MM:SS.mmmZ`, the shape of JS `toISOString()`.
+
+use chrono::{
+    DateTime, Datelike, Duration, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, TimeZone, Utc,
+};
+
+/// What a timestamp column value normalizes to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Normalized<'a> {
+    Iso(String),
+    Unchanged(&'a str),
+}
+
+enum Zone {
+    /// Space separator, no zone: SQLite's UTC `datetime('now')`.
+    SqliteUtc,
+    /// `T` separator, no zone: Python's naive local isoformat().
+    NaiveLocal,
+    /// Explicit offset in seconds east of UTC (`Z` is 0).
+    Offset(i32),
+}
+
+fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
+    let part = s.get(at..at + n)?;
+    let mut v = 0u32;
+    for &b in part {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(b - b'0');
+    }
+    Some(v)
+}
+
+/// Parses the shapes Python and SQLite write. Hand-written because it runs once per
+/// timestamp cell on hot paths (10k-row listings).
+fn parse(s: &str) -> Option<(NaiveDateTime, Zone)> {
+    let b = s.trim().as_bytes();
+    if b.len() < 16 {
+        return None;
+    }
+    let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let sep = b[10];
+    if sep != b' ' && sep != b'T' && sep != b't' {
+        return None;
+    }
+    let (h, mi) = (digits(b, 11, 2)?, digits(b, 14, 2)?);
+    if b[13] != b':' {
+        return None;
+    }
+    let mut i = 16;
+    let mut sec = 0;
+    let mut nanos = 0u32;
+    if b.get(i) == Some(&b':') {
+        sec = digits(b, i + 1, 2)?;
+        i += 3;
+        if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
+            i += 1;
+            let start = i;
+            let mut scale = 100_000_000u32;
+            while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+                nanos += u32::from(c - b'0') * scale;
+                scale /= 10;
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+    }
+    let zone = match b.get(i) {
+        None => {
+            if sep == b' ' {
+                Zone::SqliteUtc
+            } else {
+                Zone::NaiveLocal
+            }
+        }
+        Some(b'Z') | Some(b'z') if i + 1 == b.len() => Zone::Offset(0),
+        Some(&sign @ (b'+' | b'-')) => {
+            let rest = &b[i + 1..];
+            let (oh, om) = match rest.len() {
+                2 => (digits(rest, 0, 2)?, 0),
+                4 => (digits(rest, 0, 2)?, digits(rest, 2, 2)?),
+                5 if rest[2] == b':' => (digits(rest, 0, 2)?, digits(rest, 3, 2)?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let secs = (oh * 3600 + om * 60) as i32;
+            Zone::Offset(if sign == b'-' { -secs } else { secs })
+        }
+        _ => return None,
+    };
+    let date = NaiveDate::from_ymd_opt(y as i32, mo, d)?;
+    let time = NaiveTime::from_hms_nano_opt(h, mi, sec, nanos)?;
+    Some((NaiveDateTime::new(date, time), zone))
+}
+
+/// The UTC instant of a naive local wall-clock time. In a DST fall-back overlap the
+/// earlier instant wins; in a spring-forward gap the wall time is read with the
+/// offset in force just before the gap (what `datetime.now()` could not have
+/// produced anyway, so any consistent choice is fine).
+fn local_to_utc(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
+    match Local.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+        LocalResult::None => {
+            let before = naive - Duration::hours(3);
+            let offset = Local.from_local_datetime(&before).earliest()?.offset().to_owned();
+            Some(Utc.from_utc_datetime(&(naive - offset.fix())))
+        }
+    }
+}
+
+pub fn format_utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The instant a timestamp text denotes under the rules above, if it parses.
+pub fn instant(s: &str) -> Option<DateTime<Utc>> {
+    let (naive, zone) = parse(s)?;
+    match zone {
+        Zone::SqliteUtc => Some(Utc.from_utc_datetime(&naive)),
+        Zone::NaiveLocal => local_to_utc(naive),
+        Zone::Offset(secs) => naive
+            .checked_sub_signed(Duration::seconds(i64::from(secs)))
+            .map(|n| Utc.from_utc_datetime(&n)),
+    }
+}
+
+/// Normalizes one timestamp text per the rules above.
+pub fn normalize(s: &str) -> Normalized<'_> {
+    match instant(s) {
+        Some(t) => Normalized::Iso(format_utc(t)),
+        None => Normalized::Unchanged(s),
+    }
+}
+
+/// Unix milliseconds of a timestamp text (for since/until filters).
+pub fn epoch_ms(s: &str) -> Option<i64> {
+    instant(s).map(|t| t.timestamp_millis())
+}
+
+/// A number in a timestamp column: read as Unix seconds when it is a plausible
+/// instant (years 1970..=9999), else not convertible.
+pub fn from_unix_seconds(secs: f64) -> Option<String> {
+    if !secs.is_finite() || !(0.0..253_402_300_800.0).contains(&secs) {
+        return None;
+    }
+    let whole = secs.trunc() as i64;
+    let nanos = ((secs - secs.trunc()) * 1e9).round() as u32;
+    DateTime::<Utc>::from_timestamp(whole, nanos.min(999_999_999)).map(format_utc)
+}
+
+/// The machine's local calendar date today: the date Python writes in
+/// `daily_stats.date` with `date.today()`.
+pub fn local_today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// The `days` local dates ending today, oldest first, as `YYYY-MM-DD`.
+pub fn last_local_days(days: u32) -> Vec<String> {
+    let today = local_today();
+    (0..days)
+        .rev()
+        .filter_map(|back| today.checked_sub_signed(Duration::days(i64::from(back))))
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> String {
+        match normalize(s) {
+            Normalized::Iso(v) => v,
+            Normalized::Unchanged(v) => panic!("{v} was not normalized"),
+        }
+    }
+
+    #[test]
+    fn sqlite_datetime_is_utc() {
+        assert_eq!(iso("2026-02-10 14:03:22"), "2026-02-10T14:03:22.000Z");
+        assert_eq!(iso("2026-02-10 14:03"), "2026-02-10T14:03:00.000Z");
+        assert_eq!(iso("2026-02-10 14:03:22.5"), "2026-02-10T14:03:22.500Z");
+    }
+
+    #[test]
+    fn explicit_zones_keep_their_instant() {
+        assert_eq!(iso("2026-02-10T14:03:22Z"), "2026-02-10T14:03:22.000Z");
+        assert_eq!(iso("2026-02-10T14:03:22.123456Z"), "2026-02-10T14:03:22.123Z");
+        assert_eq!(iso("2026-02-10T16:03:22+02:00"), "2026-02-10T14:03:22.000Z");
+        assert_eq!(iso("2026-02-10T09:03:22-0500"), "2026-02-10T14:03:22.000Z");
+        assert_eq!(iso("2026-02-10 16:03:22+02"), "2026-02-10T14:03:22.000Z");
+        assert_eq!(iso("2026-01-01T00:30:00+01:00"), "2025-12-31T23:30:00.000Z");
+    }
+
+    #[test]
+    fn naive_isoformat_is_local_time() {
+        // Whatever zone the test runs in, the result must match chrono's view of it.
+        let naive = NaiveDateTime::parse_from_str("2026-02-10T15:03:22", "%Y-%m-%dT%H:%M:%S")
+            .unwrap();
+        let expected = format_utc(Local.from_local_datetime(&naive).earliest().unwrap().into());
+        assert_eq!(iso("2026-02-10T15:03:22"), expected);
+        assert_eq!(
+            iso("2026-02-10T15:03:22.123456"),
+            expected.replace(".000Z", ".123Z")
+        );
+    }
+
+    #[test]
+    fn unparseable_values_are_returned_unchanged() {
+        for bad in [
+            "",
+            "garbage",
+            "2026-13-45 99:99:99",
+            "2026-02-10",
+            "2026-02-10 14:03:22 junk",
+            "2026-02-10T14:03:22+25:00",
+            "2026-02-30 10:00:00",
+            "2026-02-10 14:03:22.",
+            "２０２６-02-10 14:03:22",
+        ] {
+            assert_eq!(normalize(bad), Normalized::Unchanged(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unix_seconds() {
+        assert_eq!(
+            from_unix_seconds(1_700_000_000.0).as_deref(),
+            Some("2023-11-14T22:13:20.000Z")
+        );
+        assert_eq!(from_unix_seconds(-1.0), None);
+        assert_eq!(from_unix_seconds(f64::NAN), None);
+        assert_eq!(from_unix_seconds(1e300), None);
+    }
+
+    #[test]
+    fn day_windows_end_today_oldest_first() {
+        let days = last_local_days(3);
+        assert_eq!(days.len(), 3);
+        let today = local_today();
+        assert_eq!(days[2], today.format("%Y-%m-%d").to_string());
+        assert!(days[0] < days[1] && days[1] < days[2]);
+        assert_eq!(last_local_days(3650).len(), 3650);
+    }
+}
