@@ -1,0 +1,83 @@
+// Shared test plumbing: temp files, and the Python fixture that writes the file
+// exactly as the bot does (see fixtures/README.md).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll } from 'vitest'
+
+export const ROOT = path.resolve(__dirname, '..')
+export const FIXTURE = path.join(__dirname, 'fixtures', 'pyside.py')
+export const SCHEMA_JSON =
+  process.env.TAKTIK_SCHEMA_JSON ?? path.resolve(ROOT, '..', 'shared', 'python-side', 'schema.json')
+export const PYTHON = process.env.PYTHON ?? 'python3'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+/** A fresh directory and a database path inside it (the file does not exist yet). */
+export function tempDb(name = 'taktik-data.db'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'taktik-db-test-'))
+  dirs.push(dir)
+  return path.join(dir, name)
+}
+
+/** Runs a fixture subcommand to completion and returns the JSON it printed. */
+export function py<T = Record<string, unknown>>(args: string[]): T {
+  const out = execFileSync(PYTHON, [FIXTURE, '--schema', SCHEMA_JSON, ...args], {
+    encoding: 'utf8',
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const lines = out.trim().split('\n')
+  return JSON.parse(lines[lines.length - 1] ?? 'null') as T
+}
+
+/** Starts a fixture subcommand in the background. */
+export function spawnPy(args: string[]): ChildProcess {
+  return spawn(PYTHON, [FIXTURE, '--schema', SCHEMA_JSON, ...args], {
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/** Resolves when the child writes `marker` on stderr. */
+export function waitForStderr(child: ChildProcess, marker: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = ''
+    const timer = setTimeout(() => reject(new Error(`no ${marker} within ${timeoutMs} ms: ${seen}`)), timeoutMs)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString()
+      if (seen.includes(marker)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      if (!seen.includes(marker)) reject(new Error(`exited ${code} before ${marker}: ${seen}`))
+    })
+  })
+}
+
+/** Collects stdout and resolves with the JSON it printed when the child exits 0. */
+export function finished<T = Record<string, unknown>>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
+    child.stderr?.on('data', (c: Buffer) => (err += c.toString()))
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`fixture exited ${code}: ${err}`))
+      const lines = out.trim().split('\n')
+      resolve(JSON.parse(lines[lines.length - 1] ?? 'null') as T)
+    })
+  })
+}
+
+/** `snake_case` -> `camelCase`, as the addon names columns. */
+export function camel(s: string): string {
+  return s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+}
