@@ -38,7 +38,8 @@ pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<String> {
         Ok(out)
     })?;
     // The row mapper only ever writes valid UTF-8; checked, not assumed.
-    String::from_utf8(bytes).map_err(|_| DbError::internal(format!("{}: result was not UTF-8", Q::NAME)))
+    String::from_utf8(bytes)
+        .map_err(|_| DbError::internal(format!("{}: result was not UTF-8", Q::NAME)))
 }
 
 /// A JS Error with our `code`, wrapped so napi-rs throws or rejects with it as is.
@@ -65,7 +66,9 @@ impl ToNapiValue for JsonText {
             if status == sys::Status::napi_ok {
                 Ok(())
             } else {
-                Err(napi::Error::from_reason(format!("JSON.parse of a result failed at {what} ({status})")))
+                Err(napi::Error::from_reason(format!(
+                    "JSON.parse of a result failed at {what} ({status})"
+                )))
             }
         };
         let mut global = std::ptr::null_mut();
@@ -75,13 +78,27 @@ impl ToNapiValue for JsonText {
         let mut result = std::ptr::null_mut();
         unsafe {
             check(sys::napi_get_global(env, &mut global), "global")?;
-            check(sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json), "JSON")?;
-            check(sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse), "JSON.parse")?;
             check(
-                sys::napi_create_string_utf8(env, val.0.as_ptr().cast(), val.0.len() as isize, &mut text),
+                sys::napi_get_named_property(env, global, c"JSON".as_ptr(), &mut json),
+                "JSON",
+            )?;
+            check(
+                sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse),
+                "JSON.parse",
+            )?;
+            check(
+                sys::napi_create_string_utf8(
+                    env,
+                    val.0.as_ptr().cast(),
+                    val.0.len() as isize,
+                    &mut text,
+                ),
                 "string",
             )?;
-            check(sys::napi_call_function(env, json, parse, 1, &text, &mut result), "call")?;
+            check(
+                sys::napi_call_function(env, json, parse, 1, &text, &mut result),
+                "call",
+            )?;
         }
         Ok(result)
     }
@@ -96,7 +113,10 @@ pub struct ReadTask<Q: Query> {
 
 impl<Q: Query> ReadTask<Q> {
     pub fn new(db: Arc<Database>, query: Result<Q>) -> Self {
-        ReadTask { db, query: Some(query) }
+        ReadTask {
+            db,
+            query: Some(query),
+        }
     }
 }
 

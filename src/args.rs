@@ -44,7 +44,12 @@ fn number_of(v: &Unknown<'_>) -> Option<f64> {
 
 /// A whole number in `min..=max`, or INVALID_ARGUMENT naming `func` and `name`.
 pub fn integer(func: &str, name: &str, n: f64, min: i64, max: i64) -> Result<i64> {
-    if !n.is_finite() || n.fract() != 0.0 || n < min as f64 || n > max as f64 || n.abs() > MAX_SAFE_INTEGER {
+    if !n.is_finite()
+        || n.fract() != 0.0
+        || n < min as f64
+        || n > max as f64
+        || n.abs() > MAX_SAFE_INTEGER
+    {
         return Err(DbError::invalid(format!(
             "{func}: {name} must be an integer from {min} to {max}, got {n}"
         )));
@@ -55,7 +60,9 @@ pub fn integer(func: &str, name: &str, n: f64, min: i64, max: i64) -> Result<i64
 /// A row id: a non-negative integer JS number.
 pub fn id(func: &str, name: &str, v: &Unknown<'_>) -> Result<i64> {
     match number_of(v) {
-        Some(n) if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) => Ok(n as i64),
+        Some(n) if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) => {
+            Ok(n as i64)
+        }
         _ => Err(DbError::invalid(format!(
             "{func}: {name} must be a non-negative integer id, got {}",
             describe(v)
@@ -94,7 +101,9 @@ pub fn profile_key(func: &str, v: &Unknown<'_>) -> Result<ProfileKey> {
             .map_err(|e| DbError::invalid(format!("{func}: usernameOrId: {e}")))?;
         let s = s.trim().trim_start_matches('@').to_string();
         if s.is_empty() {
-            return Err(DbError::invalid(format!("{func}: usernameOrId must not be empty")));
+            return Err(DbError::invalid(format!(
+                "{func}: usernameOrId must not be empty"
+            )));
         }
         return Ok(ProfileKey::Username(s));
     }
@@ -109,7 +118,11 @@ pub fn profile_key(func: &str, v: &Unknown<'_>) -> Result<ProfileKey> {
 
 /// An options object: undefined/null gives the defaults; unknown keys and wrongly
 /// typed values are rejected (a typo like `{ limt: 10 }` must not pass silently).
-pub fn options<T: DeserializeOwned + Default>(env: &Env, func: &str, v: Option<&Unknown<'_>>) -> Result<T> {
+pub fn options<T: DeserializeOwned + Default>(
+    env: &Env,
+    func: &str,
+    v: Option<&Unknown<'_>>,
+) -> Result<T> {
     let Some(v) = v else {
         return Ok(T::default());
     };
@@ -146,7 +159,8 @@ pub fn page(func: &str, limit: Option<f64>, offset: Option<f64>) -> Result<Page>
 }
 
 pub fn optional_integer(func: &str, name: &str, v: Option<f64>) -> Result<Option<i64>> {
-    v.map(|n| integer(func, name, n, 0, MAX_SAFE_INTEGER as i64)).transpose()
+    v.map(|n| integer(func, name, n, 0, MAX_SAFE_INTEGER as i64))
+        .transpose()
 }
 
 pub fn optional_number(func: &str, name: &str, v: Option<f64>) -> Result<Option<f64>> {
@@ -161,7 +175,9 @@ pub fn optional_number(func: &str, name: &str, v: Option<f64>) -> Result<Option<
 /// A filter string (status, type, hashtag, ...): must not be empty when given.
 pub fn optional_text(func: &str, name: &str, v: Option<String>) -> Result<Option<String>> {
     match v {
-        Some(s) if s.is_empty() => Err(DbError::invalid(format!("{func}: {name} must not be empty"))),
+        Some(s) if s.is_empty() => Err(DbError::invalid(format!(
+            "{func}: {name} must not be empty"
+        ))),
         other => Ok(other),
     }
 }
@@ -183,7 +199,14 @@ pub enum InstantArg {
 pub fn instant(func: &str, name: &str, v: Option<InstantArg>) -> Result<Option<i64>> {
     match v {
         None => Ok(None),
-        Some(InstantArg::Millis(ms)) => integer(func, name, ms.trunc(), -(MAX_SAFE_INTEGER as i64), MAX_SAFE_INTEGER as i64).map(Some),
+        Some(InstantArg::Millis(ms)) => integer(
+            func,
+            name,
+            ms.trunc(),
+            -(MAX_SAFE_INTEGER as i64),
+            MAX_SAFE_INTEGER as i64,
+        )
+        .map(Some),
         Some(InstantArg::Text(s)) => time::epoch_ms(&s).map(Some).ok_or_else(|| {
             DbError::invalid(format!(
                 "{func}: {name} must be an ISO-8601 timestamp or Unix milliseconds, got {s:?}"
@@ -220,7 +243,13 @@ mod tests {
 
     #[test]
     fn pages_default_and_cap() {
-        assert_eq!(page("f", None, None).unwrap(), Page { limit: DEFAULT_LIMIT, offset: 0 });
+        assert_eq!(
+            page("f", None, None).unwrap(),
+            Page {
+                limit: DEFAULT_LIMIT,
+                offset: 0
+            }
+        );
         assert!(page("f", Some((MAX_LIMIT + 1) as f64), None).is_err());
         assert!(page("f", Some(10.0), Some(-5.0)).is_err());
     }
@@ -228,10 +257,18 @@ mod tests {
     #[test]
     fn instants_accept_iso_and_millis() {
         assert_eq!(
-            instant("f", "since", Some(InstantArg::Text("2026-02-10T14:03:22Z".into()))).unwrap(),
+            instant(
+                "f",
+                "since",
+                Some(InstantArg::Text("2026-02-10T14:03:22Z".into()))
+            )
+            .unwrap(),
             Some(1_770_732_202_000)
         );
-        assert_eq!(instant("f", "since", Some(InstantArg::Millis(5.0))).unwrap(), Some(5));
+        assert_eq!(
+            instant("f", "since", Some(InstantArg::Millis(5.0))).unwrap(),
+            Some(5)
+        );
         assert!(instant("f", "since", Some(InstantArg::Text("yesterday".into()))).is_err());
     }
 

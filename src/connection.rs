@@ -67,15 +67,17 @@ fn home_dir() -> Option<PathBuf> {
 
 /// Custom SQL functions the queries use. Registered per connection.
 fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    let flags =
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
     // taktik_icontains(haystack, needle_lowercased): Unicode case-insensitive
     // substring test. Unlike LIKE, `%` and `_` in the needle are plain characters
     // and non-ASCII letters fold too.
     conn.create_scalar_function("taktik_icontains", 2, flags, |ctx| {
         let hay = ctx.get_raw(0);
         let needle = ctx.get_raw(1);
-        let (rusqlite::types::ValueRef::Text(h), rusqlite::types::ValueRef::Text(n)) = (hay, needle)
+        let (rusqlite::types::ValueRef::Text(h), rusqlite::types::ValueRef::Text(n)) =
+            (hay, needle)
         else {
             return Ok(false);
         };
@@ -163,14 +165,19 @@ impl Database {
             std::fs::create_dir_all(dir).map_err(|e| {
                 DbError::new(
                     crate::error::ErrorCode::SqliteCantOpen,
-                    format!("{what} failed on {}: cannot create directory {}: {e}", self.display, dir.display()),
+                    format!(
+                        "{what} failed on {}: cannot create directory {}: {e}",
+                        self.display,
+                        dir.display()
+                    ),
                 )
             })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
+        let mut conn =
+            Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
         self.configure(&conn).map_err(self.sqlite_err(what))?;
         // Python sets WAL on every start too; on a fresh file whichever side comes
         // first converts it, the busy timeout covers the other.
@@ -180,7 +187,10 @@ impl Database {
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(DbError::new(
                 crate::error::ErrorCode::SqliteError,
-                format!("{what} failed on {}: could not switch to WAL (journal_mode is {mode})", self.display),
+                format!(
+                    "{what} failed on {}: could not switch to WAL (journal_mode is {mode})",
+                    self.display
+                ),
             ));
         }
         schema::ensure(&mut conn).map_err(self.sqlite_err("schema bootstrap"))?;

@@ -37,8 +37,16 @@ fn open(env: &Env, options: Option<&Unknown<'_>>) -> Result<TaktikDatabase> {
     const F: &str = "openDatabase";
     let o: OpenOptions = args::options(env, F, options)?;
     let path = match o.path {
-        Some(p) if p.is_empty() => return Err(crate::error::DbError::invalid(format!("{F}: path must not be empty"))),
-        Some(p) if p.contains('\0') => return Err(crate::error::DbError::invalid(format!("{F}: path must not contain NUL"))),
+        Some(p) if p.is_empty() => {
+            return Err(crate::error::DbError::invalid(format!(
+                "{F}: path must not be empty"
+            )))
+        }
+        Some(p) if p.contains('\0') => {
+            return Err(crate::error::DbError::invalid(format!(
+                "{F}: path must not contain NUL"
+            )))
+        }
         Some(p) => PathBuf::from(p),
         None => connection::default_path(),
     };
@@ -60,9 +68,11 @@ pub fn open_database(
     env: Env,
     #[napi(ts_arg_type = "OpenOptions")] options: Option<Unknown>,
 ) -> napi::Result<TaktikDatabase> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open(&env, options.as_ref())))
-        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabase")))
-        .map_err(|e| to_napi(&env, e))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open(&env, options.as_ref())
+    }))
+    .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabase")))
+    .map_err(|e| to_napi(&env, e))
 }
 
 /// Where the Python bot keeps `taktik-data.db`: `%APPDATA%/taktik-desktop/` when

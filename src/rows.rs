@@ -77,9 +77,7 @@ pub fn classify(name: &str, decl_type: Option<&str>) -> Kind {
         return Kind::Json;
     }
     let text_like = matches!(decl.as_deref(), None | Some("TEXT"));
-    if text_like
-        && (name.ends_with("_at") || name.ends_with("_time") || name == "scheduled_for")
-    {
+    if text_like && (name.ends_with("_at") || name.ends_with("_time") || name == "scheduled_for") {
         return Kind::Timestamp;
     }
     match decl.as_deref() {
@@ -185,7 +183,9 @@ fn number(v: ValueRef<'_>) -> Option<f64> {
 fn write_number(out: &mut Vec<u8>, v: ValueRef<'_>, null_as_zero: bool) {
     match v {
         ValueRef::Integer(i) => write_i64(out, i),
-        ValueRef::Text(t) if std::str::from_utf8(t).is_ok_and(|s| s.trim().parse::<i64>().is_ok()) => {
+        ValueRef::Text(t)
+            if std::str::from_utf8(t).is_ok_and(|s| s.trim().parse::<i64>().is_ok()) =>
+        {
             let s = std::str::from_utf8(t).unwrap_or_default();
             write_i64(out, s.trim().parse::<i64>().unwrap_or_default());
         }
@@ -374,12 +374,21 @@ mod tests {
         assert_eq!(r["aiScore"], 87.5);
         assert_eq!(r["fullName"], "Zoë \"Z\"");
         let r = &rows[1];
-        assert_eq!(r["accountId"], 12, "numeric TEXT in an INTEGER column parses");
-        assert!(r["followersCount"].is_null(), "non-numeric TEXT becomes null");
+        assert_eq!(
+            r["accountId"], 12,
+            "numeric TEXT in an INTEGER column parses"
+        );
+        assert!(
+            r["followersCount"].is_null(),
+            "non-numeric TEXT becomes null"
+        );
         assert_eq!(r["isPrivate"], true);
         assert_eq!(r["success"], true);
         assert!(r["configUsed"].is_null(), "invalid JSON becomes null");
-        assert_eq!(r["createdAt"], "garbage", "unparseable timestamps are unchanged");
+        assert_eq!(
+            r["createdAt"], "garbage",
+            "unparseable timestamps are unchanged"
+        );
         assert_eq!(r["aiScore"], 3.5);
         assert_eq!(r["fullName"], "42");
         let r = &rows[2];
@@ -393,6 +402,9 @@ mod tests {
         assert_eq!(r["createdAt"], "1700000000");
         assert!(r["date"].is_null());
         assert!(r["aiScore"].is_null());
-        assert_eq!(r["fullName"], "\u{fffd}A", "invalid UTF-8 is replaced, not an error");
+        assert_eq!(
+            r["fullName"], "\u{fffd}A",
+            "invalid UTF-8 is replaced, not an error"
+        );
     }
 }

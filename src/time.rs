@@ -8,8 +8,8 @@
 //! Output is always `YYYY-MM-DDTHH:MM:SS.mmmZ`, the shape of JS `toISOString()`.
 
 use chrono::{
-    DateTime, Datelike, Duration, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
 };
 
 /// What a timestamp column value normalizes to.
@@ -119,7 +119,11 @@ fn local_to_utc(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
         LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
         LocalResult::None => {
             let before = naive - Duration::hours(3);
-            let offset = Local.from_local_datetime(&before).earliest()?.offset().to_owned();
+            let offset = Local
+                .from_local_datetime(&before)
+                .earliest()?
+                .offset()
+                .to_owned();
             Some(Utc.from_utc_datetime(&(naive - offset.fix())))
         }
     }
@@ -202,7 +206,10 @@ mod tests {
     #[test]
     fn explicit_zones_keep_their_instant() {
         assert_eq!(iso("2026-02-10T14:03:22Z"), "2026-02-10T14:03:22.000Z");
-        assert_eq!(iso("2026-02-10T14:03:22.123456Z"), "2026-02-10T14:03:22.123Z");
+        assert_eq!(
+            iso("2026-02-10T14:03:22.123456Z"),
+            "2026-02-10T14:03:22.123Z"
+        );
         assert_eq!(iso("2026-02-10T16:03:22+02:00"), "2026-02-10T14:03:22.000Z");
         assert_eq!(iso("2026-02-10T09:03:22-0500"), "2026-02-10T14:03:22.000Z");
         assert_eq!(iso("2026-02-10 16:03:22+02"), "2026-02-10T14:03:22.000Z");
@@ -212,8 +219,8 @@ mod tests {
     #[test]
     fn naive_isoformat_is_local_time() {
         // Whatever zone the test runs in, the result must match chrono's view of it.
-        let naive = NaiveDateTime::parse_from_str("2026-02-10T15:03:22", "%Y-%m-%dT%H:%M:%S")
-            .unwrap();
+        let naive =
+            NaiveDateTime::parse_from_str("2026-02-10T15:03:22", "%Y-%m-%dT%H:%M:%S").unwrap();
         let expected = format_utc(Local.from_local_datetime(&naive).earliest().unwrap().into());
         assert_eq!(iso("2026-02-10T15:03:22"), expected);
         assert_eq!(

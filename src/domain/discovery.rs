@@ -99,7 +99,13 @@ impl Query for Discovered {
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
             columns("discovered_profiles", "d")
         );
-        let p = (self.campaign_id, &self.status, self.min_score, self.page.limit, self.page.offset);
+        let p = (
+            self.campaign_id,
+            &self.status,
+            self.min_score,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }

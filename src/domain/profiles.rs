@@ -103,7 +103,11 @@ impl ProfileFilter {
     }
 }
 
-fn parse_filter(env: &Env, func: &str, a: &[Option<&Unknown<'_>>]) -> Result<(ProfileFilter, ProfileQuery)> {
+fn parse_filter(
+    env: &Env,
+    func: &str,
+    a: &[Option<&Unknown<'_>>],
+) -> Result<(ProfileFilter, ProfileQuery)> {
     let account_id = args::id(func, "accountId", a[0].expect("required"))?;
     let o: ProfileQuery = args::options(env, func, a[1])?;
     Ok((ProfileFilter::parse(func, account_id, &o)?, o))
@@ -123,14 +127,18 @@ impl Query for Profiles {
         let (filter, o) = parse_filter(env, Self::NAME, a)?;
         let order_by = match o.sort_by.as_deref() {
             None => SORTS[0].1,
-            Some(s) => SORTS.iter().find(|(k, _)| *k == s).map(|(_, v)| *v).ok_or_else(|| {
-                let allowed: Vec<&str> = SORTS.iter().map(|(k, _)| *k).collect();
-                DbError::invalid(format!(
-                    "{}: unknown sortBy {s:?}; expected one of {}",
-                    Self::NAME,
-                    allowed.join(", ")
-                ))
-            })?,
+            Some(s) => SORTS
+                .iter()
+                .find(|(k, _)| *k == s)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> = SORTS.iter().map(|(k, _)| *k).collect();
+                    DbError::invalid(format!(
+                        "{}: unknown sortBy {s:?}; expected one of {}",
+                        Self::NAME,
+                        allowed.join(", ")
+                    ))
+                })?,
         };
         Ok(Profiles {
             filter,
@@ -172,7 +180,10 @@ impl Query for CountProfiles {
         args::descending(Self::NAME, o.order.as_deref())?;
         if let Some(s) = o.sort_by.as_deref() {
             if !SORTS.iter().any(|(k, _)| *k == s) {
-                return Err(DbError::invalid(format!("{}: unknown sortBy {s:?}", Self::NAME)));
+                return Err(DbError::invalid(format!(
+                    "{}: unknown sortBy {s:?}",
+                    Self::NAME
+                )));
             }
         }
         Ok(CountProfiles { filter })
@@ -201,13 +212,15 @@ impl Query for ProfileLookup {
         let cols = columns("instagram_profiles", "p");
         match &self.key {
             ProfileKey::Id(id) => {
-                let sql = format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.profile_id = ?1");
+                let sql =
+                    format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.profile_id = ?1");
                 write_row(conn, &sql, [id], out).map(drop)
             }
             ProfileKey::Username(name) => {
                 // Exact match uses the unique index; a case-insensitive retry covers
                 // "MixedCase" typed in lower case.
-                let sql = format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1");
+                let sql =
+                    format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1");
                 let mut probe = Vec::new();
                 if write_row(conn, &sql, [name], &mut probe)? {
                     out.extend_from_slice(&probe);
@@ -248,7 +261,13 @@ impl<P: Platform> Query for FilteredProfiles<P> {
             columns(P::FILTERED, "f"),
             P::FILTERED
         );
-        write_rows(conn, &sql, (self.account_id, self.page.limit, self.page.offset), out).map(drop)
+        write_rows(
+            conn,
+            &sql,
+            (self.account_id, self.page.limit, self.page.offset),
+            out,
+        )
+        .map(drop)
     }
 }
 
@@ -317,7 +336,13 @@ impl Query for Posts {
              ORDER BY po.post_id DESC LIMIT ?4 OFFSET ?5",
             columns("instagram_posts", "po")
         );
-        let p = (self.profile_id, self.account_id, &self.status, self.page.limit, self.page.offset);
+        let p = (
+            self.profile_id,
+            self.account_id,
+            &self.status,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }

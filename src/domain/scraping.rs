@@ -52,7 +52,12 @@ impl Query for ScrapingSessions {
              ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
             columns("scraping_sessions", "s")
         );
-        let p = (&self.status, &self.scraping_type, self.page.limit, self.page.offset);
+        let p = (
+            &self.status,
+            &self.scraping_type,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }
@@ -129,7 +134,10 @@ impl Query for ScrapedProfiles {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let summary: Vec<String> = PROFILE_SUMMARY.iter().map(|c| format!("p.{c} AS {c}")).collect();
+        let summary: Vec<String> = PROFILE_SUMMARY
+            .iter()
+            .map(|c| format!("p.{c} AS {c}"))
+            .collect();
         let sql = format!(
             "SELECT {}, {}
              FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
@@ -140,7 +148,13 @@ impl Query for ScrapedProfiles {
             columns("scraped_profiles", "sp"),
             summary.join(", ")
         );
-        let p = (self.scraping_id, self.min_score, self.qualified_only, self.page.limit, self.page.offset);
+        let p = (
+            self.scraping_id,
+            self.min_score,
+            self.qualified_only,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }
@@ -175,7 +189,11 @@ impl Query for ScrapedComments {
         let f = Self::NAME;
         let o: ScrapedCommentQuery = args::options(env, f, a[0])?;
         Ok(ScrapedComments {
-            scraping_session_id: args::optional_integer(f, "scrapingSessionId", o.scraping_session_id)?,
+            scraping_session_id: args::optional_integer(
+                f,
+                "scrapingSessionId",
+                o.scraping_session_id,
+            )?,
             username: args::optional_text(f, "username", o.username)?,
             target_username: args::optional_text(f, "targetUsername", o.target_username)?,
             page: args::page(f, o.limit, o.offset)?,
@@ -242,7 +260,12 @@ impl Query for HashtagPosts {
              ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
             columns("processed_hashtag_posts", "h")
         );
-        let p = (self.account_id, &self.hashtag, self.page.limit, self.page.offset);
+        let p = (
+            self.account_id,
+            &self.hashtag,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }

@@ -56,7 +56,12 @@ impl<P: Platform> Query for Sessions<P> {
             columns(P::SESSIONS, "s"),
             P::SESSIONS
         );
-        let p = (self.account_id, &self.status, self.page.limit, self.page.offset);
+        let p = (
+            self.account_id,
+            &self.status,
+            self.page.limit,
+            self.page.offset,
+        );
         write_rows(conn, &sql, p, out).map(drop)
     }
 }

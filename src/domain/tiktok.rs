@@ -51,7 +51,13 @@ impl Query for TikTokProfiles {
              ORDER BY p.profile_id DESC LIMIT ?2 OFFSET ?3",
             columns("tiktok_profiles", "p")
         );
-        write_rows(conn, &sql, (&self.search, self.page.limit, self.page.offset), out).map(drop)
+        write_rows(
+            conn,
+            &sql,
+            (&self.search, self.page.limit, self.page.offset),
+            out,
+        )
+        .map(drop)
     }
 }
 
