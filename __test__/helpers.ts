@@ -69,7 +69,8 @@ export function finished<T = Record<string, unknown>>(child: ChildProcess): Prom
     let err = ''
     child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
     child.stderr?.on('data', (c: Buffer) => (err += c.toString()))
-    child.on('exit', (code) => {
+    // 'close', not 'exit': only then is stdout fully read.
+    child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`fixture exited ${code}: ${err}`))
       const lines = out.trim().split('\n')
       resolve(JSON.parse(lines[lines.length - 1] ?? 'null') as T)

@@ -1,0 +1,459 @@
+// The day and timestamp rules, in the machine's zone and in UTC+14
+// (Pacific/Kiritimati, see vitest.config.ts):
+// - daily_stats / tiktok_daily_stats `date` is Python's LOCAL date (date.today());
+// - `YYYY-MM-DD HH:MM:SS` (SQLite datetime('now')) is UTC;
+// - `YYYY-MM-DDTHH:MM:SS[.ffffff]` (Python naive isoformat()) is LOCAL time;
+// - `Z` / `±HH:MM` keep their instant.
+// Rows are written by python3 (stdlib sqlite3, connected like the bot), which
+// inherits this process's TZ, exactly as the bot shares the machine's zone.
+import { execFileSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { openDatabase } from '../index.js'
+import { PYTHON, py, tempDb } from './helpers'
+
+const KIRITIMATI = 'Pacific/Kiritimati'
+
+const WRITE = String.raw`
+import json, sqlite3, sys
+from datetime import date, datetime, timedelta, timezone
+
+conn = sqlite3.connect(sys.argv[1], timeout=30.0, check_same_thread=False)
+conn.row_factory = sqlite3.Row
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("PRAGMA foreign_keys=ON")
+
+def insert(sql, params=()):
+    cur = conn.execute(sql, params)
+    conn.commit()
+    return cur.lastrowid
+
+def scalar(sql, params=()):
+    return conn.execute(sql, params).fetchone()[0]
+
+def utc_ms(aware):
+    u = aware.astimezone(timezone.utc)
+    return u.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (u.microsecond // 1000)
+
+today = date.today()
+yesterday = today - timedelta(days=1)
+day_before = today - timedelta(days=2)
+utc_now = datetime.now(timezone.utc)
+
+acc = insert("INSERT INTO instagram_accounts (username) VALUES ('tz_bot')")
+prof = insert("INSERT INTO instagram_profiles (username) VALUES ('tz_target')")
+
+# daily_stats keyed by the LOCAL date, like the bot
+insert("INSERT INTO daily_stats (account_id, date, total_likes, total_follows, total_sessions, "
+       "completed_sessions, total_duration_seconds) VALUES (?, ?, 7, 3, 1, 1, 90)", (acc, today.isoformat()))
+insert("INSERT INTO daily_stats (account_id, date, total_likes, total_comments, total_sessions, "
+       "failed_sessions, total_duration_seconds) VALUES (?, ?, 11, 2, 1, 1, 30)", (acc, yesterday.isoformat()))
+insert("INSERT INTO daily_stats (account_id, date, total_likes) VALUES (?, ?, 99)", (acc, day_before.isoformat()))
+
+# a session: start_time from SQLite's datetime('now') (UTC text), end_time naive local isoformat()
+sid = insert("INSERT INTO sessions (account_id, session_name, target_type, target, status) "
+             "VALUES (?, 'tz session', 'HASHTAG', 'tz', 'ACTIVE')", (acc,))
+now = datetime.now()
+session_end_raw = now.isoformat()
+session_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 90 WHERE session_id = ?",
+             (session_end_raw, sid))
+conn.commit()
+session_start_raw = scalar("SELECT start_time FROM sessions WHERE session_id = ?", (sid,))
+
+# a scraping session ended the bot's way: naive local isoformat()
+scr = insert("INSERT INTO scraping_sessions (account_id, scraping_type, source_type, source_name) "
+             "VALUES (?, 'FOLLOWERS', 'ACCOUNT', 'tz_target')", (acc,))
+now = datetime.now()
+scraping_end_raw = now.isoformat()
+scraping_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE scraping_sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 5 "
+             "WHERE scraping_id = ?", (scraping_end_raw, scr))
+conn.commit()
+scraping_start_raw = scalar("SELECT start_time FROM scraping_sessions WHERE scraping_id = ?", (scr,))
+
+# interactions in every shape around one instant (2026-02-10T13:03:22Z)
+times = {
+    "offset": "2026-02-10T15:03:22+02:00",
+    "zulu": "2026-02-10T13:03:22Z",
+    "sqliteBefore": "2026-02-10 13:03:21",
+    "sqliteAfter": "2026-02-10 13:03:23",
+    "naiveLocal": "2026-02-10T13:03:22",
+}
+interactions = {}
+for label, raw in times.items():
+    interactions[label] = insert(
+        "INSERT INTO interaction_history (session_id, account_id, profile_id, interaction_type, "
+        "interaction_time, success) VALUES (?, ?, ?, 'LIKE', ?, 1)", (sid, acc, prof, raw))
+
+# TikTok: daily rows on the local dates, a session ended with naive isoformat()
+tacc = insert("INSERT INTO tiktok_accounts (username) VALUES ('tz_tt')")
+insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes, total_favorites, total_posts_watched, "
+       "total_sessions, completed_sessions, total_duration_seconds) VALUES (?, ?, 5, 2, 40, 1, 1, 60)",
+       (tacc, today.isoformat()))
+insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes, total_shares, total_sessions, "
+       "failed_sessions) VALUES (?, ?, 8, 1, 1, 1)", (tacc, yesterday.isoformat()))
+insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes) VALUES (?, ?, 77)",
+       (tacc, day_before.isoformat()))
+tsid = insert("INSERT INTO tiktok_sessions (account_id, session_name, workflow_type, target) "
+              "VALUES (?, 'tz tt session', 'FOR_YOU', 'fyp')", (tacc,))
+now = datetime.now()
+tt_end_raw = now.isoformat()
+tt_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE tiktok_sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 60 "
+             "WHERE session_id = ?", (tt_end_raw, tsid))
+conn.commit()
+tt_start_raw = scalar("SELECT start_time FROM tiktok_sessions WHERE session_id = ?", (tsid,))
+conn.close()
+
+print(json.dumps({
+    "today": today.isoformat(), "yesterday": yesterday.isoformat(), "dayBefore": day_before.isoformat(),
+    "utcToday": utc_now.date().isoformat(), "utcHour": utc_now.hour,
+    "offsetMinutes": int(datetime.now().astimezone().utcoffset().total_seconds() // 60),
+    "accountId": acc, "profileId": prof, "sessionId": sid,
+    "sessionStartRaw": session_start_raw, "sessionEndRaw": session_end_raw, "sessionEndUtc": session_end_utc,
+    "scrapingId": scr, "scrapingStartRaw": scraping_start_raw,
+    "scrapingEndRaw": scraping_end_raw, "scrapingEndUtc": scraping_end_utc,
+    "interactions": interactions, "times": times,
+    "tiktokAccountId": tacc, "tiktokSessionId": tsid, "tiktokStartRaw": tt_start_raw,
+    "tiktokEndRaw": tt_end_raw, "tiktokEndUtc": tt_end_utc,
+}))
+`
+
+type Label = 'offset' | 'zulu' | 'sqliteBefore' | 'sqliteAfter' | 'naiveLocal'
+interface Written {
+  today: string
+  yesterday: string
+  dayBefore: string
+  utcToday: string
+  utcHour: number
+  offsetMinutes: number
+  accountId: number
+  profileId: number
+  sessionId: number
+  sessionStartRaw: string
+  sessionEndRaw: string
+  sessionEndUtc: string
+  scrapingId: number
+  scrapingStartRaw: string
+  scrapingEndRaw: string
+  scrapingEndUtc: string
+  interactions: Record<Label, number>
+  times: Record<Label, string>
+  tiktokAccountId: number
+  tiktokSessionId: number
+  tiktokStartRaw: string
+  tiktokEndRaw: string
+  tiktokEndUtc: string
+}
+
+/** A bootstrapped file with the rows above, written by python3 in this process's TZ. */
+function writeRows(): { file: string; w: Written } {
+  const file = tempDb()
+  py(['bootstrap', file])
+  const out = execFileSync(PYTHON, ['-c', WRITE, file], { encoding: 'utf8', env: process.env })
+  return { file, w: JSON.parse(out) as Written }
+}
+
+function localDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/**
+ * Runs `fn` (which must only collect, not assert) and runs it once more if the
+ * local date changed meanwhile, so a test started at 23:59:59 cannot flake.
+ */
+async function onStableDay<T>(fn: () => Promise<T>): Promise<T> {
+  const before = localDate(new Date())
+  const first = await fn()
+  if (localDate(new Date()) === before) return first
+  return fn()
+}
+
+const sqliteUtcToIso = (raw: string) => raw.replace(' ', 'T') + '.000Z'
+const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const INSTANT = '2026-02-10T13:03:22.000Z'
+const INSTANT_MS = Date.UTC(2026, 1, 10, 13, 3, 22)
+
+describe('the zone this project runs in', () => {
+  it('is really the zone the project says (utc+14 cannot silently run in UTC)', ({ task }) => {
+    const project = task.file.projectName
+    expect(['machine-tz', 'utc+14']).toContain(project)
+    const { w } = writeRows()
+    // python3 sees the same zone as this process, hence as the addon
+    expect(w.offsetMinutes).toBe(0 - new Date().getTimezoneOffset() || 0)
+    if (project === 'utc+14') {
+      expect(process.env.TZ).toBe(KIRITIMATI)
+      expect(new Date().getTimezoneOffset()).toBe(-840)
+      expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(KIRITIMATI)
+      expect(w.offsetMinutes).toBe(840)
+    }
+  })
+})
+
+describe('daily stats follow the LOCAL date, as Python writes it', () => {
+  it('getDailyStats(accountId, 2) is [local yesterday, local today] with the right counters', async () => {
+    const r = await onStableDay(async () => {
+      const { file, w } = writeRows()
+      const db = openDatabase({ path: file })
+      try {
+        return {
+          w,
+          jsToday: localDate(new Date()),
+          two: await db.getDailyStats(w.accountId, 2),
+          twoSync: db.getDailyStatsSync(w.accountId, 2),
+          three: await db.getDailyStats(w.accountId, 3),
+          one: db.getDailyStatsSync(w.accountId, 1),
+          utcNow: new Date(),
+        }
+      } finally {
+        db.close()
+      }
+    })
+    const { w } = r
+    expect(r.jsToday).toBe(w.today)
+    expect(r.two.map((d) => d.date)).toEqual([w.yesterday, w.today])
+    expect(r.twoSync).toEqual(r.two)
+    expect(r.two[1]).toEqual({
+      date: w.today,
+      totalLikes: 7,
+      totalFollows: 3,
+      totalUnfollows: 0,
+      totalComments: 0,
+      totalStoryViews: 0,
+      totalStoryLikes: 0,
+      totalProfileVisits: 0,
+      totalSessions: 1,
+      completedSessions: 1,
+      failedSessions: 0,
+      totalDurationSeconds: 90,
+    })
+    expect(r.two[0]).toEqual({
+      date: w.yesterday,
+      totalLikes: 11,
+      totalFollows: 0,
+      totalUnfollows: 0,
+      totalComments: 2,
+      totalStoryViews: 0,
+      totalStoryLikes: 0,
+      totalProfileVisits: 0,
+      totalSessions: 1,
+      completedSessions: 0,
+      failedSessions: 1,
+      totalDurationSeconds: 30,
+    })
+    expect(r.three.map((d) => [d.date, d.totalLikes])).toEqual([
+      [w.dayBefore, 99],
+      [w.yesterday, 11],
+      [w.today, 7],
+    ])
+    expect(r.one.map((d) => [d.date, d.totalLikes])).toEqual([[w.today, 7]])
+  })
+
+  it('in UTC+14 the addon follows the local date, not the UTC date', async ({ task }) => {
+    const r = await onStableDay(async () => {
+      const { file, w } = writeRows()
+      const db = openDatabase({ path: file })
+      try {
+        return { w, days: await db.getDailyStats(w.accountId, 2), tt: await db.getTikTokDailyStats(w.tiktokAccountId, 2) }
+      } finally {
+        db.close()
+      }
+    })
+    const { w } = r
+    const utcDate = w.utcToday
+    if (task.file.projectName === 'utc+14') {
+      // UTC+14: from 10:00 UTC on, the local date is already tomorrow's UTC date.
+      if (w.utcHour >= 10) {
+        expect(w.today).not.toBe(utcDate)
+        expect(w.yesterday).toBe(utcDate)
+      } else {
+        expect(w.today).toBe(utcDate)
+      }
+    }
+    // Whatever the hour: today's slot is the local date and carries today's counters.
+    expect(r.days[1]!.date).toBe(w.today)
+    expect(r.days[1]!.totalLikes).toBe(7)
+    expect(r.tt[1]!.date).toBe(w.today)
+    expect(r.tt[1]!.totalLikes).toBe(5)
+    if (w.today !== utcDate) {
+      // A UTC-date reading would have ended the window on the UTC date (local yesterday).
+      expect(r.days[1]!.date).not.toBe(utcDate)
+      expect(r.tt[1]!.date).not.toBe(utcDate)
+      expect(r.days.map((d) => [d.date, d.totalLikes])).toEqual([
+        [w.yesterday, 11],
+        [w.today, 7],
+      ])
+    }
+  })
+
+  it('getTikTokDailyStats follows the same local-day rule', async () => {
+    const r = await onStableDay(async () => {
+      const { file, w } = writeRows()
+      const db = openDatabase({ path: file })
+      try {
+        return {
+          w,
+          two: await db.getTikTokDailyStats(w.tiktokAccountId, 2),
+          twoSync: db.getTikTokDailyStatsSync(w.tiktokAccountId, 2),
+          three: await db.getTikTokDailyStats(w.tiktokAccountId, 3),
+        }
+      } finally {
+        db.close()
+      }
+    })
+    const { w } = r
+    expect(r.two.map((d) => d.date)).toEqual([w.yesterday, w.today])
+    expect(r.twoSync).toEqual(r.two)
+    expect(r.two[1]).toEqual({
+      date: w.today,
+      totalLikes: 5,
+      totalFollows: 0,
+      totalFavorites: 2,
+      totalComments: 0,
+      totalShares: 0,
+      totalProfileVisits: 0,
+      totalPostsWatched: 40,
+      totalSessions: 1,
+      completedSessions: 1,
+      failedSessions: 0,
+      totalDurationSeconds: 60,
+    })
+    expect(r.two[0]).toEqual({
+      date: w.yesterday,
+      totalLikes: 8,
+      totalFollows: 0,
+      totalFavorites: 0,
+      totalComments: 0,
+      totalShares: 1,
+      totalProfileVisits: 0,
+      totalPostsWatched: 0,
+      totalSessions: 1,
+      completedSessions: 0,
+      failedSessions: 1,
+      totalDurationSeconds: 0,
+    })
+    expect(r.three.map((d) => [d.date, d.totalLikes])).toEqual([
+      [w.dayBefore, 77],
+      [w.yesterday, 8],
+      [w.today, 5],
+    ])
+  })
+})
+
+describe('timestamps come back as UTC instants', () => {
+  it('naive local isoformat() end times are local time; SQLite datetime(\'now\') start times are UTC', async () => {
+    const { file, w } = writeRows()
+    const db = openDatabase({ path: file })
+    try {
+      const sessions = await db.getSessions(w.accountId)
+      expect(sessions).toHaveLength(1)
+      const s = sessions[0]!
+      expect(w.sessionStartRaw).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+      expect(s.startTime).toBe(sqliteUtcToIso(w.sessionStartRaw))
+      expect(w.sessionEndRaw).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$/)
+      expect(s.endTime).toMatch(ISO_MS)
+      expect(s.endTime).toBe(w.sessionEndUtc)
+      // JS reads a zone-less ISO date-time as local time too
+      expect(s.endTime).toBe(new Date(w.sessionEndRaw).toISOString())
+      // and the two are close (the session lasted no time at all)
+      expect(Math.abs(Date.parse(s.endTime!) - Date.parse(s.startTime!))).toBeLessThan(60_000)
+
+      const scr = await db.getScrapingSession(w.scrapingId)
+      expect(scr).not.toBeNull()
+      expect(scr!.startTime).toBe(sqliteUtcToIso(w.scrapingStartRaw))
+      expect(scr!.endTime).toBe(w.scrapingEndUtc)
+      expect(scr!.endTime).toBe(new Date(w.scrapingEndRaw).toISOString())
+      expect(db.getScrapingSessionsSync().find((x) => x.scrapingId === w.scrapingId)?.endTime).toBe(w.scrapingEndUtc)
+
+      const tt = await db.getTikTokSessions(w.tiktokAccountId)
+      expect(tt).toHaveLength(1)
+      expect(tt[0]!.startTime).toBe(sqliteUtcToIso(w.tiktokStartRaw))
+      expect(tt[0]!.endTime).toBe(w.tiktokEndUtc)
+      expect(tt[0]!.endTime).toBe(new Date(w.tiktokEndRaw).toISOString())
+    } finally {
+      db.close()
+    }
+  })
+
+  it('interaction times with an offset or Z keep their instant; SQLite text is UTC; naive is local', async () => {
+    const { file, w } = writeRows()
+    const db = openDatabase({ path: file })
+    try {
+      const rows = await db.getInteractions(w.accountId, { limit: 100 })
+      expect(rows).toHaveLength(5)
+      const byId = new Map(rows.map((r) => [r.id, r.interactionTime]))
+      expect(byId.get(w.interactions.offset)).toBe(INSTANT)
+      expect(byId.get(w.interactions.zulu)).toBe(INSTANT)
+      expect(byId.get(w.interactions.sqliteBefore)).toBe('2026-02-10T13:03:21.000Z')
+      expect(byId.get(w.interactions.sqliteAfter)).toBe('2026-02-10T13:03:23.000Z')
+      expect(byId.get(w.interactions.naiveLocal)).toBe(new Date(w.times.naiveLocal).toISOString())
+      expect(db.getInteractionsSync(w.accountId, { limit: 100 })).toEqual(rows)
+    } finally {
+      db.close()
+    }
+  })
+
+  it('since/until (ISO with Z, with an offset, Unix ms) select by instant, whatever the zone', async () => {
+    const { file, w } = writeRows()
+    const db = openDatabase({ path: file })
+    try {
+      const instants: [number, number][] = [
+        [w.interactions.offset, INSTANT_MS],
+        [w.interactions.zulu, INSTANT_MS],
+        [w.interactions.sqliteBefore, INSTANT_MS - 1000],
+        [w.interactions.sqliteAfter, INSTANT_MS + 1000],
+        [w.interactions.naiveLocal, new Date(w.times.naiveLocal).getTime()],
+      ]
+      const expected = (since: number, until: number) =>
+        instants
+          .filter(([, ms]) => ms >= since && ms <= until)
+          .map(([id]) => id)
+          .sort((a, b) => a - b)
+      const ids = async (since?: string | number, until?: string | number) => {
+        const opts: { limit: number; since?: string | number; until?: string | number } = { limit: 100 }
+        if (since !== undefined) opts.since = since
+        if (until !== undefined) opts.until = until
+        const a = (await db.getInteractions(w.accountId, opts)).map((r) => r.id).sort((x, y) => x - y)
+        const s = db.getInteractionsSync(w.accountId, opts).map((r) => r.id).sort((x, y) => x - y)
+        expect(s).toEqual(a)
+        return a
+      }
+      const FAR_PAST = -8.64e15
+      const FAR_FUTURE = 8.64e15
+
+      // exactly the instant: both the +02:00 and the Z row (and the naive one only if local == UTC there)
+      const exact = expected(INSTANT_MS, INSTANT_MS)
+      expect(exact).toEqual(expect.arrayContaining([w.interactions.offset, w.interactions.zulu]))
+      expect(await ids('2026-02-10T13:03:22Z', '2026-02-10T13:03:22Z')).toEqual(exact)
+      expect(await ids('2026-02-10T13:03:22.000Z', '2026-02-10T13:03:22.000Z')).toEqual(exact)
+      expect(await ids(INSTANT_MS, INSTANT_MS)).toEqual(exact)
+      expect(await ids('2026-02-10T15:03:22+02:00', '2026-02-10T08:03:22-05:00')).toEqual(exact)
+
+      // one millisecond either side excludes them
+      expect(await ids('2026-02-10T13:03:22.001Z')).toEqual(expected(INSTANT_MS + 1, FAR_FUTURE))
+      expect(await ids(INSTANT_MS + 1)).toEqual(expected(INSTANT_MS + 1, FAR_FUTURE))
+      expect(await ids(undefined, '2026-02-10T13:03:21.999Z')).toEqual(expected(FAR_PAST, INSTANT_MS - 1))
+      expect(await ids(undefined, INSTANT_MS - 1)).toEqual(expected(FAR_PAST, INSTANT_MS - 1))
+      expect(await ids(INSTANT_MS + 1)).toContain(w.interactions.sqliteAfter)
+      expect(await ids(undefined, INSTANT_MS - 1)).toContain(w.interactions.sqliteBefore)
+
+      // open-ended on one side
+      expect(await ids('2026-02-10T13:03:22Z')).toEqual(expected(INSTANT_MS, FAR_FUTURE))
+      expect(await ids(undefined, INSTANT_MS)).toEqual(expected(FAR_PAST, INSTANT_MS))
+
+      // a window around the naive-local row, wherever the zone puts it
+      const naiveMs = new Date(w.times.naiveLocal).getTime()
+      expect(await ids(naiveMs, naiveMs)).toEqual(expected(naiveMs, naiveMs))
+      expect(await ids(new Date(naiveMs).toISOString(), new Date(naiveMs).toISOString())).toContain(
+        w.interactions.naiveLocal,
+      )
+
+      // zone-less filter text follows the stored-value rules (and JS Date): 'T' = local, ' ' = UTC
+      expect(await ids(w.times.naiveLocal, w.times.naiveLocal)).toEqual(expected(naiveMs, naiveMs))
+      expect(await ids('2026-02-10 13:03:22', '2026-02-10 13:03:22')).toEqual(exact)
+    } finally {
+      db.close()
+    }
+  })
+})
