@@ -24,8 +24,10 @@ pub trait Query: Send + Sized + 'static {
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()>;
 }
 
-/// Validation with panics caught: a bug in a parser must not abort Electron.
-pub fn parse<Q: Query>(env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Q> {
+/// Everything done on the JS thread when a call is made: the open check, then
+/// validation, with panics caught (a bug in a parser must not abort Electron).
+pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Q> {
+    db.ensure_open()?;
     catch_unwind(AssertUnwindSafe(|| Q::parse(env, args)))
         .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)))
 }
@@ -164,7 +166,7 @@ macro_rules! read_api {
                     $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
                     $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
                 ) -> napi::bindgen_prelude::AsyncTask<$crate::api::ReadTask<$query>> {
-                    let query = $crate::api::parse::<$query>(&env, &[$(Some(&$req),)* $($opt.as_ref(),)*]);
+                    let query = $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*]);
                     napi::bindgen_prelude::AsyncTask::new($crate::api::ReadTask::new(self.db.clone(), query))
                 }
 
@@ -176,7 +178,7 @@ macro_rules! read_api {
                     $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
                     $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
                 ) -> napi::Result<$crate::api::JsonText> {
-                    $crate::api::parse::<$query>(&env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
+                    $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
                         .and_then(|q| $crate::api::execute(&self.db, &q))
                         .map($crate::api::JsonText)
                         .map_err(|e| $crate::api::to_napi(&env, e))

@@ -209,16 +209,23 @@ impl Database {
         Ok(conn)
     }
 
-    /// Runs `f` on a pooled read connection. Panics are caught here and become
-    /// INTERNAL errors; nothing unwinds into Node.
+    /// CLOSED once `close()` has been called: checked when JS makes a call.
+    pub fn ensure_open(&self) -> Result<()> {
+        if self.is_closed() {
+            return Err(DbError::closed(&self.display));
+        }
+        Ok(())
+    }
+
+    /// Runs `f` on a pooled read connection. The caller checked `ensure_open` when
+    /// the call was made: an async read accepted before `close()` still completes
+    /// (on a connection of its own if the pool is gone). Panics are caught here
+    /// and become INTERNAL errors; nothing unwinds into Node.
     pub fn read<T>(
         &self,
         what: &str,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        if self.is_closed() {
-            return Err(DbError::closed(&self.display));
-        }
         let pooled = lock(&self.readers).pop();
         let conn = match pooled {
             Some(c) => c,

@@ -95,7 +95,7 @@ impl Query for Discovered {
         let sql = format!(
             "SELECT {} FROM discovered_profiles AS d
              WHERE d.campaign_id = ?1 AND (?2 IS NULL OR d.status = ?2 COLLATE NOCASE)
-               AND (?3 IS NULL OR d.ai_score >= ?3)
+               AND (?3 IS NULL OR (typeof(d.ai_score) IN ('integer', 'real') AND d.ai_score >= ?3))
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
             columns("discovered_profiles", "d")
         );

@@ -67,8 +67,9 @@ impl<P: Platform> Query for Interactions<P> {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        // Time filters compare instants (taktik_epoch_ms reads every timestamp
-        // shape Python writes, naive local ones included), not raw text.
+        // Order and time filters use instants (taktik_epoch_ms reads every
+        // timestamp shape Python writes, naive local ones included), not raw text,
+        // which would misorder `...T15:00` (local) against `... 14:00` (UTC).
         let sql = format!(
             "SELECT {}, p.username AS username
              FROM {} AS i LEFT JOIN {} AS p ON p.profile_id = i.profile_id
@@ -78,7 +79,7 @@ impl<P: Platform> Query for Interactions<P> {
                AND (?4 IS NULL OR i.profile_id = ?4)
                AND (?5 IS NULL OR taktik_epoch_ms(i.interaction_time) >= ?5)
                AND (?6 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?6)
-             ORDER BY i.id DESC LIMIT ?7 OFFSET ?8",
+             ORDER BY taktik_epoch_ms(i.interaction_time) DESC, i.id DESC LIMIT ?7 OFFSET ?8",
             columns(P::INTERACTIONS, "i"),
             P::INTERACTIONS,
             P::PROFILES

@@ -40,7 +40,7 @@ pub struct ProfileQuery {
 
 /// sortBy values and the SQL they order by: a whitelist, never caller text.
 pub const SORTS: &[(&str, &str)] = &[
-    ("lastInteractionAt", "agg.last_id"),
+    ("lastInteractionAt", "agg.last_ms"),
     ("interactionCount", "agg.interaction_count"),
     ("username", "p.username COLLATE NOCASE"),
     ("fullName", "p.full_name COLLATE NOCASE"),
@@ -64,15 +64,16 @@ struct ProfileFilter {
     is_business: Option<bool>,
 }
 
-/// The account's interactions grouped per profile. `interaction_time` next to
-/// MAX(id) is SQLite's bare-column rule: the time of the latest interaction.
+/// The account's interactions grouped per profile. `interaction_time` beside
+/// MAX(...) is SQLite's bare-column rule: the text of the latest interaction,
+/// latest by instant (the column mixes UTC, local and offset shapes).
 const FROM_INTERACTED: &str = "FROM (SELECT profile_id, COUNT(*) AS interaction_count,
-            MAX(id) AS last_id, interaction_time AS last_interaction_at
+            MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at
         FROM interaction_history WHERE account_id = ?1 GROUP BY profile_id) AS agg
     JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
     WHERE (?2 IS NULL OR taktik_icontains(p.username, ?2) OR taktik_icontains(p.full_name, ?2))
-      AND (?3 IS NULL OR p.followers_count >= ?3)
-      AND (?4 IS NULL OR p.followers_count <= ?4)
+      AND (?3 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count >= ?3))
+      AND (?4 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count <= ?4))
       AND (?5 IS NULL OR COALESCE(p.is_private, 0) = ?5)
       AND (?6 IS NULL OR COALESCE(p.is_verified, 0) = ?6)
       AND (?7 IS NULL OR COALESCE(p.is_business, 0) = ?7)";

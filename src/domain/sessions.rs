@@ -47,12 +47,12 @@ impl<P: Platform> Query for Sessions<P> {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        // Newest first by id: start_time mixes timestamp shapes, ids never lie
-        // about creation order, and (account_id, rowid) is already indexed.
+        // Newest first by the instant of start_time (its text mixes shapes), ties
+        // and unparseable times by id.
         let sql = format!(
             "SELECT {} FROM {} AS s
              WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
-             ORDER BY s.session_id DESC LIMIT ?3 OFFSET ?4",
+             ORDER BY taktik_epoch_ms(s.start_time) DESC, s.session_id DESC LIMIT ?3 OFFSET ?4",
             columns(P::SESSIONS, "s"),
             P::SESSIONS
         );
