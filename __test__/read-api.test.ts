@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type TaktikDatabase } from '../index.js'
+import { openDatabase, type SessionStats, type TaktikDatabase } from '../index.js'
 import { SCHEMA_JSON, camel, py, tempDb } from './helpers'
 
 // ---------------------------------------------------------------------------------------
@@ -29,17 +29,8 @@ interface SeedSession {
   configUsed: string | null
   errorMessage: string | null
 }
-interface SeedSessionStats {
+interface SeedSessionStats extends SessionStats {
   accountId: number
-  totalInteractions: number
-  totalLikes: number
-  totalFollows: number
-  totalUnfollows: number
-  totalComments: number
-  totalStoryViews: number
-  totalStoryLikes: number
-  totalProfileVisits: number
-  successfulInteractions: number
   byType: Record<string, { total: number; successful: number }>
 }
 type InteractionTuple = [number, number, number | null, number, string, number, string | null]
