@@ -33,15 +33,46 @@ pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) 
 }
 
 /// The shared body of both forms.
-pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<String> {
-    let bytes = db.read(Q::NAME, |conn| {
-        let mut out = Vec::with_capacity(1024);
-        query.run(conn, &mut out)?;
-        Ok(out)
-    })?;
-    // The row mapper only ever writes valid UTF-8; checked, not assumed.
-    String::from_utf8(bytes)
-        .map_err(|_| DbError::internal(format!("{}: result was not UTF-8", Q::NAME)))
+pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
+    let mut out = take_buffer();
+    match db.read(Q::NAME, |conn| query.run(conn, &mut out)) {
+        // The row mapper only ever writes valid UTF-8; checked, not assumed.
+        Ok(()) if std::str::from_utf8(&out).is_ok() => Ok(JsonText(out)),
+        Ok(()) => {
+            give_back(out);
+            Err(DbError::internal(format!(
+                "{}: result was not UTF-8",
+                Q::NAME
+            )))
+        }
+        Err(e) => {
+            give_back(out);
+            Err(e)
+        }
+    }
+}
+
+/// Result buffers, reused: a listing's JSON is often megabytes, and allocating
+/// that afresh on every call costs an mmap and a page fault per page touched.
+static BUFFERS: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
+const POOLED_BUFFERS: usize = 8;
+/// Larger buffers are freed rather than kept, bounding what the pool holds.
+const MAX_POOLED_BYTES: usize = 16 << 20;
+
+fn take_buffer() -> Vec<u8> {
+    let pooled = BUFFERS.lock().unwrap_or_else(|p| p.into_inner()).pop();
+    pooled.unwrap_or_else(|| Vec::with_capacity(64 << 10))
+}
+
+fn give_back(mut buffer: Vec<u8>) {
+    if buffer.capacity() > MAX_POOLED_BYTES {
+        return;
+    }
+    buffer.clear();
+    let mut pool = BUFFERS.lock().unwrap_or_else(|p| p.into_inner());
+    if pool.len() < POOLED_BUFFERS {
+        pool.push(buffer);
+    }
 }
 
 /// A JS Error with our `code`, wrapped so napi-rs throws or rejects with it as is.
@@ -51,7 +82,9 @@ pub fn to_napi(env: &Env, err: DbError) -> napi::Error {
 }
 
 /// JSON text that becomes a JS value through V8's JSON.parse when handed to JS.
-pub struct JsonText(pub String);
+/// Valid UTF-8 (in practice ASCII) JSON text from the row mapper, in a pooled
+/// buffer that goes back to the pool once V8 has copied it.
+pub struct JsonText(Vec<u8>);
 
 impl TypeName for JsonText {
     fn type_name() -> &'static str {
@@ -88,15 +121,19 @@ impl ToNapiValue for JsonText {
                 sys::napi_get_named_property(env, json, c"parse".as_ptr(), &mut parse),
                 "JSON.parse",
             )?;
-            check(
-                sys::napi_create_string_utf8(
-                    env,
-                    val.0.as_ptr().cast(),
-                    val.0.len() as isize,
-                    &mut text,
-                ),
-                "string",
-            )?;
+            // The row mapper escapes every non-ASCII char, so results are ASCII:
+            // a one-byte V8 string is a plain copy and JSON.parse's fast path.
+            // Anything else still takes the UTF-8 route.
+            let text_bytes = &val.0;
+            let (ptr, len) = (text_bytes.as_ptr().cast(), text_bytes.len() as isize);
+            let status = if text_bytes.is_ascii() {
+                sys::napi_create_string_latin1(env, ptr, len, &mut text)
+            } else {
+                sys::napi_create_string_utf8(env, ptr, len, &mut text)
+            };
+            let created = check(status, "string");
+            give_back(val.0);
+            created?;
             check(
                 sys::napi_call_function(env, json, parse, 1, &text, &mut result),
                 "call",
@@ -123,7 +160,7 @@ impl<Q: Query> ReadTask<Q> {
 }
 
 impl<Q: Query> Task for ReadTask<Q> {
-    type Output = Result<String>;
+    type Output = Result<JsonText>;
     type JsValue = JsonText;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
@@ -135,7 +172,7 @@ impl<Q: Query> Task for ReadTask<Q> {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<JsonText> {
-        output.map(JsonText).map_err(|e| to_napi(&env, e))
+        output.map_err(|e| to_napi(&env, e))
     }
 }
 
@@ -180,7 +217,6 @@ macro_rules! read_api {
                 ) -> napi::Result<$crate::api::JsonText> {
                     $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
                         .and_then(|q| $crate::api::execute(&self.db, &q))
-                        .map($crate::api::JsonText)
                         .map_err(|e| $crate::api::to_napi(&env, e))
                 }
             )*

@@ -131,6 +131,24 @@ impl RowShape {
         RowShape { columns }
     }
 
+    /// The row of a day without data: the date in the first column, every other
+    /// column (counters) 0.
+    pub fn write_zero(&self, date: &str, out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (i, (key, _)) in self.columns.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key.as_bytes());
+            if i == 0 {
+                write_str(out, date);
+            } else {
+                out.push(b'0');
+            }
+        }
+        out.push(b'}');
+    }
+
     pub fn write(&self, row: &Row<'_>, out: &mut Vec<u8>) -> rusqlite::Result<()> {
         out.push(b'{');
         for (i, (key, kind)) in self.columns.iter().enumerate() {
@@ -145,13 +163,77 @@ impl RowShape {
     }
 }
 
+/// Text as stored; invalid UTF-8 (possible in hostile rows) gets U+FFFD. The
+/// strict check first: it is much faster than the lossy scan on valid text.
 fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
+/// `\uXXXX` for a char outside ASCII (a surrogate pair above the BMP).
+fn write_unicode_escape(out: &mut Vec<u8>, c: char) {
+    let mut units = [0u16; 2];
+    for unit in c.encode_utf16(&mut units) {
+        out.extend_from_slice(format!("\\u{unit:04x}").as_bytes());
+    }
+}
+
+/// A JSON string literal in pure ASCII: quotes, backslashes and control
+/// characters escaped as usual, and every non-ASCII char as `\uXXXX`. An ASCII
+/// result reaches V8 as a one-byte string (a copy, no UTF-8 decoding) that
+/// JSON.parse reads on its fast path; the parsed strings are the same.
 fn write_str(out: &mut Vec<u8>, s: &str) {
-    // Serializing a &str into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x7f => out.push(0x7f),
+            0..=0x1f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+            _ => {
+                // Start of a multi-byte char: `s` is valid UTF-8, so i is a boundary.
+                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+                write_unicode_escape(out, c);
+                i += c.len_utf8();
+                start = i;
+                continue;
+            }
+        }
+        i += 1;
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Valid JSON text copied through, with non-ASCII chars (which valid JSON only
+/// has inside strings) turned into `\uXXXX` so the output stays ASCII.
+fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
+    if json.is_ascii() {
+        out.extend_from_slice(json.as_bytes());
+        return;
+    }
+    for c in json.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else {
+            write_unicode_escape(out, c);
+        }
+    }
 }
 
 fn write_i64(out: &mut Vec<u8>, v: i64) {
@@ -241,7 +323,7 @@ fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
         Kind::Json => match v {
             ValueRef::Text(t) | ValueRef::Blob(t) => {
                 match serde_json::from_str::<&RawValue>(lossy(t).trim()) {
-                    Ok(raw) => out.extend_from_slice(raw.get().as_bytes()),
+                    Ok(raw) => write_json_ascii(out, raw.get()),
                     Err(_) => out.extend_from_slice(b"null"),
                 }
             }
@@ -308,6 +390,49 @@ pub fn write_row<P: Params>(
     }
 }
 
+/// One row per date in `dates` (ascending): the query's row for that date, or a
+/// zero-filled one. The query must return `date` first, then counters, ordered
+/// by date; rows whose date is not in `dates` (malformed text) are skipped.
+pub fn write_days<P: Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    dates: &[String],
+    out: &mut Vec<u8>,
+) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let shape = RowShape::of(&stmt);
+    let mut rows = stmt.query(params)?;
+    let mut row = rows.next()?;
+    out.push(b'[');
+    for (i, date) in dates.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        fn row_date<'r>(r: &'r Row<'_>) -> &'r [u8] {
+            match r.get_ref(0) {
+                Ok(ValueRef::Text(t)) => t,
+                _ => b"",
+            }
+        }
+        while let Some(r) = row {
+            if row_date(r) >= date.as_bytes() {
+                break;
+            }
+            row = rows.next()?;
+        }
+        match row {
+            Some(r) if row_date(r) == date.as_bytes() => {
+                shape.write(r, out)?;
+                row = rows.next()?;
+            }
+            _ => shape.write_zero(date, out),
+        }
+    }
+    out.push(b']');
+    Ok(())
+}
+
 /// A single integer result (COUNT(*)), written as a JSON number.
 pub fn write_count<P: Params>(
     conn: &Connection,
@@ -354,6 +479,28 @@ mod tests {
         assert_eq!(camel_case("session_id"), "sessionId");
         assert_eq!(camel_case("is_private"), "isPrivate");
         assert_eq!(camel_case("_x"), "x");
+    }
+
+    #[test]
+    fn strings_are_escaped_to_ascii_and_round_trip() {
+        for s in [
+            "plain",
+            "Zoë \"Z\" \\ back",
+            "tab\tnl\ncr\r\u{1}\u{7f}",
+            "emoji 🎉 and 中文",
+            "",
+        ] {
+            let mut out = Vec::new();
+            write_str(&mut out, s);
+            assert!(out.is_ascii(), "{s:?}");
+            let back: String = serde_json::from_slice(&out).unwrap();
+            assert_eq!(back, s);
+        }
+        let mut out = Vec::new();
+        write_json_ascii(&mut out, r#"{"name":"José 🎉","n":[1,2]}"#);
+        assert!(out.is_ascii());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["name"], "José 🎉");
     }
 
     #[test]

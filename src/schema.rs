@@ -541,13 +541,19 @@ pub const MIGRATED_COLUMNS: &[(&str, &str)] = &[
 /// Indexes the addon adds for its own queries; not in Python's schema, harmless to
 /// it (Python never names them) and created idempotently.
 pub const ADDON_INDEXES: &[(&str, &str, &str)] = &[
-    // getProfiles / countProfiles: "profiles this account interacted with" groups an
-    // account's interactions by profile; this index answers COUNT and
-    // MAX(interaction_time) per profile without reading the table.
+    // getProfiles / countProfiles group an account's interactions by profile, and
+    // getInteractions picks a page of them by time and type: with these columns
+    // both run on the index alone, never reading the 500k-row table.
     (
-        "idx_taktikdb_interactions_account_profile",
+        "idx_taktikdb_interactions_by_account",
         "interaction_history",
-        "account_id, profile_id, interaction_time",
+        "account_id, profile_id, interaction_time, interaction_type",
+    ),
+    // The same for getTikTokInteractions.
+    (
+        "idx_taktikdb_tiktok_interactions_by_account",
+        "tiktok_interaction_history",
+        "account_id, profile_id, interaction_time, interaction_type",
     ),
 ];
 

@@ -9,7 +9,7 @@
 
 use chrono::{
     DateTime, Datelike, Duration, Local, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeZone, Utc,
+    TimeZone, Timelike, Utc,
 };
 
 /// What a timestamp column value normalizes to.
@@ -129,8 +129,33 @@ fn local_to_utc(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`. Written by hand: it runs once per timestamp cell
+/// (10k-row listings have several per row) and chrono's `format` machinery costs
+/// several times more than the rest of the conversion.
 pub fn format_utc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let n = t.naive_utc();
+    let year = n.year();
+    if !(0..=9999).contains(&year) {
+        return t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    }
+    // A leap second is carried in nanoseconds >= 1e9; keep the millisecond field 3 digits.
+    let ms = (n.nanosecond() / 1_000_000).min(999);
+    let mut b = *b"0000-00-00T00:00:00.000Z";
+    let put = |b: &mut [u8; 24], at: usize, width: usize, mut v: u32| {
+        for i in (0..width).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut b, 0, 4, year as u32);
+    put(&mut b, 5, 2, n.month());
+    put(&mut b, 8, 2, n.day());
+    put(&mut b, 11, 2, n.hour());
+    put(&mut b, 14, 2, n.minute());
+    put(&mut b, 17, 2, n.second());
+    put(&mut b, 20, 3, ms);
+    // Only ASCII digits and separators were written.
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 /// The instant a timestamp text denotes under the rules above, if it parses.
@@ -175,12 +200,14 @@ pub fn local_today() -> NaiveDate {
     Local::now().date_naive()
 }
 
-/// The `days` local dates ending today, oldest first, as `YYYY-MM-DD`.
+/// The `days` local dates ending today, oldest first, as `YYYY-MM-DD`: the days
+/// Python's `date.today()` names in daily_stats.
 pub fn last_local_days(days: u32) -> Vec<String> {
     let today = local_today();
-    (0..days)
-        .rev()
-        .filter_map(|back| today.checked_sub_signed(Duration::days(i64::from(back))))
+    let first = today - Duration::days(i64::from(days.saturating_sub(1)));
+    first
+        .iter_days()
+        .take(days as usize)
         .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
         .collect()
 }
@@ -247,6 +274,26 @@ mod tests {
     }
 
     #[test]
+    fn formatting_matches_chrono() {
+        for s in [
+            "2026-02-10 14:03:22.123456",
+            "0001-01-01 00:00:00",
+            "9999-12-31 23:59:59.999",
+            "2024-02-29T23:59:59.9995Z",
+        ] {
+            let t = instant(s).unwrap();
+            assert_eq!(
+                format_utc(t),
+                t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+                "{s}"
+            );
+        }
+        // Out of the 4-digit range after an offset: still formatted, via chrono.
+        let t = instant("0000-01-01T00:30:00+01:00").unwrap();
+        assert!(format_utc(t).ends_with('Z'));
+    }
+
+    #[test]
     fn unix_seconds() {
         assert_eq!(
             from_unix_seconds(1_700_000_000.0).as_deref(),
@@ -259,11 +306,13 @@ mod tests {
 
     #[test]
     fn day_windows_end_today_oldest_first() {
-        let days = last_local_days(3);
-        assert_eq!(days.len(), 3);
-        let today = local_today();
-        assert_eq!(days[2], today.format("%Y-%m-%d").to_string());
-        assert!(days[0] < days[1] && days[1] < days[2]);
-        assert_eq!(last_local_days(3650).len(), 3650);
+        let today = local_today().format("%Y-%m-%d").to_string();
+        assert_eq!(last_local_days(1), vec![today.clone()]);
+        let days = last_local_days(3650);
+        assert_eq!(days.len(), 3650);
+        assert_eq!(days.last(), Some(&today));
+        assert!(days.windows(2).all(|w| w[0] < w[1]));
+        let first = NaiveDate::parse_from_str(&days[0], "%Y-%m-%d").unwrap();
+        assert_eq!((local_today() - first).num_days(), 3649);
     }
 }

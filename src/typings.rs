@@ -95,7 +95,7 @@ pub fn render() -> String {
         let _ = writeln!(w, "}}\n");
     }
 
-    let sorts: Vec<String> = SORTS.iter().map(|(k, _)| format!("'{k}'")).collect();
+    let sorts: Vec<String> = SORTS.iter().map(|(k, _, _)| format!("'{k}'")).collect();
     let _ = writeln!(w, "/** The `sortBy` values of getProfiles. */");
     let _ = writeln!(w, "export type ProfileSortBy = {}\n", sorts.join(" | "));
     let _ = writeln!(

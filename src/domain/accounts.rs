@@ -20,12 +20,14 @@ impl<P: Platform> Query for Accounts<P> {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM {} AS a ORDER BY a.account_id",
-            columns(P::ACCOUNTS, "a"),
-            P::ACCOUNTS
-        );
-        write_rows(conn, &sql, [], out).map(drop)
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM {} AS a ORDER BY a.account_id",
+                columns(P::ACCOUNTS, "a"),
+                P::ACCOUNTS
+            )
+        });
+        write_rows(conn, sql, [], out).map(drop)
     }
 }
 

@@ -24,12 +24,14 @@ impl Query for Campaigns {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM discovery_campaigns AS c WHERE (?1 IS NULL OR c.account_id = ?1)
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM discovery_campaigns AS c WHERE (?1 IS NULL OR c.account_id = ?1)
              ORDER BY c.campaign_id DESC",
-            columns("discovery_campaigns", "c")
-        );
-        write_rows(conn, &sql, [self.account_id], out).map(drop)
+                columns("discovery_campaigns", "c")
+            )
+        });
+        write_rows(conn, sql, [self.account_id], out).map(drop)
     }
 }
 
@@ -47,11 +49,13 @@ impl Query for Progress {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
             "SELECT {} FROM discovery_progress AS g WHERE g.campaign_id = ?1 ORDER BY g.progress_id",
             columns("discovery_progress", "g")
-        );
-        write_rows(conn, &sql, [self.campaign_id], out).map(drop)
+        )
+        });
+        write_rows(conn, sql, [self.campaign_id], out).map(drop)
     }
 }
 
@@ -92,13 +96,15 @@ impl Query for Discovered {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM discovered_profiles AS d
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM discovered_profiles AS d
              WHERE d.campaign_id = ?1 AND (?2 IS NULL OR d.status = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR (typeof(d.ai_score) IN ('integer', 'real') AND d.ai_score >= ?3))
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
-            columns("discovered_profiles", "d")
-        );
+                columns("discovered_profiles", "d")
+            )
+        });
         let p = (
             self.campaign_id,
             &self.status,
@@ -106,7 +112,7 @@ impl Query for Discovered {
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 

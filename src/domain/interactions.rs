@@ -7,7 +7,7 @@ use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{columns, Instagram, Platform};
+use super::{columns, filter, Instagram, Platform};
 use crate::api::Query;
 use crate::args::{self, InstantArg, Page};
 use crate::error::Result;
@@ -70,20 +70,40 @@ impl<P: Platform> Query for Interactions<P> {
         // Order and time filters use instants (taktik_epoch_ms reads every
         // timestamp shape Python writes, naive local ones included), not raw text,
         // which would misorder `...T15:00` (local) against `... 14:00` (UTC).
-        let sql = format!(
-            "SELECT {}, p.username AS username
-             FROM {} AS i LEFT JOIN {} AS p ON p.profile_id = i.profile_id
-             WHERE i.account_id = ?1
-               AND (?2 IS NULL OR i.interaction_type = ?2 COLLATE NOCASE)
-               AND (?3 IS NULL OR i.session_id = ?3)
-               AND (?4 IS NULL OR i.profile_id = ?4)
-               AND (?5 IS NULL OR taktik_epoch_ms(i.interaction_time) >= ?5)
-               AND (?6 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?6)
-             ORDER BY taktik_epoch_ms(i.interaction_time) DESC, i.id DESC LIMIT ?7 OFFSET ?8",
-            columns(P::INTERACTIONS, "i"),
-            P::INTERACTIONS,
-            P::PROFILES
-        );
+        // Two phases: the page's ids are chosen from the addon's covering index
+        // (no table reads, a narrow sort), then only those rows are read whole.
+        let set = [
+            self.kind.is_some(),
+            self.session_id.is_some(),
+            self.profile_id.is_some(),
+            self.since_ms.is_some(),
+            self.until_ms.is_some(),
+        ];
+        let variant = set
+            .iter()
+            .enumerate()
+            .map(|(i, s)| u32::from(*s) << i)
+            .sum();
+        let sql = super::sql((Self::NAME, variant), || {
+            format!(
+                "WITH page AS (
+                     SELECT i.id AS id, taktik_epoch_ms(i.interaction_time) AS ms FROM {table} AS i
+                     WHERE i.account_id = ?1 AND {} AND {} AND {} AND {} AND {}
+                     ORDER BY ms DESC, i.id DESC LIMIT ?7 OFFSET ?8)
+                 SELECT {}, p.username AS username
+                 FROM page JOIN {table} AS i ON i.id = page.id
+                 LEFT JOIN {} AS p ON p.profile_id = i.profile_id
+                 ORDER BY page.ms DESC, page.id DESC",
+                filter(set[0], "i.interaction_type = ?2 COLLATE NOCASE", 2),
+                filter(set[1], "i.session_id = ?3", 3),
+                filter(set[2], "i.profile_id = ?4", 4),
+                filter(set[3], "taktik_epoch_ms(i.interaction_time) >= ?5", 5),
+                filter(set[4], "taktik_epoch_ms(i.interaction_time) <= ?6", 6),
+                columns(P::INTERACTIONS, "i"),
+                P::PROFILES,
+                table = P::INTERACTIONS,
+            )
+        });
         let p: [&dyn ToSql; 8] = [
             &self.account_id,
             &self.kind,
@@ -94,7 +114,7 @@ impl<P: Platform> Query for Interactions<P> {
             &self.page.limit,
             &self.page.offset,
         ];
-        write_rows(conn, &sql, p.as_slice(), out).map(drop)
+        write_rows(conn, sql, p.as_slice(), out).map(drop)
     }
 }
 

@@ -86,3 +86,30 @@ pub struct PageQuery {
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
 }
+
+/// The SQL of a query, built on first use and kept for the process. Keyed by the
+/// query's JS name (unique per platform) and a variant number (which filters are
+/// set, which sort), so each call neither formats SQL nor changes the text
+/// `prepare_cached` looks up. Variants are few and fixed, so the leaked strings
+/// are bounded.
+pub fn sql(key: (&'static str, u32), build: impl FnOnce() -> String) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(&'static str, u32), &'static str>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    map.entry(key)
+        .or_insert_with(|| Box::leak(build().into_boxed_str()))
+}
+
+/// A WHERE term for an optional filter bound as `?n`: the condition when the
+/// filter is set, else `?n IS NULL` (bound to NULL, so true). An unset filter
+/// then names no column, which keeps covering indexes usable.
+pub fn filter(set: bool, condition: &str, n: u8) -> String {
+    if set {
+        condition.to_string()
+    } else {
+        format!("?{n} IS NULL")
+    }
+}

@@ -8,7 +8,7 @@ use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{columns, Instagram, PageQuery, Platform};
+use super::{columns, filter, Instagram, PageQuery, Platform};
 use crate::api::Query;
 use crate::args::{self, Page, ProfileKey};
 use crate::error::{DbError, Result};
@@ -38,18 +38,19 @@ pub struct ProfileQuery {
     pub is_business: Option<bool>,
 }
 
-/// sortBy values and the SQL they order by: a whitelist, never caller text.
-pub const SORTS: &[(&str, &str)] = &[
-    ("lastInteractionAt", "agg.last_ms"),
-    ("interactionCount", "agg.interaction_count"),
-    ("username", "p.username COLLATE NOCASE"),
-    ("fullName", "p.full_name COLLATE NOCASE"),
-    ("followersCount", "p.followers_count"),
-    ("followingCount", "p.following_count"),
-    ("postsCount", "p.posts_count"),
-    ("createdAt", "p.profile_id"),
-    ("updatedAt", "p.updated_at"),
-    ("profileId", "p.profile_id"),
+/// sortBy values, the SQL they order by and its collation: a whitelist, never
+/// caller text.
+pub const SORTS: &[(&str, &str, &str)] = &[
+    ("lastInteractionAt", "agg.last_ms", ""),
+    ("interactionCount", "agg.interaction_count", ""),
+    ("username", "p.username", " COLLATE NOCASE"),
+    ("fullName", "p.full_name", " COLLATE NOCASE"),
+    ("followersCount", "p.followers_count", ""),
+    ("followingCount", "p.following_count", ""),
+    ("postsCount", "p.posts_count", ""),
+    ("createdAt", "p.profile_id", ""),
+    ("updatedAt", "p.updated_at", ""),
+    ("profileId", "p.profile_id", ""),
 ];
 
 /// The filters both getProfiles and countProfiles apply, bound as ?1..?7.
@@ -64,19 +65,13 @@ struct ProfileFilter {
     is_business: Option<bool>,
 }
 
-/// The account's interactions grouped per profile. `interaction_time` beside
-/// MAX(...) is SQLite's bare-column rule: the text of the latest interaction,
-/// latest by instant (the column mixes UTC, local and offset shapes).
-const FROM_INTERACTED: &str = "FROM (SELECT profile_id, COUNT(*) AS interaction_count,
-            MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at
-        FROM interaction_history WHERE account_id = ?1 GROUP BY profile_id) AS agg
-    JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
-    WHERE (?2 IS NULL OR taktik_icontains(p.username, ?2) OR taktik_icontains(p.full_name, ?2))
-      AND (?3 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count >= ?3))
-      AND (?4 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count <= ?4))
-      AND (?5 IS NULL OR COALESCE(p.is_private, 0) = ?5)
-      AND (?6 IS NULL OR COALESCE(p.is_verified, 0) = ?6)
-      AND (?7 IS NULL OR COALESCE(p.is_business, 0) = ?7)";
+/// The account's interactions per profile, read from the addon's covering index.
+/// `interaction_time` beside MAX(...) is SQLite's bare-column rule: the text of
+/// the latest interaction, latest by instant (the column mixes UTC, local and
+/// offset shapes).
+const INTERACTED: &str = "SELECT profile_id, COUNT(*) AS interaction_count,
+        MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at
+    FROM interaction_history WHERE account_id = ?1 GROUP BY profile_id";
 
 impl ProfileFilter {
     fn parse(func: &str, account_id: i64, o: &ProfileQuery) -> Result<Self> {
@@ -89,6 +84,60 @@ impl ProfileFilter {
             is_verified: o.is_verified,
             is_business: o.is_business,
         })
+    }
+
+    /// Which filters are set, one bit each: selects the cached SQL variant.
+    fn variant(&self) -> u32 {
+        [
+            self.search.is_some(),
+            self.min_followers.is_some(),
+            self.max_followers.is_some(),
+            self.is_private.is_some(),
+            self.is_verified.is_some(),
+            self.is_business.is_some(),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, set)| u32::from(*set) << i)
+        .sum()
+    }
+
+    /// The WHERE clause over `p` (instagram_profiles), binding ?2..?7.
+    fn where_sql(&self) -> String {
+        let numeric = "typeof(p.followers_count) IN ('integer', 'real')";
+        [
+            filter(
+                self.search.is_some(),
+                "(taktik_icontains(p.username, ?2) OR taktik_icontains(p.full_name, ?2))",
+                2,
+            ),
+            filter(
+                self.min_followers.is_some(),
+                &format!("({numeric} AND p.followers_count >= ?3)"),
+                3,
+            ),
+            filter(
+                self.max_followers.is_some(),
+                &format!("({numeric} AND p.followers_count <= ?4)"),
+                4,
+            ),
+            filter(
+                self.is_private.is_some(),
+                "COALESCE(p.is_private, 0) = ?5",
+                5,
+            ),
+            filter(
+                self.is_verified.is_some(),
+                "COALESCE(p.is_verified, 0) = ?6",
+                6,
+            ),
+            filter(
+                self.is_business.is_some(),
+                "COALESCE(p.is_business, 0) = ?7",
+                7,
+            ),
+        ]
+        .join(" AND ")
     }
 
     fn params(&self) -> [&dyn ToSql; 7] {
@@ -116,9 +165,24 @@ fn parse_filter(
 
 pub struct Profiles {
     filter: ProfileFilter,
-    order_by: &'static str,
+    /// Index into SORTS.
+    sort: usize,
     descending: bool,
     page: Page,
+}
+
+/// The index of a sortBy value in SORTS, or INVALID_ARGUMENT.
+fn sort_index(func: &str, sort_by: Option<&str>) -> Result<usize> {
+    match sort_by {
+        None => Ok(0),
+        Some(s) => SORTS.iter().position(|(k, _, _)| *k == s).ok_or_else(|| {
+            let allowed: Vec<&str> = SORTS.iter().map(|(k, _, _)| *k).collect();
+            DbError::invalid(format!(
+                "{func}: unknown sortBy {s:?}; expected one of {}",
+                allowed.join(", ")
+            ))
+        }),
+    }
 }
 
 impl Query for Profiles {
@@ -126,43 +190,42 @@ impl Query for Profiles {
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let (filter, o) = parse_filter(env, Self::NAME, a)?;
-        let order_by = match o.sort_by.as_deref() {
-            None => SORTS[0].1,
-            Some(s) => SORTS
-                .iter()
-                .find(|(k, _)| *k == s)
-                .map(|(_, v)| *v)
-                .ok_or_else(|| {
-                    let allowed: Vec<&str> = SORTS.iter().map(|(k, _)| *k).collect();
-                    DbError::invalid(format!(
-                        "{}: unknown sortBy {s:?}; expected one of {}",
-                        Self::NAME,
-                        allowed.join(", ")
-                    ))
-                })?,
-        };
         Ok(Profiles {
             filter,
-            order_by,
+            sort: sort_index(Self::NAME, o.sort_by.as_deref())?,
             descending: args::descending(Self::NAME, o.order.as_deref())?,
             page: args::page(Self::NAME, o.limit, o.offset)?,
         })
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let dir = if self.descending { "DESC" } else { "ASC" };
-        let sql = format!(
-            "SELECT {}, agg.interaction_count AS interaction_count,
-                    agg.last_interaction_at AS last_interaction_at
-             {FROM_INTERACTED}
-             ORDER BY {} {dir}, p.profile_id {dir} LIMIT ?8 OFFSET ?9",
-            columns("instagram_profiles", "p"),
-            self.order_by
-        );
+        let variant =
+            (self.filter.variant() << 5) | ((self.sort as u32) << 1) | u32::from(self.descending);
+        let sql = super::sql((Self::NAME, variant), || {
+            let (_, key, collate) = SORTS[self.sort];
+            let dir = if self.descending { "DESC" } else { "ASC" };
+            // Two phases: the page is chosen over narrow rows (id, counts, sort
+            // key); only its profiles are then read whole.
+            format!(
+                "WITH agg AS ({INTERACTED}),
+                 page AS (
+                     SELECT agg.profile_id AS profile_id, agg.interaction_count AS interaction_count,
+                            agg.last_interaction_at AS last_interaction_at, {key} AS k
+                     FROM agg JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
+                     WHERE {}
+                     ORDER BY k{collate} {dir}, agg.profile_id {dir} LIMIT ?8 OFFSET ?9)
+                 SELECT {}, page.interaction_count AS interaction_count,
+                        page.last_interaction_at AS last_interaction_at
+                 FROM page JOIN instagram_profiles AS p ON p.profile_id = page.profile_id
+                 ORDER BY page.k{collate} {dir}, page.profile_id {dir}",
+                self.filter.where_sql(),
+                columns("instagram_profiles", "p"),
+            )
+        });
         let mut params: Vec<&dyn ToSql> = self.filter.params().to_vec();
         params.push(&self.page.limit);
         params.push(&self.page.offset);
-        write_rows(conn, &sql, params.as_slice(), out).map(drop)
+        write_rows(conn, sql, params.as_slice(), out).map(drop)
     }
 }
 
@@ -179,20 +242,22 @@ impl Query for CountProfiles {
         // (so one object serves both calls) but still validated.
         args::page(Self::NAME, o.limit, o.offset)?;
         args::descending(Self::NAME, o.order.as_deref())?;
-        if let Some(s) = o.sort_by.as_deref() {
-            if !SORTS.iter().any(|(k, _)| *k == s) {
-                return Err(DbError::invalid(format!(
-                    "{}: unknown sortBy {s:?}",
-                    Self::NAME
-                )));
-            }
-        }
+        sort_index(Self::NAME, o.sort_by.as_deref())?;
         Ok(CountProfiles { filter })
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!("SELECT COUNT(*) {FROM_INTERACTED}");
-        write_count(conn, &sql, self.filter.params().as_slice(), out)
+        // Counting needs no timestamps: group the covering index by profile only.
+        let sql = super::sql((Self::NAME, self.filter.variant()), || {
+            format!(
+                "SELECT COUNT(*) FROM (SELECT profile_id FROM interaction_history
+                     WHERE account_id = ?1 GROUP BY profile_id) AS agg
+                 JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
+                 WHERE {}",
+                self.filter.where_sql()
+            )
+        });
+        write_count(conn, sql, self.filter.params().as_slice(), out)
     }
 }
 
@@ -210,28 +275,32 @@ impl Query for ProfileLookup {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let cols = columns("instagram_profiles", "p");
+        let select = |variant: u32, condition: &'static str| {
+            super::sql((Self::NAME, variant), || {
+                format!(
+                    "SELECT {} FROM instagram_profiles AS p WHERE {condition}",
+                    columns("instagram_profiles", "p")
+                )
+            })
+        };
         match &self.key {
             ProfileKey::Id(id) => {
-                let sql =
-                    format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.profile_id = ?1");
-                write_row(conn, &sql, [id], out).map(drop)
+                write_row(conn, select(0, "p.profile_id = ?1"), [id], out).map(drop)
             }
             ProfileKey::Username(name) => {
                 // Exact match uses the unique index; a case-insensitive retry covers
                 // "MixedCase" typed in lower case.
-                let sql =
-                    format!("SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1");
+                let exact = select(1, "p.username = ?1");
                 let mut probe = Vec::new();
-                if write_row(conn, &sql, [name], &mut probe)? {
+                if write_row(conn, exact, [name], &mut probe)? {
                     out.extend_from_slice(&probe);
                     return Ok(());
                 }
-                let sql = format!(
-                    "SELECT {cols} FROM instagram_profiles AS p WHERE p.username = ?1 COLLATE NOCASE
-                     ORDER BY p.profile_id LIMIT 1"
+                let nocase = select(
+                    2,
+                    "p.username = ?1 COLLATE NOCASE ORDER BY p.profile_id LIMIT 1",
                 );
-                write_row(conn, &sql, [name], out).map(drop)
+                write_row(conn, nocase, [name], out).map(drop)
             }
         }
     }
@@ -257,14 +326,16 @@ impl<P: Platform> Query for FilteredProfiles<P> {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
             "SELECT {} FROM {} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3",
             columns(P::FILTERED, "f"),
             P::FILTERED
-        );
+        )
+        });
         write_rows(
             conn,
-            &sql,
+            sql,
             (self.account_id, self.page.limit, self.page.offset),
             out,
         )
@@ -286,11 +357,13 @@ impl Query for StatsHistory {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id",
-            columns("profile_stats_history", "h")
-        );
-        write_rows(conn, &sql, [self.profile_id], out).map(drop)
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id",
+                columns("profile_stats_history", "h")
+            )
+        });
+        write_rows(conn, sql, [self.profile_id], out).map(drop)
     }
 }
 
@@ -330,13 +403,15 @@ impl Query for Posts {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM instagram_posts AS po
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM instagram_posts AS po
              WHERE (?1 IS NULL OR po.profile_id = ?1) AND (?2 IS NULL OR po.account_id = ?2)
                AND (?3 IS NULL OR po.status = ?3 COLLATE NOCASE)
              ORDER BY po.post_id DESC LIMIT ?4 OFFSET ?5",
-            columns("instagram_posts", "po")
-        );
+                columns("instagram_posts", "po")
+            )
+        });
         let p = (
             self.profile_id,
             self.account_id,
@@ -344,7 +419,7 @@ impl Query for Posts {
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 

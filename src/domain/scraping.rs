@@ -45,20 +45,22 @@ impl Query for ScrapingSessions {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM scraping_sessions AS s
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM scraping_sessions AS s
              WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
                AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
              ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
-            columns("scraping_sessions", "s")
-        );
+                columns("scraping_sessions", "s")
+            )
+        });
         let p = (
             &self.status,
             &self.scraping_type,
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 
@@ -76,11 +78,13 @@ impl Query for ScrapingSession {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM scraping_sessions AS s WHERE s.scraping_id = ?1",
-            columns("scraping_sessions", "s")
-        );
-        write_row(conn, &sql, [self.id], out).map(drop)
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM scraping_sessions AS s WHERE s.scraping_id = ?1",
+                columns("scraping_sessions", "s")
+            )
+        });
+        write_row(conn, sql, [self.id], out).map(drop)
     }
 }
 
@@ -134,11 +138,12 @@ impl Query for ScrapedProfiles {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let summary: Vec<String> = PROFILE_SUMMARY
-            .iter()
-            .map(|c| format!("p.{c} AS {c}"))
-            .collect();
-        let sql = format!(
+        let sql = super::sql((Self::NAME, 0), || {
+            let summary: Vec<String> = PROFILE_SUMMARY
+                .iter()
+                .map(|c| format!("p.{c} AS {c}"))
+                .collect();
+            format!(
             "SELECT {}, {}
              FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
              WHERE sp.scraping_id = ?1
@@ -147,7 +152,8 @@ impl Query for ScrapedProfiles {
              ORDER BY sp.id LIMIT ?4 OFFSET ?5",
             columns("scraped_profiles", "sp"),
             summary.join(", ")
-        );
+            )
+        });
         let p = (
             self.scraping_id,
             self.min_score,
@@ -155,7 +161,7 @@ impl Query for ScrapedProfiles {
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 
@@ -201,14 +207,16 @@ impl Query for ScrapedComments {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM scraped_comments AS c
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM scraped_comments AS c
              WHERE (?1 IS NULL OR c.scraping_session_id = ?1)
                AND (?2 IS NULL OR c.username = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE)
              ORDER BY c.comment_id DESC LIMIT ?4 OFFSET ?5",
-            columns("scraped_comments", "c")
-        );
+                columns("scraped_comments", "c")
+            )
+        });
         let p: [&dyn ToSql; 5] = [
             &self.scraping_session_id,
             &self.username,
@@ -216,7 +224,7 @@ impl Query for ScrapedComments {
             &self.page.limit,
             &self.page.offset,
         ];
-        write_rows(conn, &sql, p.as_slice(), out).map(drop)
+        write_rows(conn, sql, p.as_slice(), out).map(drop)
     }
 }
 
@@ -254,19 +262,21 @@ impl Query for HashtagPosts {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
-            "SELECT {} FROM processed_hashtag_posts AS h
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "SELECT {} FROM processed_hashtag_posts AS h
              WHERE h.account_id = ?1 AND (?2 IS NULL OR ltrim(h.hashtag, '#') = ?2 COLLATE NOCASE)
              ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
-            columns("processed_hashtag_posts", "h")
-        );
+                columns("processed_hashtag_posts", "h")
+            )
+        });
         let p = (
             self.account_id,
             &self.hashtag,
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 

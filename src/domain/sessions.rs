@@ -48,21 +48,27 @@ impl<P: Platform> Query for Sessions<P> {
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
         // Newest first by the instant of start_time (its text mixes shapes), ties
-        // and unparseable times by id.
-        let sql = format!(
-            "SELECT {} FROM {} AS s
-             WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
-             ORDER BY taktik_epoch_ms(s.start_time) DESC, s.session_id DESC LIMIT ?3 OFFSET ?4",
-            columns(P::SESSIONS, "s"),
-            P::SESSIONS
-        );
+        // and unparseable times by id. Two phases: the page is sorted as narrow
+        // (id, instant) rows, then only its sessions, JSON configs and all, are read.
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
+                "WITH page AS (
+                     SELECT s.session_id AS id, taktik_epoch_ms(s.start_time) AS ms FROM {table} AS s
+                     WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
+                     ORDER BY ms DESC, s.session_id DESC LIMIT ?3 OFFSET ?4)
+                 SELECT {} FROM page JOIN {table} AS s ON s.session_id = page.id
+                 ORDER BY page.ms DESC, page.id DESC",
+                columns(P::SESSIONS, "s"),
+                table = P::SESSIONS
+            )
+        });
         let p = (
             self.account_id,
             &self.status,
             self.page.limit,
             self.page.offset,
         );
-        write_rows(conn, &sql, p, out).map(drop)
+        write_rows(conn, sql, p, out).map(drop)
     }
 }
 

@@ -9,7 +9,7 @@ use super::{Instagram, Platform};
 use crate::api::Query;
 use crate::args;
 use crate::error::Result;
-use crate::rows::{classify, write_rows, Kind};
+use crate::rows::{classify, write_days, Kind};
 use crate::{schema, time};
 
 /// The counters of a daily stats table: its INTEGER columns defaulting to 0 that
@@ -42,23 +42,23 @@ impl<P: Platform> Query for DailyStats<P> {
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
         // Python writes `date.today()`: the machine's LOCAL date. The window is
-        // computed the same way here; SQLite only steps through the calendar.
+        // computed the same way here; one index range scan reads the days that
+        // have rows and the rest are zero-filled while writing.
         let dates = time::last_local_days(self.days);
-        let first = dates.first().cloned().unwrap_or_default();
-        let select: Vec<String> = counters(P::DAILY_STATS)
-            .iter()
-            .map(|c| format!("COALESCE(s.{c}, 0) AS {c}"))
-            .collect();
-        let sql = format!(
-            "WITH RECURSIVE d(n, date) AS (
-                 SELECT 1, ?2 UNION ALL SELECT n + 1, date(date, '+1 day') FROM d WHERE n < ?3)
-             SELECT d.date AS date, {}
-             FROM d LEFT JOIN {} AS s ON s.account_id = ?1 AND s.date = d.date
-             ORDER BY d.n",
-            select.join(", "),
-            P::DAILY_STATS
-        );
-        write_rows(conn, &sql, (self.account_id, first, self.days), out).map(drop)
+        let (first, last) = (dates.first(), dates.last());
+        let sql = super::sql((Self::NAME, 0), || {
+            let counters: Vec<String> = counters(P::DAILY_STATS)
+                .iter()
+                .map(|c| format!("COALESCE(s.{c}, 0) AS {c}"))
+                .collect();
+            format!(
+                "SELECT s.date AS date, {} FROM {} AS s
+                 WHERE s.account_id = ?1 AND s.date >= ?2 AND s.date <= ?3 ORDER BY s.date",
+                counters.join(", "),
+                P::DAILY_STATS
+            )
+        });
+        write_days(conn, sql, (self.account_id, first, last), &dates, out)
     }
 }
 

@@ -45,15 +45,17 @@ impl Query for TikTokProfiles {
     }
 
     fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        let sql = format!(
+        let sql = super::sql((Self::NAME, 0), || {
+            format!(
             "SELECT {} FROM tiktok_profiles AS p
              WHERE ?1 IS NULL OR taktik_icontains(p.username, ?1) OR taktik_icontains(p.display_name, ?1)
              ORDER BY p.profile_id DESC LIMIT ?2 OFFSET ?3",
             columns("tiktok_profiles", "p")
-        );
+        )
+        });
         write_rows(
             conn,
-            &sql,
+            sql,
             (&self.search, self.page.limit, self.page.offset),
             out,
         )
