@@ -15,7 +15,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{from_panic, DbError, Result};
-use crate::{schema, time};
+use crate::{rows, schema, time};
 
 /// Python's `sqlite3.connect(..., timeout=30.0)`.
 pub const DEFAULT_BUSY_TIMEOUT_MS: u32 = 30_000;
@@ -84,14 +84,14 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         else {
             return Ok(false);
         };
-        let h = String::from_utf8_lossy(h).to_lowercase();
-        Ok(h.contains(&*String::from_utf8_lossy(n)))
+        let h = rows::lossy(h).to_lowercase();
+        Ok(h.contains(&*rows::lossy(n)))
     })?;
     // taktik_epoch_ms(timestamp): the instant of any timestamp shape Python
     // writes (see time.rs), in Unix milliseconds, or NULL.
     conn.create_scalar_function("taktik_epoch_ms", 1, flags, |ctx| {
         Ok(match ctx.get_raw(0) {
-            rusqlite::types::ValueRef::Text(t) => time::epoch_ms(&String::from_utf8_lossy(t)),
+            rusqlite::types::ValueRef::Text(t) => time::epoch_ms(&rows::lossy(t)),
             rusqlite::types::ValueRef::Integer(i) => Some(i.saturating_mul(1000)),
             rusqlite::types::ValueRef::Real(f) if f.is_finite() => Some((f * 1000.0) as i64),
             _ => None,

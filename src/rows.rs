@@ -11,7 +11,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Params, Row, Statement};
 use serde_json::value::RawValue;
 
-use crate::time::{self, Normalized};
+use crate::time;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -120,6 +120,25 @@ pub struct RowShape {
 }
 
 impl RowShape {
+    /// The shape of a statement, worked out once per SQL text and thread. SQL
+    /// texts are `'static` (built once, see domain::sql), so their address
+    /// identifies them; a statement's columns and declared types do not change.
+    pub fn cached(sql: &'static str, stmt: &Statement<'_>) -> std::rc::Rc<RowShape> {
+        type Shapes = std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<RowShape>>>;
+        thread_local! {
+            static SHAPES: Shapes = Default::default();
+        }
+        let key = sql.as_ptr() as usize;
+        SHAPES.with(|shapes| {
+            if let Some(shape) = shapes.borrow().get(&key) {
+                return shape.clone();
+            }
+            let shape = std::rc::Rc::new(RowShape::of(stmt));
+            shapes.borrow_mut().insert(key, shape.clone());
+            shape
+        })
+    }
+
     pub fn of(stmt: &Statement<'_>) -> Self {
         let columns = stmt
             .columns()
@@ -165,18 +184,32 @@ impl RowShape {
 
 /// Text as stored; invalid UTF-8 (possible in hostile rows) gets U+FFFD. The
 /// strict check first: it is much faster than the lossy scan on valid text.
-fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+pub fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(bytes) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// `\uXXXX` for one UTF-16 unit, without allocating.
+fn write_u_escape(out: &mut Vec<u8>, unit: u16) {
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX[usize::from(unit >> 12)],
+        HEX[usize::from((unit >> 8) & 0xf)],
+        HEX[usize::from((unit >> 4) & 0xf)],
+        HEX[usize::from(unit & 0xf)],
+    ]);
+}
+
 /// `\uXXXX` for a char outside ASCII (a surrogate pair above the BMP).
 fn write_unicode_escape(out: &mut Vec<u8>, c: char) {
     let mut units = [0u16; 2];
     for unit in c.encode_utf16(&mut units) {
-        out.extend_from_slice(format!("\\u{unit:04x}").as_bytes());
+        write_u_escape(out, *unit);
     }
 }
 
@@ -203,7 +236,7 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
             b'\r' => out.extend_from_slice(b"\\r"),
             b'\t' => out.extend_from_slice(b"\\t"),
             0x7f => out.push(0x7f),
-            0..=0x1f => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
+            0..=0x1f => write_u_escape(out, u16::from(b)),
             _ => {
                 // Start of a multi-byte char: `s` is valid UTF-8, so i is a boundary.
                 let c = s[i..].chars().next().unwrap_or('\u{fffd}');
@@ -220,24 +253,60 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Valid JSON text copied through, with non-ASCII chars (which valid JSON only
-/// has inside strings) turned into `\uXXXX` so the output stays ASCII.
-fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
-    if json.is_ascii() {
-        out.extend_from_slice(json.as_bytes());
-        return;
-    }
-    for c in json.chars() {
-        if c.is_ascii() {
-            out.push(c as u8);
-        } else {
-            write_unicode_escape(out, c);
-        }
+/// A stored text value as a JSON string. Most values need no escaping at all:
+/// those are copied in one go, without a separate UTF-8 pass.
+fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes
+        .iter()
+        .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    } else {
+        write_str(out, &lossy(bytes));
     }
 }
 
+/// Valid JSON text copied through, with non-ASCII chars (which valid JSON only
+/// has inside strings) turned into `\uXXXX` so the output stays ASCII. ASCII
+/// runs are copied whole.
+fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
+    let bytes = json.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii() {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        let c = json[i..].chars().next().unwrap_or('\u{fffd}');
+        write_unicode_escape(out, c);
+        i += c.len_utf8();
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
 fn write_i64(out: &mut Vec<u8>, v: i64) {
-    let _ = serde_json::to_writer(&mut *out, &v);
+    // Digits backwards into a stack buffer: cheaper than the serde machinery
+    // for the many small ids and counters of a listing.
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 fn write_f64(out: &mut Vec<u8>, v: f64) {
@@ -315,7 +384,7 @@ fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
             None => out.extend_from_slice(b"null"),
         },
         Kind::Text | Kind::Date => match v {
-            ValueRef::Text(t) | ValueRef::Blob(t) => write_str(out, &lossy(t)),
+            ValueRef::Text(t) | ValueRef::Blob(t) => write_text(out, t),
             ValueRef::Integer(i) => write_str(out, &i.to_string()),
             ValueRef::Real(f) => write_str(out, &f.to_string()),
             ValueRef::Null => out.extend_from_slice(b"null"),
@@ -332,9 +401,17 @@ fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
         Kind::Timestamp => match v {
             ValueRef::Text(t) | ValueRef::Blob(t) => {
                 let text = lossy(t);
-                match time::normalize(&text) {
-                    Normalized::Iso(iso) => write_str(out, &iso),
-                    Normalized::Unchanged(s) => write_str(out, s),
+                match time::instant(&text) {
+                    // The common case goes straight into the buffer: no String.
+                    Some(instant) => match time::iso_bytes(instant) {
+                        Some(b) => {
+                            out.push(b'"');
+                            out.extend_from_slice(&b);
+                            out.push(b'"');
+                        }
+                        None => write_str(out, &time::format_utc(instant)),
+                    },
+                    None => write_str(out, &text),
                 }
             }
             other => match number(other).and_then(time::from_unix_seconds) {
@@ -348,12 +425,12 @@ fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
 /// Runs `sql` and writes every row as a JSON array into `out`.
 pub fn write_rows<P: Params>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: P,
     out: &mut Vec<u8>,
 ) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let shape = RowShape::of(&stmt);
+    let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     let mut n = 0;
     out.push(b'[');
@@ -371,12 +448,12 @@ pub fn write_rows<P: Params>(
 /// Runs `sql` and writes its first row as a JSON object, or `null` when there is none.
 pub fn write_row<P: Params>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: P,
     out: &mut Vec<u8>,
 ) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let shape = RowShape::of(&stmt);
+    let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     match rows.next()? {
         Some(row) => {
@@ -395,13 +472,13 @@ pub fn write_row<P: Params>(
 /// by date; rows whose date is not in `dates` (malformed text) are skipped.
 pub fn write_days<P: Params>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: P,
     dates: &[String],
     out: &mut Vec<u8>,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let shape = RowShape::of(&stmt);
+    let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     let mut row = rows.next()?;
     out.push(b'[');
@@ -479,6 +556,15 @@ mod tests {
         assert_eq!(camel_case("session_id"), "sessionId");
         assert_eq!(camel_case("is_private"), "isPrivate");
         assert_eq!(camel_case("_x"), "x");
+    }
+
+    #[test]
+    fn integers_are_written_exactly() {
+        for v in [0, 7, -7, 10, 1_700_000_000, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_i64(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
     }
 
     #[test]

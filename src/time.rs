@@ -133,10 +133,19 @@ fn local_to_utc(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
 /// (10k-row listings have several per row) and chrono's `format` machinery costs
 /// several times more than the rest of the conversion.
 pub fn format_utc(t: DateTime<Utc>) -> String {
+    match iso_bytes(t) {
+        // Only ASCII digits and separators were written.
+        Some(b) => String::from_utf8_lossy(&b).into_owned(),
+        None => t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+    }
+}
+
+/// The 24 ASCII bytes of `format_utc`, for years 0..=9999 (else None).
+pub fn iso_bytes(t: DateTime<Utc>) -> Option<[u8; 24]> {
     let n = t.naive_utc();
     let year = n.year();
     if !(0..=9999).contains(&year) {
-        return t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+        return None;
     }
     // A leap second is carried in nanoseconds >= 1e9; keep the millisecond field 3 digits.
     let ms = (n.nanosecond() / 1_000_000).min(999);
@@ -154,8 +163,7 @@ pub fn format_utc(t: DateTime<Utc>) -> String {
     put(&mut b, 14, 2, n.minute());
     put(&mut b, 17, 2, n.second());
     put(&mut b, 20, 3, ms);
-    // Only ASCII digits and separators were written.
-    String::from_utf8_lossy(&b).into_owned()
+    Some(b)
 }
 
 /// The instant a timestamp text denotes under the rules above, if it parses.

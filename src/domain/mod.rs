@@ -99,8 +99,33 @@ pub fn sql(key: (&'static str, u32), build: impl FnOnce() -> String) -> &'static
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(key)
-        .or_insert_with(|| Box::leak(build().into_boxed_str()))
+    map.entry(key).or_insert_with(|| {
+        // One space for every run of whitespace: the statement cache hashes the
+        // whole text on each call, and indentation is most of it.
+        Box::leak(collapse_whitespace(&build()).into_boxed_str())
+    })
+}
+
+/// SQL with each run of whitespace outside '...' literals turned into one space.
+fn collapse_whitespace(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut in_literal = false;
+    let mut pending_space = false;
+    for c in sql.trim().chars() {
+        if !in_literal && c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c == '\'' {
+            in_literal = !in_literal;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A WHERE term for an optional filter bound as `?n`: the condition when the
@@ -111,5 +136,18 @@ pub fn filter(set: bool, condition: &str, n: u8) -> String {
         condition.to_string()
     } else {
         format!("?{n} IS NULL")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn whitespace_collapses_outside_literals_only() {
+        assert_eq!(
+            super::collapse_whitespace(
+                "  SELECT a,\n       b  FROM t\n WHERE x = '  two  spaces ' "
+            ),
+            "SELECT a, b FROM t WHERE x = '  two  spaces '"
+        );
     }
 }
