@@ -13,6 +13,7 @@ use rusqlite::Connection;
 
 use crate::connection::Database;
 use crate::error::{from_panic, DbError, Result};
+use crate::rows::{Out, Shape};
 
 /// A read query with its arguments already validated.
 pub trait Query: Send + Sized + 'static {
@@ -21,7 +22,7 @@ pub trait Query: Send + Sized + 'static {
     /// Validates the JS arguments, in declaration order (missing ones are None).
     fn parse(env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Self>;
     /// Runs the SQL on a read connection, writing the JSON result into `out`.
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()>;
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()>;
 }
 
 /// Everything done on the JS thread when a call is made: the open check, then
@@ -34,21 +35,31 @@ pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) 
 
 /// The shared body of both forms.
 pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
-    let mut out = take_buffer();
-    match db.read(Q::NAME, |conn| query.run(conn, &mut out)) {
+    let mut out = Out::new(take_buffer());
+    let result = db.read(Q::NAME, |conn| query.run(conn, &mut out));
+    let Out { buf, shape } = out;
+    match result {
         // The row mapper writes ASCII (valid UTF-8 at the very least); checked,
         // not assumed, and the answer decides how V8 gets the string.
-        Ok(()) if out.is_ascii() => Ok(JsonText(out, true)),
-        Ok(()) if std::str::from_utf8(&out).is_ok() => Ok(JsonText(out, false)),
+        Ok(()) if buf.is_ascii() => Ok(JsonText {
+            bytes: buf,
+            ascii: true,
+            shape,
+        }),
+        Ok(()) if std::str::from_utf8(&buf).is_ok() => Ok(JsonText {
+            bytes: buf,
+            ascii: false,
+            shape,
+        }),
         Ok(()) => {
-            give_back(out);
+            give_back(buf);
             Err(DbError::internal(format!(
                 "{}: result was not UTF-8",
                 Q::NAME
             )))
         }
         Err(e) => {
-            give_back(out);
+            give_back(buf);
             Err(e)
         }
     }
@@ -85,8 +96,12 @@ pub fn to_napi(env: &Env, err: DbError) -> napi::Error {
 
 /// JSON text that becomes a JS value through V8's JSON.parse when handed to JS.
 /// Valid UTF-8 (in practice ASCII) JSON text from the row mapper, in a pooled
-/// buffer that goes back to the pool once V8 has copied it.
-pub struct JsonText(Vec<u8>, bool);
+/// buffer that goes back to the pool once V8 has copied it, and its shape.
+pub struct JsonText {
+    bytes: Vec<u8>,
+    ascii: bool,
+    shape: Shape,
+}
 
 impl TypeName for JsonText {
     fn type_name() -> &'static str {
@@ -112,7 +127,7 @@ fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
 /// path. Anything else still takes the UTF-8 route. The buffer goes back to the
 /// pool either way.
 unsafe fn js_string(env: sys::napi_env, text: JsonText) -> napi::Result<sys::napi_value> {
-    let (bytes, ascii) = (&text.0, text.1);
+    let (bytes, ascii) = (&text.bytes, text.ascii);
     let (ptr, len) = (bytes.as_ptr().cast(), bytes.len() as isize);
     let mut value = std::ptr::null_mut();
     let status = unsafe {
@@ -122,51 +137,104 @@ unsafe fn js_string(env: sys::napi_env, text: JsonText) -> napi::Result<sys::nap
             sys::napi_create_string_utf8(env, ptr, len, &mut value)
         }
     };
-    give_back(text.0);
+    give_back(text.bytes);
     check(status, "string").map(|()| value)
 }
 
-/// Sync results: parsed right away with V8's JSON.parse (captured once per JS
-/// thread, like `deliver`, so later monkey-patching of JSON cannot interfere).
+unsafe fn js_uint(env: sys::napi_env, n: u32) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_uint32(env, n, &mut value) },
+        "number",
+    )
+    .map(|()| value)
+}
+
+/// Sync results: materialized right away (DELIVERY_JS's `materialize`, compiled
+/// once per JS thread, so later monkey-patching of JSON cannot interfere).
 impl ToNapiValue for JsonText {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         let mut undefined = std::ptr::null_mut();
         let mut result = std::ptr::null_mut();
         unsafe {
-            let parse = cached_function(env, &PARSE, "JSON.parse")?;
+            let materialize = cached_function(env, &MATERIALIZE, &script("materialize"))?;
+            let shape = js_uint(env, val.shape as u32)?;
             let text = js_string(env, val)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
+            let args = [text, shape];
             check(
-                sys::napi_call_function(env, undefined, parse, 1, &text, &mut result),
-                "JSON.parse",
+                sys::napi_call_function(env, undefined, materialize, 2, args.as_ptr(), &mut result),
+                "materialize",
             )?;
         }
         Ok(result)
     }
 }
 
-/// Async results are parsed by this scheduler, one slice per event-loop turn.
-/// libuv runs the completions of work that finished together in one go, and
-/// materializing a 10,000-row result in a single JSON.parse takes ~20 ms on its
-/// own; eight of those froze the main thread for ~150 ms. Here each slice (a run
-/// of whole rows, ~256 KB, cut on the worker thread) is its own turn behind
-/// `setImmediate`, so timers, I/O and painting get in between.
-const DELIVER_JS: &str = r#"(function () {
-  'use strict';
+/// The JS side of result delivery, compiled once per JS thread (see `script`).
+/// Rows arrive as `[keys, values, ...]`; each key list gets a constructor
+/// (`new Function`, cached), so objects are built with one fixed shape; if code
+/// generation is disallowed, a plain loop does the same.
+///
+/// `materialize(text, shape)` turns a Sync result into values.
+/// `deliver(text, shape, ends)` does it for async results, one slice per
+/// event-loop turn: libuv runs the completions of work that finished together
+/// in one go, and eight 10,000-row results materialized there froze the main
+/// thread for ~150 ms. Each slice (whole rows, ~256 KB, cut on the worker
+/// thread) is its own turn behind `setImmediate`, so timers, I/O and painting
+/// get in between.
+const DELIVERY_JS: &str = r#"
   var parse = JSON.parse;
   var later = typeof setImmediate === 'function' ? setImmediate : function (f) { setTimeout(f, 0); };
+  var constructors = new Map();
+  function constructorFor(keys) {
+    var id = keys.join('\u0000');
+    var make = constructors.get(id);
+    if (make === undefined) {
+      try {
+        make = new Function('v', 'return {' + keys.map(function (k, i) {
+          return JSON.stringify(k) + ':v[' + i + ']';
+        }).join(',') + '};');
+      } catch (e) {
+        make = function (v) {
+          var o = {};
+          for (var i = 0; i < keys.length; i++) o[keys[i]] = v[i];
+          return o;
+        };
+      }
+      constructors.set(id, make);
+    }
+    return make;
+  }
+  function rowsInto(into, table, first, make) {
+    for (var i = first; i < table.length; i++) into.push(make(table[i]));
+  }
+  function materialize(text, shape) {
+    var v = parse(text);
+    if (shape === 0 || v === null) return v;
+    var make = constructorFor(v[0]);
+    if (shape === 2) return make(v[1]);
+    var rows = [];
+    rowsInto(rows, v, 1, make);
+    return rows;
+  }
   var queue = [];
   var scheduled = false;
   function step() {
     var job = queue[0];
     try {
       if (job.ends === null) {
-        job.resolve(parse(job.text));
         queue.shift();
+        job.resolve(materialize(job.text, job.shape));
       } else {
         var end = job.ends[job.i];
-        var rows = parse(job.text.slice(job.from, end));
-        for (var k = 0; k < rows.length; k++) job.rows.push(rows[k]);
+        var part = parse(job.text.slice(job.from, end));
+        if (job.i === 0) {
+          job.make = constructorFor(part[0]);
+          rowsInto(job.rows, part, 1, job.make);
+        } else {
+          rowsInto(job.rows, part, 0, job.make);
+        }
         job.from = end;
         job.i += 1;
         if (job.i === job.ends.length) {
@@ -175,18 +243,24 @@ const DELIVER_JS: &str = r#"(function () {
         }
       }
     } catch (e) {
-      queue.shift();
+      if (queue[0] === job) queue.shift();
       job.reject(e);
     }
     if (queue.length > 0) later(step); else scheduled = false;
   }
-  return function deliver(text, ends) {
+  function deliver(text, shape, ends) {
     return new Promise(function (resolve, reject) {
-      queue.push({ text: text, ends: ends, resolve: resolve, reject: reject, rows: [], from: 0, i: 0 });
+      queue.push({ text: text, shape: shape, ends: ends, resolve: resolve, reject: reject,
+                   rows: [], make: null, from: 0, i: 0 });
       if (!scheduled) { scheduled = true; later(step); }
     });
-  };
-})()"#;
+  }
+"#;
+
+/// A script evaluating to one of DELIVERY_JS's functions.
+fn script(function: &str) -> String {
+    format!("(function () {{ 'use strict'; {DELIVERY_JS} return {function}; }})()")
+}
 
 /// Results smaller than this are parsed in one turn.
 const SLICE_BYTES: usize = 256 << 10;
@@ -233,10 +307,10 @@ type FunctionSlot = std::thread::LocalKey<std::cell::Cell<Option<(sys::napi_env,
 
 thread_local! {
     /// Functions compiled once per JS thread's env (main thread or a worker;
-    /// each has its own): the async `deliver` scheduler and JSON.parse.
+    /// each has its own): `deliver` and `materialize`.
     static DELIVER: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
         const { std::cell::Cell::new(None) };
-    static PARSE: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
+    static MATERIALIZE: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
         const { std::cell::Cell::new(None) };
 }
 
@@ -297,10 +371,14 @@ impl QueuedJson {
     /// a whole JSON array that JS parses from `text.slice(a, b)` without
     /// building (and later collecting) a concatenated copy.
     fn new(text: JsonText) -> Self {
-        let Some(cuts) = slice_points(&text.0) else {
+        let Some(cuts) = slice_points(&text.bytes) else {
             return QueuedJson { text, ends: None };
         };
-        let JsonText(json, ascii) = text;
+        let JsonText {
+            bytes: json,
+            ascii,
+            shape,
+        } = text;
         let mut out = take_buffer();
         out.reserve(json.len() + cuts.len());
         let mut ends = Vec::with_capacity(cuts.len() + 1);
@@ -316,7 +394,11 @@ impl QueuedJson {
         ends.push(out.len() as u32);
         give_back(json);
         QueuedJson {
-            text: JsonText(out, ascii),
+            text: JsonText {
+                bytes: out,
+                ascii,
+                shape,
+            },
             ends: Some(ends),
         }
     }
@@ -337,7 +419,8 @@ impl ToNapiValue for QueuedJson {
         let mut ends = std::ptr::null_mut();
         let mut promise = std::ptr::null_mut();
         unsafe {
-            let deliver = cached_function(env, &DELIVER, DELIVER_JS)?;
+            let deliver = cached_function(env, &DELIVER, &script("deliver"))?;
+            let shape = js_uint(env, val.text.shape as u32)?;
             match &val.ends {
                 None => check(sys::napi_get_null(env, &mut ends), "null")?,
                 Some(points) => {
@@ -354,9 +437,9 @@ impl ToNapiValue for QueuedJson {
             }
             let text = js_string(env, val.text)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, ends];
+            let args = [text, shape, ends];
             check(
-                sys::napi_call_function(env, undefined, deliver, 2, args.as_ptr(), &mut promise),
+                sys::napi_call_function(env, undefined, deliver, 3, args.as_ptr(), &mut promise),
                 "deliver",
             )?;
         }

@@ -116,7 +116,44 @@ pub fn camel_case(snake: &str) -> String {
 /// How one statement's columns are written: the JSON key (with its quotes and
 /// colon) and the kind, worked out once per statement, not per row.
 pub struct RowShape {
-    columns: Vec<(String, Kind)>,
+    /// `["sessionId","accountId",...]`: the keys, written once per result.
+    keys_json: String,
+    kinds: Vec<Kind>,
+}
+
+/// How the JSON a query wrote becomes JS values (see api.rs, MATERIALIZE_JS).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shape {
+    /// Any JSON value, parsed as is (counts).
+    #[default]
+    Plain = 0,
+    /// `[keys, values, values, ...]`: an array of row objects.
+    Rows = 1,
+    /// `[keys, values]` or `null`: one row object or null.
+    Row = 2,
+}
+
+/// What a query writes: JSON text, and its shape. Rows go out as arrays of
+/// values under one list of keys: half the bytes of repeated keys, and V8 parses
+/// arrays and builds same-shaped objects faster than it parses objects.
+#[derive(Debug, Default)]
+pub struct Out {
+    pub buf: Vec<u8>,
+    pub shape: Shape,
+}
+
+impl Out {
+    pub fn new(buf: Vec<u8>) -> Self {
+        Out {
+            buf,
+            shape: Shape::Plain,
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.shape = Shape::Plain;
+    }
 }
 
 impl RowShape {
@@ -140,44 +177,46 @@ impl RowShape {
     }
 
     pub fn of(stmt: &Statement<'_>) -> Self {
-        let columns = stmt
+        let keys: Vec<String> = stmt.columns().map(|c| camel_case(c.name())).collect();
+        let kinds = stmt
             .columns()
-            .map(|c| {
-                let key = serde_json::to_string(&camel_case(c.name())).unwrap_or_default();
-                (format!("{key}:"), classify(c.name(), c.decl_type()))
-            })
+            .map(|c| classify(c.name(), c.decl_type()))
             .collect();
-        RowShape { columns }
-    }
-
-    /// The row of a day without data: the date in the first column, every other
-    /// column (counters) 0.
-    pub fn write_zero(&self, date: &str, out: &mut Vec<u8>) {
-        out.push(b'{');
-        for (i, (key, _)) in self.columns.iter().enumerate() {
+        let mut keys_json = Vec::new();
+        keys_json.push(b'[');
+        for (i, k) in keys.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                keys_json.push(b',');
             }
-            out.extend_from_slice(key.as_bytes());
-            if i == 0 {
-                write_str(out, date);
-            } else {
-                out.push(b'0');
-            }
+            write_str(&mut keys_json, k);
         }
-        out.push(b'}');
+        keys_json.push(b']');
+        RowShape {
+            keys_json: String::from_utf8_lossy(&keys_json).into_owned(),
+            kinds,
+        }
     }
 
+    /// The values of a day without data: the date first, every counter 0.
+    pub fn write_zero(&self, date: &str, out: &mut Vec<u8>) {
+        out.push(b'[');
+        write_str(out, date);
+        for _ in 1..self.kinds.len() {
+            out.extend_from_slice(b",0");
+        }
+        out.push(b']');
+    }
+
+    /// One row's values, in column order.
     pub fn write(&self, row: &Row<'_>, out: &mut Vec<u8>) -> rusqlite::Result<()> {
-        out.push(b'{');
-        for (i, (key, kind)) in self.columns.iter().enumerate() {
+        out.push(b'[');
+        for (i, kind) in self.kinds.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(key.as_bytes());
             write_value(out, row.get_ref(i)?, *kind);
         }
-        out.push(b'}');
+        out.push(b']');
         Ok(())
     }
 }
@@ -422,76 +461,84 @@ fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
     }
 }
 
-/// Runs `sql` and writes every row as a JSON array into `out`.
+/// Runs `sql` and writes every row: `[keys, values, values, ...]` (Shape::Rows).
+/// Returns how many rows.
 pub fn write_rows<P: Params>(
     conn: &Connection,
     sql: &'static str,
     params: P,
-    out: &mut Vec<u8>,
+    out: &mut Out,
 ) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     let mut n = 0;
-    out.push(b'[');
+    out.shape = Shape::Rows;
+    out.buf.push(b'[');
+    out.buf.extend_from_slice(shape.keys_json.as_bytes());
     while let Some(row) = rows.next()? {
-        if n > 0 {
-            out.push(b',');
-        }
-        shape.write(row, out)?;
+        out.buf.push(b',');
+        shape.write(row, &mut out.buf)?;
         n += 1;
     }
-    out.push(b']');
+    out.buf.push(b']');
     Ok(n)
 }
 
-/// Runs `sql` and writes its first row as a JSON object, or `null` when there is none.
+/// Runs `sql` and writes its first row, `[keys, values]`, or `null` when there is
+/// none (Shape::Row). Returns whether there was a row.
 pub fn write_row<P: Params>(
     conn: &Connection,
     sql: &'static str,
     params: P,
-    out: &mut Vec<u8>,
+    out: &mut Out,
 ) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
+    out.shape = Shape::Row;
     match rows.next()? {
         Some(row) => {
-            shape.write(row, out)?;
+            out.buf.push(b'[');
+            out.buf.extend_from_slice(shape.keys_json.as_bytes());
+            out.buf.push(b',');
+            shape.write(row, &mut out.buf)?;
+            out.buf.push(b']');
             Ok(true)
         }
         None => {
-            out.extend_from_slice(b"null");
+            out.buf.extend_from_slice(b"null");
             Ok(false)
         }
     }
 }
 
 /// One row per date in `dates` (ascending): the query's row for that date, or a
-/// zero-filled one. The query must return `date` first, then counters, ordered
-/// by date; rows whose date is not in `dates` (malformed text) are skipped.
+/// zero-filled one (Shape::Rows). The query must return `date` first, then
+/// counters, ordered by date; rows whose date is not in `dates` (malformed text)
+/// are skipped.
 pub fn write_days<P: Params>(
     conn: &Connection,
     sql: &'static str,
     params: P,
     dates: &[String],
-    out: &mut Vec<u8>,
+    out: &mut Out,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     let mut row = rows.next()?;
-    out.push(b'[');
-    for (i, date) in dates.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
+    out.shape = Shape::Rows;
+    out.buf.push(b'[');
+    out.buf.extend_from_slice(shape.keys_json.as_bytes());
+    fn row_date<'r>(r: &'r Row<'_>) -> &'r [u8] {
+        match r.get_ref(0) {
+            Ok(ValueRef::Text(t)) => t,
+            _ => b"",
         }
-        fn row_date<'r>(r: &'r Row<'_>) -> &'r [u8] {
-            match r.get_ref(0) {
-                Ok(ValueRef::Text(t)) => t,
-                _ => b"",
-            }
-        }
+    }
+    for date in dates {
+        out.buf.push(b',');
         while let Some(r) = row {
             if row_date(r) >= date.as_bytes() {
                 break;
@@ -500,26 +547,53 @@ pub fn write_days<P: Params>(
         }
         match row {
             Some(r) if row_date(r) == date.as_bytes() => {
-                shape.write(r, out)?;
+                shape.write(r, &mut out.buf)?;
                 row = rows.next()?;
             }
-            _ => shape.write_zero(date, out),
+            _ => shape.write_zero(date, &mut out.buf),
         }
     }
-    out.push(b']');
+    out.buf.push(b']');
     Ok(())
 }
 
-/// A single integer result (COUNT(*)), written as a JSON number.
+/// A single integer result (COUNT(*)), written as a JSON number (Shape::Plain).
 pub fn write_count<P: Params>(
     conn: &Connection,
     sql: &str,
     params: P,
-    out: &mut Vec<u8>,
+    out: &mut Out,
 ) -> rusqlite::Result<()> {
     let n: i64 = conn.prepare_cached(sql)?.query_row(params, |r| r.get(0))?;
-    write_i64(out, n);
+    out.shape = Shape::Plain;
+    write_i64(&mut out.buf, n);
     Ok(())
+}
+
+/// The objects JavaScript builds from `out` (what MATERIALIZE_JS does), for tests.
+#[cfg(test)]
+pub fn materialize(out: &Out) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let v: Value = serde_json::from_slice(&out.buf).unwrap();
+    let object = |keys: &Value, values: &Value| {
+        let (Value::Array(k), Value::Array(v)) = (keys, values) else {
+            panic!("not a table row")
+        };
+        Value::Object(
+            k.iter()
+                .zip(v)
+                .map(|(k, v)| (k.as_str().unwrap().to_string(), v.clone()))
+                .collect::<Map<_, _>>(),
+        )
+    };
+    match (out.shape, &v) {
+        (Shape::Plain, _) | (Shape::Row, Value::Null) => v,
+        (Shape::Row, Value::Array(a)) => object(&a[0], &a[1]),
+        (Shape::Rows, Value::Array(a)) => {
+            Value::Array(a[1..].iter().map(|r| object(&a[0], r)).collect())
+        }
+        _ => panic!("unexpected output"),
+    }
 }
 
 #[cfg(test)]
@@ -535,9 +609,9 @@ mod tests {
         )
         .unwrap();
         conn.execute_batch(sql).unwrap();
-        let mut out = Vec::new();
+        let mut out = Out::default();
         write_rows(&conn, "SELECT * FROM t ORDER BY id", [], &mut out).unwrap();
-        serde_json::from_slice(&out).unwrap()
+        materialize(&out)
     }
 
     #[test]

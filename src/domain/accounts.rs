@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::{columns, Instagram, Platform};
 use crate::api::Query;
 use crate::error::Result;
-use crate::rows::write_rows;
+use crate::rows::{write_rows, Out};
 
 pub struct Accounts<P>(PhantomData<P>);
 
@@ -19,7 +19,7 @@ impl<P: Platform> Query for Accounts<P> {
         Ok(Accounts(PhantomData))
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM {} AS a ORDER BY a.account_id",

@@ -8,7 +8,7 @@ use super::columns;
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
-use crate::rows::write_rows;
+use crate::rows::{write_rows, Out};
 
 pub struct Campaigns {
     account_id: Option<i64>,
@@ -23,7 +23,7 @@ impl Query for Campaigns {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM discovery_campaigns AS c WHERE (?1 IS NULL OR c.account_id = ?1)
@@ -48,7 +48,7 @@ impl Query for Progress {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
             "SELECT {} FROM discovery_progress AS g WHERE g.campaign_id = ?1 ORDER BY g.progress_id",
@@ -95,7 +95,7 @@ impl Query for Discovered {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM discovered_profiles AS d

@@ -11,7 +11,7 @@ use super::{columns, filter, Instagram, Platform};
 use crate::api::Query;
 use crate::args::{self, InstantArg, Page};
 use crate::error::Result;
-use crate::rows::write_rows;
+use crate::rows::{write_rows, Out};
 
 /// Options of getInteractions / getTikTokInteractions.
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -66,7 +66,7 @@ impl<P: Platform> Query for Interactions<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         // Order and time filters use instants (taktik_epoch_ms reads every
         // timestamp shape Python writes, naive local ones included), not raw text,
         // which would misorder `...T15:00` (local) against `... 14:00` (UTC).

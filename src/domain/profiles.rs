@@ -12,7 +12,7 @@ use super::{columns, filter, Instagram, PageQuery, Platform};
 use crate::api::Query;
 use crate::args::{self, Page, ProfileKey};
 use crate::error::{DbError, Result};
-use crate::rows::{write_count, write_row, write_rows};
+use crate::rows::{write_count, write_row, write_rows, Out};
 
 /// Options of getProfiles and countProfiles (which ignores paging and sorting).
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -198,7 +198,7 @@ impl Query for Profiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let variant =
             (self.filter.variant() << 5) | ((self.sort as u32) << 1) | u32::from(self.descending);
         let mut params: Vec<&dyn ToSql> = self.filter.params().to_vec();
@@ -211,12 +211,12 @@ impl Query for Profiles {
         // back short and the join-first query below runs instead.
         if self.filter.variant() == 0 && !SORTS[self.sort].1.starts_with("p.") {
             let sql = super::sql((Self::NAME, variant | FAST_PATH), || self.sql(false));
-            let start = out.len();
+            let start = out.buf.len();
             let written = write_rows(conn, sql, params.as_slice(), out)?;
             if written as i64 >= self.page.limit {
                 return Ok(());
             }
-            out.truncate(start);
+            out.buf.truncate(start);
         }
         let sql = super::sql((Self::NAME, variant), || self.sql(true));
         write_rows(conn, sql, params.as_slice(), out).map(drop)
@@ -273,7 +273,7 @@ impl Query for CountProfiles {
         Ok(CountProfiles { filter })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         // Counting needs no timestamps: group the covering index by profile only.
         let sql = super::sql((Self::NAME, self.filter.variant()), || {
             format!(
@@ -301,7 +301,7 @@ impl Query for ProfileLookup {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let select = |variant: u32, condition: &'static str| {
             super::sql((Self::NAME, variant), || {
                 format!(
@@ -318,11 +318,10 @@ impl Query for ProfileLookup {
                 // Exact match uses the unique index; a case-insensitive retry covers
                 // "MixedCase" typed in lower case.
                 let exact = select(1, "p.username = ?1");
-                let mut probe = Vec::new();
-                if write_row(conn, exact, [name], &mut probe)? {
-                    out.extend_from_slice(&probe);
+                if write_row(conn, exact, [name], out)? {
                     return Ok(());
                 }
+                out.clear();
                 let nocase = select(
                     2,
                     "p.username = ?1 COLLATE NOCASE ORDER BY p.profile_id LIMIT 1",
@@ -352,7 +351,7 @@ impl<P: Platform> Query for FilteredProfiles<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
             "SELECT {} FROM {} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3",
@@ -383,7 +382,7 @@ impl Query for StatsHistory {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id",
@@ -429,7 +428,7 @@ impl Query for Posts {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM instagram_posts AS po

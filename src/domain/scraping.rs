@@ -9,7 +9,7 @@ use super::columns;
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
-use crate::rows::{write_row, write_rows};
+use crate::rows::{write_row, write_rows, Out};
 
 /// Options of getScrapingSessions.
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -44,7 +44,7 @@ impl Query for ScrapingSessions {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM scraping_sessions AS s
@@ -77,7 +77,7 @@ impl Query for ScrapingSession {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM scraping_sessions AS s WHERE s.scraping_id = ?1",
@@ -137,7 +137,7 @@ impl Query for ScrapedProfiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             let summary: Vec<String> = PROFILE_SUMMARY
                 .iter()
@@ -206,7 +206,7 @@ impl Query for ScrapedComments {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM scraped_comments AS c
@@ -261,7 +261,7 @@ impl Query for HashtagPosts {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
                 "SELECT {} FROM processed_hashtag_posts AS h

@@ -10,7 +10,7 @@ use super::{columns, Instagram, Platform};
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
-use crate::rows::write_rows;
+use crate::rows::{write_rows, Out};
 
 /// Options of getSessions / getTikTokSessions.
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -46,7 +46,7 @@ impl<P: Platform> Query for Sessions<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         // Newest first by the instant of start_time (its text mixes shapes), ties
         // and unparseable times by id. Two phases: the page is sorted as narrow
         // (id, instant) rows, then only its sessions, JSON configs and all, are read.
@@ -85,7 +85,7 @@ impl Query for SessionStats {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         // Types are matched case-insensitively; unknown types count only in the total.
         let sql = "SELECT COUNT(*) AS total_interactions,
                 SUM(t = 'LIKE') AS total_likes,

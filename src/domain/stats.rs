@@ -9,7 +9,7 @@ use super::{Instagram, Platform};
 use crate::api::Query;
 use crate::args;
 use crate::error::Result;
-use crate::rows::{classify, write_days, Kind};
+use crate::rows::{classify, write_days, Kind, Out};
 use crate::{schema, time};
 
 /// The counters of a daily stats table: its INTEGER columns defaulting to 0 that
@@ -40,7 +40,7 @@ impl<P: Platform> Query for DailyStats<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         // Python writes `date.today()`: the machine's LOCAL date. The window is
         // computed the same way here; one index range scan reads the days that
         // have rows and the rest are zero-filled while writing.

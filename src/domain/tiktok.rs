@@ -13,7 +13,7 @@ use super::{columns, TikTok};
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
-use crate::rows::write_rows;
+use crate::rows::{write_rows, Out};
 
 /// Options of getTikTokProfiles.
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -44,7 +44,7 @@ impl Query for TikTokProfiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Vec<u8>) -> rusqlite::Result<()> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
         let sql = super::sql((Self::NAME, 0), || {
             format!(
             "SELECT {} FROM tiktok_profiles AS p
