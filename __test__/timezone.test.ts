@@ -7,6 +7,7 @@
 // Rows are written by python3 (stdlib sqlite3, connected like the bot), which
 // inherits this process's TZ, exactly as the bot shares the machine's zone.
 import { execFileSync } from 'node:child_process'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
 import { PYTHON, py, tempDb } from './helpers'
@@ -455,5 +456,35 @@ describe('timestamps come back as UTC instants', () => {
     } finally {
       db.close()
     }
+  })
+})
+
+describe('DST fall-back overlap (America/New_York)', () => {
+  // 01:30 happens twice on 2026-11-01 in New York (EDT 05:30Z, then EST 06:30Z).
+  // A naive isoformat() value there is read as the earlier instant. Run in a
+  // child process so the zone is certain whatever TZ this project uses.
+  it('a naive local time in the repeated hour maps to the earlier instant', () => {
+    const db = tempDb()
+    py(['bootstrap', db])
+    execFileSync(PYTHON, [
+      '-c',
+      [
+        'import sqlite3, sys',
+        'c = sqlite3.connect(sys.argv[1], timeout=30.0)',
+        "c.execute(\"INSERT INTO instagram_accounts (username) VALUES ('dst_bot')\")",
+        "c.execute(\"INSERT INTO instagram_profiles (username) VALUES ('dst_profile')\")",
+        "c.execute(\"INSERT INTO interaction_history (account_id, profile_id, interaction_type, interaction_time) VALUES (1, 1, 'LIKE', '2026-11-01T01:30:00')\")",
+        'c.commit()',
+      ].join('\n'),
+      db,
+    ])
+    const script = `const t = require(${JSON.stringify(path.resolve(__dirname, '..', 'index.js'))});
+      const db = t.openDatabase({ path: ${JSON.stringify(db)}, readonly: true });
+      process.stdout.write(db.getInteractionsSync(1)[0].interactionTime)`
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { ...process.env, TZ: 'America/New_York' },
+      encoding: 'utf8',
+    })
+    expect(out).toBe('2026-11-01T05:30:00.000Z')
   })
 })

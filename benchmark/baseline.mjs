@@ -374,17 +374,6 @@ function daysFromCivil(y, m, d) {
   return era * 146097 + doe - 719468
 }
 
-const SCRATCH = new Date(0)
-
-/** Exact UTC offset (ms east, seconds included) of the local zone at instant x. */
-function exactOffsetMs(x) {
-  const t = SCRATCH
-  t.setTime(x)
-  const wall = daysFromCivil(t.getFullYear(), t.getMonth() + 1, t.getDate()) * 86400000 +
-    ((t.getHours() * 60 + t.getMinutes()) * 60 + t.getSeconds()) * 1000 + t.getMilliseconds()
-  return wall - x
-}
-
 /**
  * The instant of a naive LOCAL wall time (`wall`: the wall clock read as if UTC).
  * The Date constructor applies the zone rules to the second (LMT offsets included)
@@ -401,19 +390,8 @@ function localWallToMs(wall, y, mo, d, h, mi, s, ms) {
     dt = new Date(2000, mo - 1, d, h, mi, s, ms)
     dt.setFullYear(y, mo - 1, d)
   }
-  const t = dt.getTime()
-  const o = wall - t // exact offset in force (the one before, in a gap)
-  // An overlap needs a transition to a smaller offset right after t. Whole-minute
-  // offsets (getTimezoneOffset's precision) always differ across one; LMT-era
-  // offsets carry seconds and are checked exactly.
-  SCRATCH.setTime(t + 10800000)
-  if (SCRATCH.getTimezoneOffset() === dt.getTimezoneOffset() && o % 60000 === 0) return t
-  const later = exactOffsetMs(t + 10800000)
-  if (later < o) {
-    const c = wall - later
-    if (c > t && exactOffsetMs(c) === later) return c
-  }
-  return t
+  // In a DST overlap Date picks the earlier instant, as the addon does.
+  return dt.getTime()
 }
 
 /** The instant of the parsed registers, Unix ms. */

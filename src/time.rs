@@ -116,7 +116,8 @@ fn parse(s: &str) -> Option<(NaiveDateTime, Zone)> {
 fn local_to_utc(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     match Local.from_local_datetime(&naive) {
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-        LocalResult::Ambiguous(a, _) => Some(a.with_timezone(&Utc)),
+        // chrono orders the two candidates by offset, not by instant: compare.
+        LocalResult::Ambiguous(a, b) => Some(a.with_timezone(&Utc).min(b.with_timezone(&Utc))),
         LocalResult::None => {
             let before = naive - Duration::hours(3);
             let offset = Local
