@@ -1332,6 +1332,29 @@ describe('read API over hostile rows', () => {
   })
   afterAll(() => db?.close())
 
+  it('flag filters and counts agree with the flags the rows show', () => {
+    const all = db.getProfilesSync(h.accountId, { limit: 10000 })
+    const ids = (rows: readonly { profileId: number }[]) => rows.map((r) => r.profileId).sort((x, y) => x - y)
+    for (const key of ['isPrivate', 'isVerified', 'isBusiness'] as const) {
+      const yes = db.getProfilesSync(h.accountId, { limit: 10000, [key]: true })
+      const no = db.getProfilesSync(h.accountId, { limit: 10000, [key]: false })
+      expect(ids(yes), key).toEqual(ids(all.filter((r) => r[key] === true)))
+      // false selects what is not shown as true: false, or NULL/unreadable (null)
+      expect(ids(no), key).toEqual(ids(all.filter((r) => r[key] !== true)))
+      expect(db.countProfilesSync(h.accountId, { [key]: true }), key).toBe(yes.length)
+    }
+    const sessions = new Set(db.getInteractionsSync(h.accountId, { limit: 10000 }).map((r) => r.sessionId))
+    for (const sessionId of sessions) {
+      if (sessionId === null) continue
+      const rows = db.getInteractionsSync(h.accountId, { limit: 10000, sessionId })
+      const stats = db.getSessionStatsSync(sessionId)
+      expect(stats.successfulInteractions, `session ${sessionId}`).toBe(rows.filter((r) => r.success === true).length)
+    }
+    const scraped = db.getScrapedProfilesSync(h.scrapingId, { limit: 10000 })
+    const qualified = db.getScrapedProfilesSync(h.scrapingId, { limit: 10000, qualifiedOnly: true })
+    expect(qualified.map((r) => r.id)).toEqual(scraped.filter((r) => r.aiQualified === true).map((r) => r.id))
+  })
+
   it('every read function answers over the hostile ids without throwing, with sane types', async () => {
     const o = { limit: 10000 }
     const checks: [string, () => Promise<object | object[] | null | number>, string | null, readonly string[]][] = [

@@ -204,6 +204,12 @@ function toReal(v) {
   }
 }
 
+/** The addon's taktik_bool: a flag cell as 1, 0 or null, like toBool. */
+function taktikBool(v) {
+  const b = toBool(v)
+  return b === null ? null : b ? 1 : 0
+}
+
 function toBool(v) {
   switch (typeof v) {
     case 'number': return v !== 0
@@ -565,6 +571,7 @@ function openBetterSqlite3(BetterSqlite3, path) {
   const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: 30000 })
   db.function('taktik_icontains', { deterministic: true }, taktikIcontains)
   db.function('taktik_epoch_ms', { deterministic: true }, taktikEpochMs)
+  db.function('taktik_bool', { deterministic: true }, taktikBool)
   return {
     prepare(sql, staticCols) {
       const { text, order } = anonymize(sql)
@@ -599,6 +606,7 @@ function openNodeSqlite(sqlite, path) {
   const db = new sqlite.DatabaseSync(path, { readOnly: true, timeout: 30000 })
   db.function('taktik_icontains', { deterministic: true }, taktikIcontains)
   db.function('taktik_epoch_ms', { deterministic: true }, taktikEpochMs)
+  db.function('taktik_bool', { deterministic: true }, taktikBool)
   const tooBig = (e) => e && (e.code === 'ERR_OUT_OF_RANGE' || /too large to be represented/.test(e.message))
   return {
     prepare(sql, staticCols) {
@@ -704,9 +712,9 @@ const FROM_INTERACTED = `FROM (SELECT profile_id, COUNT(*) AS interaction_count,
     WHERE (?2 IS NULL OR taktik_icontains(p.username, ?2) OR taktik_icontains(p.full_name, ?2))
       AND (?3 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count >= ?3))
       AND (?4 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count <= ?4))
-      AND (?5 IS NULL OR COALESCE(p.is_private, 0) = ?5)
-      AND (?6 IS NULL OR COALESCE(p.is_verified, 0) = ?6)
-      AND (?7 IS NULL OR COALESCE(p.is_business, 0) = ?7)`
+      AND (?5 IS NULL OR COALESCE(taktik_bool(p.is_private), 0) = ?5)
+      AND (?6 IS NULL OR COALESCE(taktik_bool(p.is_verified), 0) = ?6)
+      AND (?7 IS NULL OR COALESCE(taktik_bool(p.is_business), 0) = ?7)`
 
 const PROFILE_SUMMARY = ['username', 'full_name', 'followers_count', 'following_count', 'posts_count',
   'is_private', 'is_verified', 'is_business', 'biography']
@@ -727,7 +735,7 @@ const SQL = {
                 SUM(t = 'STORY_WATCH') AS total_story_views,
                 SUM(t = 'STORY_LIKE') AS total_story_likes,
                 SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
-                SUM(success <> 0) AS successful_interactions
+                SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
             FROM (SELECT upper(interaction_type) AS t, success
                   FROM interaction_history WHERE session_id = ?1)`,
   ['total_interactions', 'total_likes', 'total_follows', 'total_unfollows', 'total_comments', 'total_story_views',
@@ -775,7 +783,7 @@ const SQL = {
              FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
              WHERE sp.scraping_id = ?1
                AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
-               AND (?3 = 0 OR COALESCE(sp.ai_qualified, 0) <> 0)
+               AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
              ORDER BY sp.id LIMIT ?4 OFFSET ?5`,
   [...tableCols('scraped_profiles'), ...PROFILE_SUMMARY.map((name) => ({ name, type: profileCol(name).type }))]],
   scrapedComments: () => [`SELECT ${columns('scraped_comments', 'c')} FROM scraped_comments AS c

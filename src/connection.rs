@@ -87,6 +87,12 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
         let h = rows::lossy(h).to_lowercase();
         Ok(h.contains(&*rows::lossy(n)))
     })?;
+    // taktik_bool(flag): 1, 0 or NULL exactly as the row mapper reads a flag cell
+    // (2, 'yes', 'true' are true; 'x' or a BLOB is NULL), so filters on flags
+    // select what the returned rows say.
+    conn.create_scalar_function("taktik_bool", 1, flags, |ctx| {
+        Ok(rows::bool_of(ctx.get_raw(0)).map(i64::from))
+    })?;
     // taktik_epoch_ms(timestamp): the instant of any timestamp shape Python
     // writes (see time.rs), in Unix milliseconds, or NULL.
     conn.create_scalar_function("taktik_epoch_ms", 1, flags, |ctx| {

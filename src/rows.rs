@@ -387,7 +387,7 @@ fn write_number(out: &mut Vec<u8>, v: ValueRef<'_>, null_as_zero: bool) {
     }
 }
 
-fn bool_of(v: ValueRef<'_>) -> Option<bool> {
+pub fn bool_of(v: ValueRef<'_>) -> Option<bool> {
     match v {
         ValueRef::Integer(i) => Some(i != 0),
         ValueRef::Real(f) => Some(f != 0.0),

@@ -123,17 +123,17 @@ impl ProfileFilter {
             ),
             filter(
                 self.is_private.is_some(),
-                "COALESCE(p.is_private, 0) = ?5",
+                "COALESCE(taktik_bool(p.is_private), 0) = ?5",
                 5,
             ),
             filter(
                 self.is_verified.is_some(),
-                "COALESCE(p.is_verified, 0) = ?6",
+                "COALESCE(taktik_bool(p.is_verified), 0) = ?6",
                 6,
             ),
             filter(
                 self.is_business.is_some(),
-                "COALESCE(p.is_business, 0) = ?7",
+                "COALESCE(taktik_bool(p.is_business), 0) = ?7",
                 7,
             ),
         ]

@@ -148,7 +148,7 @@ impl Query for ScrapedProfiles {
              FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
              WHERE sp.scraping_id = ?1
                AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
-               AND (?3 = 0 OR COALESCE(sp.ai_qualified, 0) <> 0)
+               AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
              ORDER BY sp.id LIMIT ?4 OFFSET ?5",
             columns("scraped_profiles", "sp"),
             summary.join(", ")

@@ -95,7 +95,7 @@ impl Query for SessionStats {
                 SUM(t = 'STORY_WATCH') AS total_story_views,
                 SUM(t = 'STORY_LIKE') AS total_story_likes,
                 SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
-                SUM(success <> 0) AS successful_interactions
+                SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
             FROM (SELECT upper(interaction_type) AS t, success
                   FROM interaction_history WHERE session_id = ?1)";
         crate::rows::write_row(conn, sql, [self.session_id], out).map(drop)
