@@ -37,7 +37,11 @@ pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) 
 pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
     let mut out = Out::new(take_buffer());
     let result = db.read(Q::NAME, |conn| query.run(conn, &mut out));
-    let Out { buf, shape } = out;
+    let Out {
+        buf,
+        shape,
+        shape_id,
+    } = out;
     match result {
         // The row mapper writes ASCII (valid UTF-8 at the very least); checked,
         // not assumed, and the answer decides how V8 gets the string.
@@ -45,11 +49,13 @@ pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
             bytes: buf,
             ascii: true,
             shape,
+            shape_id,
         }),
         Ok(()) if std::str::from_utf8(&buf).is_ok() => Ok(JsonText {
             bytes: buf,
             ascii: false,
             shape,
+            shape_id,
         }),
         Ok(()) => {
             give_back(buf);
@@ -101,6 +107,7 @@ pub struct JsonText {
     bytes: Vec<u8>,
     ascii: bool,
     shape: Shape,
+    shape_id: u32,
 }
 
 impl TypeName for JsonText {
@@ -159,11 +166,12 @@ impl ToNapiValue for JsonText {
         unsafe {
             let materialize = cached_function(env, &MATERIALIZE, &script("materialize"))?;
             let shape = js_uint(env, val.shape as u32)?;
+            let id = js_uint(env, val.shape_id)?;
             let text = js_string(env, val)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, shape];
+            let args = [text, shape, id];
             check(
-                sys::napi_call_function(env, undefined, materialize, 2, args.as_ptr(), &mut result),
+                sys::napi_call_function(env, undefined, materialize, 3, args.as_ptr(), &mut result),
                 "materialize",
             )?;
         }
@@ -176,8 +184,8 @@ impl ToNapiValue for JsonText {
 /// (`new Function`, cached), so objects are built with one fixed shape; if code
 /// generation is disallowed, a plain loop does the same.
 ///
-/// `materialize(text, shape)` turns a Sync result into values.
-/// `deliver(text, shape, ends)` does it for async results, one slice per
+/// `materialize(text, shape, shapeId)` turns a Sync result into values.
+/// `deliver(text, shape, shapeId, ends)` does it for async results, one slice per
 /// event-loop turn: libuv runs the completions of work that finished together
 /// in one go, and eight 10,000-row results materialized there froze the main
 /// thread for ~150 ms. Each slice (whole rows, ~256 KB, cut on the worker
@@ -186,10 +194,9 @@ impl ToNapiValue for JsonText {
 const DELIVERY_JS: &str = r#"
   var parse = JSON.parse;
   var later = typeof setImmediate === 'function' ? setImmediate : function (f) { setTimeout(f, 0); };
-  var constructors = new Map();
-  function constructorFor(keys) {
-    var id = keys.join('\u0000');
-    var make = constructors.get(id);
+  var constructors = [];
+  function constructorFor(id, keys) {
+    var make = constructors[id];
     if (make === undefined) {
       try {
         make = new Function('v', 'return {' + keys.map(function (k, i) {
@@ -202,17 +209,17 @@ const DELIVERY_JS: &str = r#"
           return o;
         };
       }
-      constructors.set(id, make);
+      constructors[id] = make;
     }
     return make;
   }
   function rowsInto(into, table, first, make) {
     for (var i = first; i < table.length; i++) into.push(make(table[i]));
   }
-  function materialize(text, shape) {
+  function materialize(text, shape, id) {
     var v = parse(text);
     if (shape === 0 || v === null) return v;
-    var make = constructorFor(v[0]);
+    var make = constructorFor(id, v[0]);
     if (shape === 2) return make(v[1]);
     var rows = [];
     rowsInto(rows, v, 1, make);
@@ -225,12 +232,12 @@ const DELIVERY_JS: &str = r#"
     try {
       if (job.ends === null) {
         queue.shift();
-        job.resolve(materialize(job.text, job.shape));
+        job.resolve(materialize(job.text, job.shape, job.id));
       } else {
         var end = job.ends[job.i];
         var part = parse(job.text.slice(job.from, end));
         if (job.i === 0) {
-          job.make = constructorFor(part[0]);
+          job.make = constructorFor(job.id, part[0]);
           rowsInto(job.rows, part, 1, job.make);
         } else {
           rowsInto(job.rows, part, 0, job.make);
@@ -248,9 +255,9 @@ const DELIVERY_JS: &str = r#"
     }
     if (queue.length > 0) later(step); else scheduled = false;
   }
-  function deliver(text, shape, ends) {
+  function deliver(text, shape, id, ends) {
     return new Promise(function (resolve, reject) {
-      queue.push({ text: text, shape: shape, ends: ends, resolve: resolve, reject: reject,
+      queue.push({ text: text, shape: shape, id: id, ends: ends, resolve: resolve, reject: reject,
                    rows: [], make: null, from: 0, i: 0 });
       if (!scheduled) { scheduled = true; later(step); }
     });
@@ -378,6 +385,7 @@ impl QueuedJson {
             bytes: json,
             ascii,
             shape,
+            shape_id,
         } = text;
         let mut out = take_buffer();
         out.reserve(json.len() + cuts.len());
@@ -398,6 +406,7 @@ impl QueuedJson {
                 bytes: out,
                 ascii,
                 shape,
+                shape_id,
             },
             ends: Some(ends),
         }
@@ -421,6 +430,7 @@ impl ToNapiValue for QueuedJson {
         unsafe {
             let deliver = cached_function(env, &DELIVER, &script("deliver"))?;
             let shape = js_uint(env, val.text.shape as u32)?;
+            let id = js_uint(env, val.text.shape_id)?;
             match &val.ends {
                 None => check(sys::napi_get_null(env, &mut ends), "null")?,
                 Some(points) => {
@@ -437,9 +447,9 @@ impl ToNapiValue for QueuedJson {
             }
             let text = js_string(env, val.text)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, shape, ends];
+            let args = [text, shape, id, ends];
             check(
-                sys::napi_call_function(env, undefined, deliver, 3, args.as_ptr(), &mut promise),
+                sys::napi_call_function(env, undefined, deliver, 4, args.as_ptr(), &mut promise),
                 "deliver",
             )?;
         }

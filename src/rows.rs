@@ -116,10 +116,15 @@ pub fn camel_case(snake: &str) -> String {
 /// How one statement's columns are written: the JSON key (with its quotes and
 /// colon) and the kind, worked out once per statement, not per row.
 pub struct RowShape {
+    /// Unique per shape in the process: JS caches the object constructor under
+    /// it, instead of re-deriving a cache key from the key names on each call.
+    id: u32,
     /// `["sessionId","accountId",...]`: the keys, written once per result.
     keys_json: String,
     kinds: Vec<Kind>,
 }
+
+static NEXT_SHAPE_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
 /// How the JSON a query wrote becomes JS values (see api.rs, MATERIALIZE_JS).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -140,6 +145,8 @@ pub enum Shape {
 pub struct Out {
     pub buf: Vec<u8>,
     pub shape: Shape,
+    /// The RowShape id of Rows/Row output (0 otherwise).
+    pub shape_id: u32,
 }
 
 impl Out {
@@ -147,12 +154,14 @@ impl Out {
         Out {
             buf,
             shape: Shape::Plain,
+            shape_id: 0,
         }
     }
 
     pub fn clear(&mut self) {
         self.buf.clear();
         self.shape = Shape::Plain;
+        self.shape_id = 0;
     }
 }
 
@@ -192,6 +201,7 @@ impl RowShape {
         }
         keys_json.push(b']');
         RowShape {
+            id: NEXT_SHAPE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             keys_json: String::from_utf8_lossy(&keys_json).into_owned(),
             kinds,
         }
@@ -474,6 +484,7 @@ pub fn write_rows<P: Params>(
     let mut rows = stmt.query(params)?;
     let mut n = 0;
     out.shape = Shape::Rows;
+    out.shape_id = shape.id;
     out.buf.push(b'[');
     out.buf.extend_from_slice(shape.keys_json.as_bytes());
     while let Some(row) = rows.next()? {
@@ -497,6 +508,7 @@ pub fn write_row<P: Params>(
     let shape = RowShape::cached(sql, &stmt);
     let mut rows = stmt.query(params)?;
     out.shape = Shape::Row;
+    out.shape_id = shape.id;
     match rows.next()? {
         Some(row) => {
             out.buf.push(b'[');
@@ -529,6 +541,7 @@ pub fn write_days<P: Params>(
     let mut rows = stmt.query(params)?;
     let mut row = rows.next()?;
     out.shape = Shape::Rows;
+    out.shape_id = shape.id;
     out.buf.push(b'[');
     out.buf.extend_from_slice(shape.keys_json.as_bytes());
     fn row_date<'r>(r: &'r Row<'_>) -> &'r [u8] {
