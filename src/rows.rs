@@ -317,23 +317,40 @@ fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// Valid JSON text copied through, with non-ASCII chars (which valid JSON only
-/// has inside strings) turned into `\uXXXX` so the output stays ASCII. ASCII
-/// runs are copied whole.
+/// Valid JSON text copied through compactly: whitespace outside strings (Python's
+/// `json.dumps` writes `", "` and `": "`) is dropped, and non-ASCII chars (which
+/// valid JSON only has inside strings) become `\uXXXX` so the output stays
+/// ASCII. Runs of plain bytes are copied whole.
 fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
     let bytes = json.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
+    let (mut start, mut i) = (0, 0);
+    let (mut in_string, mut escaped) = (false, false);
     while i < bytes.len() {
-        if bytes[i].is_ascii() {
-            i += 1;
+        let b = bytes[i];
+        if b >= 0x80 {
+            out.extend_from_slice(&bytes[start..i]);
+            let c = json[i..].chars().next().unwrap_or('\u{fffd}');
+            write_unicode_escape(out, c);
+            i += c.len_utf8();
+            start = i;
+            escaped = false;
             continue;
         }
-        out.extend_from_slice(&bytes[start..i]);
-        let c = json[i..].chars().next().unwrap_or('\u{fffd}');
-        write_unicode_escape(out, c);
-        i += c.len_utf8();
-        start = i;
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            out.extend_from_slice(&bytes[start..i]);
+            start = i + 1;
+        }
+        i += 1;
     }
     out.extend_from_slice(&bytes[start..]);
 }
@@ -670,10 +687,17 @@ mod tests {
             assert_eq!(back, s);
         }
         let mut out = Vec::new();
-        write_json_ascii(&mut out, r#"{"name":"José 🎉","n":[1,2]}"#);
+        let original = r#"{"name": "José 🎉 \" x ", "n": [1, 2],
+            "s": "a  b\\", "t": true}"#;
+        write_json_ascii(&mut out, original);
         assert!(out.is_ascii());
+        assert!(!out.contains(&b'\n'));
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v["name"], "José 🎉");
+        assert_eq!(
+            v,
+            serde_json::from_str::<serde_json::Value>(original).unwrap()
+        );
+        assert_eq!(v["s"], "a  b\\", "whitespace inside strings is kept");
     }
 
     #[test]

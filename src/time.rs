@@ -189,7 +189,61 @@ pub fn normalize(s: &str) -> Normalized<'_> {
 
 /// Unix milliseconds of a timestamp text (for since/until filters).
 pub fn epoch_ms(s: &str) -> Option<i64> {
-    instant(s).map(|t| t.timestamp_millis())
+    sqlite_utc_ms(s.as_bytes()).or_else(|| instant(s).map(|t| t.timestamp_millis()))
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Exactly `YYYY-MM-DD HH:MM:SS` (SQLite's `datetime('now')`, UTC, by far the
+/// commonest shape) read with plain arithmetic: the ORDER BY / MAX of hot
+/// queries calls this once per interaction row. Anything else (or an invalid
+/// date) is left to the general parser.
+fn sqlite_utc_ms(b: &[u8]) -> Option<i64> {
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+    let (h, mi, s) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > month_days[mo as usize - 1]
+        || h > 23
+        || mi > 59
+        || s > 59
+    {
+        return None;
+    }
+    let days = days_from_civil(i64::from(y), i64::from(mo), i64::from(d));
+    Some(((days * 24 + i64::from(h)) * 60 + i64::from(mi)) * 60_000 + i64::from(s) * 1000)
 }
 
 /// A number in a timestamp column: read as Unix seconds when it is a plausible
@@ -300,6 +354,32 @@ mod tests {
         // Out of the 4-digit range after an offset: still formatted, via chrono.
         let t = instant("0000-01-01T00:30:00+01:00").unwrap();
         assert!(format_utc(t).ends_with('Z'));
+    }
+
+    #[test]
+    fn arithmetic_fast_path_matches_chrono() {
+        // Every day of 0001..=9999 at a few times, plus the edges that must fall
+        // through to the general parser.
+        let mut day = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        while day <= end {
+            for t in ["00:00:00", "23:59:59", "12:34:56"] {
+                let s = format!("{} {t}", day.format("%Y-%m-%d"));
+                let fast = sqlite_utc_ms(s.as_bytes()).unwrap();
+                assert_eq!(Some(fast), instant(&s).map(|i| i.timestamp_millis()), "{s}");
+            }
+            day = day + Duration::days(17);
+        }
+        for s in [
+            "2026-02-29 10:00:00",
+            "2024-02-30 10:00:00",
+            "2026-13-01 10:00:00",
+            "2026-01-01 24:00:00",
+        ] {
+            assert_eq!(sqlite_utc_ms(s.as_bytes()), None, "{s}");
+            assert_eq!(epoch_ms(s), None, "{s}");
+        }
+        assert_eq!(epoch_ms("2024-02-29 10:00:00"), Some(1_709_200_800_000));
     }
 
     #[test]
