@@ -368,7 +368,7 @@ mod tests {
                 let fast = sqlite_utc_ms(s.as_bytes()).unwrap();
                 assert_eq!(Some(fast), instant(&s).map(|i| i.timestamp_millis()), "{s}");
             }
-            day = day + Duration::days(17);
+            day += Duration::days(17);
         }
         for s in [
             "2026-02-29 10:00:00",
