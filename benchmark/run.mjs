@@ -5,7 +5,7 @@
 //   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--skip-node22]
 //   node benchmark/run.mjs --child node:sqlite DB   (used by the parent on Node 22)
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
@@ -409,8 +409,10 @@ The same eight reads through better-sqlite3 freeze the main thread for ${stallBs
 - Peak RSS of the benchmark process: ${peakRssMiB.toFixed(0)} MiB.
 ${leak ? `- Leak check: ${leak.calls.toLocaleString('en-US')} calls (10,000 Sync and 10,000 async per function, ${leak.functions} cases) on the fixture file: RSS ${(leak.before / 2 ** 20).toFixed(1)} → ${(leak.after / 2 ** 20).toFixed(1)} MiB (${(leak.growth * 100).toFixed(1)}%), ${leak.seconds.toFixed(0)} s.` : '- Leak check skipped.'}
 `
-  console.log(report)
-  if (!flag('--no-write')) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report)
+  const analysis = path.join(HERE, 'ANALYSIS.md')
+  const full = existsSync(analysis) ? `${report}\n${readFileSync(analysis, 'utf8')}` : report
+  console.log(full)
+  if (!flag('--no-write')) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), full)
   const failed = goals.filter((g) => !g.ok)
   if (failed.length) log(`goals not met: ${failed.map((g) => g.what).join('; ')}`)
 }
