@@ -283,21 +283,14 @@ fn slice_points(json: &[u8]) -> Option<Vec<u32>> {
         return None;
     }
     let mut cuts = Vec::new();
-    let (mut depth, mut in_string, mut escaped) = (0u32, false, false);
+    let mut depth = 0u32;
+    let mut scan = crate::rows::JsonScan::default();
     let mut last = 0usize;
     for (i, &b) in json.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
+        if !scan.outside(b) {
             continue;
         }
         match b {
-            b'"' => in_string = true,
             b'[' | b'{' => depth += 1,
             b']' | b'}' => depth = depth.saturating_sub(1),
             b',' if depth == 1 && i - last >= SLICE_BYTES => {

@@ -317,6 +317,36 @@ fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// Where a byte of valid JSON text is: inside a string literal or not. Shared
+/// by the compacting copy below and the async slicer (api.rs).
+#[derive(Debug, Default)]
+pub struct JsonScan {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonScan {
+    /// Feeds one byte; true when it is structural (outside every string,
+    /// quotes themselves excluded).
+    pub fn outside(&mut self, b: u8) -> bool {
+        if self.in_string {
+            if self.escaped {
+                self.escaped = false;
+            } else if b == b'\\' {
+                self.escaped = true;
+            } else if b == b'"' {
+                self.in_string = false;
+            }
+            false
+        } else if b == b'"' {
+            self.in_string = true;
+            false
+        } else {
+            true
+        }
+    }
+}
+
 /// Valid JSON text copied through compactly: whitespace outside strings (Python's
 /// `json.dumps` writes `", "` and `": "`) is dropped, and non-ASCII chars (which
 /// valid JSON only has inside strings) become `\uXXXX` so the output stays
@@ -324,29 +354,20 @@ fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
 fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
     let bytes = json.as_bytes();
     let (mut start, mut i) = (0, 0);
-    let (mut in_string, mut escaped) = (false, false);
+    let mut scan = JsonScan::default();
     while i < bytes.len() {
         let b = bytes[i];
         if b >= 0x80 {
+            // Only inside strings in valid JSON; a char, never an escape's target.
             out.extend_from_slice(&bytes[start..i]);
             let c = json[i..].chars().next().unwrap_or('\u{fffd}');
             write_unicode_escape(out, c);
             i += c.len_utf8();
             start = i;
-            escaped = false;
+            scan.escaped = false;
             continue;
         }
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+        if scan.outside(b) && matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
             out.extend_from_slice(&bytes[start..i]);
             start = i + 1;
         }
