@@ -3,9 +3,10 @@
 //! written straight to JSON text: camelCase keys, 0/1 flags as booleans, JSON text
 //! parsed (invalid -> null), timestamps as ISO-8601 UTC, NULL as null.
 //!
-//! JSON text is what crosses into JavaScript: building it here runs off the main
-//! thread for async calls, and V8's JSON.parse turns it into objects faster than
-//! per-property Node-API calls can.
+//! JSON text is what crosses into JavaScript, as `[keys, values, values, ...]`:
+//! building it here runs off the main thread for async calls, and V8 parses the
+//! arrays and builds same-shaped objects (api.rs, DELIVERY_JS) faster than
+//! per-property Node-API calls, or JSON.parse of repeated keys, can.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Params, Row, Statement};
