@@ -164,7 +164,7 @@ impl ToNapiValue for JsonText {
         let mut undefined = std::ptr::null_mut();
         let mut result = std::ptr::null_mut();
         unsafe {
-            let materialize = cached_function(env, &MATERIALIZE, &script("materialize"))?;
+            let materialize = cached_function(env, &MATERIALIZE, "materialize")?;
             let shape = js_uint(env, val.shape as u32)?;
             let id = js_uint(env, val.shape_id)?;
             let text = js_string(env, val)?;
@@ -314,12 +314,12 @@ thread_local! {
         const { std::cell::Cell::new(None) };
 }
 
-/// The function `source` evaluates to, compiled on first use in this env and
-/// kept by reference afterwards.
+/// DELIVERY_JS's function `name`, compiled on first use in this env and kept by
+/// reference afterwards (the source is only built on that first use).
 unsafe fn cached_function(
     env: sys::napi_env,
     slot: &'static FunctionSlot,
-    source: &str,
+    name: &str,
 ) -> napi::Result<sys::napi_value> {
     let mut value = std::ptr::null_mut();
     if let Some((cached_env, reference)) = slot.with(|d| d.get()) {
@@ -333,6 +333,7 @@ unsafe fn cached_function(
             }
         }
     }
+    let source = script(name);
     let mut script = std::ptr::null_mut();
     let mut reference = std::ptr::null_mut();
     unsafe {
@@ -421,7 +422,7 @@ impl ToNapiValue for QueuedJson {
         let mut ends = std::ptr::null_mut();
         let mut promise = std::ptr::null_mut();
         unsafe {
-            let deliver = cached_function(env, &DELIVER, &script("deliver"))?;
+            let deliver = cached_function(env, &DELIVER, "deliver")?;
             let shape = js_uint(env, val.text.shape as u32)?;
             let id = js_uint(env, val.text.shape_id)?;
             match &val.ends {
