@@ -27,7 +27,7 @@ const READER_MMAP_BYTES: u64 = 1 << 30;
 const READER_CACHE_KIB: u32 = 16 * 1024;
 
 #[derive(Debug, Clone)]
-pub struct OpenOptions {
+pub struct OpenConfig {
     pub path: PathBuf,
     pub readonly: bool,
     pub busy_timeout_ms: u32,
@@ -107,7 +107,7 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Database {
-    pub fn open(opts: OpenOptions) -> Result<Arc<Database>> {
+    pub fn open(opts: OpenConfig) -> Result<Arc<Database>> {
         let display = opts.path.display().to_string();
         if display.is_empty() {
             return Err(DbError::invalid("openDatabase: path must not be empty"));

@@ -54,7 +54,7 @@ fn open(env: &Env, options: Option<&Unknown<'_>>) -> Result<TaktikDatabase> {
         Some(ms) => args::integer(F, "busyTimeoutMs", ms, 0, i64::from(i32::MAX))? as u32,
         None => DEFAULT_BUSY_TIMEOUT_MS,
     };
-    let db = Database::open(connection::OpenOptions {
+    let db = Database::open(connection::OpenConfig {
         path,
         readonly: o.readonly.unwrap_or(false),
         busy_timeout_ms,
