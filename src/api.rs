@@ -41,6 +41,7 @@ pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
         buf,
         shape,
         shape_id,
+        keys_len,
     } = out;
     match result {
         // The row mapper writes ASCII (valid UTF-8 at the very least); checked,
@@ -50,12 +51,14 @@ pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
             ascii: true,
             shape,
             shape_id,
+            keys_len,
         }),
         Ok(()) if std::str::from_utf8(&buf).is_ok() => Ok(JsonText {
             bytes: buf,
             ascii: false,
             shape,
             shape_id,
+            keys_len,
         }),
         Ok(()) => {
             give_back(buf);
@@ -108,6 +111,19 @@ pub struct JsonText {
     ascii: bool,
     shape: Shape,
     shape_id: u32,
+    keys_len: u32,
+}
+
+impl JsonText {
+    /// How JS tells the shapes apart: `2 * shape id + 1` for one row,
+    /// `2 * shape id` for rows, 0 for a plain value (one number, not two).
+    fn tag(&self) -> f64 {
+        match self.shape {
+            Shape::Plain => 0.0,
+            Shape::Rows => 2.0 * f64::from(self.shape_id),
+            Shape::Row => 2.0 * f64::from(self.shape_id) + 1.0,
+        }
+    }
 }
 
 impl TypeName for JsonText {
@@ -157,6 +173,15 @@ unsafe fn js_uint(env: sys::napi_env, n: u32) -> napi::Result<sys::napi_value> {
     .map(|()| value)
 }
 
+unsafe fn js_number(env: sys::napi_env, n: f64) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_double(env, n, &mut value) },
+        "number",
+    )
+    .map(|()| value)
+}
+
 /// Sync results: materialized right away (DELIVERY_JS's `materialize`, compiled
 /// once per JS thread, so later monkey-patching of JSON cannot interfere).
 impl ToNapiValue for JsonText {
@@ -165,11 +190,11 @@ impl ToNapiValue for JsonText {
         let mut result = std::ptr::null_mut();
         unsafe {
             let materialize = cached_function(env, &MATERIALIZE, "materialize")?;
-            let shape = js_uint(env, val.shape as u32)?;
-            let id = js_uint(env, val.shape_id)?;
+            let tag = js_number(env, val.tag())?;
+            let keys_end = js_uint(env, val.keys_len)?;
             let text = js_string(env, val)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, shape, id];
+            let args = [text, tag, keys_end];
             check(
                 sys::napi_call_function(env, undefined, materialize, 3, args.as_ptr(), &mut result),
                 "materialize",
@@ -180,12 +205,16 @@ impl ToNapiValue for JsonText {
 }
 
 /// The JS side of result delivery, compiled once per JS thread (see `script`).
-/// Rows arrive as `[keys, values, ...]`; each key list gets a constructor
-/// (`new Function`, cached), so objects are built with one fixed shape; if code
-/// generation is disallowed, a plain loop does the same.
+/// Rows arrive as `[keys][[values], ...]` (one row: `[keys][values]`); each key
+/// list gets a constructor (`new Function`, cached by shape id), so objects are
+/// built with one fixed shape; if code generation is disallowed, a plain loop
+/// does the same. Once a shape's constructor exists the keys are not parsed
+/// again: `text.slice(keysEnd)` is a V8 sliced string, no copy. For a one-row
+/// read that halves the parsing.
 ///
-/// `materialize(text, shape, shapeId)` turns a Sync result into values.
-/// `deliver(text, shape, shapeId, ends)` does it for async results, one slice per
+/// `tag` is 0 for a plain value, else 2 * shape id, plus 1 for a single row.
+/// `materialize(text, tag, keysEnd)` turns a Sync result into values.
+/// `deliver(text, tag, keysEnd, ends)` does it for async results, one slice per
 /// event-loop turn: libuv runs the completions of work that finished together
 /// in one go, and eight 10,000-row results materialized there froze the main
 /// thread for ~150 ms. Each slice (whole rows, ~256 KB, cut on the worker
@@ -213,16 +242,21 @@ const DELIVERY_JS: &str = r#"
     }
     return make;
   }
-  function rowsInto(into, table, first, make) {
-    for (var i = first; i < table.length; i++) into.push(make(table[i]));
+  function rowsInto(into, table, make) {
+    for (var i = 0; i < table.length; i++) into.push(make(table[i]));
   }
-  function materialize(text, shape, id) {
-    var v = parse(text);
-    if (shape === 0 || v === null) return v;
-    var make = constructorFor(id, v[0]);
-    if (shape === 2) return make(v[1]);
+  function makerFor(tag, text, keysEnd) {
+    var id = (tag - tag % 2) / 2;
+    var make = constructors[id];
+    return make !== undefined ? make : constructorFor(id, parse(text.slice(0, keysEnd)));
+  }
+  function materialize(text, tag, keysEnd) {
+    if (keysEnd === 0) return parse(text);
+    var v = parse(text.slice(keysEnd));
+    var make = makerFor(tag, text, keysEnd);
+    if (tag % 2 === 1) return make(v);
     var rows = [];
-    rowsInto(rows, v, 1, make);
+    rowsInto(rows, v, make);
     return rows;
   }
   var queue = [];
@@ -232,16 +266,12 @@ const DELIVERY_JS: &str = r#"
     try {
       if (job.ends === null) {
         queue.shift();
-        job.resolve(materialize(job.text, job.shape, job.id));
+        job.resolve(materialize(job.text, job.tag, job.keysEnd));
       } else {
         var end = job.ends[job.i];
         var part = parse(job.text.slice(job.from, end));
-        if (job.i === 0) {
-          job.make = constructorFor(job.id, part[0]);
-          rowsInto(job.rows, part, 1, job.make);
-        } else {
-          rowsInto(job.rows, part, 0, job.make);
-        }
+        if (job.i === 0) job.make = makerFor(job.tag, job.text, job.keysEnd);
+        rowsInto(job.rows, part, job.make);
         job.from = end;
         job.i += 1;
         if (job.i === job.ends.length) {
@@ -255,10 +285,10 @@ const DELIVERY_JS: &str = r#"
     }
     if (queue.length > 0) later(step); else scheduled = false;
   }
-  function deliver(text, shape, id, ends) {
+  function deliver(text, tag, keysEnd, ends) {
     return new Promise(function (resolve, reject) {
-      queue.push({ text: text, shape: shape, id: id, ends: ends, resolve: resolve, reject: reject,
-                   rows: [], make: null, from: 0, i: 0 });
+      queue.push({ text: text, tag: tag, keysEnd: keysEnd, ends: ends, resolve: resolve,
+                   reject: reject, rows: [], make: null, from: keysEnd, i: 0 });
       if (!scheduled) { scheduled = true; later(step); }
     });
   }
@@ -272,13 +302,14 @@ fn script(function: &str) -> String {
 /// Results smaller than this are parsed in one turn.
 const SLICE_BYTES: usize = 256 << 10;
 
-/// Byte offsets of the commas that split a top-level JSON array into slices of
-/// whole rows of about SLICE_BYTES, or None for a small result or one that is
-/// not an array. Runs on the worker thread: a single pass over the text.
-fn slice_points(json: &[u8]) -> Option<Vec<u32>> {
+/// Byte offsets (in `text`, scanned from `from`) of the commas that split a top-level JSON array into
+/// slices of whole rows of about SLICE_BYTES, or None for a small result or one
+/// that is not an array. Runs on the worker thread: a single pass over the text.
+fn slice_points(text: &[u8], from: usize) -> Option<Vec<u32>> {
+    let json = text.get(from..)?;
     if json.len() < 2 * SLICE_BYTES
         || json.first() != Some(&b'[')
-        || u32::try_from(json.len()).is_err()
+        || u32::try_from(text.len()).is_err()
     {
         return None;
     }
@@ -294,7 +325,7 @@ fn slice_points(json: &[u8]) -> Option<Vec<u32>> {
             b'[' | b'{' => depth += 1,
             b']' | b'}' => depth = depth.saturating_sub(1),
             b',' if depth == 1 && i - last >= SLICE_BYTES => {
-                cuts.push(i as u32);
+                cuts.push((from + i) as u32);
                 last = i;
             }
             _ => {}
@@ -372,7 +403,7 @@ impl QueuedJson {
     /// a whole JSON array that JS parses from `text.slice(a, b)` without
     /// building (and later collecting) a concatenated copy.
     fn new(text: JsonText) -> Self {
-        let Some(cuts) = slice_points(&text.bytes) else {
+        let Some(cuts) = slice_points(&text.bytes, text.keys_len as usize) else {
             return QueuedJson { text, ends: None };
         };
         let JsonText {
@@ -380,6 +411,7 @@ impl QueuedJson {
             ascii,
             shape,
             shape_id,
+            keys_len,
         } = text;
         let mut out = take_buffer();
         out.reserve(json.len() + cuts.len());
@@ -401,6 +433,7 @@ impl QueuedJson {
                 ascii,
                 shape,
                 shape_id,
+                keys_len,
             },
             ends: Some(ends),
         }
@@ -423,8 +456,8 @@ impl ToNapiValue for QueuedJson {
         let mut promise = std::ptr::null_mut();
         unsafe {
             let deliver = cached_function(env, &DELIVER, "deliver")?;
-            let shape = js_uint(env, val.text.shape as u32)?;
-            let id = js_uint(env, val.text.shape_id)?;
+            let tag = js_number(env, val.text.tag())?;
+            let keys_end = js_uint(env, val.text.keys_len)?;
             match &val.ends {
                 None => check(sys::napi_get_null(env, &mut ends), "null")?,
                 Some(points) => {
@@ -441,7 +474,7 @@ impl ToNapiValue for QueuedJson {
             }
             let text = js_string(env, val.text)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, shape, id, ends];
+            let args = [text, tag, keys_end, ends];
             check(
                 sys::napi_call_function(env, undefined, deliver, 4, args.as_ptr(), &mut promise),
                 "deliver",
@@ -543,10 +576,11 @@ mod tests {
     fn slices_fall_on_row_boundaries() {
         let row = r#"{"a":"x,y]}[{","b":[1,2,{"c":"\\\",\""}],"n":null}"#;
         let rows: Vec<&str> = std::iter::repeat_n(row, 40_000).collect();
-        let json = format!("[{}]", rows.join(","));
-        let cuts = slice_points(json.as_bytes()).expect("large array is sliced");
+        let keys = r#"["a","b,]","n"]"#;
+        let json = format!("{keys}[{}]", rows.join(","));
+        let cuts = slice_points(json.as_bytes(), keys.len()).expect("large array is sliced");
         assert!(cuts.len() >= 4);
-        let mut from = 1usize;
+        let mut from = keys.len() + 1;
         let mut total = 0;
         for end in cuts.iter().map(|c| *c as usize).chain([json.len() - 1]) {
             let part: Vec<serde_json::Value> =
@@ -555,7 +589,7 @@ mod tests {
             from = end + 1;
         }
         assert_eq!(total, 40_000);
-        assert!(slice_points(b"[1,2,3]").is_none());
-        assert!(slice_points(format!("{{\"a\":{}}}", "1".repeat(1 << 20)).as_bytes()).is_none());
+        assert!(slice_points(b"[1,2,3]", 0).is_none());
+        assert!(slice_points(format!("{{\"a\":{}}}", "1".repeat(1 << 20)).as_bytes(), 0).is_none());
     }
 }

@@ -165,6 +165,16 @@ impl Database {
         conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "foreign_keys", true)?;
+        // SQLite 3.54 marks every `col = ?` and `LIMIT ?` parameter "reprepare on
+        // rebind" so the planner can use the value, and sqlite3_clear_bindings
+        // (run by rusqlite when a cached statement goes back) then expires the
+        // statement: every call re-parsed and re-planned its SQL, ~40% of a
+        // single-row read. The query-planner stability guarantee turns that off;
+        // the plans here do not depend on parameter values (no LIKE, no STAT4).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         register_functions(conn)
     }
 
