@@ -93,17 +93,77 @@ fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("taktik_bool", 1, flags, |ctx| {
         Ok(rows::bool_of(ctx.get_raw(0)).map(i64::from))
     })?;
-    // taktik_epoch_ms(timestamp): the instant of any timestamp shape Python
-    // writes (see time.rs), in Unix milliseconds, or NULL.
-    conn.create_scalar_function("taktik_epoch_ms", 1, flags, |ctx| {
-        Ok(match ctx.get_raw(0) {
-            rusqlite::types::ValueRef::Text(t) => time::epoch_ms(&rows::lossy(t)),
-            rusqlite::types::ValueRef::Integer(i) => Some(i.saturating_mul(1000)),
-            rusqlite::types::ValueRef::Real(f) if f.is_finite() => Some((f * 1000.0) as i64),
-            _ => None,
-        })
-    })?;
-    Ok(())
+    register_epoch_ms(conn)
+}
+
+/// taktik_epoch_ms(timestamp): the instant of any timestamp shape Python writes
+/// (see time.rs), in Unix milliseconds, or NULL. Registered through the C API:
+/// getProfiles calls it once per interaction row inside MAX(), and rusqlite's
+/// generic closure wrapper (boxing, Context, ToSql, a UTF-8 check) cost as much
+/// as the parsing itself.
+fn register_epoch_ms(conn: &Connection) -> rusqlite::Result<()> {
+    use rusqlite::ffi;
+    use std::os::raw::c_int;
+
+    unsafe extern "C" fn epoch_ms(
+        ctx: *mut ffi::sqlite3_context,
+        argc: c_int,
+        argv: *mut *mut ffi::sqlite3_value,
+    ) {
+        // SAFETY: SQLite passes `argc` valid values for the duration of the call;
+        // text pointers stay valid until the value is touched again.
+        let result = catch_unwind(AssertUnwindSafe(|| unsafe {
+            if argc != 1 || argv.is_null() {
+                return None;
+            }
+            let v = *argv;
+            match ffi::sqlite3_value_type(v) {
+                ffi::SQLITE_TEXT => {
+                    let p = ffi::sqlite3_value_text(v);
+                    let n = ffi::sqlite3_value_bytes(v);
+                    if p.is_null() || n < 0 {
+                        return None;
+                    }
+                    time::epoch_ms_bytes(std::slice::from_raw_parts(p, n as usize))
+                }
+                ffi::SQLITE_INTEGER => Some(ffi::sqlite3_value_int64(v).saturating_mul(1000)),
+                ffi::SQLITE_FLOAT => {
+                    let f = ffi::sqlite3_value_double(v);
+                    f.is_finite().then(|| (f * 1000.0) as i64)
+                }
+                _ => None,
+            }
+        }));
+        // SAFETY: ctx is the live context of this call.
+        unsafe {
+            match result {
+                Ok(Some(ms)) => ffi::sqlite3_result_int64(ctx, ms),
+                _ => ffi::sqlite3_result_null(ctx),
+            }
+        }
+    }
+
+    let flags = ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC | ffi::SQLITE_INNOCUOUS;
+    // SAFETY: the handle is this open connection's; the function has no user
+    // data or destructor.
+    let rc = unsafe {
+        ffi::sqlite3_create_function_v2(
+            conn.handle(),
+            c"taktik_epoch_ms".as_ptr(),
+            1,
+            flags,
+            std::ptr::null_mut(),
+            Some(epoch_ms),
+            None,
+            None,
+            None,
+        )
+    };
+    if rc == ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::SqliteFailure(ffi::Error::new(rc), None))
+    }
 }
 
 impl Database {

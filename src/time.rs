@@ -177,6 +177,12 @@ pub fn epoch_ms(s: &str) -> Option<i64> {
     sqlite_utc_ms(s.as_bytes()).or_else(|| instant(s).map(|t| t.timestamp_millis()))
 }
 
+/// epoch_ms of raw cell bytes: the common SQLite UTC shape is read without a
+/// UTF-8 check (it is checked digit by digit), anything else decoded leniently.
+pub fn epoch_ms_bytes(b: &[u8]) -> Option<i64> {
+    sqlite_utc_ms(b).or_else(|| instant(&crate::rows::lossy(b)).map(|t| t.timestamp_millis()))
+}
+
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
