@@ -6,7 +6,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** The `code` of every error this addon throws or rejects with. */
-export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'INTERNAL'
+export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'INTERNAL'
 
 /** An error from this addon: `code` says what kind, `message` what and on which file. */
 export interface TaktikError extends Error {
@@ -415,6 +415,113 @@ export interface TikTokDailyStatsDay {
   totalDurationSeconds: number
 }
 
+/** The trailing argument of every async read: cancel it or bound its time. */
+export interface CallOptions {
+  /** Aborting interrupts the SQLite work; the promise rejects with code ABORTED. */
+  signal?: AbortSignal
+  /** Interrupts the read after this many ms; the promise rejects with code TIMEOUT. */
+  timeoutMs?: number
+}
+
+/** What a write changed, per table, cascades through foreign keys included. */
+export interface WriteResult {
+  /** Rows deleted plus rows updated, in total. */
+  changes: number
+  /** Rows deleted per table (only tables with deletions). */
+  deleted: Record<string, number>
+  /** Rows updated per table, e.g. foreign keys set to NULL by a cascade. */
+  updated: Record<string, number>
+  /** pruneHistory with dryRun: counted, nothing written. */
+  dryRun: boolean
+}
+
+/** What a change-feed callback receives. */
+export interface ChangeEvent {
+  /** Tables (names as in the file) whose rows changed since the last event. */
+  tables: string[]
+  /** SQLite's PRAGMA data_version when the change was seen. */
+  dataVersion: number
+}
+
+export interface BackupProgress {
+  pagesCopied: number
+  totalPages: number
+}
+
+export interface BackupResult {
+  /** The absolute path written. */
+  path: string
+  pages: number
+  bytes: number
+}
+
+export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'
+
+export interface CheckpointResult {
+  /** True when a reader or writer kept it from finishing. */
+  busy: boolean
+  walFrames: number
+  checkpointedFrames: number
+}
+
+export interface IntegrityResult {
+  ok: boolean
+  /** Up to 100 messages from SQLite; empty when ok. */
+  problems: string[]
+}
+
+export interface AutoCheckpoint {
+  /** ISO time of the checkpoint. */
+  at: string
+  walBytesBefore: number
+  walBytesAfter: number
+  busy: boolean
+}
+
+export interface DatabaseInfo {
+  path: string
+  readonly: boolean
+  fileSizeBytes: number
+  walSizeBytes: number
+  /** The WAL guard's threshold (openDatabase's walLimitBytes); 0 = off. */
+  walLimitBytes: number
+  pageSize: number
+  pageCount: number
+  freelistCount: number
+  journalMode: string
+  sqliteVersion: string
+  /** Rows per table. */
+  tables: Record<string, number>
+  lastAutoCheckpoint: AutoCheckpoint | null
+}
+
+export interface OptimizeResult {
+  durationMs: number
+}
+
+export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'
+
+/** Common to every export. */
+export interface ExportFileOptions {
+  /** Start the file with a UTF-8 byte order mark (for Excel). Default false. */
+  bom?: boolean
+  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
+  overwrite?: boolean
+}
+
+/** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
+ * `scrapedProfiles`: getScrapedProfiles'. */
+export type ExportFilters =
+  | (ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number })
+  | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
+  | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
+
+export interface ExportResult {
+  path: string
+  /** Data rows written (the header not counted). */
+  rows: number
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -437,123 +544,206 @@ export declare class TaktikDatabase {
    */
   close(): void
   /** Every Instagram account in the file, by id. */
-  getAccounts(): Promise<Account[]>
+  getAccounts(call?: CallOptions): Promise<Account[]>
   /** Every Instagram account in the file, by id. */
   getAccountsSync(): Account[]
   /** Discovery campaigns, newest first; all of them, or one account's. */
-  getDiscoveryCampaigns(accountId?: number | null): Promise<DiscoveryCampaign[]>
+  getDiscoveryCampaigns(accountId?: number | null, call?: CallOptions): Promise<DiscoveryCampaign[]>
   /** Discovery campaigns, newest first; all of them, or one account's. */
   getDiscoveryCampaignsSync(accountId?: number | null): DiscoveryCampaign[]
   /** Resume state of a campaign, one row per source. */
-  getDiscoveryProgress(campaignId: number): Promise<DiscoveryProgress[]>
+  getDiscoveryProgress(campaignId: number, call?: CallOptions): Promise<DiscoveryProgress[]>
   /** Resume state of a campaign, one row per source. */
   getDiscoveryProgressSync(campaignId: number): DiscoveryProgress[]
   /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery): Promise<DiscoveredProfile[]>
+  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
   /** Profiles a campaign discovered, in discovery order. */
   getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): DiscoveredProfile[]
   /** Interactions of an Instagram account, newest first, with the profile's username. */
-  getInteractions(accountId: number, options?: InteractionQuery): Promise<InteractionWithUsername[]>
+  getInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<InteractionWithUsername[]>
   /** Interactions of an Instagram account, newest first, with the profile's username. */
   getInteractionsSync(accountId: number, options?: InteractionQuery): InteractionWithUsername[]
   /**
    * Profiles this Instagram account has interacted with: every profile column plus
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
-  getProfiles(accountId: number, options?: ProfileQuery): Promise<ProfileWithInteractions[]>
+  getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<ProfileWithInteractions[]>
   /**
    * Profiles this Instagram account has interacted with: every profile column plus
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
   getProfilesSync(accountId: number, options?: ProfileQuery): ProfileWithInteractions[]
   /** How many profiles getProfiles would return without limit/offset. */
-  countProfiles(accountId: number, options?: ProfileQuery): Promise<number>
+  countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
   /** How many profiles getProfiles would return without limit/offset. */
   countProfilesSync(accountId: number, options?: ProfileQuery): number
   /** One profile by id (number) or username (string, `@` optional), or null. */
-  getProfile(usernameOrId: string | number): Promise<Profile | null>
+  getProfile(usernameOrId: string | number, call?: CallOptions): Promise<Profile | null>
   /** One profile by id (number) or username (string, `@` optional), or null. */
   getProfileSync(usernameOrId: string | number): Profile | null
   /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfiles(accountId: number, options?: PageQuery): Promise<FilteredProfile[]>
+  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
   /** Profiles the bot filtered out for this Instagram account, newest first. */
   getFilteredProfilesSync(accountId: number, options?: PageQuery): FilteredProfile[]
   /** Snapshots of a profile's counters over time, oldest first. */
-  getProfileStatsHistory(profileId: number): Promise<ProfileStatsSnapshot[]>
+  getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
   /** Snapshots of a profile's counters over time, oldest first. */
   getProfileStatsHistorySync(profileId: number): ProfileStatsSnapshot[]
   /** Instagram posts (scraped or scheduled), newest first. */
-  getPosts(options?: PostQuery): Promise<Post[]>
+  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
   /** Instagram posts (scraped or scheduled), newest first. */
   getPostsSync(options?: PostQuery): Post[]
   /** Scraping runs, newest first. */
-  getScrapingSessions(options?: ScrapingSessionQuery): Promise<ScrapingSession[]>
+  getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<ScrapingSession[]>
   /** Scraping runs, newest first. */
   getScrapingSessionsSync(options?: ScrapingSessionQuery): ScrapingSession[]
   /** One scraping run by id, or null. */
-  getScrapingSession(id: number): Promise<ScrapingSession | null>
+  getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
   /** One scraping run by id, or null. */
   getScrapingSessionSync(id: number): ScrapingSession | null
   /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery): Promise<ScrapedProfileWithProfile[]>
+  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
   /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
   getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): ScrapedProfileWithProfile[]
   /** Scraped comments, newest first. */
-  getScrapedComments(options?: ScrapedCommentQuery): Promise<ScrapedComment[]>
+  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
   /** Scraped comments, newest first. */
   getScrapedCommentsSync(options?: ScrapedCommentQuery): ScrapedComment[]
   /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery): Promise<ProcessedHashtagPost[]>
+  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
   /** Hashtag posts this account already processed, newest first. */
   getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): ProcessedHashtagPost[]
   /** Sessions of an Instagram account, newest first. */
-  getSessions(accountId: number, options?: SessionQuery): Promise<Session[]>
+  getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Session[]>
   /** Sessions of an Instagram account, newest first. */
   getSessionsSync(accountId: number, options?: SessionQuery): Session[]
   /** Interaction totals of one session, counted from interaction_history. */
-  getSessionStats(sessionId: number): Promise<SessionStats>
+  getSessionStats(sessionId: number, call?: CallOptions): Promise<SessionStats>
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStatsSync(sessionId: number): SessionStats
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
-  getDailyStats(accountId: number, days: number): Promise<DailyStatsDay[]>
+  getDailyStats(accountId: number, days: number, call?: CallOptions): Promise<DailyStatsDay[]>
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
   getDailyStatsSync(accountId: number, days: number): DailyStatsDay[]
   /** Every TikTok account in the file, by id. */
-  getTikTokAccounts(): Promise<TikTokAccount[]>
+  getTikTokAccounts(call?: CallOptions): Promise<TikTokAccount[]>
   /** Every TikTok account in the file, by id. */
   getTikTokAccountsSync(): TikTokAccount[]
   /** Sessions of a TikTok account, newest first. */
-  getTikTokSessions(accountId: number, options?: SessionQuery): Promise<TikTokSession[]>
+  getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<TikTokSession[]>
   /** Sessions of a TikTok account, newest first. */
   getTikTokSessionsSync(accountId: number, options?: SessionQuery): TikTokSession[]
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
-  getTikTokDailyStats(accountId: number, days: number): Promise<TikTokDailyStatsDay[]>
+  getTikTokDailyStats(accountId: number, days: number, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
   getTikTokDailyStatsSync(accountId: number, days: number): TikTokDailyStatsDay[]
   /** TikTok profiles, newest first. */
-  getTikTokProfiles(options?: TikTokProfileQuery): Promise<TikTokProfile[]>
+  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
   /** TikTok profiles, newest first. */
   getTikTokProfilesSync(options?: TikTokProfileQuery): TikTokProfile[]
   /** Interactions of a TikTok account, newest first, with the profile's username. */
-  getTikTokInteractions(accountId: number, options?: InteractionQuery): Promise<TikTokInteractionWithUsername[]>
+  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
   /** Interactions of a TikTok account, newest first, with the profile's username. */
   getTikTokInteractionsSync(accountId: number, options?: InteractionQuery): TikTokInteractionWithUsername[]
   /** Profiles the bot filtered out for this TikTok account, newest first. */
-  getTikTokFilteredProfiles(accountId: number, options?: PageQuery): Promise<TikTokFilteredProfile[]>
+  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
   /** Profiles the bot filtered out for this TikTok account, newest first. */
   getTikTokFilteredProfilesSync(accountId: number, options?: PageQuery): TikTokFilteredProfile[]
+  /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
+  backup(destPath: string, options?: BackupOptions): Promise<BackupResult>
+  /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
+  backupSync(destPath: string, options?: BackupOptions): BackupResult
+  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
+  checkpoint(mode?: CheckpointMode): Promise<CheckpointResult>
+  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
+  checkpointSync(mode?: CheckpointMode): CheckpointResult
+  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
+  integrityCheck(options?: IntegrityOptions): Promise<IntegrityResult>
+  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
+  integrityCheckSync(options?: IntegrityOptions): IntegrityResult
+  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
+  getDatabaseInfo(): Promise<DatabaseInfo>
+  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
+  getDatabaseInfoSync(): DatabaseInfo
+  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
+  optimize(): Promise<OptimizeResult>
+  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
+  optimizeSync(): OptimizeResult
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
+  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
+  exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
+  /**
+   * Calls `callback` on the JS thread whenever a commit (by Python or anyone
+   * else) changed rows of the watched tables, with those tables' names.
+   * Cheap when idle; never fires without a change; does not keep the process
+   * alive. Stop it with the handle's close() (or the database's close()).
+   */
+  watch(callback: (event: ChangeEvent) => void, options?: WatchOptions): WatchHandle
+  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
+  updateProfileNotes(profileId: number, notes: string | null): Promise<WriteResult>
+  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
+  updateProfileNotesSync(profileId: number, notes: string | null): WriteResult
+  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
+  removeFilteredProfile(accountId: number, profileId: number): Promise<WriteResult>
+  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
+  removeFilteredProfileSync(accountId: number, profileId: number): WriteResult
+  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
+  deleteSession(sessionId: number, options?: DeleteSessionOptions): Promise<WriteResult>
+  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
+  deleteSessionSync(sessionId: number, options?: DeleteSessionOptions): WriteResult
+  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
+  deleteAccount(accountId: number): Promise<WriteResult>
+  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
+  deleteAccountSync(accountId: number): WriteResult
+  /** Creates a discovery campaign and returns it. */
+  createDiscoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaign>
+  /** Creates a discovery campaign and returns it. */
+  createDiscoveryCampaignSync(input: DiscoveryCampaignInput): DiscoveryCampaign
+  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
+  updateDiscoveryCampaign(campaignId: number, patch: DiscoveryCampaignInput): Promise<DiscoveryCampaign | null>
+  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
+  updateDiscoveryCampaignSync(campaignId: number, patch: DiscoveryCampaignInput): DiscoveryCampaign | null
+  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
+  deleteDiscoveryCampaign(campaignId: number): Promise<WriteResult>
+  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
+  deleteDiscoveryCampaignSync(campaignId: number): WriteResult
+  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
+  setDiscoveredProfileStatus(profileId: number, status: string): Promise<WriteResult>
+  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
+  setDiscoveredProfileStatusSync(profileId: number, status: string): WriteResult
+  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
+  pruneHistory(options: PruneOptions): Promise<WriteResult>
+  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
+  pruneHistorySync(options: PruneOptions): WriteResult
+}
+
+/** A running change feed. */
+export declare class WatchHandle {
+  /** Stops the feed: no callback runs after this returns. Idempotent. */
+  close(): void
+  /** True once closed (by close() or by the database's close()). */
+  get closed(): boolean
+}
+
+/** Options of `backup`. */
+export interface BackupOptions {
+  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
+  overwrite?: boolean
+  /** Called on the JS thread as pages are copied. */
+  onProgress?: (progress: BackupProgress) => void
 }
 
 /**
@@ -561,6 +751,12 @@ export declare class TaktikDatabase {
  * APPDATA is set, else `~/taktik-desktop/`.
  */
 export declare function defaultDatabasePath(): string
+
+/** Options of deleteSession. */
+export interface DeleteSessionOptions {
+  /** Also delete the interactions recorded in this session. Default false. */
+  withInteractions?: boolean
+}
 
 /** Options of getDiscoveredProfiles. */
 export interface DiscoveredProfileQuery {
@@ -574,6 +770,20 @@ export interface DiscoveredProfileQuery {
   offset?: number
 }
 
+/** Fields of a discovery campaign the app sets. */
+export interface DiscoveryCampaignInput {
+  /** Required on create; non-empty. */
+  name?: string
+  /** The Instagram account it belongs to, or null. */
+  accountId?: number
+  nicheKeywords?: Array<string>
+  targetHashtags?: Array<string>
+  targetAccounts?: Array<string>
+  targetPostUrls?: Array<string>
+  /** Default "ACTIVE". */
+  status?: string
+}
+
 /** Options of getProcessedHashtagPosts. */
 export interface HashtagPostQuery {
   /** With or without `#`, case-insensitive. */
@@ -582,6 +792,12 @@ export interface HashtagPostQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+}
+
+/** Options of `integrityCheck`. */
+export interface IntegrityOptions {
+  /** PRAGMA quick_check instead of integrity_check (skips index contents). */
+  quick?: boolean
 }
 
 /** Options of getInteractions / getTikTokInteractions. */
@@ -614,6 +830,11 @@ export interface OpenOptions {
    * with SQLITE_BUSY, in milliseconds. Default 30000, like Python's `timeout=30.0`.
    */
   busyTimeoutMs?: number
+  /**
+   * WAL size in bytes past which the addon runs a TRUNCATE checkpoint after
+   * its writes and when the change feed sees commits. 0 disables. Default 64 MiB.
+   */
+  walLimitBytes?: number
 }
 
 /** Options of the listings that only page: `{ limit?, offset? }`. */
@@ -653,6 +874,14 @@ export interface ProfileQuery {
   isPrivate?: boolean
   isVerified?: boolean
   isBusiness?: boolean
+}
+
+/** Options of pruneHistory. */
+export interface PruneOptions {
+  /** Delete rows older than this many days (1..=3650). Required. */
+  olderThanDays?: number
+  /** Count what would be deleted, delete nothing. Default false. */
+  dryRun?: boolean
 }
 
 /** Options of getScrapedComments. */
@@ -710,4 +939,15 @@ export interface TikTokProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+}
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** How often to look for commits, in ms (10..=60000). Default 250. */
+  intervalMs?: number
+  /**
+   * Only these tables (names as in the file, e.g. "interaction_history").
+   * Default: every table.
+   */
+  tables?: Array<string>
 }

@@ -836,5 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.TaktikDatabase = nativeBinding.TaktikDatabase
+module.exports.WatchHandle = nativeBinding.WatchHandle
 module.exports.defaultDatabasePath = nativeBinding.defaultDatabasePath
 module.exports.openDatabase = nativeBinding.openDatabase

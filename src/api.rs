@@ -15,15 +15,30 @@ use crate::connection::Database;
 use crate::error::{from_panic, DbError, Result};
 use crate::rows::{Out, Shape};
 
-/// A read query with its arguments already validated.
+/// An operation with its arguments already validated: a read query (which
+/// implements `run`), or a write / maintenance operation (which overrides
+/// `execute` to use the writer or the file system).
 pub trait Query: Send + Sized + 'static {
     /// The JS name of the async form, used in error messages.
     const NAME: &'static str;
     /// Validates the JS arguments, in declaration order (missing ones are None).
     fn parse(env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Self>;
     /// Runs the SQL on a read connection, writing the JSON result into `out`.
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()>;
+    fn run(&self, _conn: &Connection, _out: &mut Out) -> rusqlite::Result<()> {
+        Err(rusqlite::Error::InvalidQuery)
+    }
+    /// Listings: replaces limit/offset (exportCsv pages through every row).
+    fn set_page(&mut self, _page: crate::args::Page) -> bool {
+        false
+    }
+    /// Does the work: by default `run` on a pooled read connection, stopped
+    /// early if `cancel` fires.
+    fn execute(&self, db: &Database, cancel: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        db.read_with(Self::NAME, cancel, |conn| self.run(conn, out))
+    }
 }
+
+pub use crate::cancel::Cancel;
 
 /// Everything done on the JS thread when a call is made: the open check, then
 /// validation, with panics caught (a bug in a parser must not abort Electron).
@@ -34,9 +49,10 @@ pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) 
 }
 
 /// The shared body of both forms.
-pub fn execute<Q: Query>(db: &Database, query: &Q) -> Result<JsonText> {
+pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> Result<JsonText> {
     let mut out = Out::new(take_buffer());
-    let result = db.read(Q::NAME, |conn| query.run(conn, &mut out));
+    let result = catch_unwind(AssertUnwindSafe(|| query.execute(db, cancel, &mut out)))
+        .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)));
     let Out {
         buf,
         shape,
@@ -489,6 +505,8 @@ impl ToNapiValue for QueuedJson {
 pub struct ReadTask<Q: Query> {
     db: Arc<Database>,
     query: Option<Result<Q>>,
+    /// The caller's AbortSignal / timeoutMs, if any.
+    cancel: Option<crate::cancel::CallCancel>,
 }
 
 impl<Q: Query> ReadTask<Q> {
@@ -496,6 +514,28 @@ impl<Q: Query> ReadTask<Q> {
         ReadTask {
             db,
             query: Some(query),
+            cancel: None,
+        }
+    }
+
+    /// With the trailing `{ signal, timeoutMs }` argument of an async call.
+    pub fn with_call(
+        db: Arc<Database>,
+        env: &Env,
+        query: Result<Q>,
+        call: Option<&Unknown<'_>>,
+    ) -> Self {
+        match crate::cancel::CallCancel::from_js(env, Q::NAME, call) {
+            Ok(cancel) => ReadTask {
+                db,
+                query: Some(query),
+                cancel,
+            },
+            Err(e) => ReadTask {
+                db,
+                query: Some(query.and(Err(e))),
+                cancel: None,
+            },
         }
     }
 }
@@ -509,14 +549,23 @@ impl<Q: Query> Task for ReadTask<Q> {
             .query
             .take()
             .unwrap_or_else(|| Err(DbError::internal(format!("{}: task ran twice", Q::NAME))));
+        let cancel = self.cancel.as_ref().map(|c| c.token());
         // Slicing is worked out here, on the worker thread, not at delivery.
         Ok(query
-            .and_then(|q| execute(&self.db, &q))
+            .and_then(|q| execute(&self.db, &q, cancel))
             .map(QueuedJson::new))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<QueuedJson> {
         output.map_err(|e| to_napi(&env, e))
+    }
+
+    fn finally(mut self, env: Env) -> napi::Result<()> {
+        // Stop listening to the caller's AbortSignal (it may outlive the call).
+        if let Some(cancel) = self.cancel.take() {
+            cancel.release(&env);
+        }
+        Ok(())
     }
 }
 
@@ -529,6 +578,51 @@ impl<Q: Query> Task for ReadTask<Q> {
 /// ```
 #[macro_export]
 macro_rules! read_api {
+    ($(
+        $(#[$meta:meta])*
+        $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
+            ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*);
+    )*) => {
+        use $crate::database::TaktikDatabase;
+
+        #[napi_derive::napi]
+        impl TaktikDatabase {
+            $(
+                $(#[$meta])*
+                #[napi(ts_return_type = $ts_promise)]
+                pub fn $async_fn(
+                    &self,
+                    env: napi::Env,
+                    $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
+                    $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
+                    #[napi(ts_arg_type = "CallOptions")] call: Option<napi::Unknown>,
+                ) -> napi::bindgen_prelude::AsyncTask<$crate::api::ReadTask<$query>> {
+                    let query = $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*]);
+                    napi::bindgen_prelude::AsyncTask::new($crate::api::ReadTask::with_call(self.db.clone(), &env, query, call.as_ref()))
+                }
+
+                $(#[$meta])*
+                #[napi(ts_return_type = $ts)]
+                pub fn $sync_fn(
+                    &self,
+                    env: napi::Env,
+                    $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
+                    $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
+                ) -> napi::Result<$crate::api::JsonText> {
+                    $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
+                        .and_then(|q| $crate::api::execute(&self.db, &q, None))
+                        .map_err(|e| $crate::api::to_napi(&env, e))
+                }
+            )*
+        }
+    };
+}
+
+/// `read_api!` for writes and maintenance: the same two forms, without the
+/// trailing `{ signal, timeoutMs }` (a write is never cut off halfway: it
+/// commits or rolls back as a whole).
+#[macro_export]
+macro_rules! op_api {
     ($(
         $(#[$meta:meta])*
         $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
@@ -560,7 +654,7 @@ macro_rules! read_api {
                     $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
                 ) -> napi::Result<$crate::api::JsonText> {
                     $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
-                        .and_then(|q| $crate::api::execute(&self.db, &q))
+                        .and_then(|q| $crate::api::execute(&self.db, &q, None))
                         .map_err(|e| $crate::api::to_napi(&env, e))
                 }
             )*

@@ -14,6 +14,7 @@ use std::time::Duration;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
+use crate::cancel::Cancel;
 use crate::error::{from_panic, DbError, Result};
 use crate::{rows, schema, time};
 
@@ -31,6 +32,23 @@ pub struct OpenConfig {
     pub path: PathBuf,
     pub readonly: bool,
     pub busy_timeout_ms: u32,
+    /// WAL size that triggers an automatic TRUNCATE checkpoint (0: never).
+    pub wal_limit_bytes: u64,
+}
+
+/// Default WAL guard: Python's own auto-checkpoint (PASSIVE, every ~4 MB) never
+/// shrinks the file and cannot finish while a reader is active; past this the
+/// addon truncates it.
+pub const DEFAULT_WAL_LIMIT_BYTES: u64 = 64 << 20;
+
+/// The last automatic checkpoint, for getDatabaseInfo().
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoCheckpoint {
+    pub at: String,
+    pub wal_bytes_before: u64,
+    pub wal_bytes_after: u64,
+    pub busy: bool,
 }
 
 pub struct Database {
@@ -38,10 +56,14 @@ pub struct Database {
     display: String,
     readonly: bool,
     busy_timeout_ms: u32,
+    wal_limit_bytes: u64,
+    last_auto_checkpoint: Mutex<Option<AutoCheckpoint>>,
     closed: AtomicBool,
     readers: Mutex<Vec<Connection>>,
     /// None for a readonly database and after close().
     writer: Mutex<Option<Connection>>,
+    /// Change feeds to stop on close().
+    watchers: Mutex<Vec<crate::watch::StopHandle>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -129,7 +151,7 @@ fn register_epoch_ms(conn: &Connection) -> rusqlite::Result<()> {
                 ffi::SQLITE_INTEGER => Some(ffi::sqlite3_value_int64(v).saturating_mul(1000)),
                 ffi::SQLITE_FLOAT => {
                     let f = ffi::sqlite3_value_double(v);
-                    f.is_finite().then(|| (f * 1000.0) as i64)
+                    f.is_finite().then_some((f * 1000.0) as i64)
                 }
                 _ => None,
             }
@@ -177,9 +199,12 @@ impl Database {
             display,
             readonly: opts.readonly,
             busy_timeout_ms: opts.busy_timeout_ms,
+            wal_limit_bytes: opts.wal_limit_bytes,
+            last_auto_checkpoint: Mutex::new(None),
             closed: AtomicBool::new(false),
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
+            watchers: Mutex::new(Vec::new()),
         };
         if opts.readonly {
             if !opts.path.is_file() {
@@ -313,12 +338,45 @@ impl Database {
         what: &str,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
+        self.read_with(what, None, f)
+    }
+
+    /// `read`, stopped early when `cancel` fires: a progress handler interrupts
+    /// the statement, which then fails with ABORTED or TIMEOUT.
+    pub fn read_with<T>(
+        &self,
+        what: &str,
+        cancel: Option<&Cancel>,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        if let Some(code) = cancel.and_then(Cancel::reason) {
+            return Err(cancel.expect("checked").error(code, what));
+        }
         let pooled = lock(&self.readers).pop();
-        let conn = match pooled {
+        let mut conn = match pooled {
             Some(c) => c,
             None => self.open_reader()?,
         };
+        if let Some(c) = cancel {
+            let c = c.clone();
+            // Every ~4k VM steps: a few microseconds apart, negligible cost.
+            let _ = conn.progress_handler(4096, Some(move || c.reason().is_some()));
+        }
         let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
+        if let Some(c) = cancel {
+            let _ = conn.progress_handler(0, None::<fn() -> bool>);
+            if let Some(code) = c.reason() {
+                // Interrupted statements were reset as they dropped: the
+                // connection is as good as new and goes back to the pool.
+                if !self.is_closed() {
+                    let mut idle = lock(&self.readers);
+                    if idle.len() < MAX_IDLE_READERS {
+                        idle.push(conn);
+                    }
+                }
+                return Err(c.error(code, what));
+            }
+        }
         // Statements are reset as they drop inside `f`, so a pooled connection
         // holds no read transaction that would pin an old WAL snapshot.
         if !self.is_closed() {
@@ -333,11 +391,140 @@ impl Database {
         }
     }
 
+    /// Runs `f` inside a write transaction on the writer: BEGIN IMMEDIATE takes
+    /// the write lock up front (waiting up to busyTimeoutMs for Python's), so
+    /// there is no read-to-write upgrade to deadlock on; COMMIT on success,
+    /// ROLLBACK on any error. A readonly database fails with SQLITE_READONLY.
+    pub fn write<T>(&self, what: &str, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.with_writer(what, |conn| {
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .map_err(self.sqlite_err(what))?;
+            match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+                Ok(Ok(value)) => match conn.execute_batch("COMMIT") {
+                    Ok(()) => {
+                        self.guard_wal(conn);
+                        Ok(value)
+                    }
+                    Err(e) => {
+                        let _ = conn.execute_batch("ROLLBACK");
+                        Err(self.sqlite_err(what)(e))
+                    }
+                },
+                Ok(Err(e)) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+                Err(panic) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(from_panic(panic, what))
+                }
+            }
+        })
+    }
+
+    /// The writer connection, exclusively, outside any transaction (checkpoint,
+    /// optimize). SQLITE_READONLY on a readonly database, CLOSED after close().
+    pub fn with_writer<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        if self.readonly {
+            return Err(DbError::new(
+                crate::error::ErrorCode::SqliteReadonly,
+                format!(
+                    "{what} failed on {}: the database was opened with readonly: true",
+                    self.display
+                ),
+            ));
+        }
+        let guard = lock(&self.writer);
+        let Some(conn) = guard.as_ref() else {
+            return Err(DbError::closed(&self.display));
+        };
+        f(conn)
+    }
+
+    pub fn wal_limit_bytes(&self) -> u64 {
+        self.wal_limit_bytes
+    }
+
+    pub fn last_auto_checkpoint(&self) -> Option<AutoCheckpoint> {
+        lock(&self.last_auto_checkpoint).clone()
+    }
+
+    fn wal_size(&self) -> u64 {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// The WAL guard: past `wal_limit_bytes`, a TRUNCATE checkpoint that does
+    /// not wait (busy timeout 0 for its duration): if a reader or Python holds
+    /// it up, it is retried after the next commit instead.
+    fn guard_wal(&self, conn: &Connection) {
+        if self.wal_limit_bytes == 0 {
+            return;
+        }
+        let before = self.wal_size();
+        if before <= self.wal_limit_bytes {
+            return;
+        }
+        let _ = conn.busy_timeout(Duration::ZERO);
+        let busy = conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|b| b != 0)
+            .unwrap_or(true);
+        let _ = conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)));
+        *lock(&self.last_auto_checkpoint) = Some(AutoCheckpoint {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            wal_bytes_before: before,
+            wal_bytes_after: self.wal_size(),
+            busy,
+        });
+    }
+
+    /// The WAL guard from outside a write (the change feed sees Python's
+    /// commits grow the WAL): skipped if the writer is busy with an app write.
+    pub fn guard_wal_now(&self) {
+        if self.readonly || self.wal_limit_bytes == 0 || self.wal_size() <= self.wal_limit_bytes {
+            return;
+        }
+        if let Ok(guard) = self.writer.try_lock() {
+            if let Some(conn) = guard.as_ref() {
+                self.guard_wal(conn);
+            }
+        }
+    }
+
+    /// Maps a rusqlite error of `what` on this file.
+    pub fn error(&self, what: &str, e: rusqlite::Error) -> DbError {
+        DbError::sqlite(e, what, &self.display)
+    }
+
+    /// A dedicated read-only connection (not pooled): the change feed's.
+    pub fn open_dedicated_reader(&self) -> Result<Connection> {
+        self.open_reader()
+    }
+
     /// Closes every connection. Calls made afterwards fail with CLOSED; a read
     /// already running finishes on its own connection, which is then dropped.
+    /// Change feeds stop.
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
         lock(&self.readers).clear();
         lock(&self.writer).take();
+        for w in lock(&self.watchers).drain(..) {
+            w.stop();
+        }
+    }
+
+    /// Registers a change feed so close() stops it.
+    pub fn add_watcher(&self, stop: crate::watch::StopHandle) {
+        let mut list = lock(&self.watchers);
+        list.retain(|w| !w.is_stopped());
+        list.push(stop);
     }
 }

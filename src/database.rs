@@ -25,6 +25,9 @@ pub struct OpenOptions {
     /// How long to wait for another connection's lock (Python's) before failing
     /// with SQLITE_BUSY, in milliseconds. Default 30000, like Python's `timeout=30.0`.
     pub busy_timeout_ms: Option<f64>,
+    /// WAL size in bytes past which the addon runs a TRUNCATE checkpoint after
+    /// its writes and when the change feed sees commits. 0 disables. Default 64 MiB.
+    pub wal_limit_bytes: Option<f64>,
 }
 
 /// An open `taktik-data.db`. Safe to share; every method validates its arguments.
@@ -58,6 +61,10 @@ fn open(env: &Env, options: Option<&Unknown<'_>>) -> Result<TaktikDatabase> {
         path,
         readonly: o.readonly.unwrap_or(false),
         busy_timeout_ms,
+        wal_limit_bytes: match o.wal_limit_bytes {
+            Some(n) => args::integer(F, "walLimitBytes", n, 0, 1 << 50)? as u64,
+            None => connection::DEFAULT_WAL_LIMIT_BYTES,
+        },
     })?;
     Ok(TaktikDatabase { db })
 }

@@ -22,6 +22,14 @@ pub enum ErrorCode {
     SqliteError,
     InvalidArgument,
     Closed,
+    /// An async call's AbortSignal fired; the SQLite work was interrupted.
+    Aborted,
+    /// An async call's timeoutMs passed; the SQLite work was interrupted.
+    Timeout,
+    /// A destination file exists (backup/export without `overwrite: true`).
+    FileExists,
+    /// Reading or writing a file other than the database failed.
+    IoError,
     /// A bug in the addon (including a caught panic), never the caller's fault.
     Internal,
 }
@@ -42,6 +50,10 @@ impl ErrorCode {
         ErrorCode::SqliteError,
         ErrorCode::InvalidArgument,
         ErrorCode::Closed,
+        ErrorCode::Aborted,
+        ErrorCode::Timeout,
+        ErrorCode::FileExists,
+        ErrorCode::IoError,
         ErrorCode::Internal,
     ];
 
@@ -61,6 +73,10 @@ impl ErrorCode {
             ErrorCode::SqliteError => "SQLITE_ERROR",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
             ErrorCode::Closed => "CLOSED",
+            ErrorCode::Aborted => "ABORTED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::FileExists => "FILE_EXISTS",
+            ErrorCode::IoError => "IO_ERROR",
             ErrorCode::Internal => "INTERNAL",
         }
     }

@@ -9,11 +9,15 @@
 
 pub mod api;
 pub mod args;
+pub mod cancel;
 pub mod connection;
 pub mod database;
 pub mod domain;
 pub mod error;
+pub mod maintenance;
 pub mod rows;
 pub mod schema;
 pub mod time;
 pub mod typings;
+pub mod watch;
+pub mod writes;

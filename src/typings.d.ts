@@ -6,7 +6,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** The `code` of every error this addon throws or rejects with. */
-export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'INTERNAL'
+export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'INTERNAL'
 
 /** An error from this addon: `code` says what kind, `message` what and on which file. */
 export interface TaktikError extends Error {
@@ -413,4 +413,111 @@ export interface TikTokDailyStatsDay {
   completedSessions: number
   failedSessions: number
   totalDurationSeconds: number
+}
+
+/** The trailing argument of every async read: cancel it or bound its time. */
+export interface CallOptions {
+  /** Aborting interrupts the SQLite work; the promise rejects with code ABORTED. */
+  signal?: AbortSignal
+  /** Interrupts the read after this many ms; the promise rejects with code TIMEOUT. */
+  timeoutMs?: number
+}
+
+/** What a write changed, per table, cascades through foreign keys included. */
+export interface WriteResult {
+  /** Rows deleted plus rows updated, in total. */
+  changes: number
+  /** Rows deleted per table (only tables with deletions). */
+  deleted: Record<string, number>
+  /** Rows updated per table, e.g. foreign keys set to NULL by a cascade. */
+  updated: Record<string, number>
+  /** pruneHistory with dryRun: counted, nothing written. */
+  dryRun: boolean
+}
+
+/** What a change-feed callback receives. */
+export interface ChangeEvent {
+  /** Tables (names as in the file) whose rows changed since the last event. */
+  tables: string[]
+  /** SQLite's PRAGMA data_version when the change was seen. */
+  dataVersion: number
+}
+
+export interface BackupProgress {
+  pagesCopied: number
+  totalPages: number
+}
+
+export interface BackupResult {
+  /** The absolute path written. */
+  path: string
+  pages: number
+  bytes: number
+}
+
+export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'
+
+export interface CheckpointResult {
+  /** True when a reader or writer kept it from finishing. */
+  busy: boolean
+  walFrames: number
+  checkpointedFrames: number
+}
+
+export interface IntegrityResult {
+  ok: boolean
+  /** Up to 100 messages from SQLite; empty when ok. */
+  problems: string[]
+}
+
+export interface AutoCheckpoint {
+  /** ISO time of the checkpoint. */
+  at: string
+  walBytesBefore: number
+  walBytesAfter: number
+  busy: boolean
+}
+
+export interface DatabaseInfo {
+  path: string
+  readonly: boolean
+  fileSizeBytes: number
+  walSizeBytes: number
+  /** The WAL guard's threshold (openDatabase's walLimitBytes); 0 = off. */
+  walLimitBytes: number
+  pageSize: number
+  pageCount: number
+  freelistCount: number
+  journalMode: string
+  sqliteVersion: string
+  /** Rows per table. */
+  tables: Record<string, number>
+  lastAutoCheckpoint: AutoCheckpoint | null
+}
+
+export interface OptimizeResult {
+  durationMs: number
+}
+
+export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'
+
+/** Common to every export. */
+export interface ExportFileOptions {
+  /** Start the file with a UTF-8 byte order mark (for Excel). Default false. */
+  bom?: boolean
+  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
+  overwrite?: boolean
+}
+
+/** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
+ * `scrapedProfiles`: getScrapedProfiles'. */
+export type ExportFilters =
+  | (ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number })
+  | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
+  | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
+
+export interface ExportResult {
+  path: string
+  /** Data rows written (the header not counted). */
+  rows: number
 }

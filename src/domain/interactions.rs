@@ -36,6 +36,7 @@ pub struct InteractionQuery {
     pub until: Option<InstantArg>,
 }
 
+#[derive(Clone)]
 pub struct Interactions<P> {
     account_id: i64,
     kind: Option<String>,
@@ -49,6 +50,11 @@ pub struct Interactions<P> {
 
 impl<P: Platform> Query for Interactions<P> {
     const NAME: &'static str = P::INTERACTIONS_FN;
+
+    fn set_page(&mut self, page: crate::args::Page) -> bool {
+        self.page = page;
+        true
+    }
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let f = Self::NAME;

@@ -45,7 +45,9 @@ pub trait Platform: Send + Sync + 'static {
     const FILTERED_FN: &'static str;
 }
 
+#[derive(Clone, Copy)]
 pub struct Instagram;
+#[derive(Clone, Copy)]
 pub struct TikTok;
 
 impl Platform for Instagram {

@@ -54,7 +54,7 @@ pub const SORTS: &[(&str, &str, &str)] = &[
 ];
 
 /// The filters both getProfiles and countProfiles apply, bound as ?1..?7.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct ProfileFilter {
     account_id: i64,
     search: Option<String>,
@@ -163,6 +163,7 @@ fn parse_filter(
     Ok((ProfileFilter::parse(func, account_id, &o)?, o))
 }
 
+#[derive(Clone)]
 pub struct Profiles {
     filter: ProfileFilter,
     /// Index into SORTS.
@@ -187,6 +188,11 @@ fn sort_index(func: &str, sort_by: Option<&str>) -> Result<usize> {
 
 impl Query for Profiles {
     const NAME: &'static str = "getProfiles";
+
+    fn set_page(&mut self, page: crate::args::Page) -> bool {
+        self.page = page;
+        true
+    }
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let (filter, o) = parse_filter(env, Self::NAME, a)?;

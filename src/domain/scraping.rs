@@ -103,6 +103,7 @@ pub struct ScrapedProfileQuery {
     pub offset: Option<f64>,
 }
 
+#[derive(Clone)]
 pub struct ScrapedProfiles {
     scraping_id: i64,
     min_score: Option<f64>,
@@ -125,6 +126,11 @@ pub const PROFILE_SUMMARY: &[&str] = &[
 
 impl Query for ScrapedProfiles {
     const NAME: &'static str = "getScrapedProfiles";
+
+    fn set_page(&mut self, page: crate::args::Page) -> bool {
+        self.page = page;
+        true
+    }
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let scraping_id = args::id(Self::NAME, "scrapingId", a[0].expect("required"))?;

@@ -1,0 +1,285 @@
+//! The change feed: tells JS which tables another connection (Python's, or the
+//! addon's own writer) committed to. SQLite's update hook only sees its own
+//! connection, so this polls, cheaply:
+//! - every `intervalMs`, `PRAGMA data_version` on a dedicated read connection:
+//!   one read of the WAL index, no table touched. Idle, that is all it does;
+//! - only when it moved, a fingerprint per watched table (see `fingerprint`),
+//!   compared with the previous one; the callback fires with the tables whose
+//!   fingerprint changed, and never when none did.
+//!
+//! The thread sleeps on a condvar, so close() (or the database's close()) stops
+//! it at once. The JS callback is a weak ThreadsafeFunction: a live feed does
+//! not keep Node (or Electron's main process) from exiting.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use napi::bindgen_prelude::Function;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi::{Env, Status, Unknown};
+use napi_derive::napi;
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use crate::api::to_napi;
+use crate::args;
+use crate::database::TaktikDatabase;
+use crate::error::{DbError, Result};
+
+/// Tables up to this many rows are fingerprinted whole (every cell hashed): an
+/// UPDATE anywhere in them (daily_stats counters, a session ending) is seen.
+const SMALL_TABLE_ROWS: i64 = 20_000;
+/// Larger tables: row count, highest rowid, and the cells of their newest rows
+/// (where the bot appends and then updates).
+const RECENT_ROWS: i64 = 1_000;
+
+#[derive(Default)]
+struct State {
+    stopped: bool,
+}
+
+/// Stops a feed; shared by its JS handle and the database.
+#[derive(Clone)]
+pub struct StopHandle(Arc<(Mutex<State>, Condvar)>);
+
+impl StopHandle {
+    fn new() -> Self {
+        StopHandle(Arc::new((Mutex::new(State::default()), Condvar::new())))
+    }
+
+    pub fn stop(&self) {
+        let (lock, cv) = &*self.0;
+        lock.lock().unwrap_or_else(|p| p.into_inner()).stopped = true;
+        cv.notify_all();
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.0 .0.lock().unwrap_or_else(|p| p.into_inner()).stopped
+    }
+
+    /// Sleeps up to `d`; false once stopped.
+    fn sleep(&self, d: Duration) -> bool {
+        let (lock, cv) = &*self.0;
+        let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.stopped {
+            return false;
+        }
+        let (guard, _) = cv
+            .wait_timeout_while(guard, d, |s| !s.stopped)
+            .unwrap_or_else(|p| p.into_inner());
+        !guard.stopped
+    }
+}
+
+/// Options of `watch`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WatchOptions {
+    /// How often to look for commits, in ms (10..=60000). Default 250.
+    pub interval_ms: Option<f64>,
+    /// Only these tables (names as in the file, e.g. "interaction_history").
+    /// Default: every table.
+    pub tables: Option<Vec<String>>,
+}
+
+/// A running change feed.
+#[napi]
+pub struct WatchHandle {
+    stop: StopHandle,
+}
+
+#[napi]
+impl WatchHandle {
+    /// Stops the feed: no callback runs after this returns. Idempotent.
+    #[napi]
+    pub fn close(&self) {
+        self.stop.stop();
+    }
+
+    /// True once closed (by close() or by the database's close()).
+    #[napi(getter)]
+    pub fn closed(&self) -> bool {
+        self.stop.is_stopped()
+    }
+}
+
+/// What the callback receives.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangeEvent {
+    tables: Vec<String>,
+    data_version: i64,
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
+    match v {
+        ValueRef::Null => 0u8.hash(h),
+        ValueRef::Integer(i) => (1u8, i).hash(h),
+        ValueRef::Real(f) => (2u8, f.to_bits()).hash(h),
+        ValueRef::Text(t) => (3u8, t).hash(h),
+        ValueRef::Blob(b) => (4u8, b).hash(h),
+    }
+}
+
+/// A number that changes when `table`'s rows change (see the constants).
+fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
+    let t = quote(table);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let (count, max): (i64, Option<i64>) = conn
+        .query_row(&format!("SELECT count(*), max(rowid) FROM {t}"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .or_else(|_| {
+            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+                Ok((r.get(0)?, None))
+            })
+        })?;
+    (count, max).hash(&mut h);
+    let sql = if count <= SMALL_TABLE_ROWS || max.is_none() {
+        format!("SELECT * FROM {t}")
+    } else {
+        format!("SELECT * FROM {t} WHERE rowid > ?1")
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = stmt.column_count();
+    let mut rows = if sql.contains("?1") {
+        stmt.query([max.unwrap_or(0) - RECENT_ROWS])?
+    } else {
+        stmt.query([])?
+    };
+    while let Some(row) = rows.next()? {
+        for i in 0..n {
+            hash_value(&mut h, row.get_ref(i)?);
+        }
+    }
+    Ok(h.finish())
+}
+
+fn fingerprints(conn: &Connection, tables: &[String]) -> HashMap<String, u64> {
+    tables
+        .iter()
+        // A table that cannot be read this time (dropped, locked) gets no
+        // print; it reads as changed once it can be read again.
+        .filter_map(|t| fingerprint(conn, t).ok().map(|f| (t.clone(), f)))
+        .collect()
+}
+
+fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
+fn start(
+    tdb: &TaktikDatabase,
+    env: &Env,
+    callback: Function<'_, serde_json::Value, ()>,
+    options: Option<&Unknown<'_>>,
+) -> Result<WatchHandle> {
+    const F: &str = "watch";
+    tdb.db.ensure_open()?;
+    let o: WatchOptions = args::options(env, F, options)?;
+    let interval = match o.interval_ms {
+        Some(ms) => args::integer(F, "intervalMs", ms, 10, 60_000)? as u64,
+        None => 250,
+    };
+    let conn = tdb.db.open_dedicated_reader()?;
+    let present: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| tdb.db.error(F, e))?;
+    let tables = match o.tables {
+        None => present,
+        Some(list) => {
+            for t in &list {
+                if !present.contains(t) {
+                    return Err(DbError::invalid(format!(
+                        "{F}: no table {t:?} in this database; tables are: {}",
+                        present.join(", ")
+                    )));
+                }
+            }
+            list
+        }
+    };
+    let tsfn = callback
+        .build_threadsafe_function::<serde_json::Value>()
+        .weak::<true>()
+        .callee_handled::<false>()
+        .build()
+        .map_err(|e| DbError::internal(format!("{F}: {}", e.reason)))?;
+    let stop = StopHandle::new();
+    let thread_stop = stop.clone();
+    // The baseline is taken before returning, so a commit made right after
+    // watch() returns is reported.
+    let mut version = data_version(&conn).map_err(|e| tdb.db.error(F, e))?;
+    let mut prints = fingerprints(&conn, &tables);
+    let db = tdb.db.clone();
+    std::thread::Builder::new()
+        .name("taktik-db-watch".into())
+        .spawn(move || {
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                while thread_stop.sleep(Duration::from_millis(interval)) {
+                    let Ok(now) = data_version(&conn) else {
+                        continue;
+                    };
+                    if now == version {
+                        continue;
+                    }
+                    version = now;
+                    db.guard_wal_now();
+                    let next = fingerprints(&conn, &tables);
+                    let changed: Vec<String> = tables
+                        .iter()
+                        .filter(|t| next.get(*t) != prints.get(*t))
+                        .cloned()
+                        .collect();
+                    prints = next;
+                    if changed.is_empty() || thread_stop.is_stopped() {
+                        continue;
+                    }
+                    let event = ChangeEvent {
+                        tables: changed,
+                        data_version: version,
+                    };
+                    let Ok(value) = serde_json::to_value(&event) else {
+                        continue;
+                    };
+                    if tsfn.call(value, ThreadsafeFunctionCallMode::NonBlocking) == Status::Closing
+                    {
+                        break; // the JS environment is going away
+                    }
+                }
+            }));
+        })
+        .map_err(|e| DbError::internal(format!("{F}: cannot start the watch thread: {e}")))?;
+    tdb.db.add_watcher(stop.clone());
+    Ok(WatchHandle { stop })
+}
+
+#[napi]
+impl TaktikDatabase {
+    /// Calls `callback` on the JS thread whenever a commit (by Python or anyone
+    /// else) changed rows of the watched tables, with those tables' names.
+    /// Cheap when idle; never fires without a change; does not keep the process
+    /// alive. Stop it with the handle's close() (or the database's close()).
+    #[napi(ts_args_type = "callback: (event: ChangeEvent) => void, options?: WatchOptions")]
+    pub fn watch(
+        &self,
+        env: Env,
+        callback: Function<'_, serde_json::Value, ()>,
+        options: Option<Unknown>,
+    ) -> napi::Result<WatchHandle> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            start(self, &env, callback, options.as_ref())
+        }))
+        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "watch")))
+        .map_err(|e| to_napi(&env, e))
+    }
+}

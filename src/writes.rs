@@ -1,0 +1,626 @@
+//! The app's own edits. Each is one short transaction on the writer, taken with
+//! BEGIN IMMEDIATE (Connection::write), and returns what changed, cascades
+//! included. Deletes rely on the schema's foreign keys (the writer runs with
+//! `foreign_keys = ON`, like Python); what they will cascade to is counted first
+//! from `pragma_foreign_key_list`, so the report follows the file's real schema.
+
+use std::collections::BTreeMap;
+
+use napi::{Env, Unknown, ValueType};
+use rusqlite::types::ToSql;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{Cancel, Query};
+use crate::args;
+use crate::connection::Database;
+use crate::domain::columns;
+use crate::error::{DbError, Result};
+use crate::rows::{write_row, Out};
+
+/// What a write changed: rows per table, cascades included.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Changes {
+    /// Every row inserted, updated or deleted (cascades included).
+    pub changes: i64,
+    pub deleted: BTreeMap<String, i64>,
+    pub updated: BTreeMap<String, i64>,
+    /// True when nothing was written (pruneHistory's `dryRun`).
+    pub dry_run: bool,
+}
+
+impl Changes {
+    fn add(map: &mut BTreeMap<String, i64>, table: &str, n: i64) {
+        if n > 0 {
+            *map.entry(table.to_string()).or_insert(0) += n;
+        }
+    }
+    fn delete(&mut self, table: &str, n: i64) {
+        Self::add(&mut self.deleted, table, n);
+        self.changes += n.max(0);
+    }
+    fn update(&mut self, table: &str, n: i64) {
+        Self::add(&mut self.updated, table, n);
+        self.changes += n.max(0);
+    }
+}
+
+fn write_json<T: Serialize>(out: &mut Out, value: &T) -> Result<()> {
+    out.clear();
+    serde_json::to_writer(&mut out.buf, value)
+        .map_err(|e| DbError::internal(format!("serializing a result: {e}")))
+}
+
+fn quote(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// Counts what deleting the rows of `table` matching `cond` (SQL over that
+/// table, bound to `params`) will remove or null out through foreign keys,
+/// recursively. Identifiers come from the schema, never from callers.
+fn count_cascade(
+    conn: &Connection,
+    table: &str,
+    cond: &str,
+    params: &[&dyn ToSql],
+    changes: &mut Changes,
+    depth: u32,
+) -> rusqlite::Result<()> {
+    let n: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM {} WHERE {cond}", quote(table)),
+        params,
+        |r| r.get(0),
+    )?;
+    changes.delete(table, n);
+    if n == 0 || depth > 8 {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT m.name, f.\"from\", f.\"to\", upper(f.on_delete) FROM sqlite_master AS m,
+                pragma_foreign_key_list(m.name) AS f
+         WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE",
+    )?;
+    let children: Vec<(String, String, Option<String>, String)> = stmt
+        .query_map([table], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    for (child, from, to, action) in children {
+        let to = to.unwrap_or_else(|| "rowid".to_string());
+        let child_cond = format!(
+            "{} IN (SELECT {} FROM {} WHERE {cond})",
+            quote(&from),
+            quote(&to),
+            quote(table)
+        );
+        match action.as_str() {
+            "CASCADE" => count_cascade(conn, &child, &child_cond, params, changes, depth + 1)?,
+            "SET NULL" | "SET DEFAULT" => {
+                let n: i64 = conn.query_row(
+                    &format!("SELECT count(*) FROM {} WHERE {child_cond}", quote(&child)),
+                    params,
+                    |r| r.get(0),
+                )?;
+                changes.update(&child, n);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Deletes the rows of `table` matching `cond`, reporting cascades.
+fn delete_with_cascade(
+    db: &Database,
+    what: &str,
+    conn: &Connection,
+    table: &str,
+    cond: &str,
+    params: &[&dyn ToSql],
+) -> Result<Changes> {
+    let mut changes = Changes::default();
+    count_cascade(conn, table, cond, params, &mut changes, 0).map_err(|e| db.error(what, e))?;
+    conn.execute(
+        &format!("DELETE FROM {} WHERE {cond}", quote(table)),
+        params,
+    )
+    .map_err(|e| db.error(what, e))?;
+    Ok(changes)
+}
+
+/// A string, or null / undefined (None).
+fn nullable_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<Option<String>> {
+    match v.map(|v| (v, v.get_type())) {
+        None => Ok(None),
+        Some((_, Ok(ValueType::Undefined | ValueType::Null))) => Ok(None),
+        Some((v, Ok(ValueType::String))) => {
+            Ok(Some(unsafe { v.cast::<String>() }.map_err(|e| {
+                DbError::invalid(format!("{func}: {name}: {}", e.reason))
+            })?))
+        }
+        _ => Err(DbError::invalid(format!(
+            "{func}: {name} must be a string or null"
+        ))),
+    }
+}
+
+fn required_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<String> {
+    match nullable_text(func, name, v)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(DbError::invalid(format!(
+            "{func}: {name} must be a non-empty string"
+        ))),
+    }
+}
+
+/// updateProfileNotes(profileId, notes)
+pub struct ProfileNotes {
+    profile_id: i64,
+    notes: Option<String>,
+}
+
+impl Query for ProfileNotes {
+    const NAME: &'static str = "updateProfileNotes";
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let profile_id = args::id(Self::NAME, "profileId", a[0].expect("required"))?;
+        // `notes` is required but may be null (clears them).
+        if a[1].is_none_or(|v| matches!(v.get_type(), Ok(ValueType::Undefined))) {
+            return Err(DbError::invalid(format!(
+                "{}: notes must be a string, or null to clear them",
+                Self::NAME
+            )));
+        }
+        Ok(ProfileNotes {
+            profile_id,
+            notes: nullable_text(Self::NAME, "notes", a[1])?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            let n = conn
+                .execute(
+                    "UPDATE instagram_profiles SET notes = ?2 WHERE profile_id = ?1",
+                    params![self.profile_id, self.notes],
+                )
+                .map_err(|e| db.error(Self::NAME, e))?;
+            let mut c = Changes::default();
+            c.update("instagram_profiles", n as i64);
+            Ok(c)
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// removeFilteredProfile(accountId, profileId)
+pub struct RemoveFiltered {
+    account_id: i64,
+    profile_id: i64,
+}
+
+impl Query for RemoveFiltered {
+    const NAME: &'static str = "removeFilteredProfile";
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(RemoveFiltered {
+            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
+            profile_id: args::id(Self::NAME, "profileId", a[1].expect("required"))?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            delete_with_cascade(
+                db,
+                Self::NAME,
+                conn,
+                "filtered_profiles",
+                "account_id = ?1 AND profile_id = ?2",
+                &[&self.account_id, &self.profile_id],
+            )
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// Options of deleteSession.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteSessionOptions {
+    /// Also delete the interactions recorded in this session. Default false.
+    pub with_interactions: Option<bool>,
+}
+
+/// deleteSession(sessionId, { withInteractions })
+pub struct DeleteSession {
+    session_id: i64,
+    with_interactions: bool,
+}
+
+impl Query for DeleteSession {
+    const NAME: &'static str = "deleteSession";
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let session_id = args::id(Self::NAME, "sessionId", a[0].expect("required"))?;
+        let o: DeleteSessionOptions = args::options(env, Self::NAME, a[1])?;
+        Ok(DeleteSession {
+            session_id,
+            with_interactions: o.with_interactions.unwrap_or(false),
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            let mut changes = delete_with_cascade(
+                db,
+                Self::NAME,
+                conn,
+                "sessions",
+                "session_id = ?1",
+                &[&self.session_id],
+            )?;
+            if self.with_interactions {
+                // interaction_history.session_id has no foreign key: explicit.
+                let more = delete_with_cascade(
+                    db,
+                    Self::NAME,
+                    conn,
+                    "interaction_history",
+                    "session_id = ?1",
+                    &[&self.session_id],
+                )?;
+                for (t, n) in more.deleted {
+                    changes.delete(&t, n);
+                }
+            }
+            Ok(changes)
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// deleteAccount(accountId): the account and everything its foreign keys cascade to.
+pub struct DeleteAccount {
+    account_id: i64,
+}
+
+impl Query for DeleteAccount {
+    const NAME: &'static str = "deleteAccount";
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(DeleteAccount {
+            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            delete_with_cascade(
+                db,
+                Self::NAME,
+                conn,
+                "instagram_accounts",
+                "account_id = ?1",
+                &[&self.account_id],
+            )
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// Fields of a discovery campaign the app sets.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DiscoveryCampaignInput {
+    /// Required on create; non-empty.
+    pub name: Option<String>,
+    /// The Instagram account it belongs to, or null.
+    pub account_id: Option<f64>,
+    pub niche_keywords: Option<Vec<String>>,
+    pub target_hashtags: Option<Vec<String>>,
+    pub target_accounts: Option<Vec<String>>,
+    pub target_post_urls: Option<Vec<String>>,
+    /// Default "ACTIVE".
+    pub status: Option<String>,
+}
+
+/// The settable columns, with their values as SQL parameters.
+fn campaign_fields(
+    func: &str,
+    c: &DiscoveryCampaignInput,
+) -> Result<Vec<(&'static str, rusqlite::types::Value)>> {
+    use rusqlite::types::Value;
+    let mut fields = Vec::new();
+    if let Some(name) = &c.name {
+        if name.trim().is_empty() {
+            return Err(DbError::invalid(format!("{func}: name must not be empty")));
+        }
+        fields.push(("name", Value::Text(name.clone())));
+    }
+    if let Some(id) = c.account_id {
+        let id = args::integer(func, "accountId", id, 0, 1 << 53)?;
+        fields.push(("account_id", Value::Integer(id)));
+    }
+    let lists = [
+        ("niche_keywords", &c.niche_keywords),
+        ("target_hashtags", &c.target_hashtags),
+        ("target_accounts", &c.target_accounts),
+        ("target_post_urls", &c.target_post_urls),
+    ];
+    for (col, list) in lists {
+        if let Some(list) = list {
+            // Stored as JSON text, the way Python writes these columns.
+            let json = serde_json::to_string(list).map_err(|e| DbError::internal(e.to_string()))?;
+            fields.push((col, Value::Text(json)));
+        }
+    }
+    if let Some(status) = &c.status {
+        if status.trim().is_empty() {
+            return Err(DbError::invalid(format!(
+                "{func}: status must not be empty"
+            )));
+        }
+        fields.push(("status", Value::Text(status.clone())));
+    }
+    Ok(fields)
+}
+
+fn campaign_row_sql() -> &'static str {
+    crate::domain::sql(("discoveryCampaignRow", 0), || {
+        format!(
+            "SELECT {} FROM discovery_campaigns AS c WHERE c.campaign_id = ?1",
+            columns("discovery_campaigns", "c")
+        )
+    })
+}
+
+/// createDiscoveryCampaign(input): returns the new campaign row.
+pub struct CreateCampaign {
+    fields: Vec<(&'static str, rusqlite::types::Value)>,
+}
+
+impl Query for CreateCampaign {
+    const NAME: &'static str = "createDiscoveryCampaign";
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let input: DiscoveryCampaignInput = args::options(env, Self::NAME, a[0])?;
+        if input.name.is_none() {
+            return Err(DbError::invalid(format!(
+                "{}: name is required",
+                Self::NAME
+            )));
+        }
+        Ok(CreateCampaign {
+            fields: campaign_fields(Self::NAME, &input)?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        db.write(Self::NAME, |conn| {
+            let cols: Vec<&str> = self.fields.iter().map(|(c, _)| *c).collect();
+            let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+            let values: Vec<&dyn ToSql> =
+                self.fields.iter().map(|(_, v)| v as &dyn ToSql).collect();
+            conn.execute(
+                &format!(
+                    "INSERT INTO discovery_campaigns ({}) VALUES ({})",
+                    cols.join(", "),
+                    marks.join(", ")
+                ),
+                values.as_slice(),
+            )
+            .map_err(|e| db.error(Self::NAME, e))?;
+            let id = conn.last_insert_rowid();
+            write_row(conn, campaign_row_sql(), [id], out).map_err(|e| db.error(Self::NAME, e))?;
+            Ok(())
+        })
+    }
+}
+
+/// updateDiscoveryCampaign(id, patch): the updated row, or null if there is none.
+pub struct UpdateCampaign {
+    campaign_id: i64,
+    fields: Vec<(&'static str, rusqlite::types::Value)>,
+}
+
+impl Query for UpdateCampaign {
+    const NAME: &'static str = "updateDiscoveryCampaign";
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let campaign_id = args::id(Self::NAME, "campaignId", a[0].expect("required"))?;
+        let patch: DiscoveryCampaignInput = args::options(env, Self::NAME, a[1])?;
+        let fields = campaign_fields(Self::NAME, &patch)?;
+        if fields.is_empty() {
+            return Err(DbError::invalid(format!(
+                "{}: patch must set at least one field",
+                Self::NAME
+            )));
+        }
+        Ok(UpdateCampaign {
+            campaign_id,
+            fields,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        db.write(Self::NAME, |conn| {
+            let sets: Vec<String> = self
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+                .collect();
+            let mut values: Vec<&dyn ToSql> = vec![&self.campaign_id];
+            values.extend(self.fields.iter().map(|(_, v)| v as &dyn ToSql));
+            conn.execute(
+                &format!(
+                    "UPDATE discovery_campaigns SET {}, updated_at = datetime('now') WHERE campaign_id = ?1",
+                    sets.join(", ")
+                ),
+                values.as_slice(),
+            )
+            .map_err(|e| db.error(Self::NAME, e))?;
+            write_row(conn, campaign_row_sql(), [self.campaign_id], out)
+                .map_err(|e| db.error(Self::NAME, e))?;
+            Ok(())
+        })
+    }
+}
+
+/// deleteDiscoveryCampaign(id): the campaign, its progress and found profiles.
+pub struct DeleteCampaign {
+    campaign_id: i64,
+}
+
+impl Query for DeleteCampaign {
+    const NAME: &'static str = "deleteDiscoveryCampaign";
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(DeleteCampaign {
+            campaign_id: args::id(Self::NAME, "campaignId", a[0].expect("required"))?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            delete_with_cascade(
+                db,
+                Self::NAME,
+                conn,
+                "discovery_campaigns",
+                "campaign_id = ?1",
+                &[&self.campaign_id],
+            )
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// setDiscoveredProfileStatus(profileId, status)
+pub struct DiscoveredStatus {
+    profile_id: i64,
+    status: String,
+}
+
+impl Query for DiscoveredStatus {
+    const NAME: &'static str = "setDiscoveredProfileStatus";
+    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        Ok(DiscoveredStatus {
+            profile_id: args::id(Self::NAME, "profileId", a[0].expect("required"))?,
+            status: required_text(Self::NAME, "status", a[1])?,
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            let n = conn
+                .execute(
+                    "UPDATE discovered_profiles SET status = ?2 WHERE profile_id = ?1",
+                    params![self.profile_id, self.status],
+                )
+                .map_err(|e| db.error(Self::NAME, e))?;
+            let mut c = Changes::default();
+            c.update("discovered_profiles", n as i64);
+            Ok(c)
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+/// Options of pruneHistory.
+#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PruneOptions {
+    /// Delete rows older than this many days (1..=3650). Required.
+    pub older_than_days: Option<f64>,
+    /// Count what would be deleted, delete nothing. Default false.
+    pub dry_run: Option<bool>,
+}
+
+/// The history tables pruneHistory trims, with their time column. Rows whose
+/// time cannot be read are kept: nothing is deleted on a guess.
+const PRUNED: &[(&str, &str)] = &[
+    ("interaction_history", "interaction_time"),
+    ("tiktok_interaction_history", "interaction_time"),
+    ("filtered_profiles", "filtered_at"),
+    ("tiktok_filtered_profiles", "filtered_at"),
+];
+
+pub struct Prune {
+    cutoff_ms: i64,
+    dry_run: bool,
+}
+
+impl Query for Prune {
+    const NAME: &'static str = "pruneHistory";
+    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+        let o: PruneOptions = args::options(env, Self::NAME, a[0])?;
+        let days = match o.older_than_days {
+            Some(d) => args::integer(Self::NAME, "olderThanDays", d, 1, 3650)?,
+            None => {
+                return Err(DbError::invalid(format!(
+                    "{}: olderThanDays is required",
+                    Self::NAME
+                )))
+            }
+        };
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        Ok(Prune {
+            cutoff_ms: now_ms - days * 86_400_000,
+            dry_run: o.dry_run.unwrap_or(false),
+        })
+    }
+    fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
+        let changes = db.write(Self::NAME, |conn| {
+            let mut changes = Changes {
+                dry_run: self.dry_run,
+                ..Changes::default()
+            };
+            for (table, col) in PRUNED {
+                let cond = format!("taktik_epoch_ms({col}) < ?1");
+                if self.dry_run {
+                    count_cascade(conn, table, &cond, &[&self.cutoff_ms], &mut changes, 0)
+                        .map_err(|e| db.error(Self::NAME, e))?;
+                } else {
+                    let c = delete_with_cascade(
+                        db,
+                        Self::NAME,
+                        conn,
+                        table,
+                        &cond,
+                        &[&self.cutoff_ms],
+                    )?;
+                    for (t, n) in c.deleted {
+                        changes.delete(&t, n);
+                    }
+                    for (t, n) in c.updated {
+                        changes.update(&t, n);
+                    }
+                }
+            }
+            Ok(changes)
+        })?;
+        write_json(out, &changes)
+    }
+}
+
+crate::op_api! {
+    #[doc = "Sets (or, with null, clears) the app's notes on an Instagram profile."]
+    ProfileNotes => update_profile_notes, update_profile_notes_sync, "WriteResult", "Promise<WriteResult>",
+        (profile_id: "number", notes: "string | null"), ();
+    #[doc = "Removes a profile from an account's filtered list (the bot may then interact with it again)."]
+    RemoveFiltered => remove_filtered_profile, remove_filtered_profile_sync, "WriteResult", "Promise<WriteResult>",
+        (account_id: "number", profile_id: "number"), ();
+    #[doc = "Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are."]
+    DeleteSession => delete_session, delete_session_sync, "WriteResult", "Promise<WriteResult>",
+        (session_id: "number"), (options: "DeleteSessionOptions");
+    #[doc = "Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked)."]
+    DeleteAccount => delete_account, delete_account_sync, "WriteResult", "Promise<WriteResult>",
+        (account_id: "number"), ();
+    #[doc = "Creates a discovery campaign and returns it."]
+    CreateCampaign => create_discovery_campaign, create_discovery_campaign_sync, "DiscoveryCampaign", "Promise<DiscoveryCampaign>",
+        (input: "DiscoveryCampaignInput"), ();
+    #[doc = "Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign."]
+    UpdateCampaign => update_discovery_campaign, update_discovery_campaign_sync, "DiscoveryCampaign | null", "Promise<DiscoveryCampaign | null>",
+        (campaign_id: "number", patch: "DiscoveryCampaignInput"), ();
+    #[doc = "Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked)."]
+    DeleteCampaign => delete_discovery_campaign, delete_discovery_campaign_sync, "WriteResult", "Promise<WriteResult>",
+        (campaign_id: "number"), ();
+    #[doc = "Sets a discovered profile's status (new, qualified, rejected, ...)."]
+    DiscoveredStatus => set_discovered_profile_status, set_discovered_profile_status_sync, "WriteResult", "Promise<WriteResult>",
+        (profile_id: "number", status: "string"), ();
+    #[doc = "Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept."]
+    Prune => prune_history, prune_history_sync, "WriteResult", "Promise<WriteResult>",
+        (options: "PruneOptions"), ();
+}
