@@ -1,0 +1,476 @@
+// The app's own writes, the change feed, maintenance, CSV export and
+// cancellation, each checked against the file as Python's stdlib sqlite3 sees it.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
+import { finished, py, PYTHON, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
+
+interface Seed {
+  accounts: Record<string, number>
+  profiles: Record<string, number>
+  sessions: { sessionId: number; accountId: number }[]
+  campaigns: { campaignId: number }[]
+  filteredProfiles: { profileId: number; accountId: number }[]
+  counts: Record<string, number>
+}
+
+/** Rows of a query run by Python's stdlib sqlite3 (independent of the addon). */
+function pySql<T = unknown[]>(db: string, sql: string, params: unknown[] = []): T[] {
+  const code = `import sqlite3, json, sys
+c = sqlite3.connect(sys.argv[1])
+rows = [list(r) for r in c.execute(sys.argv[2], json.loads(sys.argv[3]))]
+c.commit()
+print(json.dumps(rows))`
+  const out = execFileSync(PYTHON, ['-c', code, db, sql, JSON.stringify(params)], { encoding: 'utf8' })
+  return JSON.parse(out) as T[]
+}
+const count = (db: string, sql: string, params: unknown[] = []): number =>
+  (pySql<[number]>(db, sql, params)[0] ?? [0])[0]
+
+function seeded(): { file: string; seed: Seed; db: TaktikDatabase } {
+  const file = tempDb()
+  const seed = py<Seed>(['seed', file])
+  return { file, seed, db: openDatabase({ path: file }) }
+}
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f()
+  } catch (e) {
+    return (e as { code?: string }).code
+  }
+  return undefined
+}
+
+async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await p
+  } catch (e) {
+    return e as { code?: string; message: string }
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('app writes', () => {
+  it('updateProfileNotes sets and clears, Sync and async, and Python reads it back', async () => {
+    const { file, seed, db } = seeded()
+    const id = seed.profiles['anna.fit']!
+    const r = db.updateProfileNotesSync(id, 'met at the gym, "VIP" 🎉')
+    expect(r).toEqual({ changes: 1, deleted: {}, updated: { instagram_profiles: 1 }, dryRun: false })
+    expect(pySql(file, 'SELECT notes FROM instagram_profiles WHERE profile_id = ?', [id])).toEqual([
+      ['met at the gym, "VIP" 🎉'],
+    ])
+    expect((await db.updateProfileNotes(id, null)).changes).toBe(1)
+    expect(db.getProfileSync(id)?.notes).toBeNull()
+    expect(db.updateProfileNotesSync(999_999, 'x').changes).toBe(0)
+    expect(codeOf(() => db.updateProfileNotesSync(id, 42 as unknown as string))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => (db.updateProfileNotesSync as (id: number) => unknown)(id))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.updateProfileNotesSync(-1, 'x'))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('removeFilteredProfile deletes one account/profile pair only', () => {
+    const { file, seed, db } = seeded()
+    const f = seed.filteredProfiles[0]!
+    const before = count(file, 'SELECT count(*) FROM filtered_profiles')
+    expect(db.removeFilteredProfileSync(f.accountId, f.profileId).deleted).toEqual({ filtered_profiles: 1 })
+    expect(count(file, 'SELECT count(*) FROM filtered_profiles')).toBe(before - 1)
+    expect(db.removeFilteredProfileSync(f.accountId, f.profileId).changes).toBe(0)
+    db.close()
+  })
+
+  it('deleteSession keeps interactions unless withInteractions', async () => {
+    const { file, seed, db } = seeded()
+    const [a, b] = seed.sessions
+    const inA = count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [a!.sessionId])
+    expect(inA).toBeGreaterThan(0)
+    expect(db.deleteSessionSync(a!.sessionId)).toMatchObject({ changes: 1, deleted: { sessions: 1 } })
+    expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [a!.sessionId])).toBe(inA)
+    const inB = count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])
+    const r = await db.deleteSession(b!.sessionId, { withInteractions: true })
+    expect(r.deleted).toEqual({ sessions: 1, interaction_history: inB })
+    expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])).toBe(0)
+    expect(codeOf(() => db.deleteSessionSync(1, { withInteraction: true } as never))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
+    const { file, seed, db } = seeded()
+    const acc = seed.accounts['alice_bot']!
+    const expectDeleted: Record<string, number> = {}
+    for (const t of ['sessions', 'daily_stats', 'interaction_history', 'filtered_profiles', 'instagram_posts', 'processed_hashtag_posts']) {
+      const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
+      if (n > 0) expectDeleted[t] = n
+    }
+    expectDeleted['instagram_accounts'] = 1
+    const expectUpdated: Record<string, number> = {}
+    for (const t of ['discovery_campaigns', 'scraping_sessions']) {
+      const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
+      if (n > 0) expectUpdated[t] = n
+    }
+    const r: WriteResult = db.deleteAccountSync(acc)
+    expect(r.deleted).toEqual(expectDeleted)
+    expect(r.updated).toEqual(expectUpdated)
+    for (const t of Object.keys(expectDeleted)) {
+      expect(count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])).toBe(0)
+    }
+    expect(count(file, 'PRAGMA foreign_key_check')).toBe(0)
+    expect(db.getAccountsSync().map((a) => a.accountId)).not.toContain(acc)
+    db.close()
+  })
+
+  it('discovery campaigns: create, update (patch only), status of found profiles, delete with cascade', async () => {
+    const { file, db } = seeded()
+    const c = db.createDiscoveryCampaignSync({ name: 'Yoga, "FR"', nicheKeywords: ['yoga', 'méditation'], accountId: 1 })
+    expect(c).toMatchObject({ name: 'Yoga, "FR"', nicheKeywords: ['yoga', 'méditation'], targetHashtags: [], status: 'ACTIVE', accountId: 1 })
+    const stored = pySql<[string]>(file, 'SELECT niche_keywords FROM discovery_campaigns WHERE campaign_id = ?', [c.campaignId])
+    expect(JSON.parse(stored[0]![0])).toEqual(['yoga', 'méditation'])
+    const u = await db.updateDiscoveryCampaign(c.campaignId, { status: 'PAUSED', targetHashtags: ['zen'] })
+    expect(u).toMatchObject({ name: 'Yoga, "FR"', status: 'PAUSED', targetHashtags: ['zen'], nicheKeywords: ['yoga', 'méditation'] })
+    expect(db.updateDiscoveryCampaignSync(999_999, { status: 'X' })).toBeNull()
+    expect(codeOf(() => db.updateDiscoveryCampaignSync(c.campaignId, {}))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.createDiscoveryCampaignSync({ name: '' }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.createDiscoveryCampaignSync({ name: 'x', bogus: 1 } as never))).toBe('INVALID_ARGUMENT')
+
+    // A seeded campaign with progress and found profiles.
+    const [cid, progress, found] = pySql<[number, number, number]>(
+      file,
+      `SELECT c.campaign_id, (SELECT count(*) FROM discovery_progress WHERE campaign_id = c.campaign_id),
+              (SELECT count(*) FROM discovered_profiles WHERE campaign_id = c.campaign_id)
+       FROM discovery_campaigns c ORDER BY 3 DESC LIMIT 1`,
+    )[0]!
+    const pid = pySql<[number]>(file, 'SELECT profile_id FROM discovered_profiles WHERE campaign_id = ? LIMIT 1', [cid])[0]![0]
+    expect(db.setDiscoveredProfileStatusSync(pid, 'qualified').updated).toEqual({ discovered_profiles: 1 })
+    expect(pySql(file, 'SELECT status FROM discovered_profiles WHERE profile_id = ?', [pid])).toEqual([['qualified']])
+    expect(codeOf(() => db.setDiscoveredProfileStatusSync(pid, ''))).toBe('INVALID_ARGUMENT')
+    const linked = count(file, 'SELECT count(*) FROM scraping_sessions WHERE discovery_campaign_id = ?', [cid])
+    const r = db.deleteDiscoveryCampaignSync(cid)
+    const deleted: Record<string, number> = { discovery_campaigns: 1 }
+    if (progress > 0) deleted['discovery_progress'] = progress
+    if (found > 0) deleted['discovered_profiles'] = found
+    expect(r.deleted).toEqual(deleted)
+    expect(r.updated).toEqual(linked > 0 ? { scraping_sessions: linked } : {})
+    expect(count(file, 'SELECT count(*) FROM discovered_profiles WHERE campaign_id = ?', [cid])).toBe(0)
+    db.close()
+  })
+
+  it('pruneHistory: dryRun counts exactly what the real run deletes; undated rows are kept', () => {
+    const { file, db } = seeded()
+    // One interaction whose time cannot be read: never pruned.
+    pySql(file, "UPDATE interaction_history SET interaction_time = 'garbage' WHERE id = (SELECT min(id) FROM interaction_history)")
+    const dry = db.pruneHistorySync({ olderThanDays: 3, dryRun: true })
+    expect(dry.dryRun).toBe(true)
+    expect(dry.changes).toBeGreaterThan(0)
+    const total = count(file, 'SELECT count(*) FROM interaction_history')
+    const real = db.pruneHistorySync({ olderThanDays: 3 })
+    expect(real.deleted).toEqual(dry.deleted)
+    expect(count(file, 'SELECT count(*) FROM interaction_history')).toBe(total - (real.deleted['interaction_history'] ?? 0))
+    expect(count(file, "SELECT count(*) FROM interaction_history WHERE interaction_time = 'garbage'")).toBe(1)
+    expect(db.pruneHistorySync({ olderThanDays: 3 }).changes).toBe(0)
+    expect(codeOf(() => db.pruneHistorySync({} as never))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.pruneHistorySync({ olderThanDays: 0 }))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('every write fails with SQLITE_READONLY on a readonly database, and CLOSED after close', async () => {
+    const { file, seed, db } = seeded()
+    db.close()
+    const ro = openDatabase({ path: file, readonly: true })
+    const id = seed.profiles['anna.fit']!
+    expect(codeOf(() => ro.updateProfileNotesSync(id, 'x'))).toBe('SQLITE_READONLY')
+    expect(codeOf(() => ro.deleteAccountSync(1))).toBe('SQLITE_READONLY')
+    expect(codeOf(() => ro.createDiscoveryCampaignSync({ name: 'x' }))).toBe('SQLITE_READONLY')
+    expect(codeOf(() => ro.pruneHistorySync({ olderThanDays: 1 }))).toBe('SQLITE_READONLY')
+    expect(codeOf(() => ro.checkpointSync())).toBe('SQLITE_READONLY')
+    expect((await rejection(ro.deleteSession(1))).code).toBe('SQLITE_READONLY')
+    ro.close()
+    expect(codeOf(() => ro.updateProfileNotesSync(id, 'x'))).toBe('CLOSED')
+  })
+
+  it('after the app wrote, Python still writes to the file without errors', async () => {
+    const { file, db } = seeded()
+    db.deleteSessionSync(1, { withInteractions: true })
+    db.createDiscoveryCampaignSync({ name: 'x' })
+    const writer = spawnPy(['writer', '--seconds', '1', '--interval-ms', '20', file])
+    const done = await finished<{ written: number }>(writer)
+    expect(done.written).toBeGreaterThan(0)
+    expect(pySql(file, 'PRAGMA integrity_check')).toEqual([['ok']])
+    db.close()
+  })
+})
+
+describe('change feed', () => {
+  it('fires for a Python writer, naming the tables it wrote, and is silent when idle', async () => {
+    const { file, db } = seeded()
+    const events: ChangeEvent[] = []
+    const handle = db.watch((e) => events.push(e), { intervalMs: 50 })
+    await new Promise((r) => setTimeout(r, 600))
+    expect(events).toEqual([]) // idle: nothing committed
+    const writer = spawnPy(['writer', '--seconds', '1', '--interval-ms', '50', file])
+    await waitForStderr(writer, 'READY')
+    await finished(writer)
+    await new Promise((r) => setTimeout(r, 400))
+    expect(events.length).toBeGreaterThan(0)
+    const named = new Set(events.flatMap((e) => e.tables))
+    expect(named.has('interaction_history')).toBe(true)
+    expect(named.has('daily_stats')).toBe(true)
+    expect(named.has('tiktok_profiles')).toBe(false)
+    for (const e of events) expect(e.tables.length).toBeGreaterThan(0)
+    const seen = events.length
+    await new Promise((r) => setTimeout(r, 400))
+    expect(events.length).toBe(seen) // idle again
+    handle.close()
+    expect(handle.closed).toBe(true)
+    db.close()
+  })
+
+  it('sees the app’s own writes, honours `tables`, and stops on close() and on database close()', async () => {
+    const { db } = seeded()
+    const all: ChangeEvent[] = []
+    const onlyCampaigns: ChangeEvent[] = []
+    const h1 = db.watch((e) => all.push(e), { intervalMs: 20 })
+    const h2 = db.watch((e) => onlyCampaigns.push(e), { intervalMs: 20, tables: ['discovery_campaigns'] })
+    db.updateProfileNotesSync(1, 'x')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(all.flatMap((e) => e.tables)).toEqual(['instagram_profiles'])
+    expect(onlyCampaigns).toEqual([])
+    db.createDiscoveryCampaignSync({ name: 'c' })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(onlyCampaigns.flatMap((e) => e.tables)).toEqual(['discovery_campaigns'])
+    h1.close()
+    const before = all.length
+    db.updateProfileNotesSync(1, 'y')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(all.length).toBe(before)
+    db.close()
+    expect(h2.closed).toBe(true)
+    expect(codeOf(() => db.watch(() => {}))).toBe('CLOSED')
+  })
+
+  it('rejects bad options', () => {
+    const { db } = seeded()
+    expect(codeOf(() => db.watch(() => {}, { tables: ['nope'] }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.watch(() => {}, { intervalMs: 1 }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.watch(() => {}, { interval: 5 } as never))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('does not keep the Node process alive', () => {
+    const { file } = seeded()
+    const script = `const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
+const db = openDatabase({ path: ${JSON.stringify(file)} })
+db.watch(() => {}, { intervalMs: 20 })
+console.log('watching')`
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15_000 })
+    expect(out.trim()).toBe('watching')
+  })
+})
+
+describe('maintenance', () => {
+  it('backup while Python writes: integrity ok, every row committed before it started', async () => {
+    const { file, db } = seeded()
+    const writer = spawnPy(['writer', '--seconds', '3', '--interval-ms', '5', file])
+    await waitForStderr(writer, 'READY')
+    await new Promise((r) => setTimeout(r, 300))
+    const committed = count(file, 'SELECT max(id) FROM interaction_history')
+    const progress: number[] = []
+    const dest = path.join(path.dirname(file), 'copy.db')
+    const r = await db.backup(dest, { onProgress: (p) => progress.push(p.pagesCopied) })
+    expect(r.pages).toBeGreaterThan(0)
+    expect(r.path).toBe(dest)
+    await finished(writer)
+    await new Promise((r) => setTimeout(r, 50))
+    expect(progress.length).toBeGreaterThan(0)
+    expect(pySql(dest, 'PRAGMA integrity_check')).toEqual([['ok']])
+    expect(count(dest, 'SELECT count(*) FROM interaction_history WHERE id <= ?', [committed])).toBe(
+      count(file, 'SELECT count(*) FROM interaction_history WHERE id <= ?', [committed]),
+    )
+    expect(existsSync(dest)).toBe(true)
+    expect(codeOf(() => db.backupSync(dest))).toBe('FILE_EXISTS')
+    expect(db.backupSync(dest, { overwrite: true }).pages).toBeGreaterThan(0)
+    expect(codeOf(() => db.backupSync(file, { overwrite: true }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.backupSync(`${file}-wal`, { overwrite: true }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.backupSync(path.dirname(file), { overwrite: true }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.backupSync(dest, { overwrite: true, extra: 1 } as never))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('checkpoint modes, integrityCheck, getDatabaseInfo, optimize', async () => {
+    const { file, seed, db } = seeded()
+    for (const mode of ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE'] as const) {
+      const r = db.checkpointSync(mode)
+      expect(r.busy).toBe(false)
+    }
+    expect(codeOf(() => db.checkpointSync('NOPE' as never))).toBe('INVALID_ARGUMENT')
+    expect(await db.integrityCheck()).toEqual({ ok: true, problems: [] })
+    expect(db.integrityCheckSync({ quick: true }).ok).toBe(true)
+    const info = await db.getDatabaseInfo()
+    expect(info).toMatchObject({ path: file, readonly: false, journalMode: 'wal', pageSize: 4096 })
+    expect(info.sqliteVersion).toMatch(/^3\.\d+\.\d+$/)
+    expect(info.fileSizeBytes).toBe(info.pageSize * info.pageCount)
+    for (const [t, n] of Object.entries(seed.counts)) expect(info.tables[t]).toBe(n)
+    expect(db.optimizeSync().durationMs).toBeGreaterThanOrEqual(0)
+    db.close()
+  })
+
+  it('the WAL guard truncates a WAL past walLimitBytes and reports it', () => {
+    const file = tempDb()
+    py(['seed', file])
+    const db = openDatabase({ path: file, walLimitBytes: 4096 })
+    for (let i = 0; i < 5; i++) db.updateProfileNotesSync(1, 'x'.repeat(5000) + i)
+    const info = db.getDatabaseInfoSync()
+    expect(info.walLimitBytes).toBe(4096)
+    expect(info.lastAutoCheckpoint).not.toBeNull()
+    expect(info.lastAutoCheckpoint!.walBytesBefore).toBeGreaterThan(4096)
+    expect(info.walSizeBytes).toBeLessThanOrEqual(info.lastAutoCheckpoint!.walBytesBefore)
+    db.close()
+    const off = openDatabase({ path: file, walLimitBytes: 0 })
+    off.updateProfileNotesSync(1, 'y')
+    expect(off.getDatabaseInfoSync().lastAutoCheckpoint).toBeNull()
+    off.close()
+  })
+})
+
+/** RFC 4180 parser for the round trip (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (ch === '"') quoted = false
+      else field += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') {
+      row.push(field)
+      field = ''
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+      i++
+    } else field += ch
+  }
+  return rows
+}
+
+describe('CSV export', () => {
+  it('round-trips commas, quotes, newlines and emoji; BOM on request; one row per profile', () => {
+    const { file, seed, db } = seeded()
+    const acc = seed.accounts['alice_bot']!
+    const nasty = 'a, "quoted"\nsecond line\r\nthird 🎉 é'
+    const target = db.getProfilesSync(acc, { limit: 1 })[0]!
+    db.updateProfileNotesSync(target.profileId, nasty)
+    const dest = path.join(path.dirname(file), 'profiles.csv')
+    const r = db.exportCsvSync('profiles', dest, { accountId: acc })
+    const expected = db.getProfilesSync(acc, { limit: 10_000 })
+    expect(r).toEqual({ path: dest, rows: expected.length })
+    const text = readFileSync(dest, 'utf8')
+    expect(text.charCodeAt(0)).not.toBe(0xfeff)
+    const [header, ...rows] = parseCsv(text)
+    expect(header).toEqual(Object.keys(expected[0]!))
+    expect(rows.length).toBe(expected.length)
+    const cell = (v: unknown): string =>
+      v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
+    rows.forEach((row, i) => expect(row).toEqual(Object.values(expected[i]!).map(cell)))
+    expect(rows.some((row) => row.includes(nasty))).toBe(true)
+
+    const bom = db.exportCsvSync('profiles', dest, { accountId: acc, bom: true, overwrite: true, isPrivate: false })
+    expect(readFileSync(dest, 'utf8').charCodeAt(0)).toBe(0xfeff)
+    expect(bom.rows).toBe(db.getProfilesSync(acc, { limit: 10_000, isPrivate: false }).length)
+    expect(codeOf(() => db.exportCsvSync('profiles', dest, { accountId: acc }))).toBe('FILE_EXISTS')
+    expect(codeOf(() => db.exportCsvSync('profiles', file, { accountId: acc, overwrite: true }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.exportCsvSync('nope' as never, dest, { accountId: acc }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.exportCsvSync('profiles', dest, { accountId: acc, limit: 5 } as never))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.exportCsvSync('profiles', dest, { overwrite: true } as never))).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+
+  it('exports interactions and scraped profiles, and streams 100k rows', async () => {
+    const { file, seed, db } = seeded()
+    const acc = seed.accounts['bob_bot']!
+    const dest = path.join(path.dirname(file), 'i.csv')
+    const r = await db.exportCsv('interactions', dest, { accountId: acc })
+    expect(r.rows).toBe(count(file, 'SELECT count(*) FROM interaction_history WHERE account_id = ?', [acc]))
+    const sid = pySql<[number]>(file, 'SELECT scraping_id FROM scraped_profiles GROUP BY 1 ORDER BY count(*) DESC LIMIT 1')[0]![0]
+    const s = db.exportCsvSync('scrapedProfiles', path.join(path.dirname(file), 's.csv'), { scrapingId: sid })
+    expect(s.rows).toBe(count(file, 'SELECT count(*) FROM scraped_profiles WHERE scraping_id = ?', [sid]))
+    db.close()
+
+    // 100k interactions for one account, exported page by page.
+    execFileSync(PYTHON, ['-c', `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executemany("INSERT INTO interaction_history (session_id, account_id, profile_id, interaction_type, interaction_time, success, content) VALUES (NULL, ?, 1, 'LIKE', datetime('now', ?), 1, ?)",
+  [(${acc}, '-%d seconds' % i, 'row %d, "q"' % i) for i in range(100000)])
+c.commit()`, file])
+    const big = openDatabase({ path: file })
+    const out = path.join(path.dirname(file), 'big.csv')
+    const rb = await big.exportCsv('interactions', out, { accountId: acc })
+    expect(rb.rows).toBe(count(file, 'SELECT count(*) FROM interaction_history WHERE account_id = ?', [acc]))
+    const lines = readFileSync(out, 'utf8').split('\r\n').filter((l) => l.length > 0)
+    expect(lines.length).toBe(rb.rows + 1)
+    big.close()
+  })
+})
+
+describe('cancellation', () => {
+  /** A file where getProfiles(account, 10k) takes long enough to interrupt. */
+  function bigFile(): string {
+    const file = tempDb()
+    py(['bootstrap', file])
+    execFileSync(PYTHON, ['-c', `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("INSERT INTO instagram_accounts (account_id, username) VALUES (1, 'a')")
+c.executemany("INSERT INTO instagram_profiles (profile_id, username) VALUES (?, ?)", [(i, 'p%d' % i) for i in range(1, 20001)])
+c.executemany("INSERT INTO interaction_history (account_id, profile_id, interaction_type, interaction_time, success) VALUES (1, ?, 'LIKE', datetime('now', ?), 1)",
+  [(1 + i % 20000, '-%d minutes' % i) for i in range(300000)])
+c.commit()`, file])
+    return file
+  }
+
+  it('an AbortSignal interrupts the query: ABORTED, and the connection stays usable', async () => {
+    const file = bigFile()
+    const db = openDatabase({ path: file })
+    const ac = new AbortController()
+    const p = db.getProfiles(1, { limit: 10_000 }, { signal: ac.signal })
+    ac.abort()
+    const e = await rejection(p)
+    expect(e.code).toBe('ABORTED')
+    expect(e.message).toContain('getProfiles')
+    // Already aborted before the call.
+    expect((await rejection(db.getAccounts({ signal: ac.signal }))).code).toBe('ABORTED')
+    // Every pooled connection still works.
+    const rows = await Promise.all([1, 2, 3, 4, 5].map(() => db.getProfiles(1, { limit: 10 })))
+    for (const r of rows) expect(r.length).toBe(10)
+    expect(db.getProfilesSync(1, { limit: 10_000 }).length).toBe(10_000)
+    db.close()
+  })
+
+  it('timeoutMs interrupts with TIMEOUT; a generous timeout changes nothing', async () => {
+    const file = bigFile()
+    const db = openDatabase({ path: file })
+    const e = await rejection(db.getProfiles(1, { limit: 10_000, sortBy: 'interactionCount' }, { timeoutMs: 1 }))
+    expect(e.code).toBe('TIMEOUT')
+    expect(e.message).toContain('1 ms')
+    const ok = await db.getProfiles(1, { limit: 5 }, { timeoutMs: 60_000 })
+    expect(ok.length).toBe(5)
+    db.close()
+  })
+
+  it('rejects malformed call options', async () => {
+    const { db } = seeded()
+    expect((await rejection(db.getAccounts({ timeout: 5 } as never))).code).toBe('INVALID_ARGUMENT')
+    expect((await rejection(db.getAccounts({ timeoutMs: -1 }))).code).toBe('INVALID_ARGUMENT')
+    expect((await rejection(db.getAccounts({ signal: {} as AbortSignal }))).code).toBe('INVALID_ARGUMENT')
+    expect((await rejection(db.getAccounts(5 as never))).code).toBe('INVALID_ARGUMENT')
+    db.close()
+  })
+})
