@@ -82,3 +82,36 @@ export function finished<T = Record<string, unknown>>(child: ChildProcess): Prom
 export function camel(s: string): string {
   return s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 }
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = []
+  let record: string[] = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      record.push(field)
+      field = ''
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field)
+      records.push(record)
+      record = []
+      field = ''
+      i++
+    } else field += c
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field)
+    records.push(record)
+  }
+  return records
+}

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
-import { finished, py, PYTHON, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
+import { finished, parseCsv, py, PYTHON, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
 
 interface Seed {
   accounts: Record<string, number>
@@ -333,34 +333,6 @@ describe('maintenance', () => {
   })
 })
 
-/** RFC 4180 parser for the round trip (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"'
-        i++
-      } else if (ch === '"') quoted = false
-      else field += ch
-    } else if (ch === '"') quoted = true
-    else if (ch === ',') {
-      row.push(field)
-      field = ''
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      i++
-    } else field += ch
-  }
-  return rows
-}
 
 describe('CSV export', () => {
   it('round-trips commas, quotes, newlines and emoji; BOM on request; one row per profile', () => {

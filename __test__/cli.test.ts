@@ -1,0 +1,449 @@
+// The command-line tool (bin/taktik-db.mjs), run as a child process the way a person or
+// a script runs it: every command against a database the Python fixture seeded, --json
+// output checked against the fixture's summary, the documented exit codes (0 ok,
+// 1 database error, 2 usage, 3 not found), and `watch` while the fixture writes.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type {
+  Account,
+  DailyStatsDay,
+  DatabaseInfo,
+  ProfileWithInteractions,
+  Session,
+} from '../index.js'
+import { ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
+
+const CLI = path.join(ROOT, 'bin', 'taktik-db.mjs')
+
+interface SeedSummary {
+  today: string
+  accounts: Record<string, number>
+  idleAccountId: number
+  profiles: Record<string, number>
+  sessions: { sessionId: number; accountId: number }[]
+  interactionsPerAccount: Record<string, number>
+  profileInteractionCounts: Record<string, Record<string, number>>
+  dailyStats: Record<string, Record<string, Record<string, number | null>>>
+  scrapingSessions: { scrapingId: number; profileIds: number[] }[]
+  counts: Record<string, number>
+}
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI to completion. */
+function cli(args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000 })
+  if (r.error) throw r.error
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+/** Runs the CLI, expects exit 0 and returns stdout parsed as one JSON document. */
+function cliJson<T>(args: string[]): T {
+  const r = cli([...args, '--json'])
+  expect(r.stderr).toBe('')
+  expect(r.status, r.stderr).toBe(0)
+  return JSON.parse(r.stdout) as T
+}
+
+/** Runs the CLI asynchronously (for watch), resolving once it exited and its output is read. */
+function cliAsync(args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.on('error', reject)
+    child.on('close', (status) => resolve({ status, stdout, stderr }))
+  })
+}
+
+
+let file: string
+let dir: string
+let seed: SeedSummary
+let alice: number
+let bob: number
+
+beforeAll(() => {
+  file = tempDb()
+  dir = path.dirname(file)
+  seed = py<SeedSummary>(['seed', file])
+  alice = seed.accounts.alice_bot!
+  bob = seed.accounts.bob_bot!
+})
+
+describe('help and usage errors', () => {
+  it('--help prints the usage, every command and the exit codes, exit 0', () => {
+    const r = cli(['--help'])
+    expect(r.status).toBe(0)
+    expect(r.stderr).toBe('')
+    for (const cmd of ['info', 'stats', 'sessions', 'profiles', 'export <kind> <dest>', 'backup <dest>', 'watch']) {
+      expect(r.stdout).toContain(`  ${cmd} `)
+    }
+    expect(r.stdout).toMatch(/Exit status:[\s\S]*0 {2}success[\s\S]*1 {2}database[\s\S]*2 {2}usage[\s\S]*3 {2}not found/)
+    expect(cli(['-h']).stdout).toBe(r.stdout)
+  })
+
+  it('<command> --help prints that command\'s usage, exit 0', () => {
+    for (const cmd of ['info', 'stats', 'sessions', 'profiles', 'export', 'backup', 'watch']) {
+      const r = cli([cmd, '--help'])
+      expect(r.status, cmd).toBe(0)
+      expect(r.stdout).toContain(`Usage: taktik-db ${cmd}`)
+      expect(r.stdout).toContain('Exit status:')
+    }
+    expect(cli(['help', 'stats']).stdout).toBe(cli(['stats', '--help']).stdout)
+    // Help needs no database, not even a valid --db.
+    expect(cli(['stats', '--help', '--db', path.join(dir, 'nothing-here.db')]).status).toBe(0)
+  })
+
+  it('unknown command, unknown flag, bad numbers and missing arguments exit 2', () => {
+    const cases: string[][] = [
+      [],
+      ['frobnicate'],
+      ['stats', '--frobnicate'],
+      ['info', '-x'],
+      ['stats', '--days', 'seven'],
+      ['stats', '--days', '0'],
+      ['stats', '--days', '3651'],
+      ['sessions', '--limit', '-3'],
+      ['profiles', '--limit', '1.5'],
+      ['profiles', '--sort', 'shoeSize'],
+      ['watch', '--seconds', 'soon'],
+      ['stats', '--limit', '5'], // an option of another command
+      ['info', 'extra'],
+      ['export', 'profiles'],
+      ['export', 'everything', path.join(dir, 'x.csv')],
+      ['export', 'scrapedProfiles', path.join(dir, 'x.csv')],
+      ['backup'],
+    ]
+    for (const args of cases) {
+      const r = cli([...args, '--db', file])
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2)
+      expect(r.stdout, args.join(' ')).toBe('')
+      expect(r.stderr, args.join(' ')).toMatch(/^taktik-db: USAGE: /)
+    }
+    expect(cli(['frobnicate']).stderr).toContain('unknown command "frobnicate"')
+    expect(cli(['stats', '--frobnicate']).stderr).toContain('--frobnicate')
+  })
+
+  it('usage errors win over database errors', () => {
+    expect(cli(['stats', '--days', 'x', '--db', path.join(dir, 'nothing-here.db')]).status).toBe(2)
+  })
+})
+
+describe('database errors and not found', () => {
+  it('a file that is not a database exits 1 with SQLITE_NOTADB', () => {
+    const junk = path.join(dir, 'not-a-database.db')
+    writeFileSync(junk, 'this is a text file, not SQLite\n'.repeat(200))
+    for (const cmd of ['info', 'stats']) {
+      const r = cli([cmd, '--db', junk])
+      expect(r.status, r.stderr).toBe(1)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/^taktik-db: SQLITE_NOTADB: .*not-a-database\.db/)
+    }
+  })
+
+  it('a missing file exits 1 with SQLITE_CANTOPEN, and is not created', () => {
+    const missing = path.join(dir, 'missing.db')
+    const r = cli(['info', '--db', missing])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^taktik-db: SQLITE_CANTOPEN: /)
+    expect(existsSync(missing)).toBe(false)
+  })
+
+  it('an unknown account (name or id) exits 3', () => {
+    for (const account of ['nobody_here', '999']) {
+      const r = cli(['stats', '--db', file, '--account', account])
+      expect(r.status, r.stderr).toBe(3)
+      expect(r.stdout).toBe('')
+      expect(r.stderr).toMatch(/^taktik-db: NOT_FOUND: no account/)
+      expect(r.stderr).toContain('alice_bot')
+    }
+    expect(cli(['export', 'scrapedProfiles', path.join(dir, 'x.csv'), '--scraping', '9999', '--db', file]).status).toBe(3)
+  })
+})
+
+describe('info', () => {
+  it('--json: the DatabaseInfo plus the accounts', () => {
+    const info = cliJson<DatabaseInfo & { accounts: Account[] }>(['info', '--db', file])
+    expect(info.path).toBe(file)
+    expect(info.readonly).toBe(true)
+    expect(info.journalMode).toBe('wal')
+    for (const [table, n] of Object.entries(seed.counts)) expect(info.tables[table], table).toBe(n)
+    expect(info.accounts.map((a) => [a.username, a.accountId])).toEqual(
+      Object.entries(seed.accounts).sort((a, b) => a[1] - b[1]),
+    )
+  })
+
+  it('text: facts, accounts and rows per table', () => {
+    const r = cli(['info', '--db', file])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^Path: +.*taktik-data\.db$/m)
+    expect(r.stdout).toMatch(/^Journal mode: +wal$/m)
+    expect(r.stdout).toMatch(new RegExp(`^ *${alice} +alice_bot `, 'm'))
+    expect(r.stdout).toMatch(new RegExp(`^interaction_history +${seed.counts.interaction_history}$`, 'm'))
+  })
+})
+
+describe('stats', () => {
+  it('--json: exactly --days local days ending today, with the seeded counters', () => {
+    const out = cliJson<{ account: { accountId: number; username: string }; days: DailyStatsDay[] }>([
+      'stats',
+      '--db',
+      file,
+      '--account',
+      'alice_bot',
+      '--days',
+      '6',
+    ])
+    expect(out.account).toEqual({ accountId: alice, username: 'alice_bot' })
+    expect(out.days).toHaveLength(6)
+    const today = out.days[5]!
+    expect(today.date).toBe(seed.today)
+    const row = seed.dailyStats[String(alice)]![seed.today]!
+    expect(today.totalLikes).toBe(row.total_likes)
+    expect(today.totalFollows).toBe(row.total_follows)
+    expect(today.totalSessions).toBe(row.total_sessions)
+    expect(today.totalDurationSeconds).toBe(row.total_duration_seconds)
+  })
+
+  it('defaults to 7 days of the first account', () => {
+    const out = cliJson<{ account: { accountId: number }; days: DailyStatsDay[] }>(['stats', '--db', file])
+    expect(out.account.accountId).toBe(Math.min(...Object.values(seed.accounts)))
+    expect(out.days).toHaveLength(7)
+  })
+
+  it('--account takes an id or a username in any case', () => {
+    for (const spec of [String(bob), 'BOB_BOT', 'Bob_Bot']) {
+      const out = cliJson<{ account: { accountId: number } }>(['stats', '--db', file, '--account', spec])
+      expect(out.account.accountId, spec).toBe(bob)
+    }
+  })
+
+  it('text: an aligned table with a row per day and a total', () => {
+    const r = cli(['stats', '--db', file, '--account', 'alice_bot', '--days', '3'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toContain('alice_bot')
+    const rows = lines.slice(1)
+    // header, rule, 3 days, rule, total
+    expect(rows).toHaveLength(7)
+    expect(rows[0]).toMatch(/^DATE +LIKES +FOLLOWS /)
+    expect(rows[4]).toMatch(new RegExp(`^${seed.today} `))
+    expect(rows[6]).toMatch(/^total /)
+    // Every cell is right-aligned under its header: all lines end at the same column.
+    expect(new Set(rows.map((l) => l.length)).size).toBe(1)
+  })
+})
+
+describe('sessions', () => {
+  it('--json: the account\'s latest sessions, newest first, --limit honoured', () => {
+    const mine = seed.sessions.filter((s) => s.accountId === alice)
+    const all = cliJson<{ sessions: Session[] }>(['sessions', '--db', file, '--account', 'alice_bot'])
+    expect(all.sessions).toHaveLength(Math.min(20, mine.length))
+    expect(all.sessions.every((s) => s.accountId === alice)).toBe(true)
+    const two = cliJson<{ sessions: Session[] }>(['sessions', '--db', file, '--account', 'alice_bot', '--limit', '2'])
+    expect(two.sessions.map((s) => s.sessionId)).toEqual(all.sessions.slice(0, 2).map((s) => s.sessionId))
+  })
+
+  it('text: one line per session under a header', () => {
+    const r = cli(['sessions', '--db', file, '--account', String(bob), '--limit', '3'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[1]).toMatch(/^ID +STARTED +STATUS +TYPE +TARGET +DURATION +ERROR$/)
+    expect(lines).toHaveLength(1 + 2 + 3)
+  })
+})
+
+describe('profiles', () => {
+  it('--json: profiles the account interacted with, total and --limit', () => {
+    const expected = Object.keys(seed.profileInteractionCounts[String(alice)]!).length
+    const out = cliJson<{ total: number; profiles: ProfileWithInteractions[] }>([
+      'profiles',
+      '--db',
+      file,
+      '--limit',
+      '5',
+    ])
+    expect(out.total).toBe(expected)
+    expect(out.profiles).toHaveLength(5)
+    for (const p of out.profiles) {
+      expect(p.interactionCount).toBe(seed.profileInteractionCounts[String(alice)]![String(p.profileId)])
+    }
+  })
+
+  it('--search matches literally, case-insensitively', () => {
+    const out = cliJson<{ total: number; profiles: ProfileWithInteractions[] }>([
+      'profiles',
+      '--db',
+      file,
+      '--search',
+      'UNDER_',
+    ])
+    expect(out.profiles.map((p) => p.username)).toEqual(['under_score'])
+    expect(out.total).toBe(1)
+  })
+
+  it('text: a table with one line per profile', () => {
+    const r = cli(['profiles', '--db', file, '--limit', '4', '--sort', 'username'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/4 of \d+$/)
+    expect(lines[1]).toMatch(/^ID +USERNAME +FULL NAME +FOLLOWERS /)
+    expect(lines).toHaveLength(1 + 2 + 4)
+  })
+})
+
+describe('export', () => {
+  it('interactions: a CSV with a header and one record per interaction', () => {
+    const dest = path.join(dir, 'alice-interactions.csv')
+    const out = cliJson<{ kind: string; path: string; rows: number }>([
+      'export',
+      'interactions',
+      dest,
+      '--db',
+      file,
+      '--account',
+      'alice_bot',
+    ])
+    const n = seed.interactionsPerAccount[String(alice)]!
+    expect(out).toEqual({ kind: 'interactions', path: dest, rows: n })
+    const text = readFileSync(dest, 'utf8')
+    expect(text.charCodeAt(0)).not.toBe(0xfeff)
+    const records = parseCsv(text)
+    expect(records[0]).toEqual([
+      'id',
+      'sessionId',
+      'accountId',
+      'profileId',
+      'interactionType',
+      'interactionTime',
+      'success',
+      'content',
+      'username',
+    ])
+    expect(records).toHaveLength(1 + n)
+    expect(records.slice(1).every((r) => r[2] === String(alice))).toBe(true)
+  })
+
+  it('profiles with --bom, FILE_EXISTS without --overwrite, replaced with it', () => {
+    const dest = path.join(dir, 'bob-profiles.csv')
+    const first = cli(['export', 'profiles', dest, '--db', file, '--account', 'bob_bot', '--bom'])
+    expect(first.status, first.stderr).toBe(0)
+    const n = Object.keys(seed.profileInteractionCounts[String(bob)]!).length
+    expect(first.stdout).toContain(`Wrote ${n} rows`)
+    const text = readFileSync(dest, 'utf8')
+    expect(text.charCodeAt(0)).toBe(0xfeff)
+    const records = parseCsv(text.slice(1))
+    expect(records[0]!.slice(0, 2)).toEqual(['profileId', 'username'])
+    expect(records[0]).toContain('interactionCount')
+    expect(records).toHaveLength(1 + n)
+
+    const again = cli(['export', 'profiles', dest, '--db', file, '--account', 'bob_bot'])
+    expect(again.status).toBe(1)
+    expect(again.stderr).toMatch(/^taktik-db: FILE_EXISTS: /)
+    const forced = cli(['export', 'profiles', dest, '--db', file, '--account', 'bob_bot', '--overwrite'])
+    expect(forced.status, forced.stderr).toBe(0)
+    expect(readFileSync(dest, 'utf8').charCodeAt(0)).not.toBe(0xfeff)
+  })
+
+  it('scrapedProfiles of one scraping run (--scraping)', () => {
+    const run = seed.scrapingSessions.find((s) => s.profileIds.length > 0)!
+    const dest = path.join(dir, 'scraped.csv')
+    const out = cliJson<{ rows: number }>([
+      'export',
+      'scrapedProfiles',
+      dest,
+      '--db',
+      file,
+      '--scraping',
+      String(run.scrapingId),
+    ])
+    expect(out.rows).toBe(run.profileIds.length)
+    expect(parseCsv(readFileSync(dest, 'utf8'))).toHaveLength(1 + run.profileIds.length)
+  })
+})
+
+describe('backup', () => {
+  it('copies the database; the copy opens and has the same accounts', () => {
+    const dest = path.join(dir, 'backup.db')
+    const out = cliJson<{ source: string; path: string; pages: number; bytes: number }>(['backup', dest, '--db', file])
+    expect(out.source).toBe(file)
+    expect(out.path).toBe(dest)
+    expect(out.bytes).toBeGreaterThan(0)
+    const original = cliJson<{ accounts: Account[] }>(['info', '--db', file])
+    const copy = cliJson<{ accounts: Account[]; tables: Record<string, number> }>(['info', '--db', dest])
+    expect(copy.accounts).toEqual(original.accounts)
+    expect(copy.tables.interaction_history).toBe(seed.counts.interaction_history)
+
+    const again = cli(['backup', dest, '--db', file])
+    expect(again.status).toBe(1)
+    expect(again.stderr).toMatch(/^taktik-db: FILE_EXISTS: /)
+    const forced = cli(['backup', dest, '--db', file, '--overwrite'])
+    expect(forced.status, forced.stderr).toBe(0)
+    expect(forced.stdout).toMatch(/^Backed up .* to .*backup\.db/)
+  })
+})
+
+describe('watch', () => {
+  it('prints a line per change while the Python writer runs, then stops after --seconds', async () => {
+    // Its own file: the writer must not disturb the counts the other tests read.
+    const live = tempDb()
+    const writer = spawnPy(['writer', live, '--seconds', '3', '--interval-ms', '20'])
+    const writerExit = new Promise<number | null>((resolve) => writer.on('close', resolve))
+    await waitForStderr(writer, 'READY')
+    const started = Date.now()
+    const [text, json] = await Promise.all([
+      cliAsync(['watch', '--db', live, '--seconds', '2']),
+      cliAsync(['watch', '--db', live, '--seconds', '2', '--json', '--table', 'interaction_history']),
+    ])
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeGreaterThanOrEqual(1_900)
+    expect(elapsed).toBeLessThan(10_000)
+
+    expect(text.status, text.stderr).toBe(0)
+    const lines = text.stdout.trimEnd().split('\n')
+    expect(lines.length).toBeGreaterThanOrEqual(1)
+    expect(lines.some((l) => /changed: .*interaction_history/.test(l))).toBe(true)
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}changed: /)
+
+    expect(json.status, json.stderr).toBe(0)
+    expect(json.stderr).toBe('')
+    const events = json.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { time: string; tables: string[]; dataVersion: number })
+    expect(events.length).toBeGreaterThanOrEqual(1)
+    for (const e of events) {
+      expect(e.tables).toEqual(['interaction_history'])
+      expect(Number.isNaN(Date.parse(e.time))).toBe(false)
+      expect(Number.isInteger(e.dataVersion)).toBe(true)
+    }
+    expect(await writerExit).toBe(0)
+  })
+
+  it('stops cleanly with exit 0 on SIGTERM and SIGINT', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const child = spawn(process.execPath, [CLI, 'watch', '--db', file], { stdio: ['ignore', 'pipe', 'pipe'] })
+      await waitForStderr(child, 'Watching')
+      const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on('close', (code, sig) => resolve([code, sig])),
+      )
+      child.kill(signal)
+      expect(await exit, signal).toEqual([0, null])
+    }
+  })
+
+  it('an unknown --table is a database error (exit 1)', () => {
+    const r = cli(['watch', '--db', file, '--table', 'no_such_table', '--seconds', '1'])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^taktik-db: INVALID_ARGUMENT: .*no_such_table/)
+  })
+})
