@@ -549,14 +549,14 @@ export declare class TaktikDatabase {
   getAccountsSync(): Account[]
   /** Discovery campaigns, newest first; all of them, or one account's. */
   getDiscoveryCampaigns(accountId?: number | null, call?: CallOptions): Promise<DiscoveryCampaign[]>
+  /** Resume state of a campaign, one row per source. */
+  getDiscoveryProgress(campaignId: number, call?: CallOptions): Promise<DiscoveryProgress[]>
+  /** Profiles a campaign discovered, in discovery order. */
+  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
   /** Discovery campaigns, newest first; all of them, or one account's. */
   getDiscoveryCampaignsSync(accountId?: number | null): DiscoveryCampaign[]
   /** Resume state of a campaign, one row per source. */
-  getDiscoveryProgress(campaignId: number, call?: CallOptions): Promise<DiscoveryProgress[]>
-  /** Resume state of a campaign, one row per source. */
   getDiscoveryProgressSync(campaignId: number): DiscoveryProgress[]
-  /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
   /** Profiles a campaign discovered, in discovery order. */
   getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): DiscoveredProfile[]
   /** Interactions of an Instagram account, newest first, with the profile's username. */
@@ -568,57 +568,57 @@ export declare class TaktikDatabase {
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
   getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<ProfileWithInteractions[]>
+  /** How many profiles getProfiles would return without limit/offset. */
+  countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
+  /** One profile by id (number) or username (string, `@` optional), or null. */
+  getProfile(usernameOrId: string | number, call?: CallOptions): Promise<Profile | null>
+  /** Profiles the bot filtered out for this Instagram account, newest first. */
+  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
+  /** Snapshots of a profile's counters over time, oldest first. */
+  getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
+  /** Instagram posts (scraped or scheduled), newest first. */
+  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
   /**
    * Profiles this Instagram account has interacted with: every profile column plus
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
   getProfilesSync(accountId: number, options?: ProfileQuery): ProfileWithInteractions[]
   /** How many profiles getProfiles would return without limit/offset. */
-  countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
-  /** How many profiles getProfiles would return without limit/offset. */
   countProfilesSync(accountId: number, options?: ProfileQuery): number
-  /** One profile by id (number) or username (string, `@` optional), or null. */
-  getProfile(usernameOrId: string | number, call?: CallOptions): Promise<Profile | null>
   /** One profile by id (number) or username (string, `@` optional), or null. */
   getProfileSync(usernameOrId: string | number): Profile | null
   /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
-  /** Profiles the bot filtered out for this Instagram account, newest first. */
   getFilteredProfilesSync(accountId: number, options?: PageQuery): FilteredProfile[]
   /** Snapshots of a profile's counters over time, oldest first. */
-  getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
-  /** Snapshots of a profile's counters over time, oldest first. */
   getProfileStatsHistorySync(profileId: number): ProfileStatsSnapshot[]
-  /** Instagram posts (scraped or scheduled), newest first. */
-  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
   /** Instagram posts (scraped or scheduled), newest first. */
   getPostsSync(options?: PostQuery): Post[]
   /** Scraping runs, newest first. */
   getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<ScrapingSession[]>
+  /** One scraping run by id, or null. */
+  getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
+  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
+  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
+  /** Scraped comments, newest first. */
+  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
+  /** Hashtag posts this account already processed, newest first. */
+  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
   /** Scraping runs, newest first. */
   getScrapingSessionsSync(options?: ScrapingSessionQuery): ScrapingSession[]
   /** One scraping run by id, or null. */
-  getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
-  /** One scraping run by id, or null. */
   getScrapingSessionSync(id: number): ScrapingSession | null
-  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
   /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
   getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): ScrapedProfileWithProfile[]
   /** Scraped comments, newest first. */
-  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
-  /** Scraped comments, newest first. */
   getScrapedCommentsSync(options?: ScrapedCommentQuery): ScrapedComment[]
-  /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
   /** Hashtag posts this account already processed, newest first. */
   getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): ProcessedHashtagPost[]
   /** Sessions of an Instagram account, newest first. */
   getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Session[]>
-  /** Sessions of an Instagram account, newest first. */
-  getSessionsSync(accountId: number, options?: SessionQuery): Session[]
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStats(sessionId: number, call?: CallOptions): Promise<SessionStats>
+  /** Sessions of an Instagram account, newest first. */
+  getSessionsSync(accountId: number, options?: SessionQuery): Session[]
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStatsSync(sessionId: number): SessionStats
   /**
@@ -633,56 +633,56 @@ export declare class TaktikDatabase {
   getDailyStatsSync(accountId: number, days: number): DailyStatsDay[]
   /** Every TikTok account in the file, by id. */
   getTikTokAccounts(call?: CallOptions): Promise<TikTokAccount[]>
-  /** Every TikTok account in the file, by id. */
-  getTikTokAccountsSync(): TikTokAccount[]
   /** Sessions of a TikTok account, newest first. */
   getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<TikTokSession[]>
+  /**
+   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
+   * oldest first; days without a row are zero-filled.
+   */
+  getTikTokDailyStats(accountId: number, days: number, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
+  /** TikTok profiles, newest first. */
+  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
+  /** Interactions of a TikTok account, newest first, with the profile's username. */
+  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
+  /** Profiles the bot filtered out for this TikTok account, newest first. */
+  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
+  /** Every TikTok account in the file, by id. */
+  getTikTokAccountsSync(): TikTokAccount[]
   /** Sessions of a TikTok account, newest first. */
   getTikTokSessionsSync(accountId: number, options?: SessionQuery): TikTokSession[]
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
-  getTikTokDailyStats(accountId: number, days: number, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
-  /**
-   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
-   * oldest first; days without a row are zero-filled.
-   */
   getTikTokDailyStatsSync(accountId: number, days: number): TikTokDailyStatsDay[]
-  /** TikTok profiles, newest first. */
-  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
   /** TikTok profiles, newest first. */
   getTikTokProfilesSync(options?: TikTokProfileQuery): TikTokProfile[]
   /** Interactions of a TikTok account, newest first, with the profile's username. */
-  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
-  /** Interactions of a TikTok account, newest first, with the profile's username. */
   getTikTokInteractionsSync(accountId: number, options?: InteractionQuery): TikTokInteractionWithUsername[]
-  /** Profiles the bot filtered out for this TikTok account, newest first. */
-  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
   /** Profiles the bot filtered out for this TikTok account, newest first. */
   getTikTokFilteredProfilesSync(accountId: number, options?: PageQuery): TikTokFilteredProfile[]
   /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
   backup(destPath: string, options?: BackupOptions): Promise<BackupResult>
+  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
+  checkpoint(mode?: CheckpointMode): Promise<CheckpointResult>
+  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
+  integrityCheck(options?: IntegrityOptions): Promise<IntegrityResult>
+  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
+  getDatabaseInfo(): Promise<DatabaseInfo>
+  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
+  optimize(): Promise<OptimizeResult>
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
+  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
   /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
   backupSync(destPath: string, options?: BackupOptions): BackupResult
   /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
-  checkpoint(mode?: CheckpointMode): Promise<CheckpointResult>
-  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
   checkpointSync(mode?: CheckpointMode): CheckpointResult
-  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
-  integrityCheck(options?: IntegrityOptions): Promise<IntegrityResult>
   /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
   integrityCheckSync(options?: IntegrityOptions): IntegrityResult
   /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
-  getDatabaseInfo(): Promise<DatabaseInfo>
-  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
   getDatabaseInfoSync(): DatabaseInfo
   /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
-  optimize(): Promise<OptimizeResult>
-  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
   optimizeSync(): OptimizeResult
-  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
-  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
   /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
   exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
   /**
@@ -694,38 +694,38 @@ export declare class TaktikDatabase {
   watch(callback: (event: ChangeEvent) => void, options?: WatchOptions): WatchHandle
   /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
   updateProfileNotes(profileId: number, notes: string | null): Promise<WriteResult>
+  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
+  removeFilteredProfile(accountId: number, profileId: number): Promise<WriteResult>
+  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
+  deleteSession(sessionId: number, options?: DeleteSessionOptions): Promise<WriteResult>
+  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
+  deleteAccount(accountId: number): Promise<WriteResult>
+  /** Creates a discovery campaign and returns it. */
+  createDiscoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaign>
+  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
+  updateDiscoveryCampaign(campaignId: number, patch: DiscoveryCampaignInput): Promise<DiscoveryCampaign | null>
+  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
+  deleteDiscoveryCampaign(campaignId: number): Promise<WriteResult>
+  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
+  setDiscoveredProfileStatus(profileId: number, status: string): Promise<WriteResult>
+  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
+  pruneHistory(options: PruneOptions): Promise<WriteResult>
   /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
   updateProfileNotesSync(profileId: number, notes: string | null): WriteResult
   /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
-  removeFilteredProfile(accountId: number, profileId: number): Promise<WriteResult>
-  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
   removeFilteredProfileSync(accountId: number, profileId: number): WriteResult
-  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
-  deleteSession(sessionId: number, options?: DeleteSessionOptions): Promise<WriteResult>
   /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
   deleteSessionSync(sessionId: number, options?: DeleteSessionOptions): WriteResult
   /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
-  deleteAccount(accountId: number): Promise<WriteResult>
-  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
   deleteAccountSync(accountId: number): WriteResult
-  /** Creates a discovery campaign and returns it. */
-  createDiscoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaign>
   /** Creates a discovery campaign and returns it. */
   createDiscoveryCampaignSync(input: DiscoveryCampaignInput): DiscoveryCampaign
   /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
-  updateDiscoveryCampaign(campaignId: number, patch: DiscoveryCampaignInput): Promise<DiscoveryCampaign | null>
-  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
   updateDiscoveryCampaignSync(campaignId: number, patch: DiscoveryCampaignInput): DiscoveryCampaign | null
-  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
-  deleteDiscoveryCampaign(campaignId: number): Promise<WriteResult>
   /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
   deleteDiscoveryCampaignSync(campaignId: number): WriteResult
   /** Sets a discovered profile's status (new, qualified, rejected, ...). */
-  setDiscoveredProfileStatus(profileId: number, status: string): Promise<WriteResult>
-  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
   setDiscoveredProfileStatusSync(profileId: number, status: string): WriteResult
-  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
-  pruneHistory(options: PruneOptions): Promise<WriteResult>
   /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
   pruneHistorySync(options: PruneOptions): WriteResult
 }

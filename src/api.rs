@@ -576,6 +576,8 @@ impl<Q: Query> Task for ReadTask<Q> {
 /// QueryType => async_name, sync_name, "TsType", "Promise<TsType>",
 ///     (required_arg: "ts type", ...), (optional_arg: "ts type", ...);
 /// ```
+///
+/// The async form of a read takes one more argument, `{ signal, timeoutMs }`.
 #[macro_export]
 macro_rules! read_api {
     ($(
@@ -600,21 +602,9 @@ macro_rules! read_api {
                     let query = $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*]);
                     napi::bindgen_prelude::AsyncTask::new($crate::api::ReadTask::with_call(self.db.clone(), &env, query, call.as_ref()))
                 }
-
-                $(#[$meta])*
-                #[napi(ts_return_type = $ts)]
-                pub fn $sync_fn(
-                    &self,
-                    env: napi::Env,
-                    $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
-                    $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
-                ) -> napi::Result<$crate::api::JsonText> {
-                    $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
-                        .and_then(|q| $crate::api::execute(&self.db, &q, None))
-                        .map_err(|e| $crate::api::to_napi(&env, e))
-                }
             )*
         }
+        $crate::sync_api! { $( $(#[$meta])* $query => $sync_fn, $ts, ($($req : $req_ts),*), ($($opt : $opt_ts),*); )* }
     };
 }
 
@@ -644,7 +634,24 @@ macro_rules! op_api {
                     let query = $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*]);
                     napi::bindgen_prelude::AsyncTask::new($crate::api::ReadTask::new(self.db.clone(), query))
                 }
+            )*
+        }
+        $crate::sync_api! { $( $(#[$meta])* $query => $sync_fn, $ts, ($($req : $req_ts),*), ($($opt : $opt_ts),*); )* }
+    };
+}
 
+/// The `…Sync` forms both macros above export: `execute` on the calling thread.
+#[macro_export]
+macro_rules! sync_api {
+    ($(
+        $(#[$meta:meta])*
+        $query:ty => $sync_fn:ident, $ts:literal,
+            ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*);
+    )*) => {
+        // `TaktikDatabase` is in scope: read_api!/op_api! imported it.
+        #[napi_derive::napi]
+        impl TaktikDatabase {
+            $(
                 $(#[$meta])*
                 #[napi(ts_return_type = $ts)]
                 pub fn $sync_fn(

@@ -227,6 +227,36 @@ pub fn descending(func: &str, order: Option<&str>) -> Result<bool> {
     }
 }
 
+/// A string argument.
+pub fn text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<String> {
+    match v {
+        Some(v) if v.get_type().ok() == Some(ValueType::String) => unsafe { v.cast::<String>() }
+            .map_err(|e| DbError::invalid(format!("{func}: {name}: {}", e.reason))),
+        _ => Err(DbError::invalid(format!("{func}: {name} must be a string"))),
+    }
+}
+
+/// A string, or null / undefined (None).
+pub fn nullable_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<Option<String>> {
+    match v.map(|v| v.get_type()) {
+        None | Some(Ok(ValueType::Undefined | ValueType::Null)) => Ok(None),
+        Some(Ok(ValueType::String)) => text(func, name, v).map(Some),
+        _ => Err(DbError::invalid(format!(
+            "{func}: {name} must be a string or null"
+        ))),
+    }
+}
+
+/// A string with something in it besides whitespace.
+pub fn required_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<String> {
+    match nullable_text(func, name, v)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(DbError::invalid(format!(
+            "{func}: {name} must be a non-empty string"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

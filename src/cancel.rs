@@ -230,3 +230,64 @@ unsafe fn call_method(
 fn napi_err(func: &str) -> impl Fn(napi::Error) -> DbError + '_ {
     move |e| DbError::invalid(format!("{func}: call options: {}", e.reason))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::{Database, OpenConfig};
+
+    /// A query that never ends unless SQLite itself is interrupted: if the
+    /// progress handler did not stop the statement, no result would ever come.
+    fn endless(db: &Database, cancel: &Cancel) -> Result<i64> {
+        db.read_with("endless", Some(cancel), |conn| {
+            conn.query_row(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+                 SELECT count(*) FROM c",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn open() -> Arc<Database> {
+        let dir = std::env::temp_dir().join(format!("taktik-cancel-{}", std::process::id()));
+        Database::open(OpenConfig {
+            path: dir.join("t.db"),
+            readonly: false,
+            busy_timeout_ms: 1000,
+            wal_limit_bytes: 0,
+        })
+        .expect("open")
+    }
+
+    fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the statement was not interrupted")
+    }
+
+    #[test]
+    fn abort_and_timeout_interrupt_a_running_statement() {
+        let db = open();
+        let cancel = Cancel::new(None);
+        let (d, c) = (db.clone(), cancel.clone());
+        let handle = std::thread::spawn(move || within_10s(move || endless(&d, &c)));
+        std::thread::sleep(Duration::from_millis(50));
+        cancel.abort();
+        let err = handle.join().unwrap().unwrap_err();
+        assert_eq!(err.code, ErrorCode::Aborted);
+
+        let d = db.clone();
+        let err = within_10s(move || endless(&d, &Cancel::new(Some(30)))).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Timeout);
+        assert!(err.message.contains("30 ms"));
+
+        // The pooled connection was reset: it reads normally afterwards.
+        let n: i64 = db
+            .read("after", |c| c.query_row("SELECT 41 + 1", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(n, 42);
+        db.close();
+    }
+}

@@ -239,9 +239,10 @@ impl Database {
         self.closed.load(Ordering::Acquire)
     }
 
-    fn sqlite_err(&self, what: &str) -> impl FnOnce(rusqlite::Error) -> DbError + '_ {
-        let what = what.to_string();
-        move |e| DbError::sqlite(e, &what, &self.display)
+    /// Maps a rusqlite error of `what` on this file (for `map_err`; allocates
+    /// nothing unless there is an error).
+    pub fn sqlite_err<'a>(&'a self, what: &'a str) -> impl FnOnce(rusqlite::Error) -> DbError + 'a {
+        move |e| DbError::sqlite(e, what, &self.display)
     }
 
     /// Settings every connection gets: the busy timeout (so a Python write lock is
@@ -301,7 +302,9 @@ impl Database {
         Ok(conn)
     }
 
-    fn open_reader(&self) -> Result<Connection> {
+    /// A configured read-only connection; pooled by `read`, or kept by a
+    /// change feed or a backup for itself.
+    pub fn open_reader(&self) -> Result<Connection> {
         let what = "opening a read connection";
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
@@ -363,22 +366,12 @@ impl Database {
             let _ = conn.progress_handler(4096, Some(move || c.reason().is_some()));
         }
         let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
-        if let Some(c) = cancel {
+        if cancel.is_some() {
             let _ = conn.progress_handler(0, None::<fn() -> bool>);
-            if let Some(code) = c.reason() {
-                // Interrupted statements were reset as they dropped: the
-                // connection is as good as new and goes back to the pool.
-                if !self.is_closed() {
-                    let mut idle = lock(&self.readers);
-                    if idle.len() < MAX_IDLE_READERS {
-                        idle.push(conn);
-                    }
-                }
-                return Err(c.error(code, what));
-            }
         }
-        // Statements are reset as they drop inside `f`, so a pooled connection
-        // holds no read transaction that would pin an old WAL snapshot.
+        // Statements are reset as they drop inside `f` (an interrupted one too),
+        // so a pooled connection holds no read transaction that would pin an
+        // old WAL snapshot.
         if !self.is_closed() {
             let mut idle = lock(&self.readers);
             if idle.len() < MAX_IDLE_READERS {
@@ -386,7 +379,16 @@ impl Database {
             }
         }
         match result {
-            Ok(r) => r.map_err(self.sqlite_err(what)),
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => {
+                // SQLITE_INTERRUPT from our progress handler: say why.
+                let interrupted =
+                    e.sqlite_error_code() == Some(rusqlite::ErrorCode::OperationInterrupted);
+                match cancel.and_then(|c| c.reason().map(|code| c.error(code, what))) {
+                    Some(cancelled) if interrupted => Err(cancelled),
+                    _ => Err(self.sqlite_err(what)(e)),
+                }
+            }
             Err(panic) => Err(from_panic(panic, what)),
         }
     }
@@ -497,16 +499,6 @@ impl Database {
                 self.guard_wal(conn);
             }
         }
-    }
-
-    /// Maps a rusqlite error of `what` on this file.
-    pub fn error(&self, what: &str, e: rusqlite::Error) -> DbError {
-        DbError::sqlite(e, what, &self.display)
-    }
-
-    /// A dedicated read-only connection (not pooled): the change feed's.
-    pub fn open_dedicated_reader(&self) -> Result<Connection> {
-        self.open_reader()
     }
 
     /// Closes every connection. Calls made afterwards fail with CLOSED; a read

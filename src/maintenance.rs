@@ -17,12 +17,6 @@ use crate::connection::Database;
 use crate::error::{DbError, ErrorCode, Result};
 use crate::rows::Out;
 
-fn write_json<T: Serialize>(out: &mut Out, value: &T) -> Result<()> {
-    out.clear();
-    serde_json::to_writer(&mut out.buf, value)
-        .map_err(|e| DbError::internal(format!("serializing a result: {e}")))
-}
-
 fn io_error(what: &str, path: &Path, e: std::io::Error) -> DbError {
     DbError::new(
         ErrorCode::IoError,
@@ -105,14 +99,6 @@ fn finish(func: &str, tmp: &Path, dest: &Path) -> Result<()> {
     })
 }
 
-fn string_arg(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<String> {
-    match v {
-        Some(v) if v.get_type().ok() == Some(ValueType::String) => unsafe { v.cast::<String>() }
-            .map_err(|e| DbError::invalid(format!("{func}: {name}: {}", e.reason))),
-        _ => Err(DbError::invalid(format!("{func}: {name} must be a string"))),
-    }
-}
-
 // ---------------------------------------------------------------- backup
 
 /// Options of `backup`.
@@ -153,7 +139,7 @@ impl Query for Backup {
     const NAME: &'static str = "backup";
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         const F: &str = "backup";
-        let dest = string_arg(F, "destPath", a[0])?;
+        let dest = args::text(F, "destPath", a[0])?;
         let mut overwrite = false;
         let mut progress = None;
         match a[1].map(|v| (v, v.get_type())) {
@@ -213,20 +199,20 @@ impl Query for Backup {
         let dest = destination(F, db, &self.dest, self.overwrite)?;
         let tmp = temp_beside(&dest);
         let result = (|| -> Result<i64> {
-            let src = db.open_dedicated_reader()?;
+            let src = db.open_reader()?;
             // One read transaction for the whole copy: every step reads the
             // same snapshot, so Python's commits meanwhile neither restart the
             // backup nor leak half into it (they land in the WAL, after it).
             src.execute_batch("BEGIN")
                 .and_then(|()| src.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())))
-                .map_err(|e| db.error(F, e))?;
-            let mut dst = rusqlite::Connection::open(&tmp).map_err(|e| db.error(F, e))?;
+                .map_err(db.sqlite_err(F))?;
+            let mut dst = rusqlite::Connection::open(&tmp).map_err(db.sqlite_err(F))?;
             let total;
             {
                 let backup =
-                    rusqlite::backup::Backup::new(&src, &mut dst).map_err(|e| db.error(F, e))?;
+                    rusqlite::backup::Backup::new(&src, &mut dst).map_err(db.sqlite_err(F))?;
                 loop {
-                    let step = backup.step(1024).map_err(|e| db.error(F, e))?;
+                    let step = backup.step(1024).map_err(db.sqlite_err(F))?;
                     let p = backup.progress();
                     if let Some(f) = &self.progress {
                         let event = BackupProgress {
@@ -249,7 +235,7 @@ impl Query for Backup {
                 }
             }
             let _ = src.execute_batch("COMMIT");
-            dst.close().map_err(|(_, e)| db.error(F, e))?;
+            dst.close().map_err(|(_, e)| db.sqlite_err(F)(e))?;
             Ok(total)
         })();
         let pages = match result {
@@ -261,14 +247,11 @@ impl Query for Backup {
         };
         finish(F, &tmp, &dest)?;
         let bytes = std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0);
-        write_json(
-            out,
-            &BackupResult {
-                path: dest.display().to_string(),
-                pages,
-                bytes,
-            },
-        )
+        out.set_value(&BackupResult {
+            path: dest.display().to_string(),
+            pages,
+            bytes,
+        })
     }
 }
 
@@ -294,7 +277,7 @@ pub fn checkpoint(db: &Database, what: &str, mode: &str) -> Result<CheckpointRes
                 checkpointed_frames: r.get(2)?,
             })
         })
-        .map_err(|e| db.error(what, e))
+        .map_err(db.sqlite_err(what))
     })
 }
 
@@ -309,7 +292,7 @@ impl Query for Checkpoint {
         let mode = match a[0].map(|v| (v, v.get_type())) {
             None | Some((_, Ok(ValueType::Undefined | ValueType::Null))) => "PASSIVE",
             Some((v, _)) => {
-                let s = string_arg(Self::NAME, "mode", Some(v))?.to_ascii_uppercase();
+                let s = args::text(Self::NAME, "mode", Some(v))?.to_ascii_uppercase();
                 MODES.into_iter().find(|m| *m == s).ok_or_else(|| {
                     DbError::invalid(format!(
                         "{}: mode must be one of {}",
@@ -322,7 +305,7 @@ impl Query for Checkpoint {
         Ok(Checkpoint { mode })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        write_json(out, &checkpoint(db, Self::NAME, self.mode)?)
+        out.set_value(&checkpoint(db, Self::NAME, self.mode)?)
     }
 }
 
@@ -367,13 +350,10 @@ impl Query for Integrity {
             rows.collect()
         })?;
         let ok = lines.len() == 1 && lines[0] == "ok";
-        write_json(
-            out,
-            &IntegrityResult {
-                ok,
-                problems: if ok { Vec::new() } else { lines },
-            },
-        )
+        out.set_value(&IntegrityResult {
+            ok,
+            problems: if ok { Vec::new() } else { lines },
+        })
     }
 }
 
@@ -409,14 +389,10 @@ impl Query for Info {
             let pragma = |name: &str| -> rusqlite::Result<i64> {
                 conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
             };
-            let names: Vec<String> = conn
-                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
             let mut tables = std::collections::BTreeMap::new();
-            for name in names {
+            for name in crate::schema::table_names(conn)? {
                 let n: i64 = conn.query_row(
-                    &format!("SELECT count(*) FROM \"{}\"", name.replace('"', "\"\"")),
+                    &format!("SELECT count(*) FROM {}", crate::schema::quote_ident(&name)),
                     [],
                     |r| r.get(0),
                 )?;
@@ -437,7 +413,7 @@ impl Query for Info {
                 last_auto_checkpoint: db.last_auto_checkpoint(),
             })
         })?;
-        write_json(out, &info)
+        out.set_value(&info)
     }
 }
 
@@ -454,12 +430,9 @@ impl Query for Optimize {
         let start = std::time::Instant::now();
         db.with_writer(Self::NAME, |conn| {
             conn.execute_batch("PRAGMA optimize")
-                .map_err(|e| db.error(Self::NAME, e))
+                .map_err(db.sqlite_err(Self::NAME))
         })?;
-        write_json(
-            out,
-            &serde_json::json!({ "durationMs": start.elapsed().as_secs_f64() * 1000.0 }),
-        )
+        out.set_value(&serde_json::json!({ "durationMs": start.elapsed().as_secs_f64() * 1000.0 }))
     }
 }
 
@@ -534,8 +507,8 @@ impl Query for Export {
     const NAME: &'static str = "exportCsv";
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         const F: &str = "exportCsv";
-        let kind = string_arg(F, "kind", a[0])?;
-        let dest = string_arg(F, "destPath", a[1])?;
+        let kind = args::text(F, "kind", a[0])?;
+        let dest = args::text(F, "destPath", a[1])?;
         let id_key = match kind.as_str() {
             "profiles" | "interactions" => "accountId",
             "scrapedProfiles" => "scrapingId",
@@ -579,10 +552,7 @@ impl Query for Export {
             }
         };
         finish(F, &tmp, &dest)?;
-        write_json(
-            out,
-            &serde_json::json!({ "path": dest.display().to_string(), "rows": rows }),
-        )
+        out.set_value(&serde_json::json!({ "path": dest.display().to_string(), "rows": rows }))
     }
 }
 

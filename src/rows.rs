@@ -171,6 +171,14 @@ impl Out {
         self.keys_len = 0;
     }
 
+    /// A whole result that is one plain value (writes and maintenance report
+    /// small serde structs).
+    pub fn set_value<T: serde::Serialize>(&mut self, value: &T) -> crate::error::Result<()> {
+        self.clear();
+        serde_json::to_writer(&mut self.buf, value)
+            .map_err(|e| crate::error::DbError::internal(format!("serializing a result: {e}")))
+    }
+
     /// Starts Rows/Row output of `shape`: its key list.
     fn keys(&mut self, kind: Shape, shape: &RowShape) {
         self.shape = kind;

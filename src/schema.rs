@@ -724,3 +724,16 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<bool> {
     tx.commit()?;
     Ok(true)
 }
+
+/// `"name"`, for identifiers taken from the file's own catalog (table and
+/// column names read from sqlite_master / pragmas), never from callers.
+pub fn quote_ident(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+/// Every table in the file, by name (SQLite's own `sqlite_*` tables included).
+pub fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect()
+}

@@ -115,10 +115,6 @@ struct ChangeEvent {
     data_version: i64,
 }
 
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
-}
-
 fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
     match v {
         ValueRef::Null => 0u8.hash(h),
@@ -131,7 +127,7 @@ fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
 
 /// A number that changes when `table`'s rows change (see the constants).
 fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
-    let t = quote(table);
+    let t = crate::schema::quote_ident(table);
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let (count, max): (i64, Option<i64>) = conn
         .query_row(&format!("SELECT count(*), max(rowid) FROM {t}"), [], |r| {
@@ -143,17 +139,17 @@ fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
             })
         })?;
     (count, max).hash(&mut h);
-    let sql = if count <= SMALL_TABLE_ROWS || max.is_none() {
-        format!("SELECT * FROM {t}")
-    } else {
-        format!("SELECT * FROM {t} WHERE rowid > ?1")
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let recent_from = max
+        .filter(|_| count > SMALL_TABLE_ROWS)
+        .map(|m| m - RECENT_ROWS);
+    let mut stmt = conn.prepare_cached(&match recent_from {
+        None => format!("SELECT * FROM {t}"),
+        Some(_) => format!("SELECT * FROM {t} WHERE rowid > ?1"),
+    })?;
     let n = stmt.column_count();
-    let mut rows = if sql.contains("?1") {
-        stmt.query([max.unwrap_or(0) - RECENT_ROWS])?
-    } else {
-        stmt.query([])?
+    let mut rows = match recent_from {
+        None => stmt.query([])?,
+        Some(from) => stmt.query([from])?,
     };
     while let Some(row) = rows.next()? {
         for i in 0..n {
@@ -189,11 +185,13 @@ fn start(
         Some(ms) => args::integer(F, "intervalMs", ms, 10, 60_000)? as u64,
         None => 250,
     };
-    let conn = tdb.db.open_dedicated_reader()?;
-    let present: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(|e| tdb.db.error(F, e))?;
+    let conn = tdb.db.open_reader()?;
+    // SQLite's own tables (sqlite_sequence, sqlite_stat1) are not the app's data.
+    let present: Vec<String> = crate::schema::table_names(&conn)
+        .map_err(tdb.db.sqlite_err(F))?
+        .into_iter()
+        .filter(|t| !t.starts_with("sqlite_"))
+        .collect();
     let tables = match o.tables {
         None => present,
         Some(list) => {
@@ -218,7 +216,7 @@ fn start(
     let thread_stop = stop.clone();
     // The baseline is taken before returning, so a commit made right after
     // watch() returns is reported.
-    let mut version = data_version(&conn).map_err(|e| tdb.db.error(F, e))?;
+    let mut version = data_version(&conn).map_err(tdb.db.sqlite_err(F))?;
     let mut prints = fingerprints(&conn, &tables);
     let db = tdb.db.clone();
     std::thread::Builder::new()

@@ -17,6 +17,7 @@ use crate::connection::Database;
 use crate::domain::columns;
 use crate::error::{DbError, Result};
 use crate::rows::{write_row, Out};
+use crate::schema::quote_ident;
 
 /// What a write changed: rows per table, cascades included.
 #[derive(Debug, Default, Serialize)]
@@ -46,14 +47,63 @@ impl Changes {
     }
 }
 
-fn write_json<T: Serialize>(out: &mut Out, value: &T) -> Result<()> {
-    out.clear();
-    serde_json::to_writer(&mut out.buf, value)
-        .map_err(|e| DbError::internal(format!("serializing a result: {e}")))
+/// One write transaction in progress: the writer connection, and what it has
+/// changed so far (the write's result).
+struct Edit<'a> {
+    db: &'a Database,
+    what: &'a str,
+    conn: &'a Connection,
+    changes: Changes,
 }
 
-fn quote(ident: &str) -> String {
-    format!("\"{}\"", ident.replace('"', "\"\""))
+/// Runs `f` in a write transaction (Database::write); its Changes are the result.
+fn edit(
+    db: &Database,
+    what: &str,
+    out: &mut Out,
+    f: impl FnOnce(&mut Edit<'_>) -> Result<()>,
+) -> Result<()> {
+    let changes = db.write(what, |conn| {
+        let mut e = Edit {
+            db,
+            what,
+            conn,
+            changes: Changes::default(),
+        };
+        f(&mut e)?;
+        Ok(e.changes)
+    })?;
+    out.set_value(&changes)
+}
+
+impl Edit<'_> {
+    /// Runs an UPDATE of `table` and counts the rows it changed.
+    fn update(&mut self, table: &str, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
+        let n = self
+            .conn
+            .execute(sql, params)
+            .map_err(self.db.sqlite_err(self.what))?;
+        self.changes.update(table, n as i64);
+        Ok(())
+    }
+
+    /// Counts what deleting the rows of `table` matching `cond` would remove.
+    fn count_delete(&mut self, table: &str, cond: &str, params: &[&dyn ToSql]) -> Result<()> {
+        count_cascade(self.conn, table, cond, params, &mut self.changes, 0)
+            .map_err(self.db.sqlite_err(self.what))
+    }
+
+    /// Deletes the rows of `table` matching `cond`, counting the cascades first.
+    fn delete(&mut self, table: &str, cond: &str, params: &[&dyn ToSql]) -> Result<()> {
+        self.count_delete(table, cond, params)?;
+        self.conn
+            .execute(
+                &format!("DELETE FROM {} WHERE {cond}", quote_ident(table)),
+                params,
+            )
+            .map_err(self.db.sqlite_err(self.what))?;
+        Ok(())
+    }
 }
 
 /// Counts what deleting the rows of `table` matching `cond` (SQL over that
@@ -68,7 +118,7 @@ fn count_cascade(
     depth: u32,
 ) -> rusqlite::Result<()> {
     let n: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM {} WHERE {cond}", quote(table)),
+        &format!("SELECT count(*) FROM {} WHERE {cond}", quote_ident(table)),
         params,
         |r| r.get(0),
     )?;
@@ -91,15 +141,18 @@ fn count_cascade(
         let to = to.unwrap_or_else(|| "rowid".to_string());
         let child_cond = format!(
             "{} IN (SELECT {} FROM {} WHERE {cond})",
-            quote(&from),
-            quote(&to),
-            quote(table)
+            quote_ident(&from),
+            quote_ident(&to),
+            quote_ident(table)
         );
         match action.as_str() {
             "CASCADE" => count_cascade(conn, &child, &child_cond, params, changes, depth + 1)?,
             "SET NULL" | "SET DEFAULT" => {
                 let n: i64 = conn.query_row(
-                    &format!("SELECT count(*) FROM {} WHERE {child_cond}", quote(&child)),
+                    &format!(
+                        "SELECT count(*) FROM {} WHERE {child_cond}",
+                        quote_ident(&child)
+                    ),
                     params,
                     |r| r.get(0),
                 )?;
@@ -109,50 +162,6 @@ fn count_cascade(
         }
     }
     Ok(())
-}
-
-/// Deletes the rows of `table` matching `cond`, reporting cascades.
-fn delete_with_cascade(
-    db: &Database,
-    what: &str,
-    conn: &Connection,
-    table: &str,
-    cond: &str,
-    params: &[&dyn ToSql],
-) -> Result<Changes> {
-    let mut changes = Changes::default();
-    count_cascade(conn, table, cond, params, &mut changes, 0).map_err(|e| db.error(what, e))?;
-    conn.execute(
-        &format!("DELETE FROM {} WHERE {cond}", quote(table)),
-        params,
-    )
-    .map_err(|e| db.error(what, e))?;
-    Ok(changes)
-}
-
-/// A string, or null / undefined (None).
-fn nullable_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<Option<String>> {
-    match v.map(|v| (v, v.get_type())) {
-        None => Ok(None),
-        Some((_, Ok(ValueType::Undefined | ValueType::Null))) => Ok(None),
-        Some((v, Ok(ValueType::String))) => {
-            Ok(Some(unsafe { v.cast::<String>() }.map_err(|e| {
-                DbError::invalid(format!("{func}: {name}: {}", e.reason))
-            })?))
-        }
-        _ => Err(DbError::invalid(format!(
-            "{func}: {name} must be a string or null"
-        ))),
-    }
-}
-
-fn required_text(func: &str, name: &str, v: Option<&Unknown<'_>>) -> Result<String> {
-    match nullable_text(func, name, v)? {
-        Some(s) if !s.trim().is_empty() => Ok(s),
-        _ => Err(DbError::invalid(format!(
-            "{func}: {name} must be a non-empty string"
-        ))),
-    }
 }
 
 /// updateProfileNotes(profileId, notes)
@@ -174,22 +183,17 @@ impl Query for ProfileNotes {
         }
         Ok(ProfileNotes {
             profile_id,
-            notes: nullable_text(Self::NAME, "notes", a[1])?,
+            notes: args::nullable_text(Self::NAME, "notes", a[1])?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            let n = conn
-                .execute(
-                    "UPDATE instagram_profiles SET notes = ?2 WHERE profile_id = ?1",
-                    params![self.profile_id, self.notes],
-                )
-                .map_err(|e| db.error(Self::NAME, e))?;
-            let mut c = Changes::default();
-            c.update("instagram_profiles", n as i64);
-            Ok(c)
-        })?;
-        write_json(out, &changes)
+        edit(db, Self::NAME, out, |e| {
+            e.update(
+                "instagram_profiles",
+                "UPDATE instagram_profiles SET notes = ?2 WHERE profile_id = ?1",
+                params![self.profile_id, self.notes],
+            )
+        })
     }
 }
 
@@ -208,17 +212,13 @@ impl Query for RemoveFiltered {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            delete_with_cascade(
-                db,
-                Self::NAME,
-                conn,
+        edit(db, Self::NAME, out, |e| {
+            e.delete(
                 "filtered_profiles",
                 "account_id = ?1 AND profile_id = ?2",
                 &[&self.account_id, &self.profile_id],
             )
-        })?;
-        write_json(out, &changes)
+        })
     }
 }
 
@@ -248,32 +248,18 @@ impl Query for DeleteSession {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            let mut changes = delete_with_cascade(
-                db,
-                Self::NAME,
-                conn,
-                "sessions",
-                "session_id = ?1",
-                &[&self.session_id],
-            )?;
+        edit(db, Self::NAME, out, |e| {
+            e.delete("sessions", "session_id = ?1", &[&self.session_id])?;
             if self.with_interactions {
                 // interaction_history.session_id has no foreign key: explicit.
-                let more = delete_with_cascade(
-                    db,
-                    Self::NAME,
-                    conn,
+                e.delete(
                     "interaction_history",
                     "session_id = ?1",
                     &[&self.session_id],
                 )?;
-                for (t, n) in more.deleted {
-                    changes.delete(&t, n);
-                }
             }
-            Ok(changes)
-        })?;
-        write_json(out, &changes)
+            Ok(())
+        })
     }
 }
 
@@ -290,17 +276,9 @@ impl Query for DeleteAccount {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            delete_with_cascade(
-                db,
-                Self::NAME,
-                conn,
-                "instagram_accounts",
-                "account_id = ?1",
-                &[&self.account_id],
-            )
-        })?;
-        write_json(out, &changes)
+        edit(db, Self::NAME, out, |e| {
+            e.delete("instagram_accounts", "account_id = ?1", &[&self.account_id])
+        })
     }
 }
 
@@ -404,9 +382,9 @@ impl Query for CreateCampaign {
                 ),
                 values.as_slice(),
             )
-            .map_err(|e| db.error(Self::NAME, e))?;
+            .map_err(db.sqlite_err(Self::NAME))?;
             let id = conn.last_insert_rowid();
-            write_row(conn, campaign_row_sql(), [id], out).map_err(|e| db.error(Self::NAME, e))?;
+            write_row(conn, campaign_row_sql(), [id], out).map_err(db.sqlite_err(Self::NAME))?;
             Ok(())
         })
     }
@@ -452,9 +430,9 @@ impl Query for UpdateCampaign {
                 ),
                 values.as_slice(),
             )
-            .map_err(|e| db.error(Self::NAME, e))?;
+            .map_err(db.sqlite_err(Self::NAME))?;
             write_row(conn, campaign_row_sql(), [self.campaign_id], out)
-                .map_err(|e| db.error(Self::NAME, e))?;
+                .map_err(db.sqlite_err(Self::NAME))?;
             Ok(())
         })
     }
@@ -473,17 +451,13 @@ impl Query for DeleteCampaign {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            delete_with_cascade(
-                db,
-                Self::NAME,
-                conn,
+        edit(db, Self::NAME, out, |e| {
+            e.delete(
                 "discovery_campaigns",
                 "campaign_id = ?1",
                 &[&self.campaign_id],
             )
-        })?;
-        write_json(out, &changes)
+        })
     }
 }
 
@@ -498,22 +472,17 @@ impl Query for DiscoveredStatus {
     fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         Ok(DiscoveredStatus {
             profile_id: args::id(Self::NAME, "profileId", a[0].expect("required"))?,
-            status: required_text(Self::NAME, "status", a[1])?,
+            status: args::required_text(Self::NAME, "status", a[1])?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            let n = conn
-                .execute(
-                    "UPDATE discovered_profiles SET status = ?2 WHERE profile_id = ?1",
-                    params![self.profile_id, self.status],
-                )
-                .map_err(|e| db.error(Self::NAME, e))?;
-            let mut c = Changes::default();
-            c.update("discovered_profiles", n as i64);
-            Ok(c)
-        })?;
-        write_json(out, &changes)
+        edit(db, Self::NAME, out, |e| {
+            e.update(
+                "discovered_profiles",
+                "UPDATE discovered_profiles SET status = ?2 WHERE profile_id = ?1",
+                params![self.profile_id, self.status],
+            )
+        })
     }
 }
 
@@ -562,36 +531,18 @@ impl Query for Prune {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let changes = db.write(Self::NAME, |conn| {
-            let mut changes = Changes {
-                dry_run: self.dry_run,
-                ..Changes::default()
-            };
+        edit(db, Self::NAME, out, |e| {
+            e.changes.dry_run = self.dry_run;
             for (table, col) in PRUNED {
                 let cond = format!("taktik_epoch_ms({col}) < ?1");
                 if self.dry_run {
-                    count_cascade(conn, table, &cond, &[&self.cutoff_ms], &mut changes, 0)
-                        .map_err(|e| db.error(Self::NAME, e))?;
+                    e.count_delete(table, &cond, &[&self.cutoff_ms])?;
                 } else {
-                    let c = delete_with_cascade(
-                        db,
-                        Self::NAME,
-                        conn,
-                        table,
-                        &cond,
-                        &[&self.cutoff_ms],
-                    )?;
-                    for (t, n) in c.deleted {
-                        changes.delete(&t, n);
-                    }
-                    for (t, n) in c.updated {
-                        changes.update(&t, n);
-                    }
+                    e.delete(table, &cond, &[&self.cutoff_ms])?;
                 }
             }
-            Ok(changes)
-        })?;
-        write_json(out, &changes)
+            Ok(())
+        })
     }
 }
 
