@@ -44,15 +44,36 @@ pub use crate::cancel::Cancel;
 /// validation, with panics caught (a bug in a parser must not abort Electron).
 pub fn parse<Q: Query>(db: &Database, env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Q> {
     db.ensure_open()?;
-    catch_unwind(AssertUnwindSafe(|| Q::parse(env, args)))
-        .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)))
+    catch_unwind(AssertUnwindSafe(|| {
+        panic_probe(Q::NAME, "parse");
+        Q::parse(env, args)
+    }))
+    .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)))
+}
+
+/// Proof that no panic reaches Node, on the shipped binary: with
+/// `TAKTIK_DB_PANIC_PROBE=<function>:<parse|execute>` in the environment at
+/// load time, that function panics at that stage (the JS thread, or the worker
+/// for an async call). The reliability suite runs it in a child process, which
+/// would abort if the panic escaped. Unset, this is one atomic load per call.
+pub fn panic_probe(name: &str, stage: &str) {
+    static PROBE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let probe = PROBE.get_or_init(|| std::env::var("TAKTIK_DB_PANIC_PROBE").ok());
+    if let Some((f, s)) = probe.as_deref().and_then(|p| p.split_once(':')) {
+        if f == name && s == stage {
+            panic!("TAKTIK_DB_PANIC_PROBE: {name} panicked during {stage}");
+        }
+    }
 }
 
 /// The shared body of both forms.
 pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> Result<JsonText> {
     let mut out = Out::new(take_buffer());
-    let result = catch_unwind(AssertUnwindSafe(|| query.execute(db, cancel, &mut out)))
-        .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        panic_probe(Q::NAME, "execute");
+        query.execute(db, cancel, &mut out)
+    }))
+    .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)));
     let Out {
         buf,
         shape,
@@ -500,13 +521,17 @@ impl ToNapiValue for QueuedJson {
     }
 }
 
-/// The async form of a query: validated on the JS thread, run on the threadpool.
+/// The async form of a query or an operation: validated on the JS thread, run
+/// on the threadpool.
 /// A validation error is delivered as a rejection, never a synchronous throw.
 pub struct ReadTask<Q: Query> {
     db: Arc<Database>,
     query: Option<Result<Q>>,
     /// The caller's AbortSignal / timeoutMs, if any.
     cancel: Option<crate::cancel::CallCancel>,
+    /// Reads take a CPU slot (slots.rs); writes and maintenance do not: a write
+    /// waiting out Python's lock must not hold up the dashboard's reads.
+    throttled: bool,
 }
 
 impl<Q: Query> ReadTask<Q> {
@@ -515,6 +540,7 @@ impl<Q: Query> ReadTask<Q> {
             db,
             query: Some(query),
             cancel: None,
+            throttled: false,
         }
     }
 
@@ -530,11 +556,13 @@ impl<Q: Query> ReadTask<Q> {
                 db,
                 query: Some(query),
                 cancel,
+                throttled: true,
             },
             Err(e) => ReadTask {
                 db,
                 query: Some(query.and(Err(e))),
                 cancel: None,
+                throttled: true,
             },
         }
     }
@@ -550,6 +578,13 @@ impl<Q: Query> Task for ReadTask<Q> {
             .take()
             .unwrap_or_else(|| Err(DbError::internal(format!("{}: task ran twice", Q::NAME))));
         let cancel = self.cancel.as_ref().map(|c| c.token());
+        // At most cores-1 reads run SQLite at once (see slots.rs); a call
+        // cancelled while it waits fails in `execute` without touching SQLite.
+        let _slot = if self.throttled {
+            crate::slots::acquire(cancel)
+        } else {
+            None
+        };
         // Slicing is worked out here, on the worker thread, not at delivery.
         Ok(query
             .and_then(|q| execute(&self.db, &q, cancel))

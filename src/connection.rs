@@ -242,7 +242,29 @@ impl Database {
     /// Maps a rusqlite error of `what` on this file (for `map_err`; allocates
     /// nothing unless there is an error).
     pub fn sqlite_err<'a>(&'a self, what: &'a str) -> impl FnOnce(rusqlite::Error) -> DbError + 'a {
-        move |e| DbError::sqlite(e, what, &self.display)
+        move |e| {
+            let mut err = DbError::sqlite(e, what, &self.display);
+            if let Some(hint) = self.hint(err.code) {
+                err.message.push_str(&hint);
+            }
+            err
+        }
+    }
+
+    /// What the app (or its user) can do about the errors the real world causes.
+    fn hint(&self, code: crate::error::ErrorCode) -> Option<String> {
+        use crate::error::ErrorCode as C;
+        Some(match code {
+            C::SqliteBusy | C::SqliteLocked => format!(
+                " (another connection, usually the Python bot, held the write lock longer than busyTimeoutMs = {} ms; retry later)",
+                self.busy_timeout_ms
+            ),
+            C::SqliteReadonly => " (the file or its directory is not writable, or another process holds it read-only; open with readonly: true to read it)".into(),
+            C::SqliteFull => " (the disk or the file-size limit is full; the write was rolled back and the file is unchanged)".into(),
+            C::SqliteNotADb => " (this file is not a SQLite database, or it is encrypted)".into(),
+            C::SqliteCorrupt => " (the file is damaged: run integrityCheck() and restore from a backup)".into(),
+            _ => return None,
+        })
     }
 
     /// Settings every connection gets: the busy timeout (so a Python write lock is

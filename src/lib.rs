@@ -17,6 +17,7 @@ pub mod error;
 pub mod maintenance;
 pub mod rows;
 pub mod schema;
+pub mod slots;
 pub mod time;
 pub mod typings;
 pub mod watch;

@@ -1,0 +1,66 @@
+// Shared by the reliability suite. `npm test` runs it at a small scale (the fast
+// slice); `npm run test:stress` sets TAKTIK_STRESS=1 for the full figures, which
+// each test records under .stress-results/ for RELIABILITY.md.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ROOT } from '../helpers'
+
+export const STRESS = process.env.TAKTIK_STRESS === '1'
+/** `fast` in npm test, `full` under test:stress. */
+export const scale = <T>(fast: T, full: T): T => (STRESS ? full : fast)
+
+/** Every code the addon may throw, read from the published typings. */
+export const ERROR_CODES: ReadonlySet<string> = (() => {
+  const dts = readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
+  const m = /export type TaktikErrorCode = ([^\n]+)/.exec(dts)
+  if (!m) throw new Error('TaktikErrorCode not found in index.d.ts')
+  return new Set([...m[1]!.matchAll(/'([A-Z_]+)'/g)].map((x) => x[1]!))
+})()
+
+/** The code of an addon error, or a description of what else was thrown. */
+export function codeOf(e: unknown): string {
+  if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') {
+    return (e as { code: string }).code
+  }
+  return `NOT-A-CODED-ERROR: ${String(e)}`
+}
+
+/** Records a test's figures (only under test:stress; the fast slice's are not representative). */
+export function figures(name: string, data: Record<string, unknown>): void {
+  if (!STRESS) return
+  const dir = path.join(ROOT, '.stress-results')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ ...data, at: new Date().toISOString() }, null, 2))
+}
+
+/** Longest lateness of a 1 ms timer: how long the main thread froze. */
+export function stallMonitor(): { stop: () => number; worst: () => number } {
+  let worst = 0
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const t = performance.now()
+    worst = Math.max(worst, t - last - 1)
+    last = t
+  }, 1)
+  return {
+    worst: () => worst,
+    stop: () => {
+      clearInterval(timer)
+      return worst
+    },
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Linux: open file descriptors and threads of this process (null elsewhere). */
+export function processCounts(): { fds: number; threads: number } | null {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const threads = Number(/Threads:\s+(\d+)/.exec(status)?.[1])
+    const fds = readdirSync('/proc/self/fd').length
+    return { fds, threads }
+  } catch {
+    return null
+  }
+}
