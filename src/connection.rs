@@ -343,6 +343,12 @@ impl Database {
         // SQLITE_NOTADB / SQLITE_CORRUPT rather than mid-query.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
             .map_err(self.sqlite_err(what))?;
+        // A writable open migrated the file before any reader exists; a
+        // readonly one may face an older bot's file and reads it through
+        // stand-ins instead.
+        if self.readonly {
+            schema::shim_missing(&conn).map_err(self.sqlite_err(what))?;
+        }
         Ok(conn)
     }
 
@@ -462,11 +468,16 @@ impl Database {
                 ),
             ));
         }
-        let guard = lock(&self.writer);
+        let mut guard = lock(&self.writer);
         let Some(conn) = guard.as_ref() else {
             return Err(DbError::closed(&self.display));
         };
-        f(conn)
+        let result = f(conn);
+        if self.is_closed() {
+            // close() ran meanwhile and left the connection to us.
+            guard.take();
+        }
+        result
     }
 
     pub fn wal_limit_bytes(&self) -> u64 {
@@ -529,7 +540,15 @@ impl Database {
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
         lock(&self.readers).clear();
-        lock(&self.writer).take();
+        // Never wait here (the JS thread) for a write in progress: it may be
+        // waiting out the bot's lock for busyTimeoutMs. A busy writer is closed
+        // by that write when it ends (with_writer), or at the latest when the
+        // last task holding this Database drops it.
+        match self.writer.try_lock() {
+            Ok(mut w) => drop(w.take()),
+            Err(std::sync::TryLockError::Poisoned(p)) => drop(p.into_inner().take()),
+            Err(std::sync::TryLockError::WouldBlock) => {}
+        }
         for w in lock(&self.watchers).drain(..) {
             w.stop();
         }

@@ -725,6 +725,54 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<bool> {
     Ok(true)
 }
 
+/// A read connection on a file it cannot migrate (a readonly open of an older
+/// bot's file): TEMP objects, private to this connection, stand in for what is
+/// missing, so every query reads it instead of failing on "no such column".
+/// Unqualified names resolve to `temp` before `main`:
+/// - a table missing a migrated column gets a TEMP VIEW of the same name adding
+///   it as NULL. `SELECT *, NULL AS c` keeps working if Python migrates the
+///   file later: the real `c` then comes first and the stand-in is `c:1`;
+/// - a missing table gets an empty TEMP table with its DDL (it shadows a table
+///   Python creates later until this connection is closed).
+///
+/// Nothing is written to the file. Returns how many stand-ins were made.
+pub fn shim_missing(conn: &Connection) -> rusqlite::Result<usize> {
+    let actual = read_catalog(conn)?;
+    let (tables_missing, columns_missing, _) = missing(&actual);
+    let mut made = 0;
+    if tables_missing {
+        for t in TABLES
+            .iter()
+            .filter(|t| !actual.columns.contains_key(t.name))
+        {
+            let ddl = t.ddl.replacen(
+                "CREATE TABLE IF NOT EXISTS",
+                "CREATE TEMP TABLE IF NOT EXISTS",
+                1,
+            );
+            conn.execute_batch(&ddl)?;
+            made += 1;
+        }
+    }
+    let mut by_table: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (table, column) in columns_missing {
+        by_table.entry(table).or_default().push(column);
+    }
+    for (table, cols) in by_table {
+        let extra: Vec<String> = cols
+            .iter()
+            .map(|c| format!("NULL AS {}", quote_ident(c)))
+            .collect();
+        let t = quote_ident(table);
+        conn.execute_batch(&format!(
+            "CREATE TEMP VIEW IF NOT EXISTS {t} AS SELECT *, {} FROM main.{t}",
+            extra.join(", ")
+        ))?;
+        made += 1;
+    }
+    Ok(made)
+}
+
 /// `"name"`, for identifiers taken from the file's own catalog (table and
 /// column names read from sqlite_master / pragmas), never from callers.
 pub fn quote_ident(ident: &str) -> String {

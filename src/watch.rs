@@ -127,7 +127,9 @@ fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
 
 /// A number that changes when `table`'s rows change (see the constants).
 fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
-    let t = crate::schema::quote_ident(table);
+    // `main.`: a readonly reader may shadow an older file's table with a
+    // TEMP view (schema::shim_missing); the feed fingerprints the real one.
+    let t = format!("main.{}", crate::schema::quote_ident(table));
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let (count, max): (i64, Option<i64>) = conn
         .query_row(&format!("SELECT count(*), max(rowid) FROM {t}"), [], |r| {
