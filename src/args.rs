@@ -30,6 +30,10 @@ fn describe(v: &Unknown<'_>) -> String {
         Ok(ValueType::Null) => "null".into(),
         Ok(ValueType::Boolean) => "a boolean".into(),
         Ok(ValueType::Object) => "an object".into(),
+        Ok(ValueType::Function) => "a function".into(),
+        Ok(ValueType::Symbol) => "a symbol".into(),
+        // napi_bigint: not in napi-rs's ValueType below the napi6 feature.
+        Ok(ValueType::Unknown) => "a bigint".into(),
         Ok(other) => format!("a {other}"),
         Err(_) => "an unreadable value".into(),
     }
