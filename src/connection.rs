@@ -59,6 +59,9 @@ pub struct Database {
     wal_limit_bytes: u64,
     last_auto_checkpoint: Mutex<Option<AutoCheckpoint>>,
     closed: AtomicBool,
+    /// Readonly open in a directory where the WAL side files cannot be made
+    /// (see open_reader): readers open the file as immutable.
+    immutable: AtomicBool,
     readers: Mutex<Vec<Connection>>,
     /// None for a readonly database and after close().
     writer: Mutex<Option<Connection>>,
@@ -188,6 +191,28 @@ fn register_epoch_ms(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
+/// `file:<path>?mode=ro&immutable=1`, the path percent-encoded as SQLite's
+/// URI parser expects (`/` separators; `C:/x` becomes `file:///C:/x`).
+fn immutable_uri(path: &std::path::Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let bytes = abs.as_os_str().as_encoded_bytes();
+    let mut uri = String::from("file:");
+    if !bytes.starts_with(b"/") {
+        uri.push_str("///");
+    }
+    for &b in bytes {
+        let b = if cfg!(windows) && b == b'\\' { b'/' } else { b };
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    uri
+}
+
 impl Database {
     pub fn open(opts: OpenConfig) -> Result<Arc<Database>> {
         let display = opts.path.display().to_string();
@@ -202,6 +227,7 @@ impl Database {
             wal_limit_bytes: opts.wal_limit_bytes,
             last_auto_checkpoint: Mutex::new(None),
             closed: AtomicBool::new(false),
+            immutable: AtomicBool::new(false),
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
             watchers: Mutex::new(Vec::new()),
@@ -260,7 +286,8 @@ impl Database {
                 self.busy_timeout_ms
             ),
             C::SqliteReadonly => " (the file or its directory is not writable, or another process holds it read-only; open with readonly: true to read it)".into(),
-            C::SqliteFull => " (the disk or the file-size limit is full; the write was rolled back and the file is unchanged)".into(),
+            C::SqliteFull => " (the disk is full; the write was rolled back and the file is unchanged)".into(),
+            C::SqliteIoErr => " (the operating system refused a read or write: disk error, removed drive, quota or file-size limit; a failed write is rolled back)".into(),
             C::SqliteNotADb => " (this file is not a SQLite database, or it is encrypted)".into(),
             C::SqliteCorrupt => " (the file is damaged: run integrityCheck() and restore from a backup)".into(),
             _ => return None,
@@ -327,9 +354,46 @@ impl Database {
     /// A configured read-only connection; pooled by `read`, or kept by a
     /// change feed or a backup for itself.
     pub fn open_reader(&self) -> Result<Connection> {
+        if self.immutable.load(Ordering::Relaxed) {
+            return self.open_reader_at(true);
+        }
+        match self.open_reader_at(false) {
+            Err(e) if self.readonly && self.needs_immutable(&e) => {
+                let conn = self.open_reader_at(true)?;
+                self.immutable.store(true, Ordering::Relaxed);
+                Ok(conn)
+            }
+            other => other,
+        }
+    }
+
+    /// A WAL reader needs the `-shm` file, and creates it if missing. In a
+    /// read-only directory with no `-wal` beside the file, nobody can be
+    /// writing it in WAL mode, so SQLite's `immutable` open (no side files, no
+    /// locks) reads it. The catch: changes made later by someone who can write
+    /// there are not seen (the change feed stays silent).
+    fn needs_immutable(&self, e: &DbError) -> bool {
+        use crate::error::ErrorCode as C;
+        let wal = {
+            let mut p = self.path.clone().into_os_string();
+            p.push("-wal");
+            PathBuf::from(p)
+        };
+        matches!(e.code, C::SqliteReadonly | C::SqliteCantOpen)
+            && self.path.is_file()
+            && !wal.exists()
+    }
+
+    fn open_reader_at(&self, immutable: bool) -> Result<Connection> {
         let what = "opening a read connection";
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = if immutable {
+            flags |= OpenFlags::SQLITE_OPEN_URI;
+            Connection::open_with_flags(immutable_uri(&self.path), flags)
+        } else {
+            Connection::open_with_flags(&self.path, flags)
+        }
+        .map_err(self.sqlite_err(what))?;
         self.configure(&conn).map_err(self.sqlite_err(what))?;
         // Dashboard reads group and sort hundreds of thousands of rows: keep
         // SQLite's temporary b-trees in memory instead of temp files, read pages
@@ -559,5 +623,19 @@ impl Database {
         let mut list = lock(&self.watchers);
         list.retain(|w| !w.is_stopped());
         list.push(stop);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn immutable_uris_escape_what_sqlite_would_parse() {
+        let uri = immutable_uri(std::path::Path::new("/data/my db?#%é.db"));
+        assert_eq!(
+            uri,
+            "file:/data/my%20db%3F%23%25%C3%A9.db?mode=ro&immutable=1"
+        );
     }
 }

@@ -730,7 +730,7 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<bool> {
 /// missing, so every query reads it instead of failing on "no such column".
 /// Unqualified names resolve to `temp` before `main`:
 /// - a table missing a migrated column gets a TEMP VIEW of the same name adding
-///   it as NULL. `SELECT *, NULL AS c` keeps working if Python migrates the
+///   it with its default. `SELECT *, 0 AS c` keeps working if Python migrates the
 ///   file later: the real `c` then comes first and the stand-in is `c:1`;
 /// - a missing table gets an empty TEMP table with its DDL (it shadows a table
 ///   Python creates later until this connection is closed).
@@ -759,9 +759,17 @@ pub fn shim_missing(conn: &Connection) -> rusqlite::Result<usize> {
         by_table.entry(table).or_default().push(column);
     }
     for (table, cols) in by_table {
+        // Each stand-in holds the column's DEFAULT (what a migration would
+        // have filled in), else NULL. All of them are constants.
         let extra: Vec<String> = cols
             .iter()
-            .map(|c| format!("NULL AS {}", quote_ident(c)))
+            .map(|c| {
+                let value = match expected().column(table, c).and_then(|x| x.default.as_ref()) {
+                    Some(d) => format!("({d})"),
+                    None => "NULL".to_string(),
+                };
+                format!("{value} AS {}", quote_ident(c))
+            })
             .collect();
         let t = quote_ident(table);
         conn.execute_batch(&format!(

@@ -19,9 +19,8 @@ export const ERROR_CODES: ReadonlySet<string> = (() => {
 
 /** The code of an addon error, or a description of what else was thrown. */
 export function codeOf(e: unknown): string {
-  if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') {
-    return (e as { code: string }).code
-  }
+  const code: unknown = e instanceof Error ? (e as Error & { code?: unknown }).code : undefined
+  if (typeof code === 'string') return code
   return `NOT-A-CODED-ERROR: ${String(e)}`
 }
 
