@@ -440,6 +440,11 @@ impl QueuedJson {
     /// a whole JSON array that JS parses from `text.slice(a, b)` without
     /// building (and later collecting) a concatenated copy.
     fn new(text: JsonText) -> Self {
+        // Only lists of rows are sliced: a single row's values array (or a
+        // plain value) cut at its commas would be read as several rows.
+        if !matches!(text.shape, Shape::Rows) {
+            return QueuedJson { text, ends: None };
+        }
         let Some(cuts) = slice_points(&text.bytes, text.keys_len as usize) else {
             return QueuedJson { text, ends: None };
         };

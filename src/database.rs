@@ -91,6 +91,18 @@ pub fn default_database_path() -> String {
 
 #[napi]
 impl TaktikDatabase {
+    /// Databases come from `openDatabase()`; `new TaktikDatabase()` fails with
+    /// a code (napi-rs's default is an uncoded Error).
+    #[napi(constructor, skip_typescript)]
+    pub fn new(env: Env) -> napi::Result<Self> {
+        Err(crate::api::to_napi(
+            &env,
+            crate::error::DbError::invalid(
+                "TaktikDatabase cannot be constructed: call openDatabase(options)",
+            ),
+        ))
+    }
+
     /// The file this database reads.
     #[napi(getter)]
     pub fn path(&self) -> String {

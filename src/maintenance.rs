@@ -526,10 +526,19 @@ impl Query for Export {
         };
         let rest = rest.to_unknown();
         let parts = [Some(&id), Some(&rest)];
+        // The listing's own parser checks the filters; its errors name it
+        // ("getProfiles: options: …"), reworded to name what the caller called.
+        let reword = |mut e: DbError| {
+            if let Some((_, rest)) = e.message.split_once(": ") {
+                let rest = rest.strip_prefix("options: ").unwrap_or(rest);
+                e.message = format!("{F}: filters: {rest}");
+            }
+            e
+        };
         let query = match kind.as_str() {
-            "profiles" => ExportQuery::Profiles(Query::parse(env, &parts)?),
-            "scrapedProfiles" => ExportQuery::Scraped(Query::parse(env, &parts)?),
-            _ => ExportQuery::Interactions(Query::parse(env, &parts)?),
+            "profiles" => ExportQuery::Profiles(Query::parse(env, &parts).map_err(reword)?),
+            "scrapedProfiles" => ExportQuery::Scraped(Query::parse(env, &parts).map_err(reword)?),
+            _ => ExportQuery::Interactions(Query::parse(env, &parts).map_err(reword)?),
         };
         Ok(Export {
             query,

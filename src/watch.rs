@@ -94,6 +94,18 @@ pub struct WatchHandle {
 
 #[napi]
 impl WatchHandle {
+    /// Handles come from `db.watch()`; `new WatchHandle()` fails with a code
+    /// (napi-rs's default is an uncoded Error).
+    #[napi(constructor, skip_typescript)]
+    pub fn new(env: Env) -> napi::Result<Self> {
+        Err(to_napi(
+            &env,
+            crate::error::DbError::invalid(
+                "WatchHandle cannot be constructed: call db.watch(callback)",
+            ),
+        ))
+    }
+
     /// Stops the feed: no callback runs after this returns. Idempotent.
     #[napi]
     pub fn close(&self) {
@@ -273,10 +285,20 @@ impl TaktikDatabase {
     pub fn watch(
         &self,
         env: Env,
-        callback: Function<'_, serde_json::Value, ()>,
+        callback: Unknown,
         options: Option<Unknown>,
     ) -> napi::Result<WatchHandle> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // Checked here: napi-rs would only notice a non-function when
+            // creating the threadsafe function, as an uncoded internal error.
+            if !matches!(callback.get_type(), Ok(napi::ValueType::Function)) {
+                return Err(crate::error::DbError::invalid(
+                    "watch: callback must be a function",
+                ));
+            }
+            // SAFETY: the value was just checked to be a function.
+            let callback: Function<'_, serde_json::Value, ()> = unsafe { callback.cast() }
+                .map_err(|e| crate::error::DbError::internal(format!("watch: {e}")))?;
             start(self, &env, callback, options.as_ref())
         }))
         .unwrap_or_else(|p| Err(crate::error::from_panic(p, "watch")))
