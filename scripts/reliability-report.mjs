@@ -21,10 +21,20 @@ const sections = readdirSync(DIR)
   .sort()
   .map((f) => {
     const data = JSON.parse(readFileSync(path.join(DIR, f), 'utf8'))
+    // A flat map of scenario -> outcome (files.json's cases) gets its own table;
+    // other long breakdowns (per-function tallies) stay in the JSON file.
+    const flat = Object.entries(data).filter(
+      ([, v]) => v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string'),
+    )
+    const tables = flat.map(
+      ([k, v]) => `\n| ${k} | outcome |\n|---|---|\n${Object.entries(v).map(([a, b]) => `| ${a} | ${b.replace(/\|/g, '\\|')} |`).join('\n')}\n`,
+    )
     const rows = Object.entries(data)
-      .filter(([k]) => k !== 'at')
-      .map(([k, v]) => `| ${k} | ${fmt(v).replace(/\|/g, '\\|')} |`)
-    return `### ${f.replace(/\.json$/, '')} (${data.at})\n\n| figure | value |\n|---|---|\n${rows.join('\n')}\n`
+      .filter(([k]) => k !== 'at' && !flat.some(([f]) => f === k))
+      .map(([k, v]) => [k, fmt(v)])
+      .map(([k, v]) => `| ${k} | ${v.length > 400 ? `(${v.length} chars: see .stress-results/${f})` : v.replace(/\|/g, '\\|')} |`)
+    const head = rows.length ? `| figure | value |\n|---|---|\n${rows.join('\n')}\n` : ''
+    return `### ${f.replace(/\.json$/, '')} (${data.at})\n\n${head}${tables.join('')}`
   })
 const cpus = os.cpus()
 const body = [
