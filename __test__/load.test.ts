@@ -1,0 +1,72 @@
+// Issue 6.6: when the native binary is missing or built for another platform,
+// the error names the platform, the files looked for and the fix.
+import { execFileSync } from 'node:child_process'
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ROOT, tempDb } from './helpers'
+
+const PLATFORM = process.platform === 'linux' ? `linux-${process.arch}-gnu` : `${process.platform}-${process.arch}`
+const NODE_FILE = `taktik-db.${process.platform === 'linux' ? `linux-${process.arch}-gnu` : process.platform === 'win32' ? `win32-${process.arch}-msvc` : `${process.platform}-${process.arch}`}.node`
+
+/** A copy of the package's JS (no binary) in `dir`; returns what requiring it throws, as JSON. */
+function requireIn(dir: string, env: Record<string, string> = {}): { code?: string; message: string; ok?: boolean } {
+  mkdirSync(dir, { recursive: true })
+  for (const f of ['index.js', 'binding.js', 'package.json']) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+  const script = `try { const m = require(${JSON.stringify(path.join(dir, 'index.js'))}); console.log(JSON.stringify({ ok: typeof m.openDatabase === 'function', message: '' })) }
+    catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
+  const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } })
+  return JSON.parse(out.trim()) as { code?: string; message: string; ok?: boolean }
+}
+
+describe('loading the native binary', () => {
+  it('index.js re-exports every export of the generated loader, by name', () => {
+    const binding = require(path.join(ROOT, 'binding.js')) as Record<string, unknown>
+    const text = readFileSync(path.join(ROOT, 'index.js'), 'utf8')
+    const named = new Set([...text.matchAll(/^module\.exports\.(\w+) = /gm)].map((m) => m[1]))
+    const expected = Object.keys(binding).filter((k) => !k.startsWith('__napi'))
+    expect(expected.length).toBeGreaterThan(0)
+    for (const k of expected) expect(named.has(k), k).toBe(true)
+  })
+
+  it('works as a native ES module import (named exports visible to Node)', () => {
+    const url = 'file://' + path.join(ROOT, 'index.js')
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `import { openDatabase, defaultDatabasePath } from ${JSON.stringify(url)}; console.log(typeof openDatabase, typeof defaultDatabasePath)`], { encoding: 'utf8' })
+    expect(out.trim()).toBe('function function')
+  })
+
+  it('a missing binary: code NATIVE_BINDING_NOT_FOUND, the platform, where it looked, the fix', () => {
+    const dir = path.join(path.dirname(tempDb()), 'pkg')
+    const r = requireIn(dir)
+    expect(r.code).toBe('NATIVE_BINDING_NOT_FOUND')
+    expect(r.message).toContain(PLATFORM)
+    expect(r.message).toContain(path.join(dir, NODE_FILE))
+    expect(r.message).toContain(`taktik-db-${PLATFORM}`)
+    expect(r.message).toContain('npm install')
+    expect(r.message).toContain('NAPI_RS_NATIVE_LIBRARY_PATH')
+  })
+
+  it('a binary built for another platform: the same error, saying so', () => {
+    const dir = path.join(path.dirname(tempDb()), 'pkg')
+    mkdirSync(dir, { recursive: true })
+    // What a Windows DLL looks like to the Linux loader: not an ELF file.
+    writeFileSync(path.join(dir, NODE_FILE), Buffer.concat([Buffer.from('MZ\x90\x00'), Buffer.alloc(4096)]))
+    const r = requireIn(dir)
+    expect(r.code).toBe('NATIVE_BINDING_NOT_FOUND')
+    expect(r.message).toContain('another OS, CPU or libc')
+  })
+
+  it('inside an asar archive: says how to unpack *.node', () => {
+    const dir = path.join(path.dirname(tempDb()), 'app.asar', 'node_modules', 'taktik-db')
+    const r = requireIn(dir)
+    expect(r.code).toBe('NATIVE_BINDING_NOT_FOUND')
+    expect(r.message).toContain('asar')
+    expect(r.message).toContain('asarUnpack')
+  })
+
+  it('NAPI_RS_NATIVE_LIBRARY_PATH loads the binary from anywhere (e.g. app.asar.unpacked)', () => {
+    const dir = path.join(path.dirname(tempDb()), 'pkg')
+    const r = requireIn(dir, { NAPI_RS_NATIVE_LIBRARY_PATH: path.join(ROOT, NODE_FILE) })
+    expect(r.ok).toBe(true)
+  })
+})

