@@ -106,7 +106,8 @@ impl WatchHandle {
         ))
     }
 
-    /// Stops the feed: no callback runs after this returns. Idempotent.
+    /// Stops the feed; idempotent. Known gap: an event already queued for the
+    /// JS thread may still be delivered after this returns.
     #[napi]
     pub fn close(&self) {
         self.stop.stop();

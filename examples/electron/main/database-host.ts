@@ -1,0 +1,254 @@
+// Runs validated requests against an open TaktikDatabase and turns every
+// outcome into an IpcResult. Transport-agnostic: the main process uses it
+// directly (createInProcessBackend), the utility process uses it behind
+// process.parentPort (utility/db-worker.ts). It imports only types from the
+// addon; the database it works on is handed in.
+import type { CallOptions, ChangeEvent, TaktikDatabase, TaktikErrorCode, WatchHandle } from '../addon.js'
+import type {
+  IpcFailure,
+  IpcResult,
+  TaktikArgs,
+  TaktikMethod,
+  TaktikResult,
+  WatchEventPayload,
+  WatchSubscribeOptions,
+} from '../shared/api.js'
+import { BoundaryError, isTaktikMethod, validateArgs, validateWatchOptions } from '../shared/validate.js'
+
+/**
+ * Where requests go once the IPC layer has accepted them: the database in this
+ * process (createInProcessBackend) or a utility process (connectDbWorker).
+ * Every method resolves; none rejects.
+ */
+export interface TaktikBackend {
+  call(method: TaktikMethod, args: readonly unknown[]): Promise<IpcResult<unknown>>
+  /** Starts (or replaces) the change feed named `key`. */
+  subscribe(key: string, options: WatchSubscribeOptions, onEvent: (event: WatchEventPayload) => void): Promise<IpcResult<null>>
+  /** Stops the feed named `key`; `data` says whether it was running. */
+  unsubscribe(key: string): Promise<IpcResult<boolean>>
+  /** Stops every feed and closes the database. Idempotent. */
+  close(): Promise<void>
+}
+
+export interface HostOptions {
+  /**
+   * Passed to every async read as `{ timeoutMs }`: the addon interrupts the
+   * SQLite work and the call fails with TIMEOUT. Default 15000; 0 = none.
+   */
+  readTimeoutMs?: number
+  /** Told about failures that are bugs rather than database outcomes (code INTERNAL). */
+  onError?: (error: unknown, context: string) => void
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors -> IpcFailure
+// ---------------------------------------------------------------------------------------
+
+const ADDON_ERROR_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_CONSTRAINT',
+  'SQLITE_INTERRUPT',
+  'SQLITE_PERM',
+  'SQLITE_ERROR',
+  'INVALID_ARGUMENT',
+  'CLOSED',
+  'ABORTED',
+  'TIMEOUT',
+  'FILE_EXISTS',
+  'IO_ERROR',
+  'INTERNAL',
+] as const satisfies readonly TaktikErrorCode[]
+type MissingCodes = Exclude<TaktikErrorCode, (typeof ADDON_ERROR_CODES)[number]>
+const codesAreComplete: [MissingCodes] extends [never] ? true : MissingCodes = true
+void codesAreComplete
+const KNOWN_CODES: ReadonlySet<string> = new Set(ADDON_ERROR_CODES)
+
+const MAX_MESSAGE = 2000
+
+export function failure(code: IpcFailure['code'], message: string): IpcFailure {
+  return { ok: false, code, message: message.slice(0, MAX_MESSAGE) }
+}
+
+/**
+ * A boundary rejection or an addon error becomes `{ ok: false, code, message }`
+ * with the addon's code and message (which names the function and the file).
+ * Anything else is a bug: reported to `onError`, and the renderer gets
+ * INTERNAL with a generic message (no stack, no internals).
+ */
+export function toFailure(error: unknown, onError?: HostOptions['onError'], context = 'request'): IpcFailure {
+  if (error instanceof BoundaryError) return failure('INVALID_ARGUMENT', error.message)
+  if (typeof error === 'object' && error !== null) {
+    const { code, message } = error as { code?: unknown; message?: unknown }
+    if (typeof code === 'string' && KNOWN_CODES.has(code) && typeof message === 'string') {
+      return failure(code as TaktikErrorCode, message)
+    }
+  }
+  try {
+    onError?.(error, context)
+  } catch {
+    // a failing logger must not turn into a thrown IPC reply
+  }
+  return failure('INTERNAL', `${context} failed unexpectedly`)
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests -> addon calls
+// ---------------------------------------------------------------------------------------
+
+type Invoker<K extends TaktikMethod> = (
+  db: TaktikDatabase,
+  args: TaktikArgs<K>,
+  call: CallOptions | undefined,
+) => Promise<TaktikResult<K>>
+
+/** One line per request: which addon method it calls, with which arguments. */
+const invokers: { readonly [K in TaktikMethod]: Invoker<K> } = {
+  getAccounts: (db, [], call) => db.getAccounts(call),
+  getSessions: (db, [accountId, options], call) => db.getSessions(accountId, options, call),
+  getSessionStats: (db, [sessionId], call) => db.getSessionStats(sessionId, call),
+  getDailyStats: (db, [accountId, days], call) => db.getDailyStats(accountId, days, call),
+  getProfiles: (db, [accountId, options], call) => db.getProfiles(accountId, options, call),
+  countProfiles: (db, [accountId, options], call) => db.countProfiles(accountId, options, call),
+  getProfile: (db, [usernameOrId], call) => db.getProfile(usernameOrId, call),
+  getInteractions: (db, [accountId, options], call) => db.getInteractions(accountId, options, call),
+  getFilteredProfiles: (db, [accountId, options], call) => db.getFilteredProfiles(accountId, options, call),
+  getScrapingSessions: (db, [options], call) => db.getScrapingSessions(options, call),
+  getScrapingSession: (db, [scrapingId], call) => db.getScrapingSession(scrapingId, call),
+  getScrapedProfiles: (db, [scrapingId, options], call) => db.getScrapedProfiles(scrapingId, options, call),
+  getDiscoveryCampaigns: (db, [accountId], call) => db.getDiscoveryCampaigns(accountId, call),
+  getDiscoveryProgress: (db, [campaignId], call) => db.getDiscoveryProgress(campaignId, call),
+  getDiscoveredProfiles: (db, [campaignId, options], call) => db.getDiscoveredProfiles(campaignId, options, call),
+  getTikTokAccounts: (db, [], call) => db.getTikTokAccounts(call),
+  getTikTokSessions: (db, [accountId, options], call) => db.getTikTokSessions(accountId, options, call),
+  getTikTokDailyStats: (db, [accountId, days], call) => db.getTikTokDailyStats(accountId, days, call),
+  getDatabaseInfo: (db) => db.getDatabaseInfo(),
+  updateProfileNotes: (db, [profileId, notes]) => db.updateProfileNotes(profileId, notes),
+  removeFilteredProfile: (db, [accountId, profileId]) => db.removeFilteredProfile(accountId, profileId),
+  setDiscoveredProfileStatus: (db, [profileId, status]) => db.setDiscoveredProfileStatus(profileId, status),
+  createDiscoveryCampaign: (db, [input]) => db.createDiscoveryCampaign(input),
+  updateDiscoveryCampaign: (db, [campaignId, patch]) => db.updateDiscoveryCampaign(campaignId, patch),
+}
+
+function run<K extends TaktikMethod>(
+  db: TaktikDatabase,
+  method: K,
+  rawArgs: unknown,
+  call: CallOptions | undefined,
+): Promise<TaktikResult<K>> {
+  const invoke: Invoker<K> = invokers[method]
+  return invoke(db, validateArgs(method, rawArgs), call)
+}
+
+/**
+ * Validates `method` and `args` (again: this is also the entry point of the
+ * utility process), calls the addon, and wraps the outcome. Never rejects.
+ */
+export async function dispatch(
+  db: TaktikDatabase,
+  method: unknown,
+  args: unknown,
+  options: HostOptions = {},
+): Promise<IpcResult<unknown>> {
+  if (!isTaktikMethod(method)) return failure('INVALID_ARGUMENT', 'unknown method')
+  const timeoutMs = options.readTimeoutMs ?? 15_000
+  try {
+    const data: unknown = await run(db, method, args, timeoutMs > 0 ? { timeoutMs } : undefined)
+    return { ok: true, data }
+  } catch (error) {
+    return toFailure(error, options.onError, method)
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Change feeds
+// ---------------------------------------------------------------------------------------
+
+interface Feed {
+  handle: WatchHandle
+  /** Cleared when the feed is stopped; checked before every delivery. */
+  live: boolean
+}
+
+/**
+ * Named `db.watch` feeds: one per key, replaced on re-subscribe.
+ *
+ * Each delivery checks the feed's own `live` flag. The addon's watch thread
+ * queues an event for the JS thread after checking that the feed is open, so
+ * one already queued can still reach the callback after `handle.close()` has
+ * returned (seen under load); the flag makes unsubscribe final.
+ */
+export class FeedSet {
+  private readonly feeds = new Map<string, Feed>()
+
+  constructor(
+    private readonly db: TaktikDatabase,
+    private readonly options: HostOptions = {},
+  ) {}
+
+  subscribe(key: string, rawOptions: unknown, onEvent: (event: WatchEventPayload) => void): IpcResult<null> {
+    try {
+      const { tables, intervalMs } = validateWatchOptions(rawOptions)
+      const watchOptions = { ...(tables ? { tables } : {}), ...(intervalMs ? { intervalMs } : {}) }
+      const feed: Feed = {
+        live: true,
+        handle: this.db.watch((event: ChangeEvent) => {
+          if (!feed.live) return
+          try {
+            onEvent({ tables: [...event.tables], dataVersion: event.dataVersion })
+          } catch (error) {
+            toFailure(error, this.options.onError, 'watch event')
+          }
+        }, watchOptions),
+      }
+      this.stop(this.feeds.get(key))
+      this.feeds.set(key, feed)
+      return { ok: true, data: null }
+    } catch (error) {
+      return toFailure(error, this.options.onError, 'watch')
+    }
+  }
+
+  unsubscribe(key: string): IpcResult<boolean> {
+    const feed = this.feeds.get(key)
+    if (!feed) return { ok: true, data: false }
+    this.stop(feed)
+    this.feeds.delete(key)
+    return { ok: true, data: true }
+  }
+
+  closeAll(): void {
+    for (const feed of this.feeds.values()) this.stop(feed)
+    this.feeds.clear()
+  }
+
+  private stop(feed: Feed | undefined): void {
+    if (!feed) return
+    feed.live = false
+    feed.handle.close()
+  }
+
+  get size(): number {
+    return this.feeds.size
+  }
+}
+
+/** The database in this process, as a TaktikBackend. `close()` closes it. */
+export function createInProcessBackend(db: TaktikDatabase, options: HostOptions = {}): TaktikBackend {
+  const feeds = new FeedSet(db, options)
+  return {
+    call: (method, args) => dispatch(db, method, args, options),
+    subscribe: async (key, watchOptions, onEvent) => feeds.subscribe(key, watchOptions, onEvent),
+    unsubscribe: async (key) => feeds.unsubscribe(key),
+    close: async () => {
+      feeds.closeAll()
+      db.close()
+    },
+  }
+}

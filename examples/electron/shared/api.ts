@@ -1,0 +1,248 @@
+// The contract between the renderer (through the preload) and the main process:
+// channel names, the arguments and results of every channel, and the error
+// shape. Types only come from the addon (`import type`), so this file is safe
+// to bundle into the preload and the renderer.
+import type {
+  Account,
+  ChangeEvent,
+  DailyStatsDay,
+  DatabaseInfo,
+  DiscoveredProfile,
+  DiscoveredProfileQuery,
+  DiscoveryCampaign,
+  DiscoveryCampaignInput,
+  DiscoveryProgress,
+  FilteredProfile,
+  InteractionQuery,
+  InteractionWithUsername,
+  PageQuery,
+  Profile,
+  ProfileQuery,
+  ProfileSortBy,
+  ProfileWithInteractions,
+  ScrapedProfileQuery,
+  ScrapedProfileWithProfile,
+  ScrapingSession,
+  ScrapingSessionQuery,
+  Session,
+  SessionQuery,
+  SessionStats,
+  TaktikErrorCode,
+  TikTokAccount,
+  TikTokDailyStatsDay,
+  TikTokSession,
+  WriteResult,
+} from '../addon.js'
+
+/**
+ * Every request the renderer may make: its arguments (as the renderer passes
+ * them to `window.taktik.<name>(...)`) and what a successful call returns.
+ * The argument shapes are the addon's own option types, so a typo in the
+ * renderer is a compile error and an unknown key at run time is rejected by
+ * the main process before it reaches the addon.
+ *
+ * Deliberately absent: anything that takes a file path (backup, exportCsv),
+ * raw SQL (the addon has none), and the destructive account/history deletes.
+ * Offer those from the main process (e.g. behind a save dialog) if needed.
+ */
+export interface TaktikRequests {
+  // Reads
+  getAccounts: { args: []; result: Account[] }
+  getSessions: { args: [accountId: number, options?: SessionQuery]; result: Session[] }
+  getSessionStats: { args: [sessionId: number]; result: SessionStats }
+  getDailyStats: { args: [accountId: number, days: number]; result: DailyStatsDay[] }
+  getProfiles: { args: [accountId: number, options?: ProfileQuery]; result: ProfileWithInteractions[] }
+  countProfiles: { args: [accountId: number, options?: ProfileQuery]; result: number }
+  getProfile: { args: [usernameOrId: string | number]; result: Profile | null }
+  getInteractions: { args: [accountId: number, options?: InteractionQuery]; result: InteractionWithUsername[] }
+  getFilteredProfiles: { args: [accountId: number, options?: PageQuery]; result: FilteredProfile[] }
+  getScrapingSessions: { args: [options?: ScrapingSessionQuery]; result: ScrapingSession[] }
+  getScrapingSession: { args: [scrapingId: number]; result: ScrapingSession | null }
+  getScrapedProfiles: { args: [scrapingId: number, options?: ScrapedProfileQuery]; result: ScrapedProfileWithProfile[] }
+  getDiscoveryCampaigns: { args: [accountId?: number | null]; result: DiscoveryCampaign[] }
+  getDiscoveryProgress: { args: [campaignId: number]; result: DiscoveryProgress[] }
+  getDiscoveredProfiles: { args: [campaignId: number, options?: DiscoveredProfileQuery]; result: DiscoveredProfile[] }
+  getTikTokAccounts: { args: []; result: TikTokAccount[] }
+  getTikTokSessions: { args: [accountId: number, options?: SessionQuery]; result: TikTokSession[] }
+  getTikTokDailyStats: { args: [accountId: number, days: number]; result: TikTokDailyStatsDay[] }
+  getDatabaseInfo: { args: []; result: DatabaseInfo }
+  // The app's own writes
+  updateProfileNotes: { args: [profileId: number, notes: string | null]; result: WriteResult }
+  removeFilteredProfile: { args: [accountId: number, profileId: number]; result: WriteResult }
+  setDiscoveredProfileStatus: { args: [profileId: number, status: string]; result: WriteResult }
+  createDiscoveryCampaign: { args: [input: DiscoveryCampaignInput]; result: DiscoveryCampaign }
+  updateDiscoveryCampaign: { args: [campaignId: number, patch: DiscoveryCampaignInput]; result: DiscoveryCampaign | null }
+}
+
+export type TaktikMethod = keyof TaktikRequests
+export type TaktikArgs<K extends TaktikMethod> = TaktikRequests[K]['args']
+export type TaktikResult<K extends TaktikMethod> = TaktikRequests[K]['result']
+
+/** The methods at run time (the preload builds its API from this list). */
+export const TAKTIK_METHODS = [
+  'getAccounts',
+  'getSessions',
+  'getSessionStats',
+  'getDailyStats',
+  'getProfiles',
+  'countProfiles',
+  'getProfile',
+  'getInteractions',
+  'getFilteredProfiles',
+  'getScrapingSessions',
+  'getScrapingSession',
+  'getScrapedProfiles',
+  'getDiscoveryCampaigns',
+  'getDiscoveryProgress',
+  'getDiscoveredProfiles',
+  'getTikTokAccounts',
+  'getTikTokSessions',
+  'getTikTokDailyStats',
+  'getDatabaseInfo',
+  'updateProfileNotes',
+  'removeFilteredProfile',
+  'setDiscoveredProfileStatus',
+  'createDiscoveryCampaign',
+  'updateDiscoveryCampaign',
+] as const satisfies readonly TaktikMethod[]
+
+// Compile-time proof that the list above names every request and nothing else.
+type MissingMethods = Exclude<TaktikMethod, (typeof TAKTIK_METHODS)[number]>
+const methodsAreComplete: [MissingMethods] extends [never] ? true : MissingMethods = true
+void methodsAreComplete
+
+export const CHANNEL_PREFIX = 'taktik:'
+export type TaktikChannel<K extends TaktikMethod = TaktikMethod> = `taktik:${K}`
+
+/** The `ipcMain.handle` channel of a request. */
+export function channelOf<K extends TaktikMethod>(method: K): TaktikChannel<K> {
+  return `${CHANNEL_PREFIX}${method}` as TaktikChannel<K>
+}
+
+/** Renderer -> main: start (or replace) this window's change feed. */
+export const WATCH_SUBSCRIBE_CHANNEL = 'taktik:watch:subscribe'
+/** Renderer -> main: stop this window's change feed. */
+export const WATCH_UNSUBSCRIBE_CHANNEL = 'taktik:watch:unsubscribe'
+/** Main -> renderer (`webContents.send`): a `WatchEventPayload`. */
+export const WATCH_EVENT_CHANNEL = 'taktik:watch:event'
+
+/** The tables of `taktik-data.db` a window may watch (names as in the file). */
+export const TAKTIK_TABLES = [
+  'daily_stats',
+  'discovered_profiles',
+  'discovery_campaigns',
+  'discovery_progress',
+  'filtered_profiles',
+  'instagram_accounts',
+  'instagram_posts',
+  'instagram_profiles',
+  'interaction_history',
+  'processed_hashtag_posts',
+  'profile_stats_history',
+  'scraped_comments',
+  'scraped_profiles',
+  'scraping_sessions',
+  'sessions',
+  'tiktok_accounts',
+  'tiktok_daily_stats',
+  'tiktok_filtered_profiles',
+  'tiktok_interaction_history',
+  'tiktok_profiles',
+  'tiktok_sessions',
+] as const
+export type TaktikTable = (typeof TAKTIK_TABLES)[number]
+
+export interface WatchSubscribeOptions {
+  /** Only these tables. Default: every table. */
+  tables?: TaktikTable[]
+  /** Poll interval in ms, WATCH_MIN_INTERVAL_MS..60000. Default 250 (the addon's). */
+  intervalMs?: number
+}
+/** What the renderer receives on WATCH_EVENT_CHANNEL (the addon's ChangeEvent). */
+export type WatchEventPayload = ChangeEvent
+
+/** The `sortBy` values, at run time (checked against the addon's union below). */
+export const PROFILE_SORT_KEYS = [
+  'lastInteractionAt',
+  'interactionCount',
+  'username',
+  'fullName',
+  'followersCount',
+  'followingCount',
+  'postsCount',
+  'createdAt',
+  'updatedAt',
+  'profileId',
+] as const satisfies readonly ProfileSortBy[]
+type MissingSortKeys = Exclude<ProfileSortBy, (typeof PROFILE_SORT_KEYS)[number]>
+const sortKeysAreComplete: [MissingSortKeys] extends [never] ? true : MissingSortKeys = true
+void sortKeysAreComplete
+
+/** Limits enforced at the IPC boundary (tighter than, or equal to, the addon's). */
+export const LIMITS = {
+  /** Rows per page (the addon's maximum). */
+  maxLimit: 10_000,
+  /** Days of daily stats (the addon's range is 1..3650). */
+  maxDays: 3650,
+  /** `search`. */
+  maxSearchLength: 100,
+  /** status / type / scrapingType filters and discovered-profile statuses. */
+  maxLabelLength: 64,
+  /** A username passed to getProfile. */
+  maxUsernameLength: 64,
+  /** updateProfileNotes. */
+  maxNotesLength: 10_000,
+  /** A campaign name. */
+  maxNameLength: 200,
+  /** Items in a campaign list (keywords, hashtags, accounts, post URLs). */
+  maxListItems: 500,
+  /** One item of a campaign list. */
+  maxListItemLength: 500,
+  /** since / until as text. */
+  maxInstantLength: 40,
+  /** The shortest watch poll interval a renderer may ask for. */
+  minWatchIntervalMs: 50,
+  maxWatchIntervalMs: 60_000,
+} as const
+
+/**
+ * Codes of a failed call: the addon's own (`TaktikErrorCode`, e.g. SQLITE_BUSY,
+ * CLOSED, INVALID_ARGUMENT for arguments the boundary rejected), plus
+ * FORBIDDEN (the sender's frame is not one of the app's pages) and UNAVAILABLE
+ * (the database host is gone: utility process exited, or no handler).
+ */
+export type IpcErrorCode = TaktikErrorCode | 'FORBIDDEN' | 'UNAVAILABLE'
+
+/** A failed call. Plain data: survives structured clone (Electron IPC, MessagePort). */
+export interface IpcFailure {
+  ok: false
+  code: IpcErrorCode
+  message: string
+}
+export interface IpcSuccess<T> {
+  ok: true
+  data: T
+}
+/** Every channel resolves to this; nothing is thrown across the IPC boundary. */
+export type IpcResult<T> = IpcSuccess<T> | IpcFailure
+
+/** What the preload exposes as `window.taktik`. */
+export type TaktikApi = {
+  readonly [K in TaktikMethod]: (...args: TaktikArgs<K>) => Promise<IpcResult<TaktikResult<K>>>
+} & {
+  readonly watch: {
+    /** Starts (or replaces) this window's change feed. */
+    subscribe(options?: WatchSubscribeOptions): Promise<IpcResult<null>>
+    /** Stops it; `data` says whether one was running. */
+    unsubscribe(): Promise<IpcResult<boolean>>
+    /** Adds a listener for change events; returns the function that removes it. */
+    onChange(listener: (event: WatchEventPayload) => void): () => void
+  }
+}
+
+declare global {
+  interface Window {
+    /** Exposed by examples/electron/preload/preload.ts. */
+    readonly taktik: TaktikApi
+  }
+}

@@ -1,0 +1,357 @@
+// Argument validation at the IPC boundary. Every value a renderer sends is
+// `unknown` until one of these functions has checked it and built a fresh,
+// normalized copy: ids are positive safe integers, `days` is 1..3650, option
+// objects are plain objects with only known keys of the right types, strings
+// are length-capped and, where the value is a label (status, type), limited to
+// [A-Za-z0-9_-]. Anything else throws a BoundaryError (code INVALID_ARGUMENT)
+// before the addon is called. The functions are pure and idempotent (their
+// output is valid input), so the main process and the utility process can both
+// run them.
+//
+// The addon validates again (it rejects wrong types, unknown keys and ranges
+// itself), and binds every value as an SQL parameter. This layer exists so a
+// compromised or buggy renderer is stopped at the process boundary, with
+// tighter limits than the addon's (string lengths, label characters, list
+// sizes), and so the option types stay in step with the addon's: each `Spec`
+// below must name every key of the addon's option type, or it fails to compile.
+import type {
+  DiscoveredProfileQuery,
+  DiscoveryCampaignInput,
+  InteractionQuery,
+  OpenOptions,
+  PageQuery,
+  ProfileQuery,
+  ScrapedProfileQuery,
+  ScrapingSessionQuery,
+  SessionQuery,
+} from '../addon.js'
+import {
+  LIMITS,
+  PROFILE_SORT_KEYS,
+  TAKTIK_METHODS,
+  TAKTIK_TABLES,
+  type TaktikArgs,
+  type TaktikMethod,
+  type TaktikTable,
+  type WatchSubscribeOptions,
+} from './api.js'
+
+/** A value the boundary refused. `code` matches the addon's own argument errors. */
+export class BoundaryError extends Error {
+  readonly code = 'INVALID_ARGUMENT' as const
+  constructor(message: string) {
+    super(message)
+    this.name = 'BoundaryError'
+  }
+}
+
+function fail(message: string): never {
+  throw new BoundaryError(message)
+}
+
+/** Names a rejected value without echoing it (it may be huge or hostile). */
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return `an array of ${v.length}`
+  switch (typeof v) {
+    case 'string':
+      return `a string of ${v.length} characters`
+    case 'number':
+      return Number.isFinite(v) ? `the number ${v}` : String(v)
+    case 'object':
+      return 'an object'
+    default:
+      return typeof v
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------
+
+/** A row id: a positive safe integer. */
+export function id(v: unknown, name: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    fail(`${name} must be a positive integer, got ${describe(v)}`)
+  }
+  return v
+}
+
+function intIn(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    fail(`${name} must be an integer from ${min} to ${max}, got ${describe(v)}`)
+  }
+  return v
+}
+
+function count(v: unknown, name: string): number {
+  return intIn(v, name, 0, Number.MAX_SAFE_INTEGER)
+}
+
+function limit(v: unknown, name: string): number {
+  return intIn(v, name, 0, LIMITS.maxLimit)
+}
+
+function days(v: unknown, name: string): number {
+  return intIn(v, name, 1, LIMITS.maxDays)
+}
+
+function numberIn(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    fail(`${name} must be a number from ${min} to ${max}, got ${describe(v)}`)
+  }
+  return v
+}
+
+function bool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') fail(`${name} must be true or false, got ${describe(v)}`)
+  return v
+}
+
+function oneOf<T extends string>(values: readonly T[], what = `one of ${values.join(', ')}`): (v: unknown, name: string) => T {
+  return (v, name) => {
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(`${name} must be ${what}, got ${describe(v)}`)
+    return v as T
+  }
+}
+
+// C0 controls and DEL; `multiline` text may keep tab, LF and CR.
+const CONTROL = /[\u0000-\u001f\u007f]/
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+
+function text(max: number, opts: { multiline?: boolean; nonEmpty?: boolean } = {}): (v: unknown, name: string) => string {
+  return (v, name) => {
+    if (typeof v !== 'string') fail(`${name} must be a string, got ${describe(v)}`)
+    if (v.length > max) fail(`${name} must be at most ${max} characters, got ${v.length}`)
+    if (opts.nonEmpty && v.trim() === '') fail(`${name} must not be empty`)
+    if ((opts.multiline ? CONTROL_EXCEPT_WHITESPACE : CONTROL).test(v)) fail(`${name} must not contain control characters`)
+    return v
+  }
+}
+
+const LABEL = /^[A-Za-z0-9_-]+$/
+/** A status / interaction type / scraping type: short, [A-Za-z0-9_-] only. */
+function label(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > LIMITS.maxLabelLength || !LABEL.test(v)) {
+    fail(`${name} must be 1 to ${LIMITS.maxLabelLength} letters, digits, '_' or '-', got ${describe(v)}`)
+  }
+  return v
+}
+
+// Instagram / TikTok usernames: letters, digits, '.' and '_' ('@' optional).
+const USERNAME = /^@?[\p{L}\p{N}._]+$/u
+function username(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > LIMITS.maxUsernameLength || !USERNAME.test(v)) {
+    fail(`${name} must be a username (letters, digits, '.', '_'; '@' optional), got ${describe(v)}`)
+  }
+  return v
+}
+
+// An ISO-8601 date-time in the shapes the addon reads (a bare date is not an
+// instant; the addon refuses it too), or Unix milliseconds.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/
+const MAX_EPOCH_MS = 8.64e15
+function instant(v: unknown, name: string): string | number {
+  if (typeof v === 'number') return intIn(v, name, -MAX_EPOCH_MS, MAX_EPOCH_MS)
+  if (typeof v === 'string' && v.length <= LIMITS.maxInstantLength && ISO_INSTANT.test(v)) return v
+  fail(`${name} must be ISO-8601 text or Unix milliseconds, got ${describe(v)}`)
+}
+
+function stringList(v: unknown, name: string): string[] {
+  if (!Array.isArray(v)) fail(`${name} must be an array of strings, got ${describe(v)}`)
+  if (v.length > LIMITS.maxListItems) fail(`${name} must have at most ${LIMITS.maxListItems} items, got ${v.length}`)
+  const item = text(LIMITS.maxListItemLength, { nonEmpty: true })
+  return v.map((x, i) => item(x, `${name}[${i}]`))
+}
+
+// ---------------------------------------------------------------------------------------
+// Option objects
+// ---------------------------------------------------------------------------------------
+
+/** One checker per key of T: a Spec<T> that misses a key of T does not compile. */
+type Spec<T> = { readonly [K in keyof T]-?: (v: unknown, name: string) => Exclude<T[K], undefined> }
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const proto: unknown = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * `undefined` (absent) or a plain object whose own keys are all in `spec`.
+ * Keys whose value is `undefined` are dropped. Returns a fresh object.
+ */
+function options<T extends object>(v: unknown, name: string, spec: Spec<T>): T | undefined {
+  if (v === undefined) return undefined
+  if (!isPlainObject(v)) fail(`${name} must be a plain object, got ${describe(v)}`)
+  const out: Record<string, unknown> = {}
+  for (const key of Reflect.ownKeys(v)) {
+    if (typeof key !== 'string' || !Object.hasOwn(spec, key)) {
+      fail(`${name} has an unknown key ${JSON.stringify(String(key).slice(0, 40))}`)
+    }
+    const value = v[key]
+    if (value === undefined) continue
+    const check = spec[key as keyof T] as (v: unknown, name: string) => unknown
+    out[key] = check(value, `${name}.${key}`)
+  }
+  return out as T
+}
+
+function required<T>(v: T | undefined, name: string): T {
+  if (v === undefined) fail(`${name} is required`)
+  return v
+}
+
+const PAGE: Spec<PageQuery> = { limit, offset: count }
+const SESSION_QUERY: Spec<SessionQuery> = { ...PAGE, status: label }
+const PROFILE_QUERY: Spec<ProfileQuery> = {
+  ...PAGE,
+  search: text(LIMITS.maxSearchLength),
+  sortBy: oneOf(PROFILE_SORT_KEYS),
+  order: oneOf(['asc', 'desc'] as const),
+  minFollowers: count,
+  maxFollowers: count,
+  isPrivate: bool,
+  isVerified: bool,
+  isBusiness: bool,
+}
+const INTERACTION_QUERY: Spec<InteractionQuery> = {
+  ...PAGE,
+  type: label,
+  sessionId: id,
+  profileId: id,
+  since: instant,
+  until: instant,
+}
+const SCRAPING_SESSION_QUERY: Spec<ScrapingSessionQuery> = { ...PAGE, status: label, scrapingType: label }
+const SCRAPED_PROFILE_QUERY: Spec<ScrapedProfileQuery> = {
+  ...PAGE,
+  minScore: (v, n) => numberIn(v, n, 0, 100),
+  qualifiedOnly: bool,
+}
+const DISCOVERED_PROFILE_QUERY: Spec<DiscoveredProfileQuery> = {
+  ...PAGE,
+  status: label,
+  minScore: (v, n) => numberIn(v, n, -1e9, 1e9),
+}
+const CAMPAIGN_INPUT: Spec<DiscoveryCampaignInput> = {
+  name: text(LIMITS.maxNameLength, { nonEmpty: true }),
+  accountId: id,
+  nicheKeywords: stringList,
+  targetHashtags: stringList,
+  targetAccounts: stringList,
+  targetPostUrls: stringList,
+  status: label,
+}
+const WATCH_OPTIONS: Spec<WatchSubscribeOptions> = {
+  tables: (v, name) => {
+    if (!Array.isArray(v) || v.length === 0 || v.length > TAKTIK_TABLES.length) {
+      fail(`${name} must be a non-empty array of table names, got ${describe(v)}`)
+    }
+    const table = oneOf(TAKTIK_TABLES, 'a table of taktik-data.db (see TAKTIK_TABLES)')
+    return [...new Set(v.map((t, i) => table(t, `${name}[${i}]`)))] satisfies TaktikTable[]
+  },
+  intervalMs: (v, n) => intIn(v, n, LIMITS.minWatchIntervalMs, LIMITS.maxWatchIntervalMs),
+}
+const OPEN_OPTIONS: Spec<OpenOptions> = {
+  path: text(4096, { nonEmpty: true }),
+  readonly: bool,
+  busyTimeoutMs: (v, n) => intIn(v, n, 0, 10 * 60_000),
+  walLimitBytes: count,
+}
+
+// ---------------------------------------------------------------------------------------
+// Argument lists
+// ---------------------------------------------------------------------------------------
+
+const MAX_ARGS = 8
+
+/** Checks how many arguments came; trailing `undefined`s (omitted optionals) do not count. */
+function arity(args: readonly unknown[], method: string, min: number, max: number): void {
+  let n = Math.min(args.length, MAX_ARGS + 1)
+  while (n > min && args[n - 1] === undefined) n--
+  if (args.length > MAX_ARGS || n < min || n > max) {
+    const want = min === max ? `${min}` : `${min} to ${max}`
+    fail(`${method} takes ${want} argument(s), got ${args.length}`)
+  }
+}
+
+type Validators = { readonly [K in TaktikMethod]: (args: readonly unknown[]) => TaktikArgs<K> }
+
+/** Per request: checks the raw argument list and returns a normalized copy. */
+export const validators: Validators = {
+  getAccounts: (a) => (arity(a, 'getAccounts', 0, 0), []),
+  getSessions: (a) => (arity(a, 'getSessions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', SESSION_QUERY)]),
+  getSessionStats: (a) => (arity(a, 'getSessionStats', 1, 1), [id(a[0], 'sessionId')]),
+  getDailyStats: (a) => (arity(a, 'getDailyStats', 2, 2), [id(a[0], 'accountId'), days(a[1], 'days')]),
+  getProfiles: (a) => (arity(a, 'getProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PROFILE_QUERY)]),
+  countProfiles: (a) => (arity(a, 'countProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PROFILE_QUERY)]),
+  getProfile: (a) => {
+    arity(a, 'getProfile', 1, 1)
+    return [typeof a[0] === 'number' ? id(a[0], 'profileId') : username(a[0], 'username')]
+  },
+  getInteractions: (a) => (
+    arity(a, 'getInteractions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', INTERACTION_QUERY)]
+  ),
+  getFilteredProfiles: (a) => (arity(a, 'getFilteredProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PAGE)]),
+  getScrapingSessions: (a) => (arity(a, 'getScrapingSessions', 0, 1), [options(a[0], 'options', SCRAPING_SESSION_QUERY)]),
+  getScrapingSession: (a) => (arity(a, 'getScrapingSession', 1, 1), [id(a[0], 'scrapingId')]),
+  getScrapedProfiles: (a) => (
+    arity(a, 'getScrapedProfiles', 1, 2), [id(a[0], 'scrapingId'), options(a[1], 'options', SCRAPED_PROFILE_QUERY)]
+  ),
+  getDiscoveryCampaigns: (a) => {
+    arity(a, 'getDiscoveryCampaigns', 0, 1)
+    if (a[0] === undefined) return []
+    return [a[0] === null ? null : id(a[0], 'accountId')]
+  },
+  getDiscoveryProgress: (a) => (arity(a, 'getDiscoveryProgress', 1, 1), [id(a[0], 'campaignId')]),
+  getDiscoveredProfiles: (a) => (
+    arity(a, 'getDiscoveredProfiles', 1, 2), [id(a[0], 'campaignId'), options(a[1], 'options', DISCOVERED_PROFILE_QUERY)]
+  ),
+  getTikTokAccounts: (a) => (arity(a, 'getTikTokAccounts', 0, 0), []),
+  getTikTokSessions: (a) => (arity(a, 'getTikTokSessions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', SESSION_QUERY)]),
+  getTikTokDailyStats: (a) => (arity(a, 'getTikTokDailyStats', 2, 2), [id(a[0], 'accountId'), days(a[1], 'days')]),
+  getDatabaseInfo: (a) => (arity(a, 'getDatabaseInfo', 0, 0), []),
+  updateProfileNotes: (a) => {
+    // `notes` is required: null clears, an omitted or undefined value is an error.
+    arity(a, 'updateProfileNotes', 2, 2)
+    const notes = a[1] === null ? null : text(LIMITS.maxNotesLength, { multiline: true })(a[1], 'notes')
+    return [id(a[0], 'profileId'), notes]
+  },
+  removeFilteredProfile: (a) => (arity(a, 'removeFilteredProfile', 2, 2), [id(a[0], 'accountId'), id(a[1], 'profileId')]),
+  setDiscoveredProfileStatus: (a) => (arity(a, 'setDiscoveredProfileStatus', 2, 2), [id(a[0], 'profileId'), label(a[1], 'status')]),
+  createDiscoveryCampaign: (a) => {
+    arity(a, 'createDiscoveryCampaign', 1, 1)
+    const input = required(options(a[0], 'input', CAMPAIGN_INPUT), 'input')
+    if (input.name === undefined) fail('input.name is required')
+    return [input]
+  },
+  updateDiscoveryCampaign: (a) => (
+    arity(a, 'updateDiscoveryCampaign', 2, 2),
+    [id(a[0], 'campaignId'), required(options(a[1], 'patch', CAMPAIGN_INPUT), 'patch')]
+  ),
+}
+
+const METHODS: ReadonlySet<string> = new Set(TAKTIK_METHODS)
+
+/** True for the names of TaktikRequests (and nothing inherited, like `toString`). */
+export function isTaktikMethod(v: unknown): v is TaktikMethod {
+  return typeof v === 'string' && METHODS.has(v)
+}
+
+/** Checks `args` for `method`; throws BoundaryError. */
+export function validateArgs<K extends TaktikMethod>(method: K, args: unknown): TaktikArgs<K> {
+  if (!Array.isArray(args)) fail(`arguments of ${method} must be an array`)
+  const validate: (args: readonly unknown[]) => TaktikArgs<K> = validators[method]
+  return validate(args)
+}
+
+/** The argument of the watch subscribe channel. */
+export function validateWatchOptions(v: unknown): WatchSubscribeOptions {
+  return options(v, 'options', WATCH_OPTIONS) ?? {}
+}
+
+/** What the main process sends the utility process to open the database (trusted, still checked). */
+export function validateOpenOptions(v: unknown): OpenOptions {
+  return options(v, 'openOptions', OPEN_OPTIONS) ?? {}
+}
