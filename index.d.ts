@@ -732,10 +732,7 @@ export declare class TaktikDatabase {
 
 /** A running change feed. */
 export declare class WatchHandle {
-  /**
-   * Stops the feed; idempotent. Known gap: an event already queued for the
-   * JS thread may still be delivered after this returns.
-   */
+  /** Stops the feed: no callback runs after this returns. Idempotent. */
   close(): void
   /** True once closed (by close() or by the database's close()). */
   get closed(): boolean

@@ -675,8 +675,8 @@ describe('main process: watch events and before-quit', () => {
   })
 
   it('unsubscribe is final even when the addon had already queued an event', async () => {
-    // The addon's watch thread can queue an event just before close(); it then
-    // reaches the callback after close() returned. The feed's own flag drops it.
+    // The addon's watch thread can queue an event just before close(); the
+    // addon drops it on the JS thread, so unsubscribe is final.
     const wc = new FakeWebContents(4, APP_PAGE)
     t.windows.push(wc)
     const writer = spawnPy(['writer', t.file, '--seconds', '4', '--interval-ms', '2', '--account', 'race_bot'])

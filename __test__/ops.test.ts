@@ -249,6 +249,27 @@ describe('change feed', () => {
     expect(codeOf(() => db.watch(() => {}))).toBe('CLOSED')
   })
 
+  it('no callback runs after close(), not even for an event already queued', async () => {
+    const { db } = seeded()
+    let late = 0
+    for (let round = 0; round < 10; round++) {
+      let closed = false
+      const h = db.watch(() => {
+        if (closed) late++
+      }, { intervalMs: 10 })
+      db.updateProfileNotesSync(1, `round ${round}`)
+      // Keep the JS thread busy while the feed's thread sees the commit and
+      // queues the event, then close before the event can be delivered.
+      const until = performance.now() + 60
+      while (performance.now() < until);
+      h.close()
+      closed = true
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    expect(late).toBe(0)
+    db.close()
+  })
+
   it('rejects bad options', () => {
     const { db } = seeded()
     expect(codeOf(() => db.watch(() => {}, { tables: ['nope'] }))).toBe('INVALID_ARGUMENT')

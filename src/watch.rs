@@ -106,8 +106,7 @@ impl WatchHandle {
         ))
     }
 
-    /// Stops the feed; idempotent. Known gap: an event already queued for the
-    /// JS thread may still be delivered after this returns.
+    /// Stops the feed: no callback runs after this returns. Idempotent.
     #[napi]
     pub fn close(&self) {
         self.stop.stop();
@@ -221,14 +220,28 @@ fn start(
             list
         }
     };
-    let tsfn = callback
+    let stop = StopHandle::new();
+    let thread_stop = stop.clone();
+    // An event queued for the JS thread just before close() would still be
+    // delivered: the callback is wrapped in a function that checks the stop
+    // flag on the JS thread, right before calling it.
+    let internal = |e: napi::Error| DbError::internal(format!("{F}: {}", e.reason));
+    let user = callback.create_ref().map_err(internal)?;
+    let gate = stop.clone();
+    let tsfn = env
+        .create_function_from_closure::<serde_json::Value, (), _>("taktikWatch", move |ctx| {
+            if gate.is_stopped() {
+                return Ok(());
+            }
+            let event: serde_json::Value = ctx.get(0)?;
+            user.borrow_back(ctx.env)?.call(event)
+        })
+        .map_err(internal)?
         .build_threadsafe_function::<serde_json::Value>()
         .weak::<true>()
         .callee_handled::<false>()
         .build()
-        .map_err(|e| DbError::internal(format!("{F}: {}", e.reason)))?;
-    let stop = StopHandle::new();
-    let thread_stop = stop.clone();
+        .map_err(internal)?;
     // The baseline is taken before returning, so a commit made right after
     // watch() returns is reported.
     let mut version = data_version(&conn).map_err(tdb.db.sqlite_err(F))?;

@@ -4,14 +4,15 @@
 // process.parentPort (utility/db-worker.ts). It imports only types from the
 // addon; the database it works on is handed in.
 import type { CallOptions, ChangeEvent, TaktikDatabase, TaktikErrorCode, WatchHandle } from '../addon.js'
-import type {
-  IpcFailure,
-  IpcResult,
-  TaktikArgs,
-  TaktikMethod,
-  TaktikResult,
-  WatchEventPayload,
-  WatchSubscribeOptions,
+import {
+  assertComplete,
+  type IpcFailure,
+  type IpcResult,
+  type TaktikArgs,
+  type TaktikMethod,
+  type TaktikResult,
+  type WatchEventPayload,
+  type WatchSubscribeOptions,
 } from '../shared/api.js'
 import { BoundaryError, isTaktikMethod, validateArgs, validateWatchOptions } from '../shared/validate.js'
 
@@ -65,9 +66,7 @@ const ADDON_ERROR_CODES = [
   'IO_ERROR',
   'INTERNAL',
 ] as const satisfies readonly TaktikErrorCode[]
-type MissingCodes = Exclude<TaktikErrorCode, (typeof ADDON_ERROR_CODES)[number]>
-const codesAreComplete: [MissingCodes] extends [never] ? true : MissingCodes = true
-void codesAreComplete
+assertComplete<Exclude<TaktikErrorCode, (typeof ADDON_ERROR_CODES)[number]>>()
 const KNOWN_CODES: ReadonlySet<string> = new Set(ADDON_ERROR_CODES)
 
 const MAX_MESSAGE = 2000
@@ -170,22 +169,13 @@ export async function dispatch(
 // Change feeds
 // ---------------------------------------------------------------------------------------
 
-interface Feed {
-  handle: WatchHandle
-  /** Cleared when the feed is stopped; checked before every delivery. */
-  live: boolean
-}
-
 /**
- * Named `db.watch` feeds: one per key, replaced on re-subscribe.
- *
- * Each delivery checks the feed's own `live` flag. The addon's watch thread
- * queues an event for the JS thread after checking that the feed is open, so
- * one already queued can still reach the callback after `handle.close()` has
- * returned (seen under load); the flag makes unsubscribe final.
+ * Named `db.watch` feeds: one per key, replaced on re-subscribe. No event is
+ * delivered after `handle.close()` returns (the addon guarantees it), so
+ * unsubscribe is final.
  */
 export class FeedSet {
-  private readonly feeds = new Map<string, Feed>()
+  private readonly feeds = new Map<string, WatchHandle>()
 
   constructor(
     private readonly db: TaktikDatabase,
@@ -196,19 +186,15 @@ export class FeedSet {
     try {
       const { tables, intervalMs } = validateWatchOptions(rawOptions)
       const watchOptions = { ...(tables ? { tables } : {}), ...(intervalMs ? { intervalMs } : {}) }
-      const feed: Feed = {
-        live: true,
-        handle: this.db.watch((event: ChangeEvent) => {
-          if (!feed.live) return
-          try {
-            onEvent({ tables: [...event.tables], dataVersion: event.dataVersion })
-          } catch (error) {
-            toFailure(error, this.options.onError, 'watch event')
-          }
-        }, watchOptions),
-      }
-      this.stop(this.feeds.get(key))
-      this.feeds.set(key, feed)
+      const handle = this.db.watch((event: ChangeEvent) => {
+        try {
+          onEvent({ tables: [...event.tables], dataVersion: event.dataVersion })
+        } catch (error) {
+          toFailure(error, this.options.onError, 'watch event')
+        }
+      }, watchOptions)
+      this.feeds.get(key)?.close()
+      this.feeds.set(key, handle)
       return { ok: true, data: null }
     } catch (error) {
       return toFailure(error, this.options.onError, 'watch')
@@ -218,20 +204,14 @@ export class FeedSet {
   unsubscribe(key: string): IpcResult<boolean> {
     const feed = this.feeds.get(key)
     if (!feed) return { ok: true, data: false }
-    this.stop(feed)
+    feed.close()
     this.feeds.delete(key)
     return { ok: true, data: true }
   }
 
   closeAll(): void {
-    for (const feed of this.feeds.values()) this.stop(feed)
+    for (const feed of this.feeds.values()) feed.close()
     this.feeds.clear()
-  }
-
-  private stop(feed: Feed | undefined): void {
-    if (!feed) return
-    feed.live = false
-    feed.handle.close()
   }
 
   get size(): number {
