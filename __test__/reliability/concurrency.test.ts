@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type TaktikDatabase } from '../../index.js'
 import { finished, py, spawnPy, tempDb, waitForStderr } from '../helpers'
-import { codeOf, figures, scale, sleep } from './common'
+import { codeOf, figures, scale, sleep, stallMonitor } from './common'
 
 const WRITERS = 4
 const TOTAL = scale(2_000, 50_000)
@@ -57,16 +57,8 @@ describe(`concurrency: ${WRITERS} Python writers x ${TOTAL / WRITERS} interactio
     // Longest main-thread stall, not counting ticks that ran a Sync write: a
     // Sync write waits for the write lock on this thread by design (measured
     // apart, as longestSyncWriteMs).
-    let worstStall = 0
-    let syncWroteSinceTick = false
+    const stall = stallMonitor()
     let longestSyncWrite = 0
-    let lastTick = performance.now()
-    const stallTimer = setInterval(() => {
-      const t = performance.now()
-      if (!syncWroteSinceTick) worstStall = Math.max(worstStall, t - lastTick - 1)
-      syncWroteSinceTick = false
-      lastTick = t
-    }, 1)
     let asyncReads = 0
     let syncReads = 0
     let appWrites = 0
@@ -130,7 +122,7 @@ describe(`concurrency: ${WRITERS} Python writers x ${TOTAL / WRITERS} interactio
             const t = performance.now()
             c = db.createDiscoveryCampaignSync({ name: `sync ${appWrites}`, accountId: accounts[0]!.accountId })
             longestSyncWrite = Math.max(longestSyncWrite, performance.now() - t)
-            syncWroteSinceTick = true
+            stall.excuse()
           } else {
             c = await db.createDiscoveryCampaign({ name: `async ${appWrites}`, nicheKeywords: ['a', 'b'] })
           }
@@ -149,7 +141,7 @@ describe(`concurrency: ${WRITERS} Python writers x ${TOTAL / WRITERS} interactio
     const seconds = (performance.now() - t0) / 1000
     await Promise.all([...readers, writing])
     clearInterval(syncTimer)
-    clearInterval(stallTimer)
+    const worstStall = stall.stop()
 
     // Afterwards: every row Python committed, every campaign the app created.
     let missing = 0

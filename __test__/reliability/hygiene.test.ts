@@ -18,7 +18,7 @@ const CYCLES = scale(2_000, 100_000)
 const MiB = 2 ** 20
 
 /** Runs `script` in a fresh Node with TAKTIK_DB_PANIC_PROBE set; returns its JSON output and exit status. */
-function probe(spec: string, script: string): { status: number | null; out: Record<string, string> } {
+function probe(file: string, spec: string, script: string): { status: number | null; out: Record<string, string> } {
   const code = `
     const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
     const db = openDatabase({ path: process.argv[1] })
@@ -27,7 +27,7 @@ function probe(spec: string, script: string): { status: number | null; out: Reco
     ;(async () => { ${script}; console.log(JSON.stringify(out)) })()
   `
   try {
-    const stdout = execFileSync(process.execPath, ['-e', code, FILE], {
+    const stdout = execFileSync(process.execPath, ['-e', code, file], {
       env: { ...process.env, TAKTIK_DB_PANIC_PROBE: spec },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,14 +38,13 @@ function probe(spec: string, script: string): { status: number | null; out: Reco
     return { status: err.status, out: { signal: String(err.signal), stderr: err.stderr } }
   }
 }
-let FILE = ''
 
 describe('panics', () => {
   it('a panic in an exported function becomes an INTERNAL error, Sync or async, and the process lives on', () => {
-    FILE = tempDb()
-    py(['seed', FILE])
+    const file = tempDb()
+    py(['seed', file])
     // On the JS thread, while the arguments are read.
-    const parse = probe('getAccounts:parse', `
+    const parse = probe(file, 'getAccounts:parse', `
       try { db.getAccountsSync(); out.sync = 'returned' } catch (e) { out.sync = codeOf(e); out.message = e.message }
       try { await db.getAccounts(); out.async = 'resolved' } catch (e) { out.async = codeOf(e) }
       out.after = String(db.getTikTokAccountsSync().length)`)
@@ -53,7 +52,7 @@ describe('panics', () => {
     expect(parse.out).toMatchObject({ sync: 'INTERNAL', async: 'INTERNAL', after: '2' })
     expect(parse.out.message).toContain('TAKTIK_DB_PANIC_PROBE')
     // Inside the query: on the JS thread for Sync, on a libuv worker for async.
-    const exec = probe('getProfiles:execute', `
+    const exec = probe(file, 'getProfiles:execute', `
       const acc = db.getAccountsSync()[0].accountId
       try { db.getProfilesSync(acc); out.sync = 'returned' } catch (e) { out.sync = codeOf(e) }
       try { await db.getProfiles(acc); out.async = 'resolved' } catch (e) { out.async = codeOf(e) }
@@ -61,7 +60,7 @@ describe('panics', () => {
     expect(exec.status, JSON.stringify(exec.out)).toBe(0)
     expect(exec.out).toMatchObject({ sync: 'INTERNAL', async: 'INTERNAL', after: 'true' })
     // A write panicking inside its transaction: rolled back, the writer still works.
-    const write = probe('createDiscoveryCampaign:execute', `
+    const write = probe(file, 'createDiscoveryCampaign:execute', `
       try { db.createDiscoveryCampaignSync({ name: 'x' }); out.sync = 'returned' } catch (e) { out.sync = codeOf(e) }
       try { await db.createDiscoveryCampaign({ name: 'y' }); out.async = 'resolved' } catch (e) { out.async = codeOf(e) }
       out.after = String(db.deleteDiscoveryCampaignSync(1).dryRun === false)`)

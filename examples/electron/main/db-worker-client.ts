@@ -12,7 +12,7 @@
 // This module imports no runtime code from the addon: the database is opened
 // in the utility process only.
 import type { OpenOptions } from '../addon.js'
-import type { IpcResult, WatchEventPayload } from '../shared/api.js'
+import { isChangeEvent, isIpcResult, isRecord, type IpcResult, type WatchEventPayload } from '../shared/api.js'
 import { failure, type HostOptions, type TaktikBackend } from './database-host.js'
 import type { WorkerRequest } from '../utility/protocol.js'
 
@@ -43,23 +43,6 @@ export interface DbWorkerClient extends TaktikBackend {
 type Pending = (result: IpcResult<unknown>) => void
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-function isResult(v: unknown): v is IpcResult<unknown> {
-  return isRecord(v) && (v.ok === true || (v.ok === false && typeof v.code === 'string' && typeof v.message === 'string'))
-}
-
-function isChangeEvent(v: unknown): v is WatchEventPayload {
-  return (
-    isRecord(v) &&
-    Array.isArray(v.tables) &&
-    v.tables.every((t) => typeof t === 'string') &&
-    typeof v.dataVersion === 'number'
-  )
-}
-
 export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClientOptions = {}): DbWorkerClient {
   const timeoutMs = options.requestTimeoutMs ?? 60_000
   const pending = new Map<number, Pending>()
@@ -70,7 +53,7 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
 
   child.on('message', (message) => {
     if (!isRecord(message)) return
-    if (message.kind === 'reply' && typeof message.id === 'number' && isResult(message.result)) {
+    if (message.kind === 'reply' && typeof message.id === 'number' && isIpcResult(message.result)) {
       pending.get(message.id)?.(message.result)
     } else if (message.kind === 'event' && typeof message.key === 'string' && isChangeEvent(message.event)) {
       feeds.get(message.key)?.({ tables: [...message.event.tables], dataVersion: message.event.dataVersion })

@@ -20,6 +20,8 @@ import {
   WATCH_SUBSCRIBE_CHANNEL,
   WATCH_UNSUBSCRIBE_CHANNEL,
   channelOf,
+  isChangeEvent,
+  isIpcResult,
   type IpcResult,
   type TaktikApi,
   type WatchEventPayload,
@@ -38,25 +40,10 @@ export interface ContextBridgeLike {
   exposeInMainWorld(apiKey: string, api: unknown): void
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 /** The main process always answers with an IpcResult; anything else is reported, not passed on. */
 function asResult(v: unknown): IpcResult<unknown> {
-  if (isRecord(v) && (v.ok === true || (v.ok === false && typeof v.code === 'string' && typeof v.message === 'string'))) {
-    return v as unknown as IpcResult<unknown>
-  }
+  if (isIpcResult(v)) return v
   return { ok: false, code: 'INTERNAL', message: 'malformed reply from the main process' }
-}
-
-function isChangeEvent(v: unknown): v is WatchEventPayload {
-  return (
-    isRecord(v) &&
-    Array.isArray(v.tables) &&
-    v.tables.every((t) => typeof t === 'string') &&
-    typeof v.dataVersion === 'number'
-  )
 }
 
 /** Builds the API object over `ipcRenderer`. Every function resolves; none rejects. */

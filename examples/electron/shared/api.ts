@@ -107,9 +107,7 @@ export const TAKTIK_METHODS = [
 ] as const satisfies readonly TaktikMethod[]
 
 // Compile-time proof that the list above names every request and nothing else.
-type MissingMethods = Exclude<TaktikMethod, (typeof TAKTIK_METHODS)[number]>
-const methodsAreComplete: [MissingMethods] extends [never] ? true : MissingMethods = true
-void methodsAreComplete
+assertComplete<Exclude<TaktikMethod, (typeof TAKTIK_METHODS)[number]>>()
 
 export const CHANNEL_PREFIX = 'taktik:'
 export type TaktikChannel<K extends TaktikMethod = TaktikMethod> = `taktik:${K}`
@@ -174,9 +172,7 @@ export const PROFILE_SORT_KEYS = [
   'updatedAt',
   'profileId',
 ] as const satisfies readonly ProfileSortBy[]
-type MissingSortKeys = Exclude<ProfileSortBy, (typeof PROFILE_SORT_KEYS)[number]>
-const sortKeysAreComplete: [MissingSortKeys] extends [never] ? true : MissingSortKeys = true
-void sortKeysAreComplete
+assertComplete<Exclude<ProfileSortBy, (typeof PROFILE_SORT_KEYS)[number]>>()
 
 /** Limits enforced at the IPC boundary (tighter than, or equal to, the addon's). */
 export const LIMITS = {
@@ -238,6 +234,35 @@ export type TaktikApi = {
     /** Adds a listener for change events; returns the function that removes it. */
     onChange(listener: (event: WatchEventPayload) => void): () => void
   }
+}
+
+/**
+ * Compile-time proof that a run-time list names every member of a union:
+ * `assertComplete<Exclude<Union, (typeof LIST)[number]>>()` fails to compile,
+ * naming what is missing, until the list is complete. Does nothing at run time.
+ */
+export function assertComplete<Missing extends never>(): void {
+  void (null as unknown as Missing)
+}
+
+/** A non-null, non-array object (shape checks on messages crossing a process boundary). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Whether `v` is an IpcResult as the main process / worker sends it. */
+export function isIpcResult(v: unknown): v is IpcResult<unknown> {
+  return isRecord(v) && (v.ok === true || (v.ok === false && typeof v.code === 'string' && typeof v.message === 'string'))
+}
+
+/** Whether `v` is a change event as the main process / worker sends it. */
+export function isChangeEvent(v: unknown): v is WatchEventPayload {
+  return (
+    isRecord(v) &&
+    Array.isArray(v.tables) &&
+    v.tables.every((t) => typeof t === 'string') &&
+    typeof v.dataVersion === 'number'
+  )
 }
 
 declare global {

@@ -15,7 +15,7 @@
 // starts by itself; imported anywhere else (tests) it only exports.
 import type { OpenOptions, TaktikDatabase } from '../addon.js'
 import { openDatabase } from '../addon.js'
-import type { IpcFailure, IpcResult } from '../shared/api.js'
+import { isRecord, type IpcFailure, type IpcResult } from '../shared/api.js'
 import { validateOpenOptions } from '../shared/validate.js'
 import { FeedSet, dispatch, failure, toFailure, type HostOptions } from '../main/database-host.js'
 import { WORKER_REQUEST_KINDS, type WorkerMessage } from './protocol.js'
@@ -39,10 +39,6 @@ export interface DbWorkerHost {
 }
 
 const MAX_KEY_LENGTH = 200
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 
 /** Serves requests arriving on `port`. */
 export function hostTaktikDatabase(port: ParentPortLike, options: DbWorkerOptions = {}): DbWorkerHost {
