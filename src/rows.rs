@@ -285,18 +285,48 @@ fn write_unicode_escape(out: &mut Vec<u8>, c: char) {
     }
 }
 
+/// Bytes copied into a JSON string literal as they are: printable ASCII but the
+/// quote and the backslash.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = b != b'"' as usize && b != b'\\' as usize;
+        b += 1;
+    }
+    t
+};
+
 /// A JSON string literal in pure ASCII: quotes, backslashes and control
 /// characters escaped as usual, and every non-ASCII char as `\uXXXX`. An ASCII
 /// result reaches V8 as a one-byte string (a copy, no UTF-8 decoding) that
 /// JSON.parse reads on its fast path; the parsed strings are the same.
 fn write_str(out: &mut Vec<u8>, s: &str) {
+    // Valid UTF-8 is always written whole.
+    write_escaped(out, s.as_bytes());
+}
+
+/// A stored text value as a JSON string (see write_str). One pass: runs of
+/// plain bytes are copied whole and UTF-8 is decoded as it goes, so valid text
+/// (nearly all of it) is never scanned twice. Invalid UTF-8 (hostile rows) is
+/// written again from the lossy conversion: U+FFFD, as everywhere else.
+fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mark = out.len();
+    if !write_escaped(out, bytes) {
+        out.truncate(mark);
+        write_escaped(out, String::from_utf8_lossy(bytes).as_bytes());
+    }
+}
+
+/// write_str over bytes; false (with a partial literal written) at the first
+/// invalid UTF-8 sequence.
+fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
+    let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
         let b = bytes[i];
-        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+        if PLAIN[usize::from(b)] {
             i += 1;
             continue;
         }
@@ -310,10 +340,23 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
             0x7f => out.push(0x7f),
             0..=0x1f => write_u_escape(out, u16::from(b)),
             _ => {
-                // Start of a multi-byte char: `s` is valid UTF-8, so i is a boundary.
-                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+                // A multi-byte char: its length from the lead byte, validated
+                // by the standard decoder (overlongs, surrogates, truncation).
+                let width = match b {
+                    0xc2..=0xdf => 2,
+                    0xe0..=0xef => 3,
+                    0xf0..=0xf4 => 4,
+                    _ => return false,
+                };
+                let Some(c) = bytes
+                    .get(i..i + width)
+                    .and_then(|seq| std::str::from_utf8(seq).ok())
+                    .and_then(|seq| seq.chars().next())
+                else {
+                    return false;
+                };
                 write_unicode_escape(out, c);
-                i += c.len_utf8();
+                i += width;
                 start = i;
                 continue;
             }
@@ -323,21 +366,7 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
-}
-
-/// A stored text value as a JSON string. Most values need no escaping at all:
-/// those are copied in one go, without a separate UTF-8 pass.
-fn write_text(out: &mut Vec<u8>, bytes: &[u8]) {
-    if bytes
-        .iter()
-        .all(|&b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
-        out.push(b'"');
-        out.extend_from_slice(bytes);
-        out.push(b'"');
-    } else {
-        write_str(out, &lossy(bytes));
-    }
+    true
 }
 
 /// Where a byte of valid JSON text is: inside a string literal or not. Shared
@@ -406,7 +435,7 @@ fn write_json_ascii(out: &mut Vec<u8>, json: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-fn write_i64(out: &mut Vec<u8>, v: i64) {
+pub fn write_i64(out: &mut Vec<u8>, v: i64) {
     // Digits backwards into a stack buffer: cheaper than the serde machinery
     // for the many small ids and counters of a listing.
     let mut buf = [0u8; 20];
@@ -564,6 +593,51 @@ pub fn write_rows<P: Params>(
     Ok(n)
 }
 
+/// `write_rows` for a statement whose last `N` result columns are placeholders
+/// (`NULL AS interaction_count`): their values come from Rust, `tail(row, i)` for
+/// the i-th row, which returns None to stop when a row is not the one expected.
+/// Returns how many rows, or None when stopped (`out` then holds a partial result).
+pub fn write_rows_with<'a, P: Params, const N: usize>(
+    conn: &Connection,
+    sql: &'static str,
+    params: P,
+    out: &mut Out,
+    mut tail: impl FnMut(&Row<'_>, usize) -> rusqlite::Result<Option<[ValueRef<'a>; N]>>,
+) -> rusqlite::Result<Option<usize>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let shape = RowShape::cached(sql, &stmt);
+    let head = shape.kinds.len() - N;
+    let mut rows = stmt.query(params)?;
+    let mut n = 0;
+    out.keys(Shape::Rows, &shape);
+    out.buf.push(b'[');
+    while let Some(row) = rows.next()? {
+        let Some(values) = tail(row, n)? else {
+            return Ok(None);
+        };
+        if n > 0 {
+            out.buf.push(b',');
+        }
+        out.buf.push(b'[');
+        for (i, kind) in shape.kinds[..head].iter().enumerate() {
+            if i > 0 {
+                out.buf.push(b',');
+            }
+            write_value(&mut out.buf, row.get_ref(i)?, *kind);
+        }
+        for (j, (value, kind)) in values.into_iter().zip(&shape.kinds[head..]).enumerate() {
+            if head + j > 0 {
+                out.buf.push(b',');
+            }
+            write_value(&mut out.buf, value, *kind);
+        }
+        out.buf.push(b']');
+        n += 1;
+    }
+    out.buf.push(b']');
+    Ok(Some(n))
+}
+
 /// Runs `sql` and writes its first row, `[keys][values]`, or `null` when there is
 /// none (Shape::Row). Returns whether there was a row.
 pub fn write_row<P: Params>(
@@ -692,6 +766,46 @@ mod tests {
         let mut out = Out::default();
         write_rows(&conn, "SELECT * FROM t ORDER BY id", [], &mut out).unwrap();
         materialize(&out)
+    }
+
+    /// write_text's one-pass decoder against the standard library: for every
+    /// byte string, ASCII output that JSON-parses back to exactly the lossy text
+    /// (invalid sequences as U+FFFD, the same replacement everywhere).
+    #[test]
+    fn text_is_escaped_to_ascii_and_lossy_exactly() {
+        let mut cases: Vec<Vec<u8>> = vec![
+            b"plain".to_vec(),
+            b"quote \" back\\slash \n\r\t\x00\x1f\x7f".to_vec(),
+            "é ü ✓ 🐶 Fernández ⬇️".as_bytes().to_vec(),
+            vec![0xc0, 0x80],             // overlong NUL
+            vec![0xed, 0xa0, 0x80],       // surrogate
+            vec![0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+            vec![0xf5, 0x80],
+            vec![b'a', 0x80, b'b'],       // lone continuation
+            vec![b'a', 0xe2, 0x82],       // truncated at the end
+            vec![0xe2, 0x82, b'x', 0xac], // interrupted
+            vec![0xff; 3],
+        ];
+        // Every 1..=3-byte string over bytes that matter to the decoder.
+        let interesting = [
+            0x00, 0x22, 0x41, 0x5c, 0x7f, 0x80, 0xbf, 0xc2, 0xdf, 0xe0, 0xed, 0xf0, 0xf4, 0xff,
+        ];
+        for &a in &interesting {
+            cases.push(vec![a]);
+            for &b in &interesting {
+                cases.push(vec![a, b]);
+                for &c in &interesting {
+                    cases.push(vec![a, b, c]);
+                }
+            }
+        }
+        for bytes in cases {
+            let mut out = b"x".to_vec();
+            write_text(&mut out, &bytes);
+            assert!(out.is_ascii(), "{bytes:?}");
+            let back: String = serde_json::from_slice(&out[1..]).expect("a JSON string");
+            assert_eq!(back, String::from_utf8_lossy(&bytes), "{bytes:?}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::marker::PhantomData;
 
 use napi::{Env, Unknown};
-use rusqlite::types::ToSql;
+use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::Connection;
 use serde::Deserialize;
 
@@ -12,7 +12,7 @@ use super::{columns, filter, Instagram, PageQuery, Platform};
 use crate::api::Query;
 use crate::args::{self, Page, ProfileKey};
 use crate::error::{DbError, Result};
-use crate::rows::{write_count, write_row, write_rows, Out};
+use crate::rows::{write_count, write_i64, write_row, write_rows, write_rows_with, Out};
 
 /// Options of getProfiles and countProfiles (which ignores paging and sorting).
 #[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
@@ -211,45 +211,182 @@ impl Query for Profiles {
         params.push(&self.page.limit);
         params.push(&self.page.offset);
         // Sorted by an aggregate with no profile filter (the dashboard default),
-        // the page can be cut from the aggregate alone, before joining profiles.
-        // That join only drops interactions whose profile row is gone, which a
-        // foreign-key-enforcing writer never leaves; if it did, the page comes
-        // back short and the join-first query below runs instead.
+        // the page can be cut from the aggregate alone, before reading profiles.
         if self.filter.variant() == 0 && !SORTS[self.sort].1.starts_with("p.") {
-            let sql = super::sql((Self::NAME, variant | FAST_PATH), || self.sql(false));
             let start = out.buf.len();
-            let written = write_rows(conn, sql, params.as_slice(), out)?;
-            if written as i64 >= self.page.limit {
+            if self.page_from_aggregate(conn, out)? {
                 return Ok(());
             }
             out.buf.truncate(start);
         }
-        let sql = super::sql((Self::NAME, variant), || self.sql(true));
+        let sql = super::sql((Self::NAME, variant), || self.sql());
         write_rows(conn, sql, params.as_slice(), out).map(drop)
     }
 }
 
-/// Variant bit of getProfiles' page-from-the-aggregate SQL.
-const FAST_PATH: u32 = 1 << 20;
+/// Variant keys of page_from_aggregate's two statements.
+const AGGREGATE: u32 = 1 << 20;
+const PAGE_PROFILES: u32 = (1 << 20) + 1;
+
+/// One row of the account's aggregate, held in Rust while the page is picked.
+struct Interacted {
+    profile_id: i64,
+    count: i64,
+    last_ms: Option<i64>,
+    /// The latest interaction_time as stored, any storage class (hostile rows
+    /// included), its bytes in the shared arena.
+    last: Stored,
+}
+
+#[derive(Clone, Copy)]
+enum Stored {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(usize, usize),
+    Blob(usize, usize),
+}
+
+impl Stored {
+    fn keep(v: ValueRef<'_>, arena: &mut Vec<u8>) -> Self {
+        let mut push = |b: &[u8]| {
+            arena.extend_from_slice(b);
+            (arena.len() - b.len(), arena.len())
+        };
+        match v {
+            ValueRef::Null => Stored::Null,
+            ValueRef::Integer(i) => Stored::Integer(i),
+            ValueRef::Real(f) => Stored::Real(f),
+            ValueRef::Text(t) => {
+                let (a, b) = push(t);
+                Stored::Text(a, b)
+            }
+            ValueRef::Blob(t) => {
+                let (a, b) = push(t);
+                Stored::Blob(a, b)
+            }
+        }
+    }
+
+    fn get(self, arena: &[u8]) -> ValueRef<'_> {
+        match self {
+            Stored::Null => ValueRef::Null,
+            Stored::Integer(i) => ValueRef::Integer(i),
+            Stored::Real(f) => ValueRef::Real(f),
+            Stored::Text(a, b) => ValueRef::Text(&arena[a..b]),
+            Stored::Blob(a, b) => ValueRef::Blob(&arena[a..b]),
+        }
+    }
+}
 
 impl Profiles {
+    /// The page of a listing sorted by interactionCount or lastInteractionAt, with
+    /// no profile filter (the dashboard default). The aggregate (one row per
+    /// profile, ~50k for a busy account) is read into Rust and the page picked
+    /// there with a partial sort: SQLite's `ORDER BY ... LIMIT` keeps a bounded
+    /// temp b-tree instead, ~15% of the whole call. Then only the page's profiles
+    /// are read, by primary key, in page order (`json_each` outer loop). Both
+    /// statements read one snapshot.
+    ///
+    /// Returns false when the join-first SQL must answer instead: a profile id
+    /// that is not an integer, or a page profile with no instagram_profiles row
+    /// (the join would drop it; a foreign-key-enforcing writer never leaves one).
+    fn page_from_aggregate(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<bool> {
+        // One snapshot for both statements; a caller's transaction (exportCsv
+        // pages inside one) already is one.
+        let _snapshot = conn
+            .is_autocommit()
+            .then(|| conn.unchecked_transaction())
+            .transpose()?;
+        let aggregate = super::sql((Self::NAME, AGGREGATE), || INTERACTED.to_string());
+        let mut arena = Vec::new();
+        let mut all = Vec::new();
+        {
+            let mut stmt = conn.prepare_cached(aggregate)?;
+            let mut rows = stmt.query([self.filter.account_id])?;
+            while let Some(row) = rows.next()? {
+                let ValueRef::Integer(profile_id) = row.get_ref(0)? else {
+                    return Ok(false);
+                };
+                all.push(Interacted {
+                    profile_id,
+                    count: row.get(1)?,
+                    last_ms: row.get(2)?,
+                    last: Stored::keep(row.get_ref(3)?, &mut arena),
+                });
+            }
+        }
+        // ORDER BY key, profile_id, both in the requested direction; NULL sorts
+        // first ascending, as in SQLite.
+        let by_count = SORTS[self.sort].1 == "agg.interaction_count";
+        let descending = self.descending;
+        let order = |a: &Interacted, b: &Interacted| {
+            let o = if by_count {
+                a.count.cmp(&b.count)
+            } else {
+                a.last_ms.cmp(&b.last_ms)
+            }
+            .then(a.profile_id.cmp(&b.profile_id));
+            if descending {
+                o.reverse()
+            } else {
+                o
+            }
+        };
+        let clamp = |n: i64| usize::try_from(n).unwrap_or(0).min(all.len());
+        let from = clamp(self.page.offset);
+        let to = clamp(self.page.offset.saturating_add(self.page.limit));
+        if to < all.len() {
+            all.select_nth_unstable_by(to, order);
+        }
+        all[..to].sort_unstable_by(order);
+        let page = &all[from..to];
+
+        let mut ids = Vec::with_capacity(page.len() * 8 + 2);
+        ids.push(b'[');
+        for (i, p) in page.iter().enumerate() {
+            if i > 0 {
+                ids.push(b',');
+            }
+            write_i64(&mut ids, p.profile_id);
+        }
+        ids.push(b']');
+        // ASCII digits, commas and brackets only.
+        let ids = String::from_utf8(ids).unwrap_or_default();
+        let sql = super::sql((Self::NAME, PAGE_PROFILES), || {
+            format!(
+                "SELECT {}, NULL AS interaction_count, NULL AS last_interaction_at
+                 FROM json_each(?1) AS j CROSS JOIN instagram_profiles AS p
+                     ON p.profile_id = j.value",
+                columns("instagram_profiles", "p")
+            )
+        });
+        let arena = &arena;
+        let written = write_rows_with(conn, sql, [&ids], out, |row, i| {
+            // Rows come in page order (profile_id is the first column); a
+            // missing profile shifts them.
+            Ok(match page.get(i) {
+                Some(p) if row.get_ref(0)? == ValueRef::Integer(p.profile_id) => {
+                    Some([ValueRef::Integer(p.count), p.last.get(arena)])
+                }
+                _ => None,
+            })
+        })?;
+        Ok(written == Some(page.len()))
+    }
+
     /// Two phases: the page is chosen over narrow rows (id, counts, sort key),
-    /// then only its profiles are read whole. `join_first` joins profiles before
-    /// cutting the page (needed when filtering or sorting on profile columns).
-    fn sql(&self, join_first: bool) -> String {
+    /// joined with profiles first because filters or the sort key need their
+    /// columns; then only the page's profiles are read whole.
+    fn sql(&self) -> String {
         let (_, key, collate) = SORTS[self.sort];
         let dir = if self.descending { "DESC" } else { "ASC" };
-        let from = if join_first {
-            "FROM agg JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id"
-        } else {
-            "FROM agg"
-        };
         format!(
             "WITH agg AS ({INTERACTED}),
              page AS (
                  SELECT agg.profile_id AS profile_id, agg.interaction_count AS interaction_count,
                         agg.last_interaction_at AS last_interaction_at, {key} AS k
-                 {from}
+                 FROM agg JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
                  WHERE {}
                  ORDER BY k{collate} {dir}, agg.profile_id {dir} LIMIT ?8 OFFSET ?9)
              SELECT {}, page.interaction_count AS interaction_count,
@@ -475,4 +612,130 @@ crate::read_api! {
     #[doc = "Instagram posts (scraped or scheduled), newest first."]
     Posts => get_posts, get_posts_sync, "Post[]", "Promise<Post[]>",
         (), (options: "PostQuery");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connection::{Database, OpenConfig};
+    use crate::rows::materialize;
+
+    /// The page-from-the-aggregate path must return exactly what the join-first
+    /// SQL returns: ties on both sort keys, NULL and unparseable timestamps, every
+    /// storage class in interaction_time, non-integer profile ids (fall back) and
+    /// interactions whose profile row is gone (fall back), over many pages.
+    #[test]
+    fn page_from_aggregate_matches_the_join_first_sql() {
+        let dir = std::env::temp_dir().join(format!("taktik-profiles-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("t.db");
+        let db = Database::open(OpenConfig {
+            path: path.clone(),
+            readonly: false,
+            busy_timeout_ms: 1000,
+            wal_limit_bytes: 0,
+        })
+        .expect("open");
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "PRAGMA foreign_keys = OFF; BEGIN;
+             INSERT INTO instagram_accounts (account_id, username) VALUES (1, 'a'), (2, 'b'), (3, 'c');
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+             INSERT INTO instagram_profiles (profile_id, username) SELECT i, 'u' || i FROM n;
+             -- Account 1: counts 1..4 and a handful of instants, so both keys tie.
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 900)
+             INSERT INTO interaction_history (account_id, profile_id, interaction_type, interaction_time)
+             SELECT 1, 1 + (i * 7) % 250, 'like',
+                    CASE i % 9 WHEN 0 THEN NULL WHEN 1 THEN 'garbage' WHEN 2 THEN x'ff00'
+                               WHEN 3 THEN 1700000000 WHEN 4 THEN 1700000000.5
+                               WHEN 5 THEN '2025-03-01T10:00:00+02:00'
+                               ELSE '2025-01-0' || (1 + i % 5) || ' 10:00:00' END
+             FROM n;
+             -- Account 2: one profile row missing (fallback), and NULL instants only.
+             INSERT INTO interaction_history (account_id, profile_id, interaction_type, interaction_time)
+             VALUES (2, 5, 'like', NULL), (2, 999, 'like', NULL), (2, 6, 'like', 'x'), (2, 6, 'like', NULL);
+             -- Account 3: a text profile id (fallback).
+             INSERT INTO interaction_history (account_id, profile_id, interaction_type, interaction_time)
+             VALUES (3, 7, 'like', '2025-01-01 00:00:00'), (3, '8', 'like', '2025-01-02 00:00:00');
+             COMMIT;",
+        )
+        .unwrap();
+        let mut checked = 0;
+        for account_id in 1..=3 {
+            for sort in [0, 1] {
+                for descending in [true, false] {
+                    for (limit, offset) in [
+                        (10000, 0),
+                        (1, 0),
+                        (7, 3),
+                        (50, 200),
+                        (5, 249),
+                        (5, 400),
+                        (0, 0),
+                    ] {
+                        let q = Profiles {
+                            filter: ProfileFilter {
+                                account_id,
+                                search: None,
+                                min_followers: None,
+                                max_followers: None,
+                                is_private: None,
+                                is_verified: None,
+                                is_business: None,
+                            },
+                            sort,
+                            descending,
+                            page: Page { limit, offset },
+                        };
+                        let (fast, sql) = db
+                            .read("test", |conn| {
+                                let mut fast = Out::default();
+                                q.run(conn, &mut fast)?;
+                                let mut sql = Out::default();
+                                let mut params: Vec<&dyn ToSql> = q.filter.params().to_vec();
+                                params.push(&q.page.limit);
+                                params.push(&q.page.offset);
+                                let text: &'static str = Box::leak(q.sql().into_boxed_str());
+                                write_rows(conn, text, params.as_slice(), &mut sql)?;
+                                Ok((fast, sql))
+                            })
+                            .unwrap();
+                        assert_eq!(
+                            materialize(&fast),
+                            materialize(&sql),
+                            "account {account_id} sort {sort} desc {descending} limit {limit} offset {offset}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 84);
+        // The fast path really answered account 1 (it is not just the fallback).
+        let q = |descending| Profiles {
+            filter: ProfileFilter {
+                account_id: 1,
+                search: None,
+                min_followers: None,
+                max_followers: None,
+                is_private: None,
+                is_verified: None,
+                is_business: None,
+            },
+            sort: 0,
+            descending,
+            page: Page {
+                limit: 10000,
+                offset: 0,
+            },
+        };
+        let answered = db
+            .read("test", |conn| {
+                q(true).page_from_aggregate(conn, &mut Out::default())
+            })
+            .unwrap();
+        assert!(answered);
+        db.close();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
