@@ -458,6 +458,29 @@ c.commit()`, file])
     db.close()
   })
 
+  it('a multi-MB listing arrives whole and identical in both forms (written as many row arrays)', async () => {
+    const file = bigFile()
+    const db = openDatabase({ path: file })
+    for (const o of [{ limit: 10_000 }, { limit: 10_000, sortBy: 'interactionCount' as const, order: 'asc' as const }, { limit: 10_000, offset: 15_000 }]) {
+      const sync = db.getProfilesSync(1, o)
+      const [a, b] = await Promise.all([db.getProfiles(1, o), db.getProfiles(1, o)])
+      expect(a).toStrictEqual(sync)
+      expect(b).toStrictEqual(sync)
+      expect(JSON.stringify(sync).length).toBeGreaterThan(4 * 64 * 1024)
+      expect(new Set(sync.map((p) => p.profileId)).size).toBe(sync.length)
+    }
+    expect(db.getProfilesSync(1, { limit: 10_000, offset: 15_000 }).length).toBe(5_000)
+    // Newest first by instant, ids breaking ties, across the array cuts.
+    const rows = db.getProfilesSync(1, { limit: 10_000 })
+    for (let i = 1; i < rows.length; i++) {
+      const [p, q] = [rows[i - 1]!, rows[i]!]
+      const dp = Date.parse(p.lastInteractionAt!)
+      const dq = Date.parse(q.lastInteractionAt!)
+      expect(dp > dq || (dp === dq && p.profileId > q.profileId)).toBe(true)
+    }
+    db.close()
+  })
+
   it('rejects malformed call options', async () => {
     const { db } = seeded()
     expect((await rejection(db.getAccounts({ timeout: 5 } as never))).code).toBe('INVALID_ARGUMENT')

@@ -79,6 +79,7 @@ pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> R
         shape,
         shape_id,
         keys_len,
+        segments,
     } = out;
     match result {
         // The row mapper writes ASCII (valid UTF-8 at the very least); checked,
@@ -89,6 +90,7 @@ pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> R
             shape,
             shape_id,
             keys_len,
+            segments,
         }),
         Ok(()) if std::str::from_utf8(&buf).is_ok() => Ok(JsonText {
             bytes: buf,
@@ -96,6 +98,7 @@ pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> R
             shape,
             shape_id,
             keys_len,
+            segments,
         }),
         Ok(()) => {
             give_back(buf);
@@ -149,6 +152,8 @@ pub struct JsonText {
     shape: Shape,
     shape_id: u32,
     keys_len: u32,
+    /// Out::segments: where the row arrays of a long listing end (not the last).
+    segments: Vec<u32>,
 }
 
 impl JsonText {
@@ -187,18 +192,55 @@ fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
 /// path. Anything else still takes the UTF-8 route. The buffer goes back to the
 /// pool either way.
 unsafe fn js_string(env: sys::napi_env, text: JsonText) -> napi::Result<sys::napi_value> {
-    let (bytes, ascii) = (&text.bytes, text.ascii);
+    let value = unsafe { js_substring(env, &text, 0, text.bytes.len()) };
+    give_back(text.bytes);
+    value
+}
+
+/// `text.bytes[from..to]` as a JS string (cut at ASCII bytes, so whole chars).
+unsafe fn js_substring(
+    env: sys::napi_env,
+    text: &JsonText,
+    from: usize,
+    to: usize,
+) -> napi::Result<sys::napi_value> {
+    let bytes = &text.bytes[from..to];
     let (ptr, len) = (bytes.as_ptr().cast(), bytes.len() as isize);
     let mut value = std::ptr::null_mut();
     let status = unsafe {
-        if ascii {
+        if text.ascii {
             sys::napi_create_string_latin1(env, ptr, len, &mut value)
         } else {
             sys::napi_create_string_utf8(env, ptr, len, &mut value)
         }
     };
-    give_back(text.bytes);
     check(status, "string").map(|()| value)
+}
+
+/// A segmented listing for a Sync call: one JS string per row array (the key
+/// list rides with the first), so none is a large-object allocation.
+unsafe fn js_strings(env: sys::napi_env, text: JsonText) -> napi::Result<sys::napi_value> {
+    let ends: Vec<usize> = text.segments.iter().map(|&e| e as usize).collect();
+    let mut parts = std::ptr::null_mut();
+    let result = (|| unsafe {
+        check(
+            sys::napi_create_array_with_length(env, ends.len() + 1, &mut parts),
+            "parts",
+        )?;
+        let mut from = 0;
+        let bounds = ends
+            .iter()
+            .copied()
+            .chain(std::iter::once(text.bytes.len()));
+        for (i, to) in bounds.enumerate() {
+            let part = js_substring(env, &text, from, to)?;
+            check(sys::napi_set_element(env, parts, i as u32, part), "part")?;
+            from = to;
+        }
+        Ok(parts)
+    })();
+    give_back(text.bytes);
+    result
 }
 
 unsafe fn js_uint(env: sys::napi_env, n: u32) -> napi::Result<sys::napi_value> {
@@ -229,7 +271,11 @@ impl ToNapiValue for JsonText {
             let materialize = cached_function(env, &MATERIALIZE, "materialize")?;
             let tag = js_number(env, val.tag())?;
             let keys_end = js_uint(env, val.keys_len)?;
-            let text = js_string(env, val)?;
+            let text = if val.segments.is_empty() {
+                js_string(env, val)?
+            } else {
+                js_strings(env, val)?
+            };
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
             let args = [text, tag, keys_end];
             check(
@@ -250,13 +296,13 @@ impl ToNapiValue for JsonText {
 /// read that halves the parsing.
 ///
 /// `tag` is 0 for a plain value, else 2 * shape id, plus 1 for a single row.
-/// `materialize(text, tag, keysEnd)` turns a Sync result into values.
-/// `deliver(text, tag, keysEnd, ends)` does it for async results, one slice per
-/// event-loop turn: libuv runs the completions of work that finished together
-/// in one go, and eight 10,000-row results materialized there froze the main
-/// thread for ~150 ms. Each slice (whole rows, ~256 KB, cut on the worker
-/// thread) is its own turn behind `setImmediate`, so timers, I/O and painting
-/// get in between.
+/// `materialize(text, tag, keysEnd)` turns a Sync result into values; `text` is
+/// an array of strings for a segmented listing (rows::SEGMENT_BYTES).
+/// `deliver(text, tag, keysEnd, ends)` does it for async results, ~256 KB of
+/// row arrays per event-loop turn: libuv runs the completions of work that
+/// finished together in one go, and eight 10,000-row results materialized there
+/// froze the main thread for ~150 ms. Each turn's share is behind
+/// `setImmediate`, so timers, I/O and painting get in between.
 const DELIVERY_JS: &str = r#"
   var parse = JSON.parse;
   var later = typeof setImmediate === 'function' ? setImmediate : function (f) { setTimeout(f, 0); };
@@ -288,6 +334,7 @@ const DELIVERY_JS: &str = r#"
     return make !== undefined ? make : constructorFor(id, parse(text.slice(0, keysEnd)));
   }
   function materialize(text, tag, keysEnd) {
+    if (typeof text !== 'string') return materializeParts(text, tag, keysEnd);
     if (keysEnd === 0) return parse(text);
     var v = parse(text.slice(keysEnd));
     var make = makerFor(tag, text, keysEnd);
@@ -296,8 +343,17 @@ const DELIVERY_JS: &str = r#"
     rowsInto(rows, v, make);
     return rows;
   }
+  function materializeParts(parts, tag, keysEnd) {
+    var make = makerFor(tag, parts[0], keysEnd);
+    var rows = [];
+    rowsInto(rows, parse(parts[0].slice(keysEnd)), make);
+    for (var i = 1; i < parts.length; i++) rowsInto(rows, parse(parts[i]), make);
+    return rows;
+  }
   var queue = [];
   var scheduled = false;
+  // Bytes of row arrays parsed per event-loop turn, at most one array over.
+  var TURN = 262144;
   function step() {
     var job = queue[0];
     try {
@@ -305,12 +361,14 @@ const DELIVERY_JS: &str = r#"
         queue.shift();
         job.resolve(materialize(job.text, job.tag, job.keysEnd));
       } else {
-        var end = job.ends[job.i];
-        var part = parse(job.text.slice(job.from, end));
-        if (job.i === 0) job.make = makerFor(job.tag, job.text, job.keysEnd);
-        rowsInto(job.rows, part, job.make);
-        job.from = end;
-        job.i += 1;
+        if (job.make === null) job.make = makerFor(job.tag, job.text, job.keysEnd);
+        var turn = job.from;
+        do {
+          var end = job.ends[job.i];
+          rowsInto(job.rows, parse(job.text.slice(job.from, end)), job.make);
+          job.from = end;
+          job.i += 1;
+        } while (job.i < job.ends.length && job.from - turn < TURN);
         if (job.i === job.ends.length) {
           queue.shift();
           job.resolve(job.rows);
@@ -334,41 +392,6 @@ const DELIVERY_JS: &str = r#"
 /// A script evaluating to one of DELIVERY_JS's functions.
 fn script(function: &str) -> String {
     format!("(function () {{ 'use strict'; {DELIVERY_JS} return {function}; }})()")
-}
-
-/// Results smaller than this are parsed in one turn.
-const SLICE_BYTES: usize = 256 << 10;
-
-/// Byte offsets (in `text`, scanned from `from`) of the commas that split a top-level JSON array into
-/// slices of whole rows of about SLICE_BYTES, or None for a small result or one
-/// that is not an array. Runs on the worker thread: a single pass over the text.
-fn slice_points(text: &[u8], from: usize) -> Option<Vec<u32>> {
-    let json = text.get(from..)?;
-    if json.len() < 2 * SLICE_BYTES
-        || json.first() != Some(&b'[')
-        || u32::try_from(text.len()).is_err()
-    {
-        return None;
-    }
-    let mut cuts = Vec::new();
-    let mut depth = 0u32;
-    let mut scan = crate::rows::JsonScan::default();
-    let mut last = 0usize;
-    for (i, &b) in json.iter().enumerate() {
-        if !scan.outside(b) {
-            continue;
-        }
-        match b {
-            b'[' | b'{' => depth += 1,
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            b',' if depth == 1 && i - last >= SLICE_BYTES => {
-                cuts.push((from + i) as u32);
-                last = i;
-            }
-            _ => {}
-        }
-    }
-    Some(cuts)
 }
 
 type FunctionSlot = std::thread::LocalKey<std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>>>;
@@ -436,47 +459,17 @@ pub struct QueuedJson {
 }
 
 impl QueuedJson {
-    /// Runs on the worker thread: each cut comma becomes `][`, so every slice is
-    /// a whole JSON array that JS parses from `text.slice(a, b)` without
-    /// building (and later collecting) a concatenated copy.
+    /// A segmented listing is delivered an array or a few per turn: `ends` are
+    /// the offsets where its row arrays end (written that way by the row
+    /// mapper, so nothing is scanned or copied here).
     fn new(text: JsonText) -> Self {
-        // Only lists of rows are sliced: a single row's values array (or a
-        // plain value) cut at its commas would be read as several rows.
-        if !matches!(text.shape, Shape::Rows) {
+        if text.segments.is_empty() || !matches!(text.shape, Shape::Rows) {
             return QueuedJson { text, ends: None };
         }
-        let Some(cuts) = slice_points(&text.bytes, text.keys_len as usize) else {
-            return QueuedJson { text, ends: None };
-        };
-        let JsonText {
-            bytes: json,
-            ascii,
-            shape,
-            shape_id,
-            keys_len,
-        } = text;
-        let mut out = take_buffer();
-        out.reserve(json.len() + cuts.len());
-        let mut ends = Vec::with_capacity(cuts.len() + 1);
-        let mut from = 0usize;
-        for cut in cuts {
-            out.extend_from_slice(&json[from..cut as usize]);
-            out.push(b']');
-            ends.push(out.len() as u32);
-            out.push(b'[');
-            from = cut as usize + 1;
-        }
-        out.extend_from_slice(&json[from..]);
-        ends.push(out.len() as u32);
-        give_back(json);
+        let mut ends = text.segments.clone();
+        ends.push(text.bytes.len() as u32);
         QueuedJson {
-            text: JsonText {
-                bytes: out,
-                ascii,
-                shape,
-                shape_id,
-                keys_len,
-            },
+            text,
             ends: Some(ends),
         }
     }
@@ -707,30 +700,4 @@ macro_rules! sync_api {
             )*
         }
     };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slices_fall_on_row_boundaries() {
-        let row = r#"{"a":"x,y]}[{","b":[1,2,{"c":"\\\",\""}],"n":null}"#;
-        let rows: Vec<&str> = std::iter::repeat_n(row, 40_000).collect();
-        let keys = r#"["a","b,]","n"]"#;
-        let json = format!("{keys}[{}]", rows.join(","));
-        let cuts = slice_points(json.as_bytes(), keys.len()).expect("large array is sliced");
-        assert!(cuts.len() >= 4);
-        let mut from = keys.len() + 1;
-        let mut total = 0;
-        for end in cuts.iter().map(|c| *c as usize).chain([json.len() - 1]) {
-            let part: Vec<serde_json::Value> =
-                serde_json::from_str(&format!("[{}]", &json[from..end])).unwrap();
-            total += part.len();
-            from = end + 1;
-        }
-        assert_eq!(total, 40_000);
-        assert!(slice_points(b"[1,2,3]", 0).is_none());
-        assert!(slice_points(format!("{{\"a\":{}}}", "1".repeat(1 << 20)).as_bytes(), 0).is_none());
-    }
 }

@@ -597,11 +597,13 @@ impl Export {
                     let keys_len = page.keys_len as usize;
                     let keys: Vec<String> =
                         serde_json::from_slice(&page.buf[..keys_len]).unwrap_or_default();
-                    let values: Vec<Vec<serde_json::Value>> =
-                        match serde_json::from_slice(&page.buf[keys_len..]) {
-                            Ok(v) => v,
+                    let mut values: Vec<Vec<serde_json::Value>> = Vec::new();
+                    for array in page.row_arrays() {
+                        match serde_json::from_slice::<Vec<Vec<serde_json::Value>>>(array) {
+                            Ok(v) => values.extend(v),
                             Err(e) => return Ok(Err(DbError::internal(format!("{F}: {e}")))),
-                        };
+                        }
+                    }
                     if !header {
                         header = true;
                         if let Err(e) = write_record(&mut w, keys.iter().map(|k| k.as_str().into()))

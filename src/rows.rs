@@ -152,7 +152,18 @@ pub struct Out {
     pub shape_id: u32,
     /// Bytes of key list at the start of `buf` (0: none, the text is one value).
     pub keys_len: u32,
+    /// Rows output longer than SEGMENT_BYTES is written as consecutive arrays,
+    /// `[keys][row, ...][row, ...]...`: the end of every one but the last.
+    pub segments: Vec<u32>,
 }
+
+/// Rows per JSON array are cut about this often (at a row boundary). JS parses
+/// each array from its own string: under V8's large-object threshold (128 KiB)
+/// a string is a bump allocation in the young generation, where one multi-MB
+/// string costs an mmap and a page fault per 4 KiB on every Sync call (~6% of a
+/// getSessions(500)). Async results stay one string and are parsed an array or
+/// a few per event-loop turn (api.rs).
+pub const SEGMENT_BYTES: usize = 64 << 10;
 
 impl Out {
     pub fn new(buf: Vec<u8>) -> Self {
@@ -161,6 +172,7 @@ impl Out {
             shape: Shape::Plain,
             shape_id: 0,
             keys_len: 0,
+            segments: Vec::new(),
         }
     }
 
@@ -169,6 +181,36 @@ impl Out {
         self.shape = Shape::Plain;
         self.shape_id = 0;
         self.keys_len = 0;
+        self.segments.clear();
+    }
+
+    /// Drops what was written after `len` (a result being replaced).
+    pub fn truncate(&mut self, len: usize) {
+        self.buf.truncate(len);
+        self.segments.retain(|&end| (end as usize) < len);
+    }
+
+    /// The row arrays of Rows output, in order (one unless it was segmented).
+    pub fn row_arrays(&self) -> impl Iterator<Item = &[u8]> {
+        let starts = std::iter::once(self.keys_len).chain(self.segments.iter().copied());
+        let ends = self.segments.iter().copied().map(|e| e as usize);
+        let ends = ends.chain(std::iter::once(self.buf.len()));
+        starts.zip(ends).map(|(a, b)| &self.buf[a as usize..b])
+    }
+
+    /// Between two rows: a comma, or `][` once the current array holds
+    /// SEGMENT_BYTES.
+    fn next_row(&mut self) {
+        let start = self.segments.last().copied().unwrap_or(self.keys_len) as usize;
+        if self.buf.len() - start >= SEGMENT_BYTES {
+            if let Ok(end) = u32::try_from(self.buf.len() + 1) {
+                self.buf.push(b']');
+                self.segments.push(end);
+                self.buf.push(b'[');
+                return;
+            }
+        }
+        self.buf.push(b',');
     }
 
     /// A whole result that is one plain value (writes and maintenance report
@@ -584,7 +626,7 @@ pub fn write_rows<P: Params>(
     out.buf.push(b'[');
     while let Some(row) = rows.next()? {
         if n > 0 {
-            out.buf.push(b',');
+            out.next_row();
         }
         shape.write(row, &mut out.buf)?;
         n += 1;
@@ -616,7 +658,7 @@ pub fn write_rows_with<'a, P: Params, const N: usize>(
             return Ok(None);
         };
         if n > 0 {
-            out.buf.push(b',');
+            out.next_row();
         }
         out.buf.push(b'[');
         for (i, kind) in shape.kinds[..head].iter().enumerate() {
@@ -689,7 +731,7 @@ pub fn write_days<P: Params>(
     }
     for (i, date) in dates.iter().enumerate() {
         if i > 0 {
-            out.buf.push(b',');
+            out.next_row();
         }
         while let Some(r) = row {
             if row_date(r) >= date.as_bytes() {
@@ -728,7 +770,14 @@ pub fn materialize(out: &Out) -> serde_json::Value {
     use serde_json::{Map, Value};
     let keys_len = out.keys_len as usize;
     let keys: Value = serde_json::from_slice(&out.buf[..keys_len]).unwrap_or(Value::Null);
-    let v: Value = serde_json::from_slice(&out.buf[keys_len..]).unwrap();
+    let v: Value = if out.shape == Shape::Rows {
+        let arrays = out
+            .row_arrays()
+            .map(|a| serde_json::from_slice::<Vec<Value>>(a).unwrap());
+        Value::Array(arrays.flatten().collect())
+    } else {
+        serde_json::from_slice(&out.buf[keys_len..]).unwrap()
+    };
     let object = |keys: &Value, values: &Value| {
         let (Value::Array(k), Value::Array(v)) = (keys, values) else {
             panic!("not a table row")
@@ -766,6 +815,45 @@ mod tests {
         let mut out = Out::default();
         write_rows(&conn, "SELECT * FROM t ORDER BY id", [], &mut out).unwrap();
         materialize(&out)
+    }
+
+    /// A long listing is cut into row arrays of about SEGMENT_BYTES at row
+    /// boundaries (text full of `,`, `]` and `[` included): every array parses,
+    /// no row is lost or split, and truncating drops the cuts past the end.
+    #[test]
+    fn long_listings_are_written_as_whole_row_arrays() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, full_name TEXT);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+             INSERT INTO t SELECT i, 'a],[b' || i || ',\"x\"][' FROM n;",
+        )
+        .unwrap();
+        let mut out = Out::default();
+        let n = write_rows(&conn, "SELECT * FROM t ORDER BY id", [], &mut out).unwrap();
+        assert_eq!(n, 20000);
+        assert!(out.segments.len() >= 5, "{} cuts", out.segments.len());
+        let mut ids = Vec::new();
+        for array in out.row_arrays() {
+            assert!(array.len() < SEGMENT_BYTES + 100);
+            let rows: Vec<(i64, String)> = serde_json::from_slice(array).unwrap();
+            ids.extend(rows.iter().map(|r| r.0));
+            assert!(rows
+                .iter()
+                .all(|r| r.1.starts_with("a],[b") && r.1.ends_with(",\"x\"][")));
+        }
+        assert_eq!(ids, (1..=20000).collect::<Vec<i64>>());
+        assert_eq!(materialize(&out).as_array().unwrap().len(), 20000);
+
+        let cut = out.segments[1] as usize;
+        out.truncate(cut);
+        assert_eq!(out.segments.len(), 1);
+        out.truncate(0);
+        assert!(out.segments.is_empty());
+        // A short listing stays one array.
+        out.clear();
+        write_rows(&conn, "SELECT * FROM t WHERE id < 100", [], &mut out).unwrap();
+        assert!(out.segments.is_empty());
     }
 
     /// write_text's one-pass decoder against the standard library: for every

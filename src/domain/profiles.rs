@@ -217,7 +217,7 @@ impl Query for Profiles {
             if self.page_from_aggregate(conn, out)? {
                 return Ok(());
             }
-            out.buf.truncate(start);
+            out.truncate(start);
         }
         let sql = super::sql((Self::NAME, variant), || self.sql());
         write_rows(conn, sql, params.as_slice(), out).map(drop)
