@@ -429,7 +429,8 @@ describe('watch', () => {
     expect(await writerExit).toBe(0)
   })
 
-  it('stops cleanly with exit 0 on SIGTERM and SIGINT', async () => {
+  // Node on Windows cannot deliver SIGTERM/SIGINT to a child: kill() terminates it.
+  it.skipIf(process.platform === 'win32')('stops cleanly with exit 0 on SIGTERM and SIGINT', async () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const child = spawn(process.execPath, [CLI, 'watch', '--db', file], { stdio: ['ignore', 'pipe', 'pipe'] })
       await waitForStderr(child, 'Watching')

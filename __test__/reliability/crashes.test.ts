@@ -107,7 +107,9 @@ describe(`crashes: kill -9, ${KILLS} times each side`, () => {
     db.close()
   }, scale(60_000, 240_000))
 
-  it('a Node process killed in the middle of addon writes: every returned write is there, Python and this process carry on', async () => {
+  // The bot is stopped with SIGINT at the end (it finishes its session cleanly);
+  // Node on Windows cannot deliver SIGINT to a child, kill() terminates it.
+  it.skipIf(process.platform === 'win32')('a Node process killed in the middle of addon writes: every returned write is there, Python and this process carry on', async () => {
     const file = tempDb()
     py(['seed', file])
     const db = openDatabase({ path: file })
