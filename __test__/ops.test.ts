@@ -481,6 +481,27 @@ c.commit()`, file])
     db.close()
   })
 
+  it('a long Sync listing that starts its result over (a profile row gone) returns the fallback rows only', async () => {
+    const file = bigFile()
+    // Interactions whose profile row is gone (no foreign keys, as an old bot
+    // could leave them), deep in the default order: the page-from-aggregate
+    // path has already streamed several row arrays when it notices.
+    execFileSync(PYTHON, ['-c', `import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DELETE FROM instagram_profiles WHERE profile_id IN (7000, 7001)")
+c.commit()`, file])
+    const db = openDatabase({ path: file })
+    const sync = db.getProfilesSync(1, { limit: 10_000 })
+    expect(sync).toHaveLength(10_000)
+    expect(new Set(sync.map((p) => p.profileId)).size).toBe(10_000)
+    expect(sync.some((p) => p.profileId === 7000 || p.profileId === 7001)).toBe(false)
+    expect(await db.getProfiles(1, { limit: 10_000 })).toStrictEqual(sync)
+    // The same listing sorted by a profile column never takes the fast path.
+    const byId = db.getProfilesSync(1, { limit: 10_000, sortBy: 'profileId', order: 'asc' })
+    expect(byId.map((p) => p.profileId).slice(6997, 7000)).toEqual([6998, 6999, 7002])
+    db.close()
+  })
+
   it('rejects malformed call options', async () => {
     const { db } = seeded()
     expect((await rejection(db.getAccounts({ timeout: 5 } as never))).code).toBe('INVALID_ARGUMENT')

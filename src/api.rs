@@ -13,7 +13,7 @@ use rusqlite::Connection;
 
 use crate::connection::Database;
 use crate::error::{from_panic, DbError, Result};
-use crate::rows::{Out, Shape};
+use crate::rows::{Out, Part, Shape};
 
 /// An operation with its arguments already validated: a read query (which
 /// implements `run`), or a write / maintenance operation (which overrides
@@ -29,6 +29,11 @@ pub trait Query: Send + Sized + 'static {
     }
     /// Listings: replaces limit/offset (exportCsv pages through every row).
     fn set_page(&mut self, _page: crate::args::Page) -> bool {
+        false
+    }
+    /// Whether the Sync form streams (see `SyncRead`): listings that may be
+    /// long, by their limit.
+    fn streams(&self) -> bool {
         false
     }
     /// Does the work: by default `run` on a pooled read connection, stopped
@@ -80,33 +85,10 @@ pub fn execute<Q: Query>(db: &Database, query: &Q, cancel: Option<&Cancel>) -> R
         shape_id,
         keys_len,
         segments,
+        ..
     } = out;
     match result {
-        // The row mapper writes ASCII (valid UTF-8 at the very least); checked,
-        // not assumed, and the answer decides how V8 gets the string.
-        Ok(()) if buf.is_ascii() => Ok(JsonText {
-            bytes: buf,
-            ascii: true,
-            shape,
-            shape_id,
-            keys_len,
-            segments,
-        }),
-        Ok(()) if std::str::from_utf8(&buf).is_ok() => Ok(JsonText {
-            bytes: buf,
-            ascii: false,
-            shape,
-            shape_id,
-            keys_len,
-            segments,
-        }),
-        Ok(()) => {
-            give_back(buf);
-            Err(DbError::internal(format!(
-                "{}: result was not UTF-8",
-                Q::NAME
-            )))
-        }
+        Ok(()) => JsonText::checked(Q::NAME, buf, shape, shape_id, keys_len, segments),
         Err(e) => {
             give_back(buf);
             Err(e)
@@ -121,12 +103,12 @@ const POOLED_BUFFERS: usize = 8;
 /// Larger buffers are freed rather than kept, bounding what the pool holds.
 const MAX_POOLED_BYTES: usize = 16 << 20;
 
-fn take_buffer() -> Vec<u8> {
+pub(crate) fn take_buffer() -> Vec<u8> {
     let pooled = BUFFERS.lock().unwrap_or_else(|p| p.into_inner()).pop();
     pooled.unwrap_or_else(|| Vec::with_capacity(64 << 10))
 }
 
-fn give_back(mut buffer: Vec<u8>) {
+pub(crate) fn give_back(mut buffer: Vec<u8>) {
     if buffer.capacity() > MAX_POOLED_BYTES {
         return;
     }
@@ -157,6 +139,31 @@ pub struct JsonText {
 }
 
 impl JsonText {
+    /// The row mapper writes ASCII (valid UTF-8 at the very least); checked,
+    /// not assumed, and the answer decides how V8 gets the string.
+    fn checked(
+        name: &str,
+        bytes: Vec<u8>,
+        shape: Shape,
+        shape_id: u32,
+        keys_len: u32,
+        segments: Vec<u32>,
+    ) -> Result<Self> {
+        let ascii = bytes.is_ascii();
+        if !ascii && std::str::from_utf8(&bytes).is_err() {
+            give_back(bytes);
+            return Err(DbError::internal(format!("{name}: result was not UTF-8")));
+        }
+        Ok(JsonText {
+            bytes,
+            ascii,
+            shape,
+            shape_id,
+            keys_len,
+            segments,
+        })
+    }
+
     /// How JS tells the shapes apart: `2 * shape id + 1` for one row,
     /// `2 * shape id` for rows, 0 for a plain value (one number, not two).
     fn tag(&self) -> f64 {
@@ -287,6 +294,134 @@ impl ToNapiValue for JsonText {
     }
 }
 
+/// Listings with a limit of at least this many rows stream their Sync form.
+const STREAM_MIN_LIMIT: i64 = 500;
+
+/// Whether a listing with this page streams its Sync form.
+pub fn long(page: crate::args::Page) -> bool {
+    page.limit >= STREAM_MIN_LIMIT
+}
+
+/// What a Sync method returns: the JSON text of the result, or for a long
+/// listing the query itself, run while the JS side takes its result (`stream`).
+pub enum SyncRead<Q> {
+    Text(JsonText),
+    Stream(Arc<Database>, Q),
+}
+
+pub fn sync_read<Q: Query>(db: &Arc<Database>, query: Q) -> Result<SyncRead<Q>> {
+    if query.streams() {
+        Ok(SyncRead::Stream(db.clone(), query))
+    } else {
+        execute(db, &query, None).map(SyncRead::Text)
+    }
+}
+
+impl<Q> TypeName for SyncRead<Q> {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl<Q: Query + Sync> ToNapiValue for SyncRead<Q> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val {
+            SyncRead::Text(text) => unsafe { JsonText::to_napi_value(env, text) },
+            SyncRead::Stream(db, query) => unsafe { stream(env, &db, &query) },
+        }
+    }
+}
+
+/// A long listing read for a Sync call on two threads: a helper thread runs
+/// the query and sends each ~64 KiB row array as soon as it is written, while
+/// this (the JS) thread parses the arrays already there. The call lasts about
+/// as long as the longer half (usually V8's parsing) instead of their sum.
+/// Panics on the helper are caught there, like on an async worker.
+unsafe fn stream<Q: Query + Sync>(
+    env: sys::napi_env,
+    db: &Database,
+    query: &Q,
+) -> napi::Result<sys::napi_value> {
+    // A few arrays in flight: the helper runs ahead of the parser, bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel(4);
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(move || {
+            let mut out = Out::streaming(take_buffer(), tx);
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                panic_probe(Q::NAME, "execute");
+                query.execute(db, None, &mut out)
+            }))
+            .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)));
+            if result.is_ok() {
+                out.finish();
+            }
+            result
+        });
+        // `rx` is dropped when receive returns, early or not: a helper still
+        // sending then stops waiting and finishes.
+        let received = unsafe { receive(env, Q::NAME, rx) };
+        let produced = helper
+            .join()
+            .unwrap_or_else(|panic| Err(from_panic(panic, Q::NAME)));
+        match produced {
+            Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+            Ok(()) => received,
+        }
+    })
+}
+
+/// The JS side of `stream`: rows parsed into one array as their pieces arrive.
+unsafe fn receive(
+    env: sys::napi_env,
+    name: &str,
+    rx: std::sync::mpsc::Receiver<Part>,
+) -> napi::Result<sys::napi_value> {
+    let new_array = || {
+        let mut rows = std::ptr::null_mut();
+        check(unsafe { sys::napi_create_array(env, &mut rows) }, "rows").map(|()| rows)
+    };
+    let mut rows = new_array()?;
+    let mut whole = None;
+    for part in rx {
+        let (bytes, shape, shape_id, keys_len) = match part {
+            Part::Restart => {
+                rows = new_array()?;
+                continue;
+            }
+            Part::Text {
+                bytes,
+                shape,
+                shape_id,
+                keys_len,
+            } => (bytes, shape, shape_id, keys_len),
+        };
+        let text = JsonText::checked(name, bytes, shape, shape_id, keys_len, Vec::new())
+            .map_err(|e| to_napi(&Env::from_raw(env), e))?;
+        if shape != Shape::Rows {
+            whole = Some(unsafe { JsonText::to_napi_value(env, text) }?);
+            continue;
+        }
+        unsafe {
+            let parse_into = cached_function(env, &PARSE_INTO, "parseInto")?;
+            let tag = js_number(env, text.tag())?;
+            let keys_end = js_uint(env, text.keys_len)?;
+            let string = js_string(env, text)?;
+            let mut undefined = std::ptr::null_mut();
+            check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
+            let args = [rows, string, tag, keys_end];
+            let mut ignored = std::ptr::null_mut();
+            check(
+                sys::napi_call_function(env, undefined, parse_into, 4, args.as_ptr(), &mut ignored),
+                "parseInto",
+            )?;
+        }
+    }
+    Ok(whole.unwrap_or(rows))
+}
+
 /// The JS side of result delivery, compiled once per JS thread (see `script`).
 /// Rows arrive as `[keys][[values], ...]` (one row: `[keys][values]`); each key
 /// list gets a constructor (`new Function`, cached by shape id), so objects are
@@ -350,6 +485,9 @@ const DELIVERY_JS: &str = r#"
     for (var i = 1; i < parts.length; i++) rowsInto(rows, parse(parts[i]), make);
     return rows;
   }
+  function parseInto(rows, text, tag, keysEnd) {
+    rowsInto(rows, parse(keysEnd === 0 ? text : text.slice(keysEnd)), makerFor(tag, text, keysEnd));
+  }
   var queue = [];
   var scheduled = false;
   // Bytes of row arrays parsed per event-loop turn, at most one array over.
@@ -398,10 +536,12 @@ type FunctionSlot = std::thread::LocalKey<std::cell::Cell<Option<(sys::napi_env,
 
 thread_local! {
     /// Functions compiled once per JS thread's env (main thread or a worker;
-    /// each has its own): `deliver` and `materialize`.
+    /// each has its own): `deliver`, `materialize` and `parseInto`.
     static DELIVER: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
         const { std::cell::Cell::new(None) };
     static MATERIALIZE: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
+        const { std::cell::Cell::new(None) };
+    static PARSE_INTO: std::cell::Cell<Option<(sys::napi_env, sys::napi_ref)>> =
         const { std::cell::Cell::new(None) };
 }
 
@@ -673,7 +813,7 @@ macro_rules! op_api {
     };
 }
 
-/// The `…Sync` forms both macros above export: `execute` on the calling thread.
+/// The `…Sync` forms both macros above export: `sync_read` on the calling thread.
 #[macro_export]
 macro_rules! sync_api {
     ($(
@@ -692,9 +832,9 @@ macro_rules! sync_api {
                     env: napi::Env,
                     $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
                     $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
-                ) -> napi::Result<$crate::api::JsonText> {
+                ) -> napi::Result<$crate::api::SyncRead<$query>> {
                     $crate::api::parse::<$query>(&self.db, &env, &[$(Some(&$req),)* $($opt.as_ref(),)*])
-                        .and_then(|q| $crate::api::execute(&self.db, &q, None))
+                        .and_then(|q| $crate::api::sync_read(&self.db, q))
                         .map_err(|e| $crate::api::to_napi(&env, e))
                 }
             )*

@@ -155,6 +155,32 @@ pub struct Out {
     /// Rows output longer than SEGMENT_BYTES is written as consecutive arrays,
     /// `[keys][row, ...][row, ...]...`: the end of every one but the last.
     pub segments: Vec<u32>,
+    /// A streamed Sync read (api.rs): each row array goes to the JS thread as
+    /// soon as it is complete, instead of being recorded in `segments`.
+    sink: Option<Sink>,
+}
+
+/// A piece of a streamed result.
+#[derive(Debug)]
+pub enum Part {
+    /// Text as Out would hold it: `[keys][rows]` for the first piece of Rows
+    /// output (`keys_len` > 0), `[rows]` for the next ones; or a whole
+    /// Plain/Row result.
+    Text {
+        bytes: Vec<u8>,
+        shape: Shape,
+        shape_id: u32,
+        keys_len: u32,
+    },
+    /// Forget the rows sent so far: the query started its result over.
+    Restart,
+}
+
+#[derive(Debug)]
+struct Sink {
+    tx: std::sync::mpsc::SyncSender<Part>,
+    /// Whether a piece went out since the result (re)started.
+    sent: bool,
 }
 
 /// Rows per JSON array are cut about this often (at a row boundary). JS parses
@@ -173,10 +199,35 @@ impl Out {
             shape_id: 0,
             keys_len: 0,
             segments: Vec::new(),
+            sink: None,
+        }
+    }
+
+    /// Output whose row arrays are sent through `tx` as they complete.
+    pub fn streaming(buf: Vec<u8>, tx: std::sync::mpsc::SyncSender<Part>) -> Self {
+        Out {
+            sink: Some(Sink { tx, sent: false }),
+            ..Out::new(buf)
+        }
+    }
+
+    /// Sends what is left of a streamed result (all of it, for Plain/Row
+    /// output). A receiver that is gone (the JS side failed) is not an error
+    /// here: its own failure is what the caller reports.
+    pub fn finish(mut self) {
+        if let Some(sink) = self.sink.take() {
+            let bytes = std::mem::take(&mut self.buf);
+            let _ = sink.tx.send(Part::Text {
+                bytes,
+                shape: self.shape,
+                shape_id: self.shape_id,
+                keys_len: self.keys_len,
+            });
         }
     }
 
     pub fn clear(&mut self) {
+        self.restart();
         self.buf.clear();
         self.shape = Shape::Plain;
         self.shape_id = 0;
@@ -184,10 +235,28 @@ impl Out {
         self.segments.clear();
     }
 
-    /// Drops what was written after `len` (a result being replaced).
+    /// Drops what was written after `len` (a result being replaced). Streamed
+    /// output that already went out is dropped whole: a query only starts its
+    /// result over from the beginning.
     pub fn truncate(&mut self, len: usize) {
+        if self.restart() {
+            self.clear();
+            return;
+        }
         self.buf.truncate(len);
         self.segments.retain(|&end| (end as usize) < len);
+    }
+
+    /// Tells the receiver to forget what was sent; whether anything was.
+    fn restart(&mut self) -> bool {
+        match &mut self.sink {
+            Some(sink) if sink.sent => {
+                sink.sent = false;
+                let _ = sink.tx.send(Part::Restart);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The row arrays of Rows output, in order (one unless it was segmented).
@@ -203,6 +272,20 @@ impl Out {
     fn next_row(&mut self) {
         let start = self.segments.last().copied().unwrap_or(self.keys_len) as usize;
         if self.buf.len() - start >= SEGMENT_BYTES {
+            if let Some(sink) = &mut self.sink {
+                self.buf.push(b']');
+                let bytes = std::mem::replace(&mut self.buf, crate::api::take_buffer());
+                let _ = sink.tx.send(Part::Text {
+                    bytes,
+                    shape: self.shape,
+                    shape_id: self.shape_id,
+                    keys_len: self.keys_len,
+                });
+                sink.sent = true;
+                self.keys_len = 0;
+                self.buf.push(b'[');
+                return;
+            }
             if let Ok(end) = u32::try_from(self.buf.len() + 1) {
                 self.buf.push(b']');
                 self.segments.push(end);

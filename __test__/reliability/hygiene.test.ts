@@ -55,10 +55,12 @@ describe('panics', () => {
     const exec = probe(file, 'getProfiles:execute', `
       const acc = db.getAccountsSync()[0].accountId
       try { db.getProfilesSync(acc); out.sync = 'returned' } catch (e) { out.sync = codeOf(e) }
+      // limit >= 500: the Sync form runs the query on a helper thread (streamed).
+      try { db.getProfilesSync(acc, { limit: 500 }); out.streamed = 'returned' } catch (e) { out.streamed = codeOf(e) }
       try { await db.getProfiles(acc); out.async = 'resolved' } catch (e) { out.async = codeOf(e) }
-      out.after = String((await db.getSessions(acc)).length > 0)`)
+      out.after = String((await db.getSessions(acc)).length > 0) + ',' + String(db.getSessionsSync(acc, { limit: 500 }).length > 0)`)
     expect(exec.status, JSON.stringify(exec.out)).toBe(0)
-    expect(exec.out).toMatchObject({ sync: 'INTERNAL', async: 'INTERNAL', after: 'true' })
+    expect(exec.out).toMatchObject({ sync: 'INTERNAL', streamed: 'INTERNAL', async: 'INTERNAL', after: 'true,true' })
     // A write panicking inside its transaction: rolled back, the writer still works.
     const write = probe(file, 'createDiscoveryCampaign:execute', `
       try { db.createDiscoveryCampaignSync({ name: 'x' }); out.sync = 'returned' } catch (e) { out.sync = codeOf(e) }

@@ -84,6 +84,10 @@ pub struct Discovered {
 impl Query for Discovered {
     const NAME: &'static str = "getDiscoveredProfiles";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let campaign_id = args::id(Self::NAME, "campaignId", a[0].expect("required"))?;
         let o: DiscoveredProfileQuery = args::options(env, Self::NAME, a[1])?;

@@ -51,6 +51,10 @@ pub struct Interactions<P> {
 impl<P: Platform> Query for Interactions<P> {
     const NAME: &'static str = P::INTERACTIONS_FN;
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn set_page(&mut self, page: crate::args::Page) -> bool {
         self.page = page;
         true

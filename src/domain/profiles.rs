@@ -189,6 +189,10 @@ fn sort_index(func: &str, sort_by: Option<&str>) -> Result<usize> {
 impl Query for Profiles {
     const NAME: &'static str = "getProfiles";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn set_page(&mut self, page: crate::args::Page) -> bool {
         self.page = page;
         true
@@ -484,6 +488,10 @@ pub struct FilteredProfiles<P> {
 impl<P: Platform> Query for FilteredProfiles<P> {
     const NAME: &'static str = P::FILTERED_FN;
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
         let o: PageQuery = args::options(env, Self::NAME, a[1])?;
@@ -560,6 +568,10 @@ pub struct Posts {
 
 impl Query for Posts {
     const NAME: &'static str = "getPosts";
+
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let o: PostQuery = args::options(env, Self::NAME, a[0])?;

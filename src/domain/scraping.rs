@@ -35,6 +35,10 @@ pub struct ScrapingSessions {
 impl Query for ScrapingSessions {
     const NAME: &'static str = "getScrapingSessions";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let o: ScrapingSessionQuery = args::options(env, Self::NAME, a[0])?;
         Ok(ScrapingSessions {
@@ -127,6 +131,10 @@ pub const PROFILE_SUMMARY: &[&str] = &[
 impl Query for ScrapedProfiles {
     const NAME: &'static str = "getScrapedProfiles";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn set_page(&mut self, page: crate::args::Page) -> bool {
         self.page = page;
         true
@@ -197,6 +205,10 @@ pub struct ScrapedComments {
 impl Query for ScrapedComments {
     const NAME: &'static str = "getScrapedComments";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let f = Self::NAME;
         let o: ScrapedCommentQuery = args::options(env, f, a[0])?;
@@ -255,6 +267,10 @@ pub struct HashtagPosts {
 
 impl Query for HashtagPosts {
     const NAME: &'static str = "getProcessedHashtagPosts";
+
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
 
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;

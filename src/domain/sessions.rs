@@ -35,6 +35,10 @@ pub struct Sessions<P> {
 impl<P: Platform> Query for Sessions<P> {
     const NAME: &'static str = P::SESSIONS_FN;
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
         let o: SessionQuery = args::options(env, Self::NAME, a[1])?;

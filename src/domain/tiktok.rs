@@ -36,6 +36,10 @@ pub struct TikTokProfiles {
 impl Query for TikTokProfiles {
     const NAME: &'static str = "getTikTokProfiles";
 
+    fn streams(&self) -> bool {
+        crate::api::long(self.page)
+    }
+
     fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
         let o: TikTokProfileQuery = args::options(env, Self::NAME, a[0])?;
         Ok(TikTokProfiles {
