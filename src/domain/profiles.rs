@@ -632,6 +632,30 @@ mod tests {
     use crate::connection::{Database, OpenConfig};
     use crate::rows::materialize;
 
+    /// getProfiles with no profile filter: the listings the fast path serves.
+    fn listing(
+        account_id: i64,
+        sort: usize,
+        descending: bool,
+        limit: i64,
+        offset: i64,
+    ) -> Profiles {
+        Profiles {
+            filter: ProfileFilter {
+                account_id,
+                search: None,
+                min_followers: None,
+                max_followers: None,
+                is_private: None,
+                is_verified: None,
+                is_business: None,
+            },
+            sort,
+            descending,
+            page: Page { limit, offset },
+        }
+    }
+
     /// The page-from-the-aggregate path must return exactly what the join-first
     /// SQL returns: ties on both sort keys, NULL and unparseable timestamps, every
     /// storage class in interaction_time, non-integer profile ids (fall back) and
@@ -685,20 +709,7 @@ mod tests {
                         (5, 400),
                         (0, 0),
                     ] {
-                        let q = Profiles {
-                            filter: ProfileFilter {
-                                account_id,
-                                search: None,
-                                min_followers: None,
-                                max_followers: None,
-                                is_private: None,
-                                is_verified: None,
-                                is_business: None,
-                            },
-                            sort,
-                            descending,
-                            page: Page { limit, offset },
-                        };
+                        let q = listing(account_id, sort, descending, limit, offset);
                         let (fast, sql) = db
                             .read("test", |conn| {
                                 let mut fast = Out::default();
@@ -724,23 +735,7 @@ mod tests {
         }
         assert_eq!(checked, 84);
         // The fast path really answered account 1 (it is not just the fallback).
-        let q = |descending| Profiles {
-            filter: ProfileFilter {
-                account_id: 1,
-                search: None,
-                min_followers: None,
-                max_followers: None,
-                is_private: None,
-                is_verified: None,
-                is_business: None,
-            },
-            sort: 0,
-            descending,
-            page: Page {
-                limit: 10000,
-                offset: 0,
-            },
-        };
+        let q = |descending| listing(1, 0, descending, 10000, 0);
         let answered = db
             .read("test", |conn| {
                 q(true).page_from_aggregate(conn, &mut Out::default())
