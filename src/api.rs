@@ -490,7 +490,7 @@ const DELIVERY_JS: &str = r#"
   }
   var queue = [];
   var scheduled = false;
-  // Bytes of row arrays parsed per event-loop turn, at most one array over.
+  // Bytes of row arrays parsed per event-loop turn (at least one array).
   var TURN = 262144;
   function step() {
     var job = queue[0];
@@ -506,7 +506,7 @@ const DELIVERY_JS: &str = r#"
           rowsInto(job.rows, parse(job.text.slice(job.from, end)), job.make);
           job.from = end;
           job.i += 1;
-        } while (job.i < job.ends.length && job.from - turn < TURN);
+        } while (job.i < job.ends.length && job.ends[job.i] - turn <= TURN);
         if (job.i === job.ends.length) {
           queue.shift();
           job.resolve(job.rows);
