@@ -96,16 +96,47 @@ pub struct PageQuery {
 /// are bounded.
 pub fn sql(key: (&'static str, u32), build: impl FnOnce() -> String) -> &'static str {
     use std::collections::HashMap;
+    use std::hash::BuildHasherDefault;
     use std::sync::{Mutex, OnceLock};
-    type Cache = Mutex<HashMap<(&'static str, u32), &'static str>>;
+    // The name by address: hashing its text on every call showed up in the
+    // profile of single-row reads. Equal names at two addresses just make two
+    // entries for the same text.
+    type Key = (usize, usize, u32);
+    type Cache = Mutex<HashMap<Key, &'static str, BuildHasherDefault<IntHasher>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
-    map.entry(key).or_insert_with(|| {
-        // One space for every run of whitespace: the statement cache hashes the
-        // whole text on each call, and indentation is most of it.
-        Box::leak(collapse_whitespace(&build()).into_boxed_str())
-    })
+    let (name, variant) = key;
+    map.entry((name.as_ptr() as usize, name.len(), variant))
+        .or_insert_with(|| {
+            // One space for every run of whitespace: the statement cache hashes the
+            // whole text on each call, and indentation is most of it.
+            Box::leak(collapse_whitespace(&build()).into_boxed_str())
+        })
+}
+
+/// A multiply-xor hasher for sql()'s integer keys.
+#[derive(Default)]
+struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
 }
 
 /// SQL with each run of whitespace outside '...' literals turned into one space.
