@@ -369,7 +369,9 @@ unsafe fn stream<Q: Query + Sync>(
     // A few arrays in flight: the helper runs ahead of the parser, bounded.
     let (tx, rx) = std::sync::mpsc::sync_channel(4);
     std::thread::scope(|scope| {
-        let helper = scope.spawn(move || {
+        // Builder, not scope.spawn: that panics (here, on the JS thread, an abort)
+        // when the OS refuses a thread.
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
             let mut out = Out::streaming(take_buffer(), tx);
             let result = catch_unwind(AssertUnwindSafe(|| {
                 panic_probe(Q::NAME, "execute");
@@ -381,6 +383,16 @@ unsafe fn stream<Q: Query + Sync>(
             }
             result
         });
+        let helper = match spawned {
+            Ok(helper) => helper,
+            // No thread to be had (a process limit): the same read, not streamed.
+            Err(_) => {
+                return match execute(db, query, None) {
+                    Ok(text) => unsafe { JsonText::to_napi_value(env, text) },
+                    Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+                }
+            }
+        };
         // `rx` is dropped when receive returns, early or not: a helper still
         // sending then stops waiting and finishes.
         let received = unsafe { receive(env, Q::NAME, rx) };

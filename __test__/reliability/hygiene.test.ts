@@ -18,7 +18,12 @@ const CYCLES = scale(2_000, 100_000)
 const MiB = 2 ** 20
 
 /** Runs `script` in a fresh Node with TAKTIK_DB_PANIC_PROBE set; returns its JSON output and exit status. */
-function probe(file: string, spec: string, script: string): { status: number | null; out: Record<string, string> } {
+function probe(
+  file: string,
+  spec: string,
+  script: string,
+  env: Record<string, string> = {},
+): { status: number | null; out: Record<string, string> } {
   const code = `
     const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
     const db = openDatabase({ path: process.argv[1] })
@@ -28,7 +33,7 @@ function probe(file: string, spec: string, script: string): { status: number | n
   `
   try {
     const stdout = execFileSync(process.execPath, ['-e', code, file], {
-      env: { ...process.env, TAKTIK_DB_PANIC_PROBE: spec },
+      env: { ...process.env, TAKTIK_DB_PANIC_PROBE: spec, ...env },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -68,6 +73,29 @@ describe('panics', () => {
       out.after = String(db.deleteDiscoveryCampaignSync(1).dryRun === false)`)
     expect(write.status, JSON.stringify(write.out)).toBe(0)
     expect(write.out).toMatchObject({ sync: 'INTERNAL', async: 'INTERNAL', after: 'true' })
+  })
+})
+
+describe('no thread to be had', () => {
+  it('a Sync listing that would stream on a helper thread reads inline instead (no abort)', () => {
+    const file = tempDb()
+    py(['seed', file])
+    // Every new Rust thread then asks for a 1 PiB stack, which the OS refuses:
+    // spawning must fail softly (std's scope.spawn would panic on the JS thread).
+    const r = probe(
+      file,
+      '',
+      `
+      const acc = db.getAccountsSync()[0].accountId
+      const streamed = db.getProfilesSync(acc, { limit: 500 })
+      out.rows = String(streamed.length)
+      out.same = String(JSON.stringify(streamed) === JSON.stringify(await db.getProfiles(acc, { limit: 500 })))
+      out.sessions = String(db.getSessionsSync(acc, { limit: 500 }).length === db.getSessionsSync(acc, { limit: 499 }).length)`,
+      { RUST_MIN_STACK: String(2 ** 50) },
+    )
+    expect(r.status, JSON.stringify(r.out)).toBe(0)
+    expect(Number(r.out.rows)).toBeGreaterThan(0)
+    expect(r.out).toMatchObject({ same: 'true', sessions: 'true' })
   })
 })
 
