@@ -635,11 +635,11 @@ impl QueuedJson {
     /// A segmented listing is delivered an array or a few per turn: `ends` are
     /// the offsets where its row arrays end (written that way by the row
     /// mapper, so nothing is scanned or copied here).
-    fn new(text: JsonText) -> Self {
+    fn new(mut text: JsonText) -> Self {
         if text.segments.is_empty() || !matches!(text.shape, Shape::Rows) {
             return QueuedJson { text, ends: None };
         }
-        let mut ends = text.segments.clone();
+        let mut ends = std::mem::take(&mut text.segments);
         ends.push(text.bytes.len() as u32);
         QueuedJson {
             text,

@@ -494,10 +494,10 @@ fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) -> bool {
     true
 }
 
-/// Where a byte of valid JSON text is: inside a string literal or not. Shared
-/// by the compacting copy below and the async slicer (api.rs).
+/// Where a byte of valid JSON text is: inside a string literal or not (for the
+/// compacting copy below).
 #[derive(Debug, Default)]
-pub struct JsonScan {
+struct JsonScan {
     in_string: bool,
     escaped: bool,
 }
@@ -505,7 +505,7 @@ pub struct JsonScan {
 impl JsonScan {
     /// Feeds one byte; true when it is structural (outside every string,
     /// quotes themselves excluded).
-    pub fn outside(&mut self, b: u8) -> bool {
+    fn outside(&mut self, b: u8) -> bool {
         if self.in_string {
             if self.escaped {
                 self.escaped = false;
