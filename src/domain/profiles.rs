@@ -209,11 +209,6 @@ impl Query for Profiles {
     }
 
     fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let variant =
-            (self.filter.variant() << 5) | ((self.sort as u32) << 1) | u32::from(self.descending);
-        let mut params: Vec<&dyn ToSql> = self.filter.params().to_vec();
-        params.push(&self.page.limit);
-        params.push(&self.page.offset);
         // Sorted by an aggregate with no profile filter (the dashboard default),
         // the page can be cut from the aggregate alone, before reading profiles.
         if self.filter.variant() == 0 && !SORTS[self.sort].1.starts_with("p.") {
@@ -223,8 +218,10 @@ impl Query for Profiles {
             }
             out.truncate(start);
         }
+        let variant =
+            (self.filter.variant() << 5) | ((self.sort as u32) << 1) | u32::from(self.descending);
         let sql = super::sql((Self::NAME, variant), || self.sql());
-        write_rows(conn, sql, params.as_slice(), out).map(drop)
+        write_rows(conn, sql, self.params().as_slice(), out).map(drop)
     }
 }
 
@@ -377,6 +374,14 @@ impl Profiles {
             })
         })?;
         Ok(written == Some(page.len()))
+    }
+
+    /// ?1..?9 of `sql()`: the filters, then limit and offset.
+    fn params(&self) -> Vec<&dyn ToSql> {
+        let mut params = self.filter.params().to_vec();
+        params.push(&self.page.limit);
+        params.push(&self.page.offset);
+        params
     }
 
     /// Two phases: the page is chosen over narrow rows (id, counts, sort key),
@@ -715,11 +720,8 @@ mod tests {
                                 let mut fast = Out::default();
                                 q.run(conn, &mut fast)?;
                                 let mut sql = Out::default();
-                                let mut params: Vec<&dyn ToSql> = q.filter.params().to_vec();
-                                params.push(&q.page.limit);
-                                params.push(&q.page.offset);
                                 let text: &'static str = Box::leak(q.sql().into_boxed_str());
-                                write_rows(conn, text, params.as_slice(), &mut sql)?;
+                                write_rows(conn, text, q.params().as_slice(), &mut sql)?;
                                 Ok((fast, sql))
                             })
                             .unwrap();
