@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../index.js'
 import type {
   Account,
   DailyStatsDay,
@@ -289,6 +290,21 @@ describe('profiles', () => {
     ])
     expect(out.profiles.map((p) => p.username)).toEqual(['under_score'])
     expect(out.total).toBe(1)
+  })
+
+  it('--sort knows exactly the sortBy values the addon accepts (the CLI keeps its own list for help without the binary)', () => {
+    const db = openDatabase({ path: file, readonly: true })
+    let addonMessage = ''
+    try {
+      db.getProfilesSync(1, { sortBy: 'shoeSize' as never })
+    } catch (e) {
+      addonMessage = (e as Error).message
+    }
+    db.close()
+    const listed = (message: string) => message.split('one of ')[1]!.split(/[;"]/)[0]!.trim().split(', ')
+    const addonKeys = listed(addonMessage)
+    expect(addonKeys.length).toBeGreaterThan(5)
+    expect(listed(cli(['profiles', '--db', file, '--sort', 'shoeSize']).stderr)).toEqual(addonKeys)
   })
 
   it('text: a table with one line per profile', () => {
