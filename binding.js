@@ -839,3 +839,4 @@ module.exports.TaktikDatabase = nativeBinding.TaktikDatabase
 module.exports.WatchHandle = nativeBinding.WatchHandle
 module.exports.defaultDatabasePath = nativeBinding.defaultDatabasePath
 module.exports.openDatabase = nativeBinding.openDatabase
+module.exports.openDatabaseAsync = nativeBinding.openDatabaseAsync

@@ -65,4 +65,5 @@ module.exports.TaktikDatabase = binding.TaktikDatabase
 module.exports.WatchHandle = binding.WatchHandle
 module.exports.defaultDatabasePath = binding.defaultDatabasePath
 module.exports.openDatabase = binding.openDatabase
+module.exports.openDatabaseAsync = binding.openDatabaseAsync
 module.exports.__napiBindingTarget = binding.__napiBindingTarget

@@ -418,7 +418,7 @@ describe('watch', () => {
     const started = Date.now()
     const [text, json] = await Promise.all([
       cliAsync(['watch', '--db', live, '--seconds', '2']),
-      cliAsync(['watch', '--db', live, '--seconds', '2', '--json', '--table', 'interaction_history']),
+      cliAsync(['watch', '--db', live, '--seconds', '2', '--json', '--table', 'interactions']),
     ])
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(1_900)
@@ -427,7 +427,7 @@ describe('watch', () => {
     expect(text.status, text.stderr).toBe(0)
     const lines = text.stdout.trimEnd().split('\n')
     expect(lines.length).toBeGreaterThanOrEqual(1)
-    expect(lines.some((l) => /changed: .*interaction_history/.test(l))).toBe(true)
+    expect(lines.some((l) => /changed: .*interactions/.test(l))).toBe(true)
     expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}changed: /)
 
     expect(json.status, json.stderr).toBe(0)
@@ -435,10 +435,11 @@ describe('watch', () => {
     const events = json.stdout
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as { time: string; tables: string[]; dataVersion: number })
+      .map((l) => JSON.parse(l) as { time: string; tables: string[]; dataVersion: number; layout: string; layoutChanged: boolean })
     expect(events.length).toBeGreaterThanOrEqual(1)
     for (const e of events) {
-      expect(e.tables).toEqual(['interaction_history'])
+      expect(e.tables).toEqual(['interactions'])
+      expect(e).toMatchObject({ layout: 'legacy', layoutChanged: false })
       expect(Number.isNaN(Date.parse(e.time))).toBe(false)
       expect(Number.isInteger(e.dataVersion)).toBe(true)
     }

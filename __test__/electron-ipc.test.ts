@@ -640,7 +640,7 @@ describe('main process: watch events and before-quit', () => {
     const { api } = rendererApi(t.ipcMain, t.wc)
     const received: WatchEventPayload[] = []
     api.watch.onChange((e) => received.push(e))
-    const sub = await api.watch.subscribe({ tables: ['interaction_history', 'daily_stats'], intervalMs: 50 })
+    const sub = await api.watch.subscribe({ tables: ['interactions', 'dailyStats'], intervalMs: 50 })
     expect(sub).toEqual({ ok: true, data: null })
 
     const writer = spawnPy(['writer', t.file, '--seconds', '1', '--interval-ms', '50'])
@@ -650,8 +650,8 @@ describe('main process: watch events and before-quit', () => {
     await until(() => t.wc.events().length > 0, 'a change event in the window')
 
     const tables = new Set(t.wc.events().flatMap((e) => e.tables))
-    expect(tables.has('interaction_history')).toBe(true)
-    for (const name of tables) expect(['interaction_history', 'daily_stats']).toContain(name)
+    expect(tables.has('interactions')).toBe(true)
+    for (const name of tables) expect(['interactions', 'dailyStats']).toContain(name)
     for (const e of t.wc.events()) expect(typeof e.dataVersion).toBe('number')
     expect(received).toEqual(t.wc.events()) // the page's listener got the same events
     expect(other.events()).toEqual([]) // a window that did not subscribe gets nothing
@@ -715,7 +715,7 @@ describe('main process: watch events and before-quit', () => {
     t.direct.updateProfileNotesSync(must(t.seed.profiles['anna.fit'], 'anna.fit'), 'changed')
     await until(() => doomedFeed.closed, 'the destroyed window’s feed to close')
     expect(doomed.sent).toEqual([])
-    await until(() => t.wc.events().some((e) => e.tables.includes('instagram_profiles')), 'the live window to get the change')
+    await until(() => t.wc.events().some((e) => e.tables.includes('profiles')), 'the live window to get the change')
   })
 
   it('before-quit closes the feeds and the database; later calls answer CLOSED', async () => {
@@ -919,11 +919,11 @@ describe('utility process over a MessagePort pair', () => {
   })
 
   it('watch events travel over the port to the window', async () => {
-    expect(await invoke(WATCH_SUBSCRIBE_CHANNEL, { tables: ['instagram_profiles'], intervalMs: 50 })).toEqual({ ok: true, data: null })
+    expect(await invoke(WATCH_SUBSCRIBE_CHANNEL, { tables: ['profiles'], intervalMs: 50 })).toEqual({ ok: true, data: null })
     await sleep(150)
     await invoke(channelOf('updateProfileNotes'), must(seed.profiles['anna.fit'], 'anna.fit'), 'watched')
     await until(() => wc.events().length > 0, 'a change event from the worker')
-    expect(wc.events()[0]?.tables).toEqual(['instagram_profiles'])
+    expect(wc.events()[0]?.tables).toEqual(['profiles'])
     expect(await invoke(WATCH_UNSUBSCRIBE_CHANNEL)).toEqual({ ok: true, data: true })
     expect(u.workerSpies().watchHandles().every((h) => h.closed)).toBe(true)
   })

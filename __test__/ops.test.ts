@@ -58,7 +58,7 @@ describe('app writes', () => {
     const { file, seed, db } = seeded()
     const id = seed.profiles['anna.fit']!
     const r = db.updateProfileNotesSync(id, 'met at the gym, "VIP" 🎉')
-    expect(r).toEqual({ changes: 1, deleted: {}, updated: { instagram_profiles: 1 }, dryRun: false })
+    expect(r).toEqual({ changes: 1, deleted: {}, updated: { profiles: 1 }, dryRun: false })
     expect(pySql(file, 'SELECT notes FROM instagram_profiles WHERE profile_id = ?', [id])).toEqual([
       ['met at the gym, "VIP" 🎉'],
     ])
@@ -75,7 +75,7 @@ describe('app writes', () => {
     const { file, seed, db } = seeded()
     const f = seed.filteredProfiles[0]!
     const before = count(file, 'SELECT count(*) FROM filtered_profiles')
-    expect(db.removeFilteredProfileSync(f.accountId, f.profileId).deleted).toEqual({ filtered_profiles: 1 })
+    expect(db.removeFilteredProfileSync(f.accountId, f.profileId).deleted).toEqual({ filteredProfiles: 1 })
     expect(count(file, 'SELECT count(*) FROM filtered_profiles')).toBe(before - 1)
     expect(db.removeFilteredProfileSync(f.accountId, f.profileId).changes).toBe(0)
     db.close()
@@ -90,7 +90,7 @@ describe('app writes', () => {
     expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [a!.sessionId])).toBe(inA)
     const inB = count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])
     const r = await db.deleteSession(b!.sessionId, { withInteractions: true })
-    expect(r.deleted).toEqual({ sessions: 1, interaction_history: inB })
+    expect(r.deleted).toEqual({ sessions: 1, interactions: inB })
     expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])).toBe(0)
     expect(codeOf(() => db.deleteSessionSync(1, { withInteraction: true } as never))).toBe('INVALID_ARGUMENT')
     db.close()
@@ -99,21 +99,26 @@ describe('app writes', () => {
   it('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
     const { file, seed, db } = seeded()
     const acc = seed.accounts['alice_bot']!
+    // The file's tables and the API names the result reports them by.
+    const cascade: [string, string][] = [
+      ['sessions', 'sessions'], ['daily_stats', 'dailyStats'], ['interaction_history', 'interactions'],
+      ['filtered_profiles', 'filteredProfiles'], ['instagram_posts', 'posts'], ['processed_hashtag_posts', 'processedHashtagPosts'],
+    ]
     const expectDeleted: Record<string, number> = {}
-    for (const t of ['sessions', 'daily_stats', 'interaction_history', 'filtered_profiles', 'instagram_posts', 'processed_hashtag_posts']) {
+    for (const [t, api] of cascade) {
       const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
-      if (n > 0) expectDeleted[t] = n
+      if (n > 0) expectDeleted[api] = n
     }
-    expectDeleted['instagram_accounts'] = 1
+    expectDeleted['accounts'] = 1
     const expectUpdated: Record<string, number> = {}
-    for (const t of ['discovery_campaigns', 'scraping_sessions']) {
+    for (const [t, api] of [['discovery_campaigns', 'discoveryCampaigns'], ['scraping_sessions', 'scrapingSessions']] as const) {
       const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
-      if (n > 0) expectUpdated[t] = n
+      if (n > 0) expectUpdated[api] = n
     }
     const r: WriteResult = db.deleteAccountSync(acc)
     expect(r.deleted).toEqual(expectDeleted)
     expect(r.updated).toEqual(expectUpdated)
-    for (const t of Object.keys(expectDeleted)) {
+    for (const t of [...cascade.map(([t]) => t), 'instagram_accounts']) {
       expect(count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])).toBe(0)
     }
     expect(count(file, 'PRAGMA foreign_key_check')).toBe(0)
@@ -142,16 +147,16 @@ describe('app writes', () => {
        FROM discovery_campaigns c ORDER BY 3 DESC LIMIT 1`,
     )[0]!
     const pid = pySql<[number]>(file, 'SELECT profile_id FROM discovered_profiles WHERE campaign_id = ? LIMIT 1', [cid])[0]![0]
-    expect(db.setDiscoveredProfileStatusSync(pid, 'qualified').updated).toEqual({ discovered_profiles: 1 })
+    expect(db.setDiscoveredProfileStatusSync(pid, 'qualified').updated).toEqual({ discoveredProfiles: 1 })
     expect(pySql(file, 'SELECT status FROM discovered_profiles WHERE profile_id = ?', [pid])).toEqual([['qualified']])
     expect(codeOf(() => db.setDiscoveredProfileStatusSync(pid, ''))).toBe('INVALID_ARGUMENT')
     const linked = count(file, 'SELECT count(*) FROM scraping_sessions WHERE discovery_campaign_id = ?', [cid])
     const r = db.deleteDiscoveryCampaignSync(cid)
-    const deleted: Record<string, number> = { discovery_campaigns: 1 }
-    if (progress > 0) deleted['discovery_progress'] = progress
-    if (found > 0) deleted['discovered_profiles'] = found
+    const deleted: Record<string, number> = { discoveryCampaigns: 1 }
+    if (progress > 0) deleted['discoveryProgress'] = progress
+    if (found > 0) deleted['discoveredProfiles'] = found
     expect(r.deleted).toEqual(deleted)
-    expect(r.updated).toEqual(linked > 0 ? { scraping_sessions: linked } : {})
+    expect(r.updated).toEqual(linked > 0 ? { scrapingSessions: linked } : {})
     expect(count(file, 'SELECT count(*) FROM discovered_profiles WHERE campaign_id = ?', [cid])).toBe(0)
     db.close()
   })
@@ -166,7 +171,7 @@ describe('app writes', () => {
     const total = count(file, 'SELECT count(*) FROM interaction_history')
     const real = db.pruneHistorySync({ olderThanDays: 3 })
     expect(real.deleted).toEqual(dry.deleted)
-    expect(count(file, 'SELECT count(*) FROM interaction_history')).toBe(total - (real.deleted['interaction_history'] ?? 0))
+    expect(count(file, 'SELECT count(*) FROM interaction_history')).toBe(total - (real.deleted['interactions'] ?? 0))
     expect(count(file, "SELECT count(*) FROM interaction_history WHERE interaction_time = 'garbage'")).toBe(1)
     expect(db.pruneHistorySync({ olderThanDays: 3 }).changes).toBe(0)
     expect(codeOf(() => db.pruneHistorySync({} as never))).toBe('INVALID_ARGUMENT')
@@ -214,9 +219,9 @@ describe('change feed', () => {
     await new Promise((r) => setTimeout(r, 400))
     expect(events.length).toBeGreaterThan(0)
     const named = new Set(events.flatMap((e) => e.tables))
-    expect(named.has('interaction_history')).toBe(true)
-    expect(named.has('daily_stats')).toBe(true)
-    expect(named.has('tiktok_profiles')).toBe(false)
+    expect(named.has('interactions')).toBe(true)
+    expect(named.has('dailyStats')).toBe(true)
+    expect(named.has('tiktokProfiles')).toBe(false)
     for (const e of events) expect(e.tables.length).toBeGreaterThan(0)
     const seen = events.length
     await new Promise((r) => setTimeout(r, 400))
@@ -231,14 +236,14 @@ describe('change feed', () => {
     const all: ChangeEvent[] = []
     const onlyCampaigns: ChangeEvent[] = []
     const h1 = db.watch((e) => all.push(e), { intervalMs: 20 })
-    const h2 = db.watch((e) => onlyCampaigns.push(e), { intervalMs: 20, tables: ['discovery_campaigns'] })
+    const h2 = db.watch((e) => onlyCampaigns.push(e), { intervalMs: 20, tables: ['discoveryCampaigns'] })
     db.updateProfileNotesSync(1, 'x')
     await new Promise((r) => setTimeout(r, 300))
-    expect(all.flatMap((e) => e.tables)).toEqual(['instagram_profiles'])
+    expect(all.flatMap((e) => e.tables)).toEqual(['profiles'])
     expect(onlyCampaigns).toEqual([])
     db.createDiscoveryCampaignSync({ name: 'c' })
     await new Promise((r) => setTimeout(r, 300))
-    expect(onlyCampaigns.flatMap((e) => e.tables)).toEqual(['discovery_campaigns'])
+    expect(onlyCampaigns.flatMap((e) => e.tables)).toEqual(['discoveryCampaigns'])
     h1.close()
     const before = all.length
     db.updateProfileNotesSync(1, 'y')
@@ -272,7 +277,7 @@ describe('change feed', () => {
 
   it('rejects bad options', () => {
     const { db } = seeded()
-    expect(codeOf(() => db.watch(() => {}, { tables: ['nope'] }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.watch(() => {}, { tables: ['nope' as never] }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { intervalMs: 1 }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { interval: 5 } as never))).toBe('INVALID_ARGUMENT')
     db.close()

@@ -99,9 +99,10 @@ const COMMANDS = {
     options: [],
     help: `Usage: taktik-db info [--db PATH] [--json]
 
-Prints facts about the database file: path, size of the file and of its WAL,
-journal mode, page size and count, SQLite version, the Instagram accounts, and
-the number of rows in every table.
+Prints facts about the database file: path, its layout (legacy, unified,
+empty, foreign or unknown: which bot version wrote it), size of the file and of
+its WAL, journal mode, page size and count, SQLite version, the Instagram
+accounts, and the number of rows in every table.
 
 --json prints the addon's DatabaseInfo object plus "accounts" (an array of
 {accountId, username, isBot, userId, licenseId, createdAt}).`,
@@ -212,17 +213,22 @@ Options:
     help: `Usage: taktik-db watch [--table NAME]... [--seconds N] [--db PATH] [--json]
 
 Watches the database and prints one line per change: the local time and the
-tables whose rows changed (e.g. "interaction_history" when the bot records an
-interaction). Prints nothing while nothing changes. Runs until Ctrl-C (SIGINT)
-or SIGTERM, then stops cleanly with exit status 0.
+tables whose rows changed, by the API's names, the same whichever bot version
+wrote the file (e.g. "interactions" when the bot records an interaction).
+Prints nothing while nothing changes, and a line when the bot migrates the file
+to another layout. Runs until Ctrl-C (SIGINT) or SIGTERM, then stops cleanly
+with exit status 0.
 
 Options:
-  --table NAME         Only report changes to this table (as named in the file,
-                       e.g. interaction_history); repeat for several. Default: all
+  --table NAME         Only report changes to this table: accounts, profiles,
+                       sessions, interactions, dailyStats, filteredProfiles,
+                       tiktokInteractions, ... (the README lists them); repeat
+                       for several. Default: every table the file keeps
   --seconds N          Stop by itself after N seconds (N > 0, decimals allowed)
 
 --json prints one JSON object per line (NDJSON):
-  {"time": "<ISO-8601 UTC>", "tables": ["daily_stats", ...], "dataVersion": N}`,
+  {"time": "<ISO-8601 UTC>", "tables": ["dailyStats", ...], "dataVersion": N,
+   "layout": "unified", "layoutChanged": false}`,
   },
 }
 
@@ -481,12 +487,23 @@ function bytes(n) {
 // ---------------------------------------------------------------------------
 // Commands
 
+/** db.layout, for people. */
+const LAYOUT_NAMES = {
+  legacy: 'legacy (the bot until June 2026)',
+  unified: 'unified (the bot since June 2026)',
+  empty: 'empty (no tables yet)',
+  foreign: "foreign (another application's SQLite file)",
+  unknown: 'unknown (neither of the bot\'s layouts)',
+}
+
 function cmdInfo(db, values) {
   const info = db.getDatabaseInfoSync()
-  const accounts = db.getAccountsSync()
+  // A file without accounts (another application's, an unknown layout) is still described.
+  const accounts = db.supports('getAccounts') ? db.getAccountsSync() : []
   if (values.json) return printJson({ ...info, accounts })
   const facts = [
     ['Path', info.path],
+    ['Layout', LAYOUT_NAMES[info.layout] ?? info.layout],
     ['File size', `${bytes(info.fileSizeBytes)} (${num(info.fileSizeBytes)} bytes)`],
     ['WAL size', `${bytes(info.walSizeBytes)} (${num(info.walSizeBytes)} bytes)`],
     ['Journal mode', info.journalMode],
@@ -683,10 +700,11 @@ function cmdWatch(db, values) {
           if (stopped) return
           const now = new Date()
           if (values.json) {
-            out(JSON.stringify({ time: now.toISOString(), tables: event.tables, dataVersion: event.dataVersion }))
+            out(JSON.stringify({ time: now.toISOString(), ...event }))
           } else {
             const ms = String(now.getMilliseconds()).padStart(3, '0')
-            out(`${localTime(now.toISOString(), true)}.${ms}  changed: ${event.tables.join(', ')}`)
+            const moved = event.layoutChanged ? `  (the file's layout changed: now ${event.layout})` : ''
+            out(`${localTime(now.toISOString(), true)}.${ms}  changed: ${event.tables.join(', ')}${moved}`)
           }
         },
         tables ? { tables } : {},

@@ -13,6 +13,7 @@ use rusqlite::Connection;
 
 use crate::connection::Database;
 use crate::error::{from_panic, DbError, Result};
+use crate::layout::{FileSchema, Table};
 use crate::rows::{Out, Part, Shape};
 
 /// An operation with its arguments already validated: a read query (which
@@ -23,8 +24,12 @@ pub trait Query: Send + Sized + 'static {
     const NAME: &'static str;
     /// Validates the JS arguments, in declaration order (missing ones are None).
     fn parse(env: &Env, args: &[Option<&Unknown<'_>>]) -> Result<Self>;
-    /// Runs the SQL on a read connection, writing the JSON result into `out`.
-    fn run(&self, _conn: &Connection, _out: &mut Out) -> rusqlite::Result<()> {
+    /// The API tables `run` reads: a file without one of them answers
+    /// NOT_IN_THIS_FILE before any SQL runs.
+    const READS: &'static [Table] = &[];
+    /// Runs the SQL on a read connection, writing the JSON result into `out`;
+    /// `file` says where each API table lives in this file.
+    fn run(&self, _conn: &Connection, _file: &FileSchema, _out: &mut Out) -> rusqlite::Result<()> {
         Err(rusqlite::Error::InvalidQuery)
     }
     /// Listings: replaces limit/offset (exportCsv pages through every row).
@@ -37,9 +42,13 @@ pub trait Query: Send + Sized + 'static {
         false
     }
     /// Does the work: by default `run` on a pooled read connection, stopped
-    /// early if `cancel` fires.
+    /// early if `cancel` fires (and run again if the bot changed the layout
+    /// under it: `out` starts over).
     fn execute(&self, db: &Database, cancel: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        db.read_with(Self::NAME, cancel, |conn| self.run(conn, out))
+        db.query(Self::NAME, cancel, Self::READS, |conn, file| {
+            out.clear();
+            self.run(conn, file, out)
+        })
     }
 }
 

@@ -256,6 +256,8 @@ mod tests {
             readonly: false,
             busy_timeout_ms: 1000,
             wal_limit_bytes: 0,
+            create: crate::layout::Layout::Legacy,
+            file_must_exist: false,
         })
         .expect("open")
     }

@@ -15,7 +15,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::cancel::Cancel;
-use crate::error::{from_panic, DbError, Result};
+use crate::error::{from_panic, DbError, ErrorCode, Result};
+use crate::layout::{FileSchema, Layout, Table};
 use crate::{rows, schema, time};
 
 /// Python's `sqlite3.connect(..., timeout=30.0)`.
@@ -34,6 +35,10 @@ pub struct OpenConfig {
     pub busy_timeout_ms: u32,
     /// WAL size that triggers an automatic TRUNCATE checkpoint (0: never).
     pub wal_limit_bytes: u64,
+    /// The layout a writable open creates on an empty file.
+    pub create: Layout,
+    /// Fail instead of creating the file when it does not exist.
+    pub file_must_exist: bool,
 }
 
 /// Default WAL guard: Python's own auto-checkpoint (PASSIVE, every ~4 MB) never
@@ -67,6 +72,9 @@ pub struct Database {
     writer: Mutex<Option<Connection>>,
     /// Change feeds to stop on close().
     watchers: Mutex<Vec<crate::watch::StopHandle>>,
+    /// What the file holds, as last detected (re-detected when the bot changes
+    /// the schema under us).
+    file: Mutex<Arc<FileSchema>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -191,6 +199,20 @@ fn register_epoch_ms(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
+/// Whether a failed read may come from a schema that changed under the
+/// statement: a table or column the SQL names is gone (SQLITE_ERROR, "no such
+/// ..."), or SQLite gave up re-preparing (SQLITE_SCHEMA).
+fn schema_error(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            f.code == rusqlite::ErrorCode::SchemaChanged
+                || (f.code == rusqlite::ErrorCode::Unknown
+                    && msg.as_deref().is_some_and(|m| m.starts_with("no such")))
+        }
+        _ => false,
+    }
+}
+
 /// `file:<path>?mode=ro&immutable=1`, the path percent-encoded as SQLite's
 /// URI parser expects (`/` separators; `C:/x` becomes `file:///C:/x`).
 fn immutable_uri(path: &std::path::Path) -> String {
@@ -231,26 +253,189 @@ impl Database {
             readers: Mutex::new(Vec::new()),
             writer: Mutex::new(None),
             watchers: Mutex::new(Vec::new()),
+            file: Mutex::new(Arc::new(FileSchema::none())),
         };
+        let exists = opts.path.is_file();
+        if (opts.readonly || opts.file_must_exist) && !exists {
+            let why = if opts.readonly {
+                "a readonly open never creates one"
+            } else {
+                "fileMustExist is set"
+            };
+            return Err(DbError::new(
+                ErrorCode::SqliteCantOpen,
+                format!(
+                    "openDatabase failed on {}: no database file there ({why})",
+                    db.display
+                ),
+            ));
+        }
         if opts.readonly {
-            if !opts.path.is_file() {
-                return Err(DbError::new(
-                    crate::error::ErrorCode::SqliteCantOpen,
-                    format!(
-                        "openDatabase failed on {}: no database file there (a readonly open never creates one)",
-                        db.display
-                    ),
-                ));
-            }
             // Open one reader now so a bad file fails here, with its code, and
             // not on the first query.
             let reader = db.open_reader()?;
+            let file = FileSchema::detect(&reader).map_err(db.sqlite_err("openDatabase"))?;
+            *lock(&db.file) = Arc::new(file);
             lock(&db.readers).push(reader);
         } else {
-            let writer = db.open_writer()?;
+            if exists {
+                // Look before touching: a file that is not TAKTIK's is refused
+                // before anything could write to it (its journal mode included).
+                let probe = db.open_reader_at(false)?;
+                let file = FileSchema::detect(&probe).map_err(db.sqlite_err("openDatabase"))?;
+                drop(probe);
+                db.refuse_foreign(&file)?;
+            }
+            let writer = db.open_writer(opts.create)?;
             *lock(&db.writer) = Some(writer);
         }
         Ok(Arc::new(db))
+    }
+
+    /// NOT_A_TAKTIK_DATABASE for a writable open of another application's file.
+    fn refuse_foreign(&self, file: &FileSchema) -> Result<()> {
+        if file.layout != Layout::Foreign {
+            return Ok(());
+        }
+        let mut names: Vec<&str> = file.sample_tables.iter().map(String::as_str).collect();
+        if file.table_count > names.len() {
+            names.push("...");
+        }
+        Err(DbError::new(
+            ErrorCode::NotATaktikDatabase,
+            format!(
+                "openDatabase refused {}: it is a SQLite file of another application (tables {}), none of TAKTIK's; it was not changed. Check the path, or open it with readonly: true to inspect it",
+                self.display,
+                names.join(", ")
+            ),
+        ))
+    }
+
+    /// What the file holds, as last detected.
+    pub fn file(&self) -> Arc<FileSchema> {
+        lock(&self.file).clone()
+    }
+
+    /// What the file holds now: checked against the file's schema version
+    /// (one cheap read), for `db.layout` and `db.supports`. The last known
+    /// answer after close() or when the file cannot be read.
+    pub fn current_file(&self) -> Arc<FileSchema> {
+        if self.is_closed() {
+            return self.file();
+        }
+        self.read("layout", |conn| self.refresh(conn))
+            .unwrap_or_else(|_| self.file())
+    }
+
+    /// Re-reads the layout through `conn` when the schema changed since the
+    /// last detection (a cheap `schema_version` read otherwise). Returns the
+    /// current FileSchema.
+    pub fn refresh(&self, conn: &Connection) -> rusqlite::Result<Arc<FileSchema>> {
+        let current = self.file();
+        let version: i64 = conn.query_row("PRAGMA main.schema_version", [], |r| r.get(0))?;
+        if version == current.schema_version {
+            return Ok(current);
+        }
+        let fresh = Arc::new(FileSchema::detect(conn)?);
+        let mut slot = lock(&self.file);
+        // Another thread may have stored a newer one meanwhile.
+        if slot.schema_version != fresh.schema_version {
+            *slot = fresh.clone();
+        }
+        let stored = slot.clone();
+        drop(slot);
+        if stored.id != current.id && !self.readonly {
+            self.index_new_layout(&stored);
+        }
+        Ok(stored)
+    }
+
+    /// The addon's indexes on tables the bot has just created (it migrated
+    /// the file under us): built on a thread of their own, since on a large
+    /// file that takes a few hundred milliseconds under the write lock.
+    fn index_new_layout(&self, file: &FileSchema) {
+        if file.missing_indexes.is_empty() {
+            return;
+        }
+        let path = self.path.clone();
+        let busy = self.busy_timeout_ms;
+        let _ = std::thread::Builder::new()
+            .name("taktik-db-index".into())
+            .spawn(move || {
+                let _ = catch_unwind(AssertUnwindSafe(|| {
+                    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    if let Ok(conn) = Connection::open_with_flags(&path, flags) {
+                        let _ = conn.busy_timeout(Duration::from_millis(u64::from(busy)));
+                        if let Ok(file) = FileSchema::detect(&conn) {
+                            let _ = schema::create_addon_indexes(&conn, &file);
+                        }
+                    }
+                }));
+            });
+    }
+
+    /// Runs a query that reads the API tables `reads` on a pooled read
+    /// connection, with the file's current FileSchema. The layout is checked
+    /// on the way: a table this file does not keep is NOT_IN_THIS_FILE; when a
+    /// statement saw the schema change (the bot migrated the file), or failed
+    /// on a table or column that is gone, the layout is detected again and the
+    /// query rerun once on the new one.
+    pub fn query<T>(
+        &self,
+        what: &str,
+        cancel: Option<&Cancel>,
+        reads: &[Table],
+        mut f: impl FnMut(&Connection, &FileSchema) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        self.read_with(what, cancel, |conn| {
+            let mut file = self.file();
+            // Stand-ins read no table, so SQLite never tells them the bot has
+            // since created it: ask.
+            if file.stands_in(reads) {
+                file = self.refresh(conn)?;
+            }
+            let mut retried = false;
+            loop {
+                if let Some(t) = file.missing(reads) {
+                    return Ok(Err(self.not_in_file(what, &file, t)));
+                }
+                crate::layout::take_schema_moved();
+                let result = f(conn, &file);
+                let moved = crate::layout::take_schema_moved();
+                let suspect = match &result {
+                    Ok(_) => moved,
+                    Err(e) => schema_error(e),
+                };
+                if suspect && !retried {
+                    let fresh = self.refresh(conn)?;
+                    if fresh.id != file.id {
+                        file = fresh;
+                        retried = true;
+                        continue;
+                    }
+                }
+                return result.map(Ok);
+            }
+        })?
+    }
+
+    /// NOT_IN_THIS_FILE, naming the function, the layout and what is missing.
+    pub fn not_in_file(&self, what: &str, file: &FileSchema, t: Table) -> DbError {
+        DbError::new(
+            ErrorCode::NotInThisFile,
+            format!(
+                "{what}: {} (layout {}) has no {} data{}",
+                self.display,
+                file.layout.as_str(),
+                t.api_name(),
+                match file.layout {
+                    Layout::Unified => ": the bot's unified layout (June 2026 on) does not keep it; db.supports() tells what this file has",
+                    Layout::Foreign => ": this is another application's file",
+                    Layout::Unknown => ": the file's tables are neither of the bot's layouts",
+                    _ => "",
+                }
+            ),
+        )
     }
 
     pub fn path(&self) -> &str {
@@ -313,12 +498,12 @@ impl Database {
         register_functions(conn)
     }
 
-    fn open_writer(&self) -> Result<Connection> {
+    fn open_writer(&self, create: Layout) -> Result<Connection> {
         let what = "openDatabase";
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 DbError::new(
-                    crate::error::ErrorCode::SqliteCantOpen,
+                    ErrorCode::SqliteCantOpen,
                     format!(
                         "{what} failed on {}: cannot create directory {}: {e}",
                         self.display,
@@ -333,6 +518,16 @@ impl Database {
         let mut conn =
             Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
         self.configure(&conn).map_err(self.sqlite_err(what))?;
+        let mut file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
+        // The probe saw something else a moment ago (a race with the bot's
+        // first start, or another writer): look again.
+        self.refuse_foreign(&file)?;
+        if file.layout == Layout::Unknown {
+            // Neither layout: no DDL and no journal-mode change; reads answer
+            // NOT_IN_THIS_FILE.
+            *lock(&self.file) = Arc::new(file);
+            return Ok(conn);
+        }
         // Python sets WAL on every start too; on a fresh file whichever side comes
         // first converts it, the busy timeout covers the other.
         let mode: String = conn
@@ -340,14 +535,28 @@ impl Database {
             .map_err(self.sqlite_err(what))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(DbError::new(
-                crate::error::ErrorCode::SqliteError,
+                ErrorCode::SqliteError,
                 format!(
                     "{what} failed on {}: could not switch to WAL (journal_mode is {mode})",
                     self.display
                 ),
             ));
         }
-        schema::ensure(&mut conn).map_err(self.sqlite_err("schema bootstrap"))?;
+        let bootstrap = self.sqlite_err("schema bootstrap");
+        let changed = match file.layout {
+            Layout::Empty => schema::create(&mut conn, create).map_err(bootstrap)?,
+            Layout::Legacy => schema::ensure(&mut conn).map_err(bootstrap)?,
+            _ => false,
+        };
+        if changed {
+            file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
+        }
+        // Only indexes of the addon's own, on the tables the file has.
+        if !file.missing_indexes.is_empty() {
+            schema::create_addon_indexes(&conn, &file).map_err(self.sqlite_err("indexing"))?;
+            file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
+        }
+        *lock(&self.file) = Arc::new(file);
         Ok(conn)
     }
 
@@ -384,6 +593,10 @@ impl Database {
             && !wal.exists()
     }
 
+    /// A read-only connection. Nothing is created in it: a table or column an
+    /// older bot's file lacks is read through a stand-in in the SQL itself
+    /// (layout.rs), never through TEMP objects that would shadow what the bot
+    /// creates later.
     fn open_reader_at(&self, immutable: bool) -> Result<Connection> {
         let what = "opening a read connection";
         let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -407,12 +620,6 @@ impl Database {
         // SQLITE_NOTADB / SQLITE_CORRUPT rather than mid-query.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
             .map_err(self.sqlite_err(what))?;
-        // A writable open migrated the file before any reader exists; a
-        // readonly one may face an older bot's file and reads it through
-        // stand-ins instead.
-        if self.readonly {
-            schema::shim_missing(&conn).map_err(self.sqlite_err(what))?;
-        }
         Ok(conn)
     }
 
@@ -489,11 +696,25 @@ impl Database {
     /// the write lock up front (waiting up to busyTimeoutMs for Python's), so
     /// there is no read-to-write upgrade to deadlock on; COMMIT on success,
     /// ROLLBACK on any error. A readonly database fails with SQLITE_READONLY.
-    pub fn write<T>(&self, what: &str, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    ///
+    /// `f` gets the file's layout as it is inside the lock (checked there: the
+    /// bot may have migrated the file since the last read).
+    pub fn write<T>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&Connection, Arc<FileSchema>) -> Result<T>,
+    ) -> Result<T> {
         self.with_writer(what, |conn| {
             conn.execute_batch("BEGIN IMMEDIATE")
                 .map_err(self.sqlite_err(what))?;
-            match catch_unwind(AssertUnwindSafe(|| f(conn))) {
+            let file = match self.refresh(conn) {
+                Ok(file) => file,
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return Err(self.sqlite_err(what)(e));
+                }
+            };
+            match catch_unwind(AssertUnwindSafe(|| f(conn, file))) {
                 Ok(Ok(value)) => match conn.execute_batch("COMMIT") {
                     Ok(()) => {
                         self.guard_wal(conn);

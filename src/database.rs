@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use napi::{Env, Unknown};
+use napi::bindgen_prelude::AsyncTask;
+use napi::{Env, Task, Unknown};
 use napi_derive::napi;
 use serde::Deserialize;
 
@@ -12,6 +13,7 @@ use crate::api::to_napi;
 use crate::args;
 use crate::connection::{self, Database, DEFAULT_BUSY_TIMEOUT_MS};
 use crate::error::Result;
+use crate::layout::{Layout, Table};
 
 /// Options of `openDatabase`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -28,6 +30,14 @@ pub struct OpenOptions {
     /// WAL size in bytes past which the addon runs a TRUNCATE checkpoint after
     /// its writes and when the change feed sees commits. 0 disables. Default 64 MiB.
     pub wal_limit_bytes: Option<f64>,
+    /// The layout a writable open creates when the file is empty (new): "legacy"
+    /// (the default; the bot's layout until June 2026) or "unified" (the current
+    /// bot's). Ignored for a file that already has tables: it is read as it is.
+    #[napi(ts_type = "'legacy' | 'unified'")]
+    pub layout: Option<String>,
+    /// Fail with SQLITE_CANTOPEN when the file does not exist, instead of
+    /// creating it (a mistyped path). Default false.
+    pub file_must_exist: Option<bool>,
 }
 
 /// An open `taktik-data.db`. Safe to share; every method validates its arguments.
@@ -36,50 +46,109 @@ pub struct TaktikDatabase {
     pub(crate) db: Arc<Database>,
 }
 
-fn open(env: &Env, options: Option<&Unknown<'_>>) -> Result<TaktikDatabase> {
-    const F: &str = "openDatabase";
-    let o: OpenOptions = args::options(env, F, options)?;
+/// openDatabase's options, checked (on the JS thread, for both forms).
+fn config(env: &Env, options: Option<&Unknown<'_>>, f: &str) -> Result<connection::OpenConfig> {
+    let o: OpenOptions = args::options(env, f, options)?;
     let path = match o.path {
         Some(p) if p.is_empty() => {
             return Err(crate::error::DbError::invalid(format!(
-                "{F}: path must not be empty"
+                "{f}: path must not be empty"
             )))
         }
         Some(p) if p.contains('\0') => {
             return Err(crate::error::DbError::invalid(format!(
-                "{F}: path must not contain NUL"
+                "{f}: path must not contain NUL"
             )))
         }
         Some(p) => PathBuf::from(p),
         None => connection::default_path(),
     };
     let busy_timeout_ms = match o.busy_timeout_ms {
-        Some(ms) => args::integer(F, "busyTimeoutMs", ms, 0, i64::from(i32::MAX))? as u32,
+        Some(ms) => args::integer(f, "busyTimeoutMs", ms, 0, i64::from(i32::MAX))? as u32,
         None => DEFAULT_BUSY_TIMEOUT_MS,
     };
-    let db = Database::open(connection::OpenConfig {
+    let create = match o.layout.as_deref() {
+        None | Some("legacy") => Layout::Legacy,
+        Some("unified") => Layout::Unified,
+        Some(other) => {
+            return Err(crate::error::DbError::invalid(format!(
+                "{f}: layout must be 'legacy' or 'unified', got {other:?}"
+            )))
+        }
+    };
+    Ok(connection::OpenConfig {
         path,
         readonly: o.readonly.unwrap_or(false),
         busy_timeout_ms,
         wal_limit_bytes: match o.wal_limit_bytes {
-            Some(n) => args::integer(F, "walLimitBytes", n, 0, 1 << 50)? as u64,
+            Some(n) => args::integer(f, "walLimitBytes", n, 0, 1 << 50)? as u64,
             None => connection::DEFAULT_WAL_LIMIT_BYTES,
         },
-    })?;
-    Ok(TaktikDatabase { db })
+        create,
+        file_must_exist: o.file_must_exist.unwrap_or(false),
+    })
 }
 
-/// Opens (and on a writable open, creates and migrates) the database.
+/// Opens (and on a writable open of an empty file, creates) the database, on
+/// the calling thread: it may wait for the bot's lock and build the addon's
+/// indexes (see openDatabaseAsync for an app's main thread).
 #[napi]
 pub fn open_database(
     env: Env,
     #[napi(ts_arg_type = "OpenOptions")] options: Option<Unknown>,
 ) -> napi::Result<TaktikDatabase> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        open(&env, options.as_ref())
+        let config = config(&env, options.as_ref(), "openDatabase")?;
+        Database::open(config).map(|db| TaktikDatabase { db })
     }))
     .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabase")))
     .map_err(|e| to_napi(&env, e))
+}
+
+/// openDatabaseAsync: everything that touches the file (waiting out the
+/// bot's lock, detecting the layout, creating or completing the schema,
+/// building indexes) runs on the libuv threadpool.
+pub struct OpenTask {
+    config: Option<Result<connection::OpenConfig>>,
+}
+
+impl Task for OpenTask {
+    type Output = Result<Arc<Database>>;
+    type JsValue = TaktikDatabase;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let config = self.config.take().unwrap_or_else(|| {
+            Err(crate::error::DbError::internal(
+                "openDatabaseAsync: task ran twice",
+            ))
+        });
+        Ok(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            config.and_then(Database::open)
+        }))
+        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabaseAsync"))))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<TaktikDatabase> {
+        output
+            .map(|db| TaktikDatabase { db })
+            .map_err(|e| to_napi(&env, e))
+    }
+}
+
+/// `openDatabase`, off the JS thread: resolves with the database, or rejects
+/// with the same errors (never throws).
+#[napi(ts_return_type = "Promise<TaktikDatabase>")]
+pub fn open_database_async(
+    env: Env,
+    #[napi(ts_arg_type = "OpenOptions")] options: Option<Unknown>,
+) -> AsyncTask<OpenTask> {
+    let config = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        config(&env, options.as_ref(), "openDatabaseAsync")
+    }))
+    .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabaseAsync")));
+    AsyncTask::new(OpenTask {
+        config: Some(config),
+    })
 }
 
 /// Where the Python bot keeps `taktik-data.db`: `%APPDATA%/taktik-desktop/` when
@@ -119,6 +188,49 @@ impl TaktikDatabase {
     #[napi(getter)]
     pub fn is_open(&self) -> bool {
         !self.db.is_closed()
+    }
+
+    /// The file's layout: "empty", "legacy", "unified" (the transitional June
+    /// 2026 revisions included), "foreign" or "unknown". Checked again on each
+    /// read: when the bot migrates the file, this follows.
+    #[napi(getter, ts_return_type = "Layout")]
+    pub fn layout(&self) -> String {
+        self.db.current_file().layout.as_str().to_string()
+    }
+
+    /// The API tables this file keeps (the names `watch` reports and
+    /// `supports` takes), e.g. no "posts" or "discoveryCampaigns" on a
+    /// unified file.
+    #[napi(getter, ts_return_type = "ApiTable[]")]
+    pub fn capabilities(&self) -> Vec<String> {
+        self.db
+            .current_file()
+            .supported()
+            .iter()
+            .map(|t| t.api_name().to_string())
+            .collect()
+    }
+
+    /// Whether this file keeps an API table ("discoveryCampaigns") or supports a method
+    /// ("getPosts", "deleteAccount", their Sync forms too): false when calling
+    /// it would fail with NOT_IN_THIS_FILE. A panel can hide itself instead of
+    /// catching errors.
+    #[napi(ts_args_type = "name: ApiTable | TaktikMethod")]
+    pub fn supports(&self, env: Env, name: Unknown) -> napi::Result<bool> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.db.ensure_open()?;
+            let name = args::text("supports", "name", Some(&name))?;
+            let file = self.db.current_file();
+            crate::capabilities::supports(&file, &name).ok_or_else(|| {
+                let tables: Vec<&str> = Table::ALL.iter().map(|t| t.api_name()).collect();
+                crate::error::DbError::invalid(format!(
+                    "supports: {name:?} is neither an API table ({}) nor a method of TaktikDatabase",
+                    tables.join(", ")
+                ))
+            })
+        }))
+        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "supports")))
+        .map_err(|e| to_napi(&env, e))
     }
 
     /// Closes every connection. Idempotent. Later calls fail with code CLOSED;

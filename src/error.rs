@@ -30,6 +30,11 @@ pub enum ErrorCode {
     FileExists,
     /// Reading or writing a file other than the database failed.
     IoError,
+    /// The open file does not keep what was asked for (its layout has no such
+    /// data, e.g. posts or discovery on the unified layout).
+    NotInThisFile,
+    /// A writable open of a SQLite file with none of TAKTIK's tables.
+    NotATaktikDatabase,
     /// A bug in the addon (including a caught panic), never the caller's fault.
     Internal,
 }
@@ -54,6 +59,8 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::FileExists,
         ErrorCode::IoError,
+        ErrorCode::NotInThisFile,
+        ErrorCode::NotATaktikDatabase,
         ErrorCode::Internal,
     ];
 
@@ -77,6 +84,8 @@ impl ErrorCode {
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::FileExists => "FILE_EXISTS",
             ErrorCode::IoError => "IO_ERROR",
+            ErrorCode::NotInThisFile => "NOT_IN_THIS_FILE",
+            ErrorCode::NotATaktikDatabase => "NOT_A_TAKTIK_DATABASE",
             ErrorCode::Internal => "INTERNAL",
         }
     }

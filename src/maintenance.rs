@@ -372,6 +372,8 @@ struct DatabaseInfo {
     freelist_count: i64,
     journal_mode: String,
     sqlite_version: String,
+    layout: &'static str,
+    capabilities: Vec<&'static str>,
     tables: std::collections::BTreeMap<String, i64>,
     last_auto_checkpoint: Option<crate::connection::AutoCheckpoint>,
 }
@@ -389,6 +391,7 @@ impl Query for Info {
             let pragma = |name: &str| -> rusqlite::Result<i64> {
                 conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
             };
+            let file = db.refresh(conn)?;
             let mut tables = std::collections::BTreeMap::new();
             for name in crate::schema::table_names(conn)? {
                 let n: i64 = conn.query_row(
@@ -409,6 +412,8 @@ impl Query for Info {
                 freelist_count: pragma("freelist_count")?,
                 journal_mode: conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?,
                 sqlite_version: rusqlite::version().to_string(),
+                layout: file.layout.as_str(),
+                capabilities: file.supported().iter().map(|t| t.api_name()).collect(),
                 tables,
                 last_auto_checkpoint: db.last_auto_checkpoint(),
             })
@@ -578,10 +583,14 @@ impl Export {
         let mut header = false;
         let mut page = Out::default();
         // One read transaction over every page: the export is one snapshot
-        // even while Python writes.
+        // even while Python writes (the layout read inside it, too).
         db.read_with(F, cancel, |conn| {
             conn.execute_batch("BEGIN")?;
             let outcome = (|| -> rusqlite::Result<std::result::Result<(), DbError>> {
+                let file = db.refresh(conn)?;
+                if let Some(t) = file.missing(self.query.reads()) {
+                    return Ok(Err(db.not_in_file(F, &file, t)));
+                }
                 let mut offset = 0i64;
                 loop {
                     page.clear();
@@ -590,9 +599,11 @@ impl Export {
                         offset,
                     };
                     match &self.query {
-                        ExportQuery::Profiles(q) => run_page(q, page_args, conn, &mut page)?,
-                        ExportQuery::Scraped(q) => run_page(q, page_args, conn, &mut page)?,
-                        ExportQuery::Interactions(q) => run_page(q, page_args, conn, &mut page)?,
+                        ExportQuery::Profiles(q) => run_page(q, page_args, conn, &file, &mut page)?,
+                        ExportQuery::Scraped(q) => run_page(q, page_args, conn, &file, &mut page)?,
+                        ExportQuery::Interactions(q) => {
+                            run_page(q, page_args, conn, &file, &mut page)?
+                        }
                     }
                     let keys_len = page.keys_len as usize;
                     let keys: Vec<String> =
@@ -636,11 +647,25 @@ fn run_page<Q: Query + Clone>(
     q: &Q,
     page: args::Page,
     conn: &rusqlite::Connection,
+    file: &crate::layout::FileSchema,
     out: &mut Out,
 ) -> rusqlite::Result<()> {
     let mut q = q.clone();
     q.set_page(page);
-    q.run(conn, out)
+    q.run(conn, file, out)
+}
+
+impl ExportQuery {
+    /// The API tables the export reads.
+    fn reads(&self) -> &'static [crate::layout::Table] {
+        match self {
+            ExportQuery::Profiles(_) => crate::domain::profiles::Profiles::READS,
+            ExportQuery::Scraped(_) => crate::domain::scraping::ScrapedProfiles::READS,
+            ExportQuery::Interactions(_) => <crate::domain::interactions::Interactions<
+                crate::domain::Instagram,
+            > as Query>::READS,
+        }
+    }
 }
 
 /// One CSV cell's text, from the row mapper's JSON value: the same typed

@@ -703,6 +703,7 @@ pub fn write_rows<P: Params>(
 ) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
+    let reprepares = crate::layout::reprepares(&stmt);
     let mut rows = stmt.query(params)?;
     let mut n = 0;
     out.keys(Shape::Rows, &shape);
@@ -715,6 +716,8 @@ pub fn write_rows<P: Params>(
         n += 1;
     }
     out.buf.push(b']');
+    drop(rows);
+    crate::layout::note_reprepares(&stmt, reprepares);
     Ok(n)
 }
 
@@ -732,6 +735,7 @@ pub fn write_rows_with<'a, P: Params, const N: usize>(
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
     let head = shape.kinds.len() - N;
+    let reprepares = crate::layout::reprepares(&stmt);
     let mut rows = stmt.query(params)?;
     let mut n = 0;
     out.keys(Shape::Rows, &shape);
@@ -760,6 +764,8 @@ pub fn write_rows_with<'a, P: Params, const N: usize>(
         n += 1;
     }
     out.buf.push(b']');
+    drop(rows);
+    crate::layout::note_reprepares(&stmt, reprepares);
     Ok(Some(n))
 }
 
@@ -773,20 +779,24 @@ pub fn write_row<P: Params>(
 ) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
+    let reprepares = crate::layout::reprepares(&stmt);
     let mut rows = stmt.query(params)?;
-    match rows.next()? {
+    let found = match rows.next()? {
         Some(row) => {
             out.keys(Shape::Row, &shape);
             shape.write(row, &mut out.buf)?;
-            Ok(true)
+            true
         }
         None => {
             out.shape = Shape::Row;
             out.shape_id = shape.id;
             out.buf.extend_from_slice(b"null");
-            Ok(false)
+            false
         }
-    }
+    };
+    drop(rows);
+    crate::layout::note_reprepares(&stmt, reprepares);
+    Ok(found)
 }
 
 /// One row per date in `dates` (ascending): the query's row for that date, or a
@@ -802,6 +812,7 @@ pub fn write_days<P: Params>(
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(sql)?;
     let shape = RowShape::cached(sql, &stmt);
+    let reprepares = crate::layout::reprepares(&stmt);
     let mut rows = stmt.query(params)?;
     let mut row = rows.next()?;
     out.keys(Shape::Rows, &shape);
@@ -831,6 +842,8 @@ pub fn write_days<P: Params>(
         }
     }
     out.buf.push(b']');
+    drop(rows);
+    crate::layout::note_reprepares(&stmt, reprepares);
     Ok(())
 }
 
@@ -841,7 +854,10 @@ pub fn write_count<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let n: i64 = conn.prepare_cached(sql)?.query_row(params, |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(sql)?;
+    let reprepares = crate::layout::reprepares(&stmt);
+    let n: i64 = stmt.query_row(params, |r| r.get(0))?;
+    crate::layout::note_reprepares(&stmt, reprepares);
     out.shape = Shape::Plain;
     write_i64(&mut out.buf, n);
     Ok(())

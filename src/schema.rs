@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use crate::layout::{FileSchema, Layout, Table as ApiTable};
+
 pub struct Table {
     pub name: &'static str,
     pub ddl: &'static str,
@@ -725,60 +727,77 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<bool> {
     Ok(true)
 }
 
-/// A read connection on a file it cannot migrate (a readonly open of an older
-/// bot's file): TEMP objects, private to this connection, stand in for what is
-/// missing, so every query reads it instead of failing on "no such column".
-/// Unqualified names resolve to `temp` before `main`:
-/// - a table missing a migrated column gets a TEMP VIEW of the same name adding
-///   it with its default. `SELECT *, 0 AS c` keeps working if Python migrates the
-///   file later: the real `c` then comes first and the stand-in is `c:1`;
-/// - a missing table gets an empty TEMP table with its DDL (it shadows a table
-///   Python creates later until this connection is closed).
-///
-/// Nothing is written to the file. Returns how many stand-ins were made.
-pub fn shim_missing(conn: &Connection) -> rusqlite::Result<usize> {
-    let actual = read_catalog(conn)?;
-    let (tables_missing, columns_missing, _) = missing(&actual);
-    let mut made = 0;
-    if tables_missing {
-        for t in TABLES
-            .iter()
-            .filter(|t| !actual.columns.contains_key(t.name))
-        {
-            let ddl = t.ddl.replacen(
-                "CREATE TABLE IF NOT EXISTS",
-                "CREATE TEMP TABLE IF NOT EXISTS",
-                1,
-            );
-            conn.execute_batch(&ddl)?;
-            made += 1;
+/// Creates `layout` on an empty file, under BEGIN IMMEDIATE (so a bot
+/// starting at the same moment waits, or is waited for). If the file is no
+/// longer empty inside the lock (the bot won the race), nothing is created.
+/// Returns whether anything was created.
+pub fn create(conn: &mut Connection, layout: Layout) -> rusqlite::Result<bool> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let objects: i64 = tx.query_row(
+        "SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        [],
+        |r| r.get(0),
+    )?;
+    if objects > 0 {
+        return Ok(false);
+    }
+    match layout {
+        Layout::Unified => {
+            for ddl in crate::unified::DDL {
+                tx.execute_batch(ddl)?;
+            }
+        }
+        _ => create_all(&tx)?,
+    }
+    tx.commit()?;
+    Ok(true)
+}
+
+/// The addon's index on the unified `interactions` table: the covering index
+/// of getProfiles / countProfiles / getInteractions, both platforms (platform
+/// first, as every unified query filters on it).
+pub const UNIFIED_ADDON_INDEX: (&str, &str, &str) = (
+    "idx_taktikdb_unified_interactions_by_account",
+    "interactions",
+    "platform, account_id, profile_id, interaction_time, interaction_type",
+);
+
+/// The addon's indexes this file should have and lacks (`present`: the
+/// file's index names): each only on a table the API reads its rows from
+/// (never on a table of the other layout).
+pub fn addon_indexes_missing(
+    file: &FileSchema,
+    present: &BTreeSet<String>,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let reads = |t: ApiTable, table: &str| file.physical(t).is_some_and(|(p, _)| p == table);
+    let mut wanted = Vec::new();
+    for &(name, table, cols) in ADDON_INDEXES {
+        let api = if table == "interaction_history" {
+            ApiTable::IgInteractions
+        } else {
+            ApiTable::TtInteractions
+        };
+        if reads(api, table) {
+            wanted.push((name, table, cols));
         }
     }
-    let mut by_table: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (table, column) in columns_missing {
-        by_table.entry(table).or_default().push(column);
+    let (name, table, cols) = UNIFIED_ADDON_INDEX;
+    if reads(ApiTable::IgInteractions, table) || reads(ApiTable::TtInteractions, table) {
+        wanted.push((name, table, cols));
     }
-    for (table, cols) in by_table {
-        // Each stand-in holds the column's DEFAULT (what a migration would
-        // have filled in), else NULL. All of them are constants.
-        let extra: Vec<String> = cols
-            .iter()
-            .map(|c| {
-                let value = match expected().column(table, c).and_then(|x| x.default.as_ref()) {
-                    Some(d) => format!("({d})"),
-                    None => "NULL".to_string(),
-                };
-                format!("{value} AS {}", quote_ident(c))
-            })
-            .collect();
-        let t = quote_ident(table);
+    wanted.retain(|(name, _, _)| !present.contains(*name));
+    wanted
+}
+
+/// Creates what the file's `missing_indexes` lists (each its own short write).
+pub fn create_addon_indexes(conn: &Connection, file: &FileSchema) -> rusqlite::Result<()> {
+    for &(name, table, cols) in &file.missing_indexes {
         conn.execute_batch(&format!(
-            "CREATE TEMP VIEW IF NOT EXISTS {t} AS SELECT *, {} FROM main.{t}",
-            extra.join(", ")
+            "CREATE INDEX IF NOT EXISTS {name} ON {}({cols})",
+            quote_ident(table)
         ))?;
-        made += 1;
     }
-    Ok(made)
+    Ok(())
 }
 
 /// `"name"`, for identifiers taken from the file's own catalog (table and

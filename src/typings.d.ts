@@ -6,12 +6,27 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** The `code` of every error this addon throws or rejects with. */
-export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'INTERNAL'
+export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'NOT_IN_THIS_FILE' | 'NOT_A_TAKTIK_DATABASE' | 'INTERNAL'
 
 /** An error from this addon: `code` says what kind, `message` what and on which file. */
 export interface TaktikError extends Error {
   code: TaktikErrorCode
 }
+
+/** What kind of file is open (`db.layout`): the bot's layout until June 2026 (`legacy`), since then
+ * (`unified`, the transitional June revisions included), a new file (`empty`), another application's
+ * SQLite file (`foreign`), or none of these (`unknown`). */
+export type Layout = 'empty' | 'legacy' | 'unified' | 'foreign' | 'unknown'
+
+/** The API's tables, named after their read methods (`getDailyStats` reads `dailyStats`): what `watch`
+ * reports, what a `WriteResult` counts and what `db.supports()` / `db.capabilities` tell. The same names
+ * on every layout (README, "Which bot versions", maps them to each layout's tables). */
+export type ApiTable = 'accounts' | 'profiles' | 'sessions' | 'interactions' | 'dailyStats' | 'filteredProfiles' | 'profileStatsHistory' | 'posts' | 'processedHashtagPosts' | 'scrapingSessions' | 'scrapedProfiles' | 'scrapedComments' | 'discoveryCampaigns' | 'discoveryProgress' | 'discoveredProfiles' | 'tiktokAccounts' | 'tiktokProfiles' | 'tiktokSessions' | 'tiktokInteractions' | 'tiktokDailyStats' | 'tiktokFilteredProfiles'
+
+/** The name of a method of TaktikDatabase (for `db.supports()`). */
+export type TaktikMethod = {
+  [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
+}[keyof TaktikDatabase]
 
 /** A row of `instagram_accounts`. */
 export interface Account {
@@ -423,24 +438,29 @@ export interface CallOptions {
   timeoutMs?: number
 }
 
-/** What a write changed, per table, cascades through foreign keys included. */
+/** What a write changed, per API table, cascades through foreign keys included. */
 export interface WriteResult {
   /** Rows deleted plus rows updated, in total. */
   changes: number
-  /** Rows deleted per table (only tables with deletions). */
-  deleted: Record<string, number>
-  /** Rows updated per table, e.g. foreign keys set to NULL by a cascade. */
-  updated: Record<string, number>
+  /** Rows deleted per API table (only those with deletions). A cascade into a table outside the API
+   * (another program's, through its own foreign key) is counted under that table's name. */
+  deleted: Partial<Record<ApiTable | (string & {}), number>>
+  /** Rows updated per API table, e.g. foreign keys set to NULL by a cascade. */
+  updated: Partial<Record<ApiTable | (string & {}), number>>
   /** pruneHistory with dryRun: counted, nothing written. */
   dryRun: boolean
 }
 
 /** What a change-feed callback receives. */
 export interface ChangeEvent {
-  /** Tables (names as in the file) whose rows changed since the last event. */
-  tables: string[]
+  /** API tables whose rows changed since the last event (every watched one when `layoutChanged`). */
+  tables: ApiTable[]
   /** SQLite's PRAGMA data_version when the change was seen. */
   dataVersion: number
+  /** The file's layout now. */
+  layout: Layout
+  /** The bot migrated the file to another layout (or revision of it) since the last event: reread everything. */
+  layoutChanged: boolean
 }
 
 export interface BackupProgress {
@@ -490,7 +510,11 @@ export interface DatabaseInfo {
   freelistCount: number
   journalMode: string
   sqliteVersion: string
-  /** Rows per table. */
+  /** The file's layout (as `db.layout`). */
+  layout: Layout
+  /** The API tables it keeps (as `db.capabilities`). */
+  capabilities: ApiTable[]
+  /** Rows per table, as the tables are named in the file. */
   tables: Record<string, number>
   lastAutoCheckpoint: AutoCheckpoint | null
 }

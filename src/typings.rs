@@ -86,6 +86,28 @@ pub fn render() -> String {
         w,
         "export interface TaktikError extends Error {{\n  code: TaktikErrorCode\n}}\n"
     );
+    let layouts: Vec<String> = crate::layout::Layout::ALL
+        .iter()
+        .map(|l| format!("'{}'", l.as_str()))
+        .collect();
+    let _ = writeln!(
+        w,
+        "/** What kind of file is open (`db.layout`): the bot's layout until June 2026 (`legacy`), since then\n * (`unified`, the transitional June revisions included), a new file (`empty`), another application's\n * SQLite file (`foreign`), or none of these (`unknown`). */"
+    );
+    let _ = writeln!(w, "export type Layout = {}\n", layouts.join(" | "));
+    let tables: Vec<String> = crate::layout::Table::ALL
+        .iter()
+        .map(|t| format!("'{}'", t.api_name()))
+        .collect();
+    let _ = writeln!(
+        w,
+        "/** The API's tables, named after their read methods (`getDailyStats` reads `dailyStats`): what `watch`\n * reports, what a `WriteResult` counts and what `db.supports()` / `db.capabilities` tell. The same names\n * on every layout (README, \"Which bot versions\", maps them to each layout's tables). */"
+    );
+    let _ = writeln!(w, "export type ApiTable = {}\n", tables.join(" | "));
+    let _ = writeln!(
+        w,
+        "/** The name of a method of TaktikDatabase (for `db.supports()`). */\nexport type TaktikMethod = {{\n  [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never\n}}[keyof TaktikDatabase]\n"
+    );
 
     for (table, name) in ROW_TYPES {
         let _ = writeln!(w, "/** A row of `{table}`. */\nexport interface {name} {{");
@@ -153,16 +175,17 @@ pub fn render() -> String {
     }
     let _ = writeln!(w, "}}\n");
 
-    for (table, name) in [
-        ("daily_stats", "DailyStatsDay"),
-        ("tiktok_daily_stats", "TikTokDailyStatsDay"),
+    for (t, name) in [
+        (crate::layout::Table::IgDailyStats, "DailyStatsDay"),
+        (crate::layout::Table::TtDailyStats, "TikTokDailyStatsDay"),
     ] {
+        let table = t.name();
         let _ = writeln!(
             w,
             "/** One local calendar day of `{table}`: `date` is YYYY-MM-DD, counters are 0 on days without a row. */"
         );
         let _ = writeln!(w, "export interface {name} {{\n  date: string");
-        for c in counters(table) {
+        for c in counters(t) {
             let _ = writeln!(w, "  {}: number", camel_case(c));
         }
         let _ = writeln!(w, "}}\n");
@@ -181,24 +204,29 @@ export interface CallOptions {
   timeoutMs?: number
 }
 
-/** What a write changed, per table, cascades through foreign keys included. */
+/** What a write changed, per API table, cascades through foreign keys included. */
 export interface WriteResult {
   /** Rows deleted plus rows updated, in total. */
   changes: number
-  /** Rows deleted per table (only tables with deletions). */
-  deleted: Record<string, number>
-  /** Rows updated per table, e.g. foreign keys set to NULL by a cascade. */
-  updated: Record<string, number>
+  /** Rows deleted per API table (only those with deletions). A cascade into a table outside the API
+   * (another program's, through its own foreign key) is counted under that table's name. */
+  deleted: Partial<Record<ApiTable | (string & {}), number>>
+  /** Rows updated per API table, e.g. foreign keys set to NULL by a cascade. */
+  updated: Partial<Record<ApiTable | (string & {}), number>>
   /** pruneHistory with dryRun: counted, nothing written. */
   dryRun: boolean
 }
 
 /** What a change-feed callback receives. */
 export interface ChangeEvent {
-  /** Tables (names as in the file) whose rows changed since the last event. */
-  tables: string[]
+  /** API tables whose rows changed since the last event (every watched one when `layoutChanged`). */
+  tables: ApiTable[]
   /** SQLite's PRAGMA data_version when the change was seen. */
   dataVersion: number
+  /** The file's layout now. */
+  layout: Layout
+  /** The bot migrated the file to another layout (or revision of it) since the last event: reread everything. */
+  layoutChanged: boolean
 }
 
 export interface BackupProgress {
@@ -248,7 +276,11 @@ export interface DatabaseInfo {
   freelistCount: number
   journalMode: string
   sqliteVersion: string
-  /** Rows per table. */
+  /** The file's layout (as `db.layout`). */
+  layout: Layout
+  /** The API tables it keeps (as `db.capabilities`). */
+  capabilities: ApiTable[]
+  /** Rows per table, as the tables are named in the file. */
   tables: Record<string, number>
   lastAutoCheckpoint: AutoCheckpoint | null
 }

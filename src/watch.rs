@@ -28,6 +28,7 @@ use crate::api::to_napi;
 use crate::args;
 use crate::database::TaktikDatabase;
 use crate::error::{DbError, Result};
+use crate::layout::{FileSchema, Table};
 
 /// Tables up to this many rows are fingerprinted whole (every cell hashed): an
 /// UPDATE anywhere in them (daily_stats counters, a session ending) is seen.
@@ -81,8 +82,9 @@ impl StopHandle {
 pub struct WatchOptions {
     /// How often to look for commits, in ms (10..=60000). Default 250.
     pub interval_ms: Option<f64>,
-    /// Only these tables (names as in the file, e.g. "interaction_history").
-    /// Default: every table.
+    /// Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
+    /// ...: the same names on every layout). Default: every one the file keeps.
+    #[napi(ts_type = "ApiTable[]")]
     pub tables: Option<Vec<String>>,
 }
 
@@ -123,8 +125,14 @@ impl WatchHandle {
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ChangeEvent {
-    tables: Vec<String>,
+    /// API tables whose rows changed.
+    tables: Vec<&'static str>,
     data_version: i64,
+    /// The file's layout now.
+    layout: &'static str,
+    /// The bot changed the file's layout (migrated it) since the last event:
+    /// every watched table is listed, reread them all.
+    layout_changed: bool,
 }
 
 fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
@@ -137,18 +145,24 @@ fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
     }
 }
 
-/// A number that changes when `table`'s rows change (see the constants).
-fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
-    // `main.`: a readonly reader may shadow an older file's table with a
-    // TEMP view (schema::shim_missing); the feed fingerprints the real one.
+/// A number that changes when the rows of `table` (of `platform` only, on a
+/// unified table) change (see the constants).
+fn fingerprint(conn: &Connection, table: &str, platform: Option<&str>) -> rusqlite::Result<u64> {
     let t = format!("main.{}", crate::schema::quote_ident(table));
+    // The platform is one of the addon's own constants, never caller text.
+    let only = platform
+        .map(|p| format!(" WHERE platform = '{p}'"))
+        .unwrap_or_default();
+    let and = if platform.is_some() { " AND" } else { " WHERE" };
     let mut h = std::collections::hash_map::DefaultHasher::new();
     let (count, max): (i64, Option<i64>) = conn
-        .query_row(&format!("SELECT count(*), max(rowid) FROM {t}"), [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            &format!("SELECT count(*), max(rowid) FROM {t}{only}"),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .or_else(|_| {
-            conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+            conn.query_row(&format!("SELECT count(*) FROM {t}{only}"), [], |r| {
                 Ok((r.get(0)?, None))
             })
         })?;
@@ -157,8 +171,8 @@ fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
         .filter(|_| count > SMALL_TABLE_ROWS)
         .map(|m| m - RECENT_ROWS);
     let mut stmt = conn.prepare_cached(&match recent_from {
-        None => format!("SELECT * FROM {t}"),
-        Some(_) => format!("SELECT * FROM {t} WHERE rowid > ?1"),
+        None => format!("SELECT * FROM {t}{only}"),
+        Some(_) => format!("SELECT * FROM {t}{only}{and} rowid > ?1"),
     })?;
     let n = stmt.column_count();
     let mut rows = match recent_from {
@@ -173,12 +187,19 @@ fn fingerprint(conn: &Connection, table: &str) -> rusqlite::Result<u64> {
     Ok(h.finish())
 }
 
-fn fingerprints(conn: &Connection, tables: &[String]) -> HashMap<String, u64> {
+/// One print per API table. A table that cannot be read this time (dropped,
+/// locked) gets no print; it reads as changed once it can be read again.
+fn fingerprints(conn: &Connection, file: &FileSchema, tables: &[Table]) -> HashMap<Table, u64> {
     tables
         .iter()
-        // A table that cannot be read this time (dropped, locked) gets no
-        // print; it reads as changed once it can be read again.
-        .filter_map(|t| fingerprint(conn, t).ok().map(|f| (t.clone(), f)))
+        .filter_map(|t| {
+            let print = match file.physical(*t) {
+                Some((table, platform)) => fingerprint(conn, table, platform).ok()?,
+                // Not in this file, or no table yet: a constant.
+                None => 0,
+            };
+            Some((*t, print))
+        })
         .collect()
 }
 
@@ -200,24 +221,34 @@ fn start(
         None => 250,
     };
     let conn = tdb.db.open_reader()?;
-    // SQLite's own tables (sqlite_sequence, sqlite_stat1) are not the app's data.
-    let present: Vec<String> = crate::schema::table_names(&conn)
-        .map_err(tdb.db.sqlite_err(F))?
-        .into_iter()
-        .filter(|t| !t.starts_with("sqlite_"))
-        .collect();
-    let tables = match o.tables {
-        None => present,
+    let mut file = tdb.db.refresh(&conn).map_err(tdb.db.sqlite_err(F))?;
+    let tables: Vec<Table> = match o.tables {
+        None => file.supported(),
         Some(list) => {
-            for t in &list {
-                if !present.contains(t) {
+            let mut wanted = Vec::new();
+            for name in &list {
+                let Some(t) = Table::parse(name) else {
+                    let names: Vec<&str> = Table::ALL.iter().map(|t| t.api_name()).collect();
+                    // The legacy layout's table names were the feed's names
+                    // before it spoke both layouts: say what they became.
+                    let hint = Table::ALL
+                        .iter()
+                        .find(|t| t.name() == name)
+                        .map(|t| format!(" (the legacy table {name:?} is {:?})", t.api_name()))
+                        .unwrap_or_default();
                     return Err(DbError::invalid(format!(
-                        "{F}: no table {t:?} in this database; tables are: {}",
-                        present.join(", ")
+                        "{F}: unknown table {name:?}{hint}; tables takes: {}",
+                        names.join(", ")
                     )));
+                };
+                if !file.supports(t) {
+                    return Err(tdb.db.not_in_file(F, &file, t));
+                }
+                if !wanted.contains(&t) {
+                    wanted.push(t);
                 }
             }
-            list
+            wanted
         }
     };
     let stop = StopHandle::new();
@@ -245,7 +276,7 @@ fn start(
     // The baseline is taken before returning, so a commit made right after
     // watch() returns is reported.
     let mut version = data_version(&conn).map_err(tdb.db.sqlite_err(F))?;
-    let mut prints = fingerprints(&conn, &tables);
+    let mut prints = fingerprints(&conn, &file, &tables);
     let db = tdb.db.clone();
     std::thread::Builder::new()
         .name("taktik-db-watch".into())
@@ -260,11 +291,18 @@ fn start(
                     }
                     version = now;
                     db.guard_wal_now();
-                    let next = fingerprints(&conn, &tables);
-                    let changed: Vec<String> = tables
+                    // The bot may have migrated the file: the feed is often the
+                    // first to see it, and tells the reads too (Database::refresh).
+                    let Ok(fresh) = db.refresh(&conn) else {
+                        continue;
+                    };
+                    let layout_changed = fresh.id != file.id;
+                    file = fresh;
+                    let next = fingerprints(&conn, &file, &tables);
+                    let changed: Vec<&'static str> = tables
                         .iter()
-                        .filter(|t| next.get(*t) != prints.get(*t))
-                        .cloned()
+                        .filter(|t| layout_changed || next.get(*t) != prints.get(*t))
+                        .map(|t| t.api_name())
                         .collect();
                     prints = next;
                     if changed.is_empty() || thread_stop.is_stopped() {
@@ -273,6 +311,8 @@ fn start(
                     let event = ChangeEvent {
                         tables: changed,
                         data_version: version,
+                        layout: file.layout.as_str(),
+                        layout_changed,
                     };
                     let Ok(value) = serde_json::to_value(&event) else {
                         continue;
@@ -292,7 +332,8 @@ fn start(
 #[napi]
 impl TaktikDatabase {
     /// Calls `callback` on the JS thread whenever a commit (by Python or anyone
-    /// else) changed rows of the watched tables, with those tables' names.
+    /// else) changed rows of the watched datasets, with their names (the same
+    /// on every layout), and when the bot changes the file's layout.
     /// Cheap when idle; never fires without a change; does not keep the process
     /// alive. Stop it with the handle's close() (or the database's close()).
     #[napi(ts_args_type = "callback: (event: ChangeEvent) => void, options?: WatchOptions")]

@@ -1,10 +1,17 @@
 //! The app's own edits. Each is one short transaction on the writer, taken with
 //! BEGIN IMMEDIATE (Connection::write), and returns what changed, cascades
-//! included. Deletes rely on the schema's foreign keys (the writer runs with
-//! `foreign_keys = ON`, like Python); what they will cascade to is counted first
-//! from `pragma_foreign_key_list`, so the report follows the file's real schema.
+//! included, named by the API's tables (`sessions`, `interactions`, ...) so a
+//! result reads the same on every layout.
+//!
+//! On a legacy file, deletes rely on the schema's foreign keys (the writer
+//! runs with `foreign_keys = ON`, like Python); what they will cascade to is
+//! counted first from `pragma_foreign_key_list`, so the report follows the
+//! file's real schema. On a unified file (no foreign keys) each write names the
+//! rows it removes, by platform and the bot's ids; a write whose meaning is not
+//! clear there (deleteAccount, discovery) is NOT_IN_THIS_FILE.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use napi::{Env, Unknown, ValueType};
 use rusqlite::types::ToSql;
@@ -15,11 +22,12 @@ use crate::api::{Cancel, Query};
 use crate::args;
 use crate::connection::Database;
 use crate::domain::columns;
-use crate::error::{DbError, Result};
+use crate::error::{DbError, ErrorCode, Result};
+use crate::layout::{FileSchema, Source, Table};
 use crate::rows::{write_row, Out};
 use crate::schema::quote_ident;
 
-/// What a write changed: rows per table, cascades included.
+/// What a write changed: rows per API table, cascades included.
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Changes {
@@ -32,27 +40,61 @@ pub struct Changes {
 }
 
 impl Changes {
-    fn add(map: &mut BTreeMap<String, i64>, table: &str, n: i64) {
+    fn add(map: &mut BTreeMap<String, i64>, key: &str, n: i64) {
         if n > 0 {
-            *map.entry(table.to_string()).or_insert(0) += n;
+            *map.entry(key.to_string()).or_insert(0) += n;
         }
     }
-    fn delete(&mut self, table: &str, n: i64) {
-        Self::add(&mut self.deleted, table, n);
+    fn delete(&mut self, key: &str, n: i64) {
+        Self::add(&mut self.deleted, key, n);
         self.changes += n.max(0);
     }
-    fn update(&mut self, table: &str, n: i64) {
-        Self::add(&mut self.updated, table, n);
+    fn update(&mut self, key: &str, n: i64) {
+        Self::add(&mut self.updated, key, n);
         self.changes += n.max(0);
     }
 }
 
-/// One write transaction in progress: the writer connection, and what it has
-/// changed so far (the write's result).
+/// The API table a physical table's rows belong to, for a cascade through a
+/// legacy file's foreign keys (a table outside the API keeps its own name).
+fn api_table_of(file: &FileSchema, physical: &str) -> String {
+    Table::ALL
+        .iter()
+        .find(|t| file.physical(**t) == Some((physical, None)))
+        .map(|t| t.api_name().to_string())
+        .unwrap_or_else(|| physical.to_string())
+}
+
+/// Where a write to API table `t` lands in this file.
+struct Target {
+    /// The physical table, quoted.
+    table: String,
+    /// `platform = '...' AND ` on a unified table, else empty.
+    only: String,
+    unified: bool,
+    api_name: &'static str,
+}
+
+impl Target {
+    /// The column holding `t`'s id as the API names it (`session_id`): on a
+    /// unified table the bot's per-platform `legacy_*` id.
+    fn id(&self, legacy: &'static str) -> &'static str {
+        match (self.unified, legacy) {
+            (true, "account_id") => "legacy_account_id",
+            (true, "profile_id") => "legacy_profile_id",
+            (true, "session_id") => "legacy_session_id",
+            _ => legacy,
+        }
+    }
+}
+
+/// One write transaction in progress: the writer connection, the file's
+/// layout, and what it has changed so far (the write's result).
 struct Edit<'a> {
     db: &'a Database,
     what: &'a str,
     conn: &'a Connection,
+    file: Arc<FileSchema>,
     changes: Changes,
 }
 
@@ -63,11 +105,12 @@ fn edit(
     out: &mut Out,
     f: impl FnOnce(&mut Edit<'_>) -> Result<()>,
 ) -> Result<()> {
-    let changes = db.write(what, |conn| {
+    let changes = db.write(what, |conn, file| {
         let mut e = Edit {
             db,
             what,
             conn,
+            file,
             changes: Changes::default(),
         };
         f(&mut e)?;
@@ -77,40 +120,99 @@ fn edit(
 }
 
 impl Edit<'_> {
-    /// Runs an UPDATE of `table` and counts the rows it changed.
-    fn update(&mut self, table: &str, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
+    /// Where `t`'s rows are in this file, or NOT_IN_THIS_FILE.
+    fn target(&self, t: Table) -> Result<Target> {
+        let api_name = t.api_name();
+        match self.file.source(t) {
+            Source::Table => Ok(Target {
+                table: quote_ident(t.name()),
+                only: String::new(),
+                unified: false,
+                api_name,
+            }),
+            Source::Mapped {
+                physical,
+                platform,
+                unified,
+                ..
+            } => Ok(Target {
+                table: quote_ident(physical),
+                only: platform
+                    .map(|p| format!("platform = '{p}' AND "))
+                    .unwrap_or_default(),
+                unified: *unified,
+                api_name,
+            }),
+            Source::Empty(_) | Source::Missing => {
+                Err(self.db.not_in_file(self.what, &self.file, t))
+            }
+        }
+    }
+
+    /// NOT_IN_THIS_FILE for a write whose meaning on this layout is not clear.
+    fn unclear(&self, why: &str) -> DbError {
+        DbError::new(
+            ErrorCode::NotInThisFile,
+            format!(
+                "{}: {} (layout {}): {why}",
+                self.what,
+                self.db.path(),
+                self.file.layout.as_str()
+            ),
+        )
+    }
+
+    /// Runs an UPDATE and counts the rows it changed under `key`.
+    fn update(&mut self, key: &str, sql: &str, params: &[&dyn ToSql]) -> Result<()> {
         let n = self
             .conn
             .execute(sql, params)
             .map_err(self.db.sqlite_err(self.what))?;
-        self.changes.update(table, n as i64);
+        self.changes.update(key, n as i64);
         Ok(())
     }
 
     /// Counts what deleting the rows of `table` matching `cond` would remove.
-    fn count_delete(&mut self, table: &str, cond: &str, params: &[&dyn ToSql]) -> Result<()> {
-        count_cascade(self.conn, table, cond, params, &mut self.changes, 0)
-            .map_err(self.db.sqlite_err(self.what))
+    fn count_delete(
+        &mut self,
+        key: &str,
+        table: &str,
+        cond: &str,
+        params: &[&dyn ToSql],
+    ) -> Result<()> {
+        let file = self.file.clone();
+        count_cascade(
+            self.conn,
+            &file,
+            key,
+            table,
+            cond,
+            params,
+            &mut self.changes,
+            0,
+        )
+        .map_err(self.db.sqlite_err(self.what))
     }
 
-    /// Deletes the rows of `table` matching `cond`, counting the cascades first.
-    fn delete(&mut self, table: &str, cond: &str, params: &[&dyn ToSql]) -> Result<()> {
-        self.count_delete(table, cond, params)?;
+    /// Deletes the rows of `table` (quoted) matching `cond`, counting the
+    /// cascades first; `key` names its rows in the result.
+    fn delete(&mut self, key: &str, table: &str, cond: &str, params: &[&dyn ToSql]) -> Result<()> {
+        self.count_delete(key, table, cond, params)?;
         self.conn
-            .execute(
-                &format!("DELETE FROM {} WHERE {cond}", quote_ident(table)),
-                params,
-            )
+            .execute(&format!("DELETE FROM {table} WHERE {cond}"), params)
             .map_err(self.db.sqlite_err(self.what))?;
         Ok(())
     }
 }
 
-/// Counts what deleting the rows of `table` matching `cond` (SQL over that
-/// table, bound to `params`) will remove or null out through foreign keys,
+/// Counts what deleting the rows of `table` (quoted) matching `cond` (SQL over
+/// that table, bound to `params`) will remove or null out through foreign keys,
 /// recursively. Identifiers come from the schema, never from callers.
+#[allow(clippy::too_many_arguments)]
 fn count_cascade(
     conn: &Connection,
+    file: &FileSchema,
+    key: &str,
     table: &str,
     cond: &str,
     params: &[&dyn ToSql],
@@ -118,11 +220,11 @@ fn count_cascade(
     depth: u32,
 ) -> rusqlite::Result<()> {
     let n: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM {} WHERE {cond}", quote_ident(table)),
+        &format!("SELECT count(*) FROM {table} WHERE {cond}"),
         params,
         |r| r.get(0),
     )?;
-    changes.delete(table, n);
+    changes.delete(key, n);
     if n == 0 || depth > 8 {
         return Ok(());
     }
@@ -131,8 +233,9 @@ fn count_cascade(
                 pragma_foreign_key_list(m.name) AS f
          WHERE m.type = 'table' AND f.\"table\" = ?1 COLLATE NOCASE",
     )?;
+    let bare = table.trim_matches('"').replace("\"\"", "\"");
     let children: Vec<(String, String, Option<String>, String)> = stmt
-        .query_map([table], |r| {
+        .query_map([&bare], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -140,23 +243,30 @@ fn count_cascade(
     for (child, from, to, action) in children {
         let to = to.unwrap_or_else(|| "rowid".to_string());
         let child_cond = format!(
-            "{} IN (SELECT {} FROM {} WHERE {cond})",
+            "{} IN (SELECT {} FROM {table} WHERE {cond})",
             quote_ident(&from),
             quote_ident(&to),
-            quote_ident(table)
         );
+        let child_key = api_table_of(file, &child);
+        let child_table = quote_ident(&child);
         match action.as_str() {
-            "CASCADE" => count_cascade(conn, &child, &child_cond, params, changes, depth + 1)?,
+            "CASCADE" => count_cascade(
+                conn,
+                file,
+                &child_key,
+                &child_table,
+                &child_cond,
+                params,
+                changes,
+                depth + 1,
+            )?,
             "SET NULL" | "SET DEFAULT" => {
                 let n: i64 = conn.query_row(
-                    &format!(
-                        "SELECT count(*) FROM {} WHERE {child_cond}",
-                        quote_ident(&child)
-                    ),
+                    &format!("SELECT count(*) FROM {child_table} WHERE {child_cond}"),
                     params,
                     |r| r.get(0),
                 )?;
-                changes.update(&child, n);
+                changes.update(&child_key, n);
             }
             _ => {}
         }
@@ -188,11 +298,14 @@ impl Query for ProfileNotes {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
-            e.update(
-                "instagram_profiles",
-                "UPDATE instagram_profiles SET notes = ?2 WHERE profile_id = ?1",
-                params![self.profile_id, self.notes],
-            )
+            let t = e.target(Table::IgProfiles)?;
+            let sql = format!(
+                "UPDATE {} SET notes = ?2 WHERE {}{} = ?1",
+                t.table,
+                t.only,
+                t.id("profile_id")
+            );
+            e.update(t.api_name, &sql, params![self.profile_id, self.notes])
         })
     }
 }
@@ -213,9 +326,12 @@ impl Query for RemoveFiltered {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
+            let t = e.target(Table::IgFiltered)?;
+            let cond = format!("{}account_id = ?1 AND profile_id = ?2", t.only);
             e.delete(
-                "filtered_profiles",
-                "account_id = ?1 AND profile_id = ?2",
+                t.api_name,
+                &t.table,
+                &cond,
                 &[&self.account_id, &self.profile_id],
             )
         })
@@ -249,14 +365,14 @@ impl Query for DeleteSession {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
-            e.delete("sessions", "session_id = ?1", &[&self.session_id])?;
+            let t = e.target(Table::IgSessions)?;
+            let cond = format!("{}{} = ?1", t.only, t.id("session_id"));
+            e.delete(t.api_name, &t.table, &cond, &[&self.session_id])?;
             if self.with_interactions {
-                // interaction_history.session_id has no foreign key: explicit.
-                e.delete(
-                    "interaction_history",
-                    "session_id = ?1",
-                    &[&self.session_id],
-                )?;
+                // An interaction's session_id has no foreign key: explicit.
+                let i = e.target(Table::IgInteractions)?;
+                let cond = format!("{}session_id = ?1", i.only);
+                e.delete(i.api_name, &i.table, &cond, &[&self.session_id])?;
             }
             Ok(())
         })
@@ -277,7 +393,17 @@ impl Query for DeleteAccount {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
-            e.delete("instagram_accounts", "account_id = ?1", &[&self.account_id])
+            let t = e.target(Table::IgAccounts)?;
+            if t.unified {
+                // No foreign keys say what an account's data is on this layout,
+                // and its ids are reused (the next account gets MAX + 1): rows
+                // left behind in any of the bot's many per-account tables would
+                // pass to the next account. Not the addon's call.
+                return Err(e.unclear(
+                    "deleting an account is not supported on the unified layout: its rows span tables the bot owns (DMs, notifications, comments, ...) with no foreign keys to say what goes with it, and the bot reuses a deleted account's id",
+                ));
+            }
+            e.delete(t.api_name, &t.table, "account_id = ?1", &[&self.account_id])
         })
     }
 }
@@ -340,13 +466,31 @@ fn campaign_fields(
     Ok(fields)
 }
 
-fn campaign_row_sql() -> &'static str {
-    crate::domain::sql(("discoveryCampaignRow", 0), || {
+fn campaign_row_sql(file: &FileSchema) -> &'static str {
+    crate::domain::sql(("discoveryCampaignRow", 0), file, || {
         format!(
-            "SELECT {} FROM discovery_campaigns AS c WHERE c.campaign_id = ?1",
-            columns("discovery_campaigns", "c")
+            "SELECT {} FROM {} AS c WHERE c.campaign_id = ?1",
+            columns(Table::DiscoveryCampaigns, "c"),
+            file.rel(Table::DiscoveryCampaigns)
         )
     })
+}
+
+/// The discovery tables are where the legacy layout keeps them, or the write
+/// is NOT_IN_THIS_FILE (the unified layout has no discovery).
+fn discovery_here(db: &Database, what: &str, file: &FileSchema) -> Result<()> {
+    let tables = [
+        Table::DiscoveryCampaigns,
+        Table::DiscoveryProgress,
+        Table::DiscoveredProfiles,
+    ];
+    match tables
+        .into_iter()
+        .find(|t| !matches!(file.source(*t), Source::Table))
+    {
+        Some(t) => Err(db.not_in_file(what, file, t)),
+        None => Ok(()),
+    }
 }
 
 /// createDiscoveryCampaign(input): returns the new campaign row.
@@ -369,7 +513,8 @@ impl Query for CreateCampaign {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        db.write(Self::NAME, |conn| {
+        db.write(Self::NAME, |conn, file| {
+            discovery_here(db, Self::NAME, &file)?;
             let cols: Vec<&str> = self.fields.iter().map(|(c, _)| *c).collect();
             let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
             let values: Vec<&dyn ToSql> =
@@ -384,7 +529,8 @@ impl Query for CreateCampaign {
             )
             .map_err(db.sqlite_err(Self::NAME))?;
             let id = conn.last_insert_rowid();
-            write_row(conn, campaign_row_sql(), [id], out).map_err(db.sqlite_err(Self::NAME))?;
+            write_row(conn, campaign_row_sql(&file), [id], out)
+                .map_err(db.sqlite_err(Self::NAME))?;
             Ok(())
         })
     }
@@ -414,7 +560,8 @@ impl Query for UpdateCampaign {
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        db.write(Self::NAME, |conn| {
+        db.write(Self::NAME, |conn, file| {
+            discovery_here(db, Self::NAME, &file)?;
             let sets: Vec<String> = self
                 .fields
                 .iter()
@@ -431,7 +578,7 @@ impl Query for UpdateCampaign {
                 values.as_slice(),
             )
             .map_err(db.sqlite_err(Self::NAME))?;
-            write_row(conn, campaign_row_sql(), [self.campaign_id], out)
+            write_row(conn, campaign_row_sql(&file), [self.campaign_id], out)
                 .map_err(db.sqlite_err(Self::NAME))?;
             Ok(())
         })
@@ -452,8 +599,11 @@ impl Query for DeleteCampaign {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
+            discovery_here(e.db, Self::NAME, &e.file)?;
+            let t = e.target(Table::DiscoveryCampaigns)?;
             e.delete(
-                "discovery_campaigns",
+                t.api_name,
+                &t.table,
                 "campaign_id = ?1",
                 &[&self.campaign_id],
             )
@@ -477,8 +627,9 @@ impl Query for DiscoveredStatus {
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
+            discovery_here(e.db, Self::NAME, &e.file)?;
             e.update(
-                "discovered_profiles",
+                Table::DiscoveredProfiles.api_name(),
                 "UPDATE discovered_profiles SET status = ?2 WHERE profile_id = ?1",
                 params![self.profile_id, self.status],
             )
@@ -497,13 +648,13 @@ pub struct PruneOptions {
     pub dry_run: Option<bool>,
 }
 
-/// The history tables pruneHistory trims, with their time column. Rows whose
-/// time cannot be read are kept: nothing is deleted on a guess.
-const PRUNED: &[(&str, &str)] = &[
-    ("interaction_history", "interaction_time"),
-    ("tiktok_interaction_history", "interaction_time"),
-    ("filtered_profiles", "filtered_at"),
-    ("tiktok_filtered_profiles", "filtered_at"),
+/// The history pruneHistory trims, with its time column. Rows whose time
+/// cannot be read are kept: nothing is deleted on a guess.
+const PRUNED: &[(Table, &str)] = &[
+    (Table::IgInteractions, "interaction_time"),
+    (Table::TtInteractions, "interaction_time"),
+    (Table::IgFiltered, "filtered_at"),
+    (Table::TtFiltered, "filtered_at"),
 ];
 
 pub struct Prune {
@@ -533,12 +684,16 @@ impl Query for Prune {
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         edit(db, Self::NAME, out, |e| {
             e.changes.dry_run = self.dry_run;
-            for (table, col) in PRUNED {
-                let cond = format!("taktik_epoch_ms({col}) < ?1");
+            for &(table, col) in PRUNED {
+                // What this file does not keep has nothing to prune.
+                let Ok(t) = e.target(table) else {
+                    continue;
+                };
+                let cond = format!("{}taktik_epoch_ms({col}) < ?1", t.only);
                 if self.dry_run {
-                    e.count_delete(table, &cond, &[&self.cutoff_ms])?;
+                    e.count_delete(t.api_name, &t.table, &cond, &[&self.cutoff_ms])?;
                 } else {
-                    e.delete(table, &cond, &[&self.cutoff_ms])?;
+                    e.delete(t.api_name, &t.table, &cond, &[&self.cutoff_ms])?;
                 }
             }
             Ok(())

@@ -1133,7 +1133,7 @@ describe('8. a file from a newer bot (extra tables, columns, index, view, trigge
     const done: string[] = []
     try {
       const notes = db.updateProfileNotesSync(IDS.profile, 'newer-bot note')
-      expect(notes.updated).toEqual({ instagram_profiles: 1 })
+      expect(notes.updated).toEqual({ profiles: 1 })
       done.push('updateProfileNotes')
       const created: DiscoveryCampaign = await db.createDiscoveryCampaign({ name: 'on a newer file', nicheKeywords: ['k'] })
       expect(created).toMatchObject({ name: 'on a newer file', nicheKeywords: ['k'], status: 'ACTIVE' })
@@ -1143,12 +1143,12 @@ describe('8. a file from a newer bot (extra tables, columns, index, view, trigge
       done.push('updateDiscoveryCampaign')
       const bob = seed.accounts.bob_bot!
       const del = db.deleteAccountSync(bob)
-      expect(del.deleted.instagram_accounts).toBe(1)
+      expect(del.deleted.accounts).toBe(1)
       expect(del.deleted.future_feature).toBe(1)
       done.push('deleteAccount')
       expect((await db.pruneHistory({ olderThanDays: 3650, dryRun: true })).dryRun).toBe(true)
       done.push('pruneHistory')
-      expect(db.deleteDiscoveryCampaignSync(created.campaignId).deleted.discovery_campaigns).toBe(1)
+      expect(db.deleteDiscoveryCampaignSync(created.campaignId).deleted.discoveryCampaigns).toBe(1)
       done.push('deleteDiscoveryCampaign')
       expect((await db.integrityCheck()).ok).toBe(true)
     } finally {

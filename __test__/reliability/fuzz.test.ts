@@ -105,7 +105,17 @@ const NONEXISTENT_IDS = [0, 424_242, Number.MAX_SAFE_INTEGER]
 const SORT_BY = ['lastInteractionAt', 'interactionCount', 'username', 'fullName', 'followersCount', 'followingCount',
   'postsCount', 'createdAt', 'updatedAt', 'profileId'] as const
 const INTERACTION_TYPES = ['LIKE', 'FOLLOW', 'UNFOLLOW', 'COMMENT', 'STORY_WATCH', 'story_like', 'PROFILE_VISIT', 'DM_SENT', 'SHARE', 'FAVORITE']
-const TABLE_NAMES = ['interaction_history', 'daily_stats', 'sessions', 'instagram_profiles', 'tiktok_interaction_history', 'discovery_campaigns']
+const TABLE_NAMES = ['interactions', 'dailyStats', 'sessions', 'profiles', 'tiktokInteractions', 'discoveryCampaigns'] as const
+/** The legacy file's table behind each API name a WriteResult reports. */
+const LEGACY_TABLE: Record<string, string> = {
+  accounts: 'instagram_accounts', profiles: 'instagram_profiles', sessions: 'sessions', interactions: 'interaction_history',
+  dailyStats: 'daily_stats', filteredProfiles: 'filtered_profiles', profileStatsHistory: 'profile_stats_history', posts: 'instagram_posts',
+  processedHashtagPosts: 'processed_hashtag_posts', scrapingSessions: 'scraping_sessions', scrapedProfiles: 'scraped_profiles',
+  scrapedComments: 'scraped_comments', discoveryCampaigns: 'discovery_campaigns', discoveryProgress: 'discovery_progress',
+  discoveredProfiles: 'discovered_profiles', tiktokAccounts: 'tiktok_accounts', tiktokProfiles: 'tiktok_profiles',
+  tiktokSessions: 'tiktok_sessions', tiktokInteractions: 'tiktok_interaction_history', tiktokDailyStats: 'tiktok_daily_stats',
+  tiktokFilteredProfiles: 'tiktok_filtered_profiles',
+}
 const CHECKPOINT_MODES = ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE', 'full', 'passive']
 const EXPORT_KINDS = ['profiles', 'interactions', 'scrapedProfiles'] as const
 /** Destination file names (a small pool, so files get reused: FILE_EXISTS / overwrite). */
@@ -413,6 +423,11 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
   checkpoint: { cat: 'maintenance', args: (g) => [g.v(() => (g.r.chance(0.2) ? undefined : g.r.pick(CHECKPOINT_MODES)))] },
   integrityCheck: { cat: 'maintenance', args: (g) => [g.opts({ quick: () => g.r.chance(0.5) })] },
   getDatabaseInfo: { cat: 'maintenance', args: () => [] },
+  // what the file keeps: an API table or a method name, or anything else
+  supports: {
+    cat: 'maintenance',
+    args: (g) => [g.v(() => g.r.pick(['posts', 'discoveryCampaigns', 'interactions', 'getPosts', 'getPostsSync', 'deleteAccount', 'watch', 'instagram_posts', '']))],
+  },
   optimize: { cat: 'maintenance', args: () => [] },
   exportCsv: {
     cat: 'maintenance',
@@ -461,6 +476,8 @@ const MODULE_ARGS: Record<string, (g: Gen, env: { file: string; out: string }) =
       walLimitBytes: () => g.r.pick([0, 1, 1 << 20, 64 << 20]),
     }),
   ],
+  // the same options, opened off the JS thread
+  openDatabaseAsync: (g, env) => MODULE_ARGS.openDatabase!(g, env),
   defaultDatabasePath: () => [],
   // The classes are exported for instanceof; constructing them must fail with a code too.
   TaktikDatabase: (g) => (g.r.chance(0.5) ? [] : [g.any(), g.any()]),
@@ -658,8 +675,8 @@ c.commit()`
               dbName === 'B'
                 ? (v) => {
                     if (isWriteResult(v) && !v.dryRun) {
-                      for (const [t, n] of Object.entries(v.deleted)) deletedOnB[t] = (deletedOnB[t] ?? 0) + n
-                      if (base === 'deleteAccount' && (v.deleted['instagram_accounts'] ?? 0) > 0) accountsDeletedOnB.add(args[0] as number)
+                      for (const [t, n] of Object.entries(v.deleted)) deletedOnB[LEGACY_TABLE[t] ?? t] = (deletedOnB[LEGACY_TABLE[t] ?? t] ?? 0) + n
+                      if (base === 'deleteAccount' && (v.deleted['accounts'] ?? 0) > 0) accountsDeletedOnB.add(args[0] as number)
                     }
                     if (base === 'createDiscoveryCampaign') {
                       campaignsCreatedOnB++
@@ -687,11 +704,11 @@ c.commit()`
             return {
               db: '-',
               args,
-              form: 'sync',
+              form: name === 'openDatabaseAsync' ? 'async' : 'sync',
               run: () => (how === 'new ' ? Reflect.construct(f, args) : Reflect.apply(f, undefined, args)),
               mustFail: isClass,
               after:
-                name === 'openDatabase'
+                name === 'openDatabase' || name === 'openDatabaseAsync'
                   ? (db) => {
                       if (!(db instanceof TaktikDatabase)) return `openDatabase returned ${describe_(db)}`
                       db.close()

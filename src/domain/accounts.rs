@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use super::{columns, Instagram, Platform};
 use crate::api::Query;
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_rows, Out};
 
 pub struct Accounts<P>(PhantomData<P>);
@@ -19,12 +20,14 @@ impl<P: Platform> Query for Accounts<P> {
         Ok(Accounts(PhantomData))
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[P::ACCOUNTS];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "SELECT {} FROM {} AS a ORDER BY a.account_id",
                 columns(P::ACCOUNTS, "a"),
-                P::ACCOUNTS
+                file.rel(P::ACCOUNTS)
             )
         });
         write_rows(conn, sql, [], out).map(drop)

@@ -8,6 +8,7 @@ use super::columns;
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_rows, Out};
 
 pub struct Campaigns {
@@ -23,12 +24,15 @@ impl Query for Campaigns {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::DiscoveryCampaigns];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM discovery_campaigns AS c WHERE (?1 IS NULL OR c.account_id = ?1)
+                "SELECT {} FROM {} AS c WHERE (?1 IS NULL OR c.account_id = ?1)
              ORDER BY c.campaign_id DESC",
-                columns("discovery_campaigns", "c")
+                columns(Table::DiscoveryCampaigns, "c"),
+                file.rel(Table::DiscoveryCampaigns)
             )
         });
         write_rows(conn, sql, [self.account_id], out).map(drop)
@@ -48,12 +52,15 @@ impl Query for Progress {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::DiscoveryProgress];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-            "SELECT {} FROM discovery_progress AS g WHERE g.campaign_id = ?1 ORDER BY g.progress_id",
-            columns("discovery_progress", "g")
-        )
+                "SELECT {} FROM {} AS g WHERE g.campaign_id = ?1 ORDER BY g.progress_id",
+                columns(Table::DiscoveryProgress, "g"),
+                file.rel(Table::DiscoveryProgress)
+            )
         });
         write_rows(conn, sql, [self.campaign_id], out).map(drop)
     }
@@ -99,14 +106,17 @@ impl Query for Discovered {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::DiscoveredProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM discovered_profiles AS d
+                "SELECT {} FROM {} AS d
              WHERE d.campaign_id = ?1 AND (?2 IS NULL OR d.status = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR (typeof(d.ai_score) IN ('integer', 'real') AND d.ai_score >= ?3))
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
-                columns("discovered_profiles", "d")
+                columns(Table::DiscoveredProfiles, "d"),
+                file.rel(Table::DiscoveredProfiles)
             )
         });
         let p = (

@@ -11,6 +11,7 @@ use super::{columns, filter, Instagram, Platform};
 use crate::api::Query;
 use crate::args::{self, InstantArg, Page};
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_rows, Out};
 
 /// Options of getInteractions / getTikTokInteractions.
@@ -76,7 +77,9 @@ impl<P: Platform> Query for Interactions<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[P::INTERACTIONS, P::PROFILES];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Order and time filters use instants (taktik_epoch_ms reads every
         // timestamp shape Python writes, naive local ones included), not raw text,
         // which would misorder `...T15:00` (local) against `... 14:00` (UTC).
@@ -94,7 +97,7 @@ impl<P: Platform> Query for Interactions<P> {
             .enumerate()
             .map(|(i, s)| u32::from(*s) << i)
             .sum();
-        let sql = super::sql((Self::NAME, variant), || {
+        let sql = super::sql((Self::NAME, variant), file, || {
             format!(
                 "WITH page AS (
                      SELECT i.id AS id, taktik_epoch_ms(i.interaction_time) AS ms FROM {table} AS i
@@ -110,8 +113,8 @@ impl<P: Platform> Query for Interactions<P> {
                 filter(set[3], "taktik_epoch_ms(i.interaction_time) >= ?5", 5),
                 filter(set[4], "taktik_epoch_ms(i.interaction_time) <= ?6", 6),
                 columns(P::INTERACTIONS, "i"),
-                P::PROFILES,
-                table = P::INTERACTIONS,
+                file.rel(P::PROFILES),
+                table = file.rel(P::INTERACTIONS),
             )
         });
         let p: [&dyn ToSql; 8] = [

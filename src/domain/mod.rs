@@ -10,33 +10,32 @@ pub mod sessions;
 pub mod stats;
 pub mod tiktok;
 
+use crate::layout::{FileSchema, Table};
 use crate::schema;
 
-/// `a.col1, a.col2, ...` for every column of `table` in the built-in schema, so a
-/// query returns exactly the documented shape (even from a file a newer bot
-/// extended with columns of its own).
-pub fn columns(table: &str, alias: &str) -> String {
-    schema::expected()
-        .columns
-        .get(table)
-        .map(|cols| {
-            cols.iter()
-                .map(|c| format!("{alias}.{}", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_else(|| format!("{alias}.*"))
+/// `a.col1 AS col1, ...` for every column of API table `t` (its legacy
+/// table's columns), so a query returns exactly the documented shape: from a
+/// file a newer bot extended with columns of its own, and from a unified file
+/// (where `a` is a subquery renaming the unified columns; the explicit `AS`
+/// keeps SQLite from naming a flattened column after the underlying one).
+pub fn columns(t: Table, alias: &str) -> String {
+    schema::expected().columns[t.name()]
+        .iter()
+        .map(|c| format!("{alias}.{0} AS {0}", c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-/// Instagram and TikTok keep the same kinds of rows in parallel tables; queries
-/// that exist for both are written once over this trait.
+/// Instagram and TikTok keep the same kinds of rows in parallel tables (legacy)
+/// or in one table by platform (unified); queries that exist for both are
+/// written once over this trait.
 pub trait Platform: Send + Sync + 'static {
-    const ACCOUNTS: &'static str;
-    const PROFILES: &'static str;
-    const SESSIONS: &'static str;
-    const INTERACTIONS: &'static str;
-    const DAILY_STATS: &'static str;
-    const FILTERED: &'static str;
+    const ACCOUNTS: Table;
+    const PROFILES: Table;
+    const SESSIONS: Table;
+    const INTERACTIONS: Table;
+    const DAILY_STATS: Table;
+    const FILTERED: Table;
     // JS names of the shared queries, for error messages.
     const ACCOUNTS_FN: &'static str;
     const SESSIONS_FN: &'static str;
@@ -51,12 +50,12 @@ pub struct Instagram;
 pub struct TikTok;
 
 impl Platform for Instagram {
-    const ACCOUNTS: &'static str = "instagram_accounts";
-    const PROFILES: &'static str = "instagram_profiles";
-    const SESSIONS: &'static str = "sessions";
-    const INTERACTIONS: &'static str = "interaction_history";
-    const DAILY_STATS: &'static str = "daily_stats";
-    const FILTERED: &'static str = "filtered_profiles";
+    const ACCOUNTS: Table = Table::IgAccounts;
+    const PROFILES: Table = Table::IgProfiles;
+    const SESSIONS: Table = Table::IgSessions;
+    const INTERACTIONS: Table = Table::IgInteractions;
+    const DAILY_STATS: Table = Table::IgDailyStats;
+    const FILTERED: Table = Table::IgFiltered;
     const ACCOUNTS_FN: &'static str = "getAccounts";
     const SESSIONS_FN: &'static str = "getSessions";
     const DAILY_STATS_FN: &'static str = "getDailyStats";
@@ -65,12 +64,12 @@ impl Platform for Instagram {
 }
 
 impl Platform for TikTok {
-    const ACCOUNTS: &'static str = "tiktok_accounts";
-    const PROFILES: &'static str = "tiktok_profiles";
-    const SESSIONS: &'static str = "tiktok_sessions";
-    const INTERACTIONS: &'static str = "tiktok_interaction_history";
-    const DAILY_STATS: &'static str = "tiktok_daily_stats";
-    const FILTERED: &'static str = "tiktok_filtered_profiles";
+    const ACCOUNTS: Table = Table::TtAccounts;
+    const PROFILES: Table = Table::TtProfiles;
+    const SESSIONS: Table = Table::TtSessions;
+    const INTERACTIONS: Table = Table::TtInteractions;
+    const DAILY_STATS: Table = Table::TtDailyStats;
+    const FILTERED: Table = Table::TtFiltered;
     const ACCOUNTS_FN: &'static str = "getTikTokAccounts";
     const SESSIONS_FN: &'static str = "getTikTokSessions";
     const DAILY_STATS_FN: &'static str = "getTikTokDailyStats";
@@ -90,24 +89,29 @@ pub struct PageQuery {
 }
 
 /// The SQL of a query, built on first use and kept for the process. Keyed by the
-/// query's JS name (unique per platform) and a variant number (which filters are
-/// set, which sort), so each call neither formats SQL nor changes the text
-/// `prepare_cached` looks up. Variants are few and fixed, so the leaked strings
-/// are bounded.
-pub fn sql(key: (&'static str, u32), build: impl FnOnce() -> String) -> &'static str {
+/// query's JS name (unique per platform), a variant number (which filters are
+/// set, which sort) and the file's shape (`FileSchema::id`: which tables the
+/// API reads in it), so each call neither formats SQL nor changes the text
+/// `prepare_cached` looks up. Variants and file shapes are few, so the leaked
+/// strings are bounded.
+pub fn sql(
+    key: (&'static str, u32),
+    file: &FileSchema,
+    build: impl FnOnce() -> String,
+) -> &'static str {
     use std::collections::HashMap;
     use std::hash::BuildHasherDefault;
     use std::sync::{Mutex, OnceLock};
     // The name by address: hashing its text on every call showed up in the
     // profile of single-row reads. Equal names at two addresses just make two
     // entries for the same text.
-    type Key = (usize, usize, u32);
+    type Key = (usize, usize, u32, u32);
     type Cache = Mutex<HashMap<Key, &'static str, BuildHasherDefault<IntHasher>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
     let (name, variant) = key;
-    map.entry((name.as_ptr() as usize, name.len(), variant))
+    map.entry((name.as_ptr() as usize, name.len(), variant, file.id))
         .or_insert_with(|| {
             // One space for every run of whitespace: the statement cache hashes the
             // whole text on each call, and indentation is most of it.

@@ -12,6 +12,7 @@ use super::{columns, filter, Instagram, PageQuery, Platform};
 use crate::api::Query;
 use crate::args::{self, Page, ProfileKey};
 use crate::error::{DbError, Result};
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_count, write_i64, write_row, write_rows, write_rows_with, Out};
 
 /// Options of getProfiles and countProfiles (which ignores paging and sorting).
@@ -69,9 +70,14 @@ struct ProfileFilter {
 /// `interaction_time` beside MAX(...) is SQLite's bare-column rule: the text of
 /// the latest interaction, latest by instant (the column mixes UTC, local and
 /// offset shapes).
-const INTERACTED: &str = "SELECT profile_id, COUNT(*) AS interaction_count,
-        MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at
-    FROM interaction_history WHERE account_id = ?1 GROUP BY profile_id";
+fn interacted(file: &FileSchema) -> String {
+    format!(
+        "SELECT i.profile_id AS profile_id, COUNT(*) AS interaction_count,
+            MAX(taktik_epoch_ms(i.interaction_time)) AS last_ms, i.interaction_time AS last_interaction_at
+        FROM {} AS i WHERE i.account_id = ?1 GROUP BY i.profile_id",
+        file.rel(Table::IgInteractions)
+    )
+}
 
 impl ProfileFilter {
     fn parse(func: &str, account_id: i64, o: &ProfileQuery) -> Result<Self> {
@@ -208,19 +214,21 @@ impl Query for Profiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[Table::IgInteractions, Table::IgProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Sorted by an aggregate with no profile filter (the dashboard default),
         // the page can be cut from the aggregate alone, before reading profiles.
         if self.filter.variant() == 0 && !SORTS[self.sort].1.starts_with("p.") {
             let start = out.buf.len();
-            if self.page_from_aggregate(conn, out)? {
+            if self.page_from_aggregate(conn, file, out)? {
                 return Ok(());
             }
             out.truncate(start);
         }
         let variant =
             (self.filter.variant() << 5) | ((self.sort as u32) << 1) | u32::from(self.descending);
-        let sql = super::sql((Self::NAME, variant), || self.sql());
+        let sql = super::sql((Self::NAME, variant), file, || self.sql(file));
         write_rows(conn, sql, self.params().as_slice(), out).map(drop)
     }
 }
@@ -292,18 +300,24 @@ impl Profiles {
     /// Returns false when the join-first SQL must answer instead: a profile id
     /// that is not an integer, or a page profile with no instagram_profiles row
     /// (the join would drop it; a foreign-key-enforcing writer never leaves one).
-    fn page_from_aggregate(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<bool> {
+    fn page_from_aggregate(
+        &self,
+        conn: &Connection,
+        file: &FileSchema,
+        out: &mut Out,
+    ) -> rusqlite::Result<bool> {
         // One snapshot for both statements; a caller's transaction (exportCsv
         // pages inside one) already is one.
         let _snapshot = conn
             .is_autocommit()
             .then(|| conn.unchecked_transaction())
             .transpose()?;
-        let aggregate = super::sql((Self::NAME, AGGREGATE), || INTERACTED.to_string());
+        let aggregate = super::sql((Self::NAME, AGGREGATE), file, || interacted(file));
         let mut arena = Vec::new();
         let mut all = Vec::new();
         {
             let mut stmt = conn.prepare_cached(aggregate)?;
+            let reprepares = crate::layout::reprepares(&stmt);
             let mut rows = stmt.query([self.filter.account_id])?;
             while let Some(row) = rows.next()? {
                 let ValueRef::Integer(profile_id) = row.get_ref(0)? else {
@@ -316,6 +330,8 @@ impl Profiles {
                     last: Stored::keep(row.get_ref(3)?, &mut arena),
                 });
             }
+            drop(rows);
+            crate::layout::note_reprepares(&stmt, reprepares);
         }
         // ORDER BY key, profile_id, both in the requested direction; NULL sorts
         // first ascending, as in SQLite.
@@ -354,12 +370,13 @@ impl Profiles {
         ids.push(b']');
         // ASCII digits, commas and brackets only.
         let ids = String::from_utf8(ids).unwrap_or_default();
-        let sql = super::sql((Self::NAME, PAGE_PROFILES), || {
+        let sql = super::sql((Self::NAME, PAGE_PROFILES), file, || {
             format!(
                 "SELECT {}, NULL AS interaction_count, NULL AS last_interaction_at
-                 FROM json_each(?1) AS j CROSS JOIN instagram_profiles AS p
+                 FROM json_each(?1) AS j CROSS JOIN {} AS p
                      ON p.profile_id = j.value",
-                columns("instagram_profiles", "p")
+                columns(Table::IgProfiles, "p"),
+                file.rel(Table::IgProfiles)
             )
         });
         let arena = &arena;
@@ -387,23 +404,25 @@ impl Profiles {
     /// Two phases: the page is chosen over narrow rows (id, counts, sort key),
     /// joined with profiles first because filters or the sort key need their
     /// columns; then only the page's profiles are read whole.
-    fn sql(&self) -> String {
+    fn sql(&self, file: &FileSchema) -> String {
         let (_, key, collate) = SORTS[self.sort];
         let dir = if self.descending { "DESC" } else { "ASC" };
+        let profiles = file.rel(Table::IgProfiles);
         format!(
-            "WITH agg AS ({INTERACTED}),
+            "WITH agg AS ({}),
              page AS (
                  SELECT agg.profile_id AS profile_id, agg.interaction_count AS interaction_count,
                         agg.last_interaction_at AS last_interaction_at, {key} AS k
-                 FROM agg JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
+                 FROM agg JOIN {profiles} AS p ON p.profile_id = agg.profile_id
                  WHERE {}
                  ORDER BY k{collate} {dir}, agg.profile_id {dir} LIMIT ?8 OFFSET ?9)
              SELECT {}, page.interaction_count AS interaction_count,
                     page.last_interaction_at AS last_interaction_at
-             FROM page JOIN instagram_profiles AS p ON p.profile_id = page.profile_id
+             FROM page JOIN {profiles} AS p ON p.profile_id = page.profile_id
              ORDER BY page.k{collate} {dir}, page.profile_id {dir}",
+            interacted(file),
             self.filter.where_sql(),
-            columns("instagram_profiles", "p"),
+            columns(Table::IgProfiles, "p"),
         )
     }
 }
@@ -425,14 +444,18 @@ impl Query for CountProfiles {
         Ok(CountProfiles { filter })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[Table::IgInteractions, Table::IgProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Counting needs no timestamps: group the covering index by profile only.
-        let sql = super::sql((Self::NAME, self.filter.variant()), || {
+        let sql = super::sql((Self::NAME, self.filter.variant()), file, || {
             format!(
-                "SELECT COUNT(*) FROM (SELECT profile_id FROM interaction_history
-                     WHERE account_id = ?1 GROUP BY profile_id) AS agg
-                 JOIN instagram_profiles AS p ON p.profile_id = agg.profile_id
+                "SELECT COUNT(*) FROM (SELECT i.profile_id AS profile_id FROM {} AS i
+                     WHERE i.account_id = ?1 GROUP BY i.profile_id) AS agg
+                 JOIN {} AS p ON p.profile_id = agg.profile_id
                  WHERE {}",
+                file.rel(Table::IgInteractions),
+                file.rel(Table::IgProfiles),
                 self.filter.where_sql()
             )
         });
@@ -453,12 +476,15 @@ impl Query for ProfileLookup {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[Table::IgProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         let select = |variant: u32, condition: &'static str| {
-            super::sql((Self::NAME, variant), || {
+            super::sql((Self::NAME, variant), file, || {
                 format!(
-                    "SELECT {} FROM instagram_profiles AS p WHERE {condition}",
-                    columns("instagram_profiles", "p")
+                    "SELECT {} FROM {} AS p WHERE {condition}",
+                    columns(Table::IgProfiles, "p"),
+                    file.rel(Table::IgProfiles)
                 )
             })
         };
@@ -507,12 +533,14 @@ impl<P: Platform> Query for FilteredProfiles<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[P::FILTERED];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
             "SELECT {} FROM {} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3",
             columns(P::FILTERED, "f"),
-            P::FILTERED
+            file.rel(P::FILTERED)
         )
         });
         write_rows(
@@ -538,11 +566,14 @@ impl Query for StatsHistory {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::ProfileStatsHistory];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id",
-                columns("profile_stats_history", "h")
+                "SELECT {} FROM {} AS h WHERE h.profile_id = ?1 ORDER BY h.id",
+                columns(Table::ProfileStatsHistory, "h"),
+                file.rel(Table::ProfileStatsHistory)
             )
         });
         write_rows(conn, sql, [self.profile_id], out).map(drop)
@@ -588,14 +619,17 @@ impl Query for Posts {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::Posts];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM instagram_posts AS po
+                "SELECT {} FROM {} AS po
              WHERE (?1 IS NULL OR po.profile_id = ?1) AND (?2 IS NULL OR po.account_id = ?2)
                AND (?3 IS NULL OR po.status = ?3 COLLATE NOCASE)
              ORDER BY po.post_id DESC LIMIT ?4 OFFSET ?5",
-                columns("instagram_posts", "po")
+                columns(Table::Posts, "po"),
+                file.rel(Table::Posts)
             )
         });
         let p = (
@@ -675,6 +709,8 @@ mod tests {
             readonly: false,
             busy_timeout_ms: 1000,
             wal_limit_bytes: 0,
+            create: crate::layout::Layout::Legacy,
+            file_must_exist: false,
         })
         .expect("open");
         let raw = Connection::open(&path).unwrap();
@@ -715,12 +751,13 @@ mod tests {
                         (0, 0),
                     ] {
                         let q = listing(account_id, sort, descending, limit, offset);
+                        let file = db.file();
                         let (fast, sql) = db
                             .read("test", |conn| {
                                 let mut fast = Out::default();
-                                q.run(conn, &mut fast)?;
+                                q.run(conn, &file, &mut fast)?;
                                 let mut sql = Out::default();
-                                let text: &'static str = Box::leak(q.sql().into_boxed_str());
+                                let text: &'static str = Box::leak(q.sql(&file).into_boxed_str());
                                 write_rows(conn, text, q.params().as_slice(), &mut sql)?;
                                 Ok((fast, sql))
                             })
@@ -740,7 +777,7 @@ mod tests {
         let q = |descending| listing(1, 0, descending, 10000, 0);
         let answered = db
             .read("test", |conn| {
-                q(true).page_from_aggregate(conn, &mut Out::default())
+                q(true).page_from_aggregate(conn, &db.file(), &mut Out::default())
             })
             .unwrap();
         assert!(answered);

@@ -9,6 +9,7 @@ use super::columns;
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_row, write_rows, Out};
 
 /// Options of getScrapingSessions.
@@ -48,14 +49,17 @@ impl Query for ScrapingSessions {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::ScrapingSessions];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM scraping_sessions AS s
+                "SELECT {} FROM {} AS s
              WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
                AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
              ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
-                columns("scraping_sessions", "s")
+                columns(Table::ScrapingSessions, "s"),
+                file.rel(Table::ScrapingSessions)
             )
         });
         let p = (
@@ -81,11 +85,14 @@ impl Query for ScrapingSession {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::ScrapingSessions];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM scraping_sessions AS s WHERE s.scraping_id = ?1",
-                columns("scraping_sessions", "s")
+                "SELECT {} FROM {} AS s WHERE s.scraping_id = ?1",
+                columns(Table::ScrapingSessions, "s"),
+                file.rel(Table::ScrapingSessions)
             )
         });
         write_row(conn, sql, [self.id], out).map(drop)
@@ -151,21 +158,38 @@ impl Query for ScrapedProfiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::ScrapedProfiles, Table::IgProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             let summary: Vec<String> = PROFILE_SUMMARY
                 .iter()
                 .map(|c| format!("p.{c} AS {c}"))
                 .collect();
+            // Whose profile a scraped row names: an Instagram profile on the
+            // legacy layout; on the unified one, the profile of the row's own
+            // platform (ids are per platform there).
+            let owner = if file.is_unified(Table::ScrapedProfiles) {
+                format!(
+                    "{} AS p ON p.platform = sp.platform AND p.profile_id = sp.profile_id",
+                    file.profiles_by_platform()
+                )
+            } else {
+                format!(
+                    "{} AS p ON p.profile_id = sp.profile_id",
+                    file.rel(Table::IgProfiles)
+                )
+            };
             format!(
             "SELECT {}, {}
-             FROM scraped_profiles AS sp LEFT JOIN instagram_profiles AS p ON p.profile_id = sp.profile_id
+             FROM {} AS sp LEFT JOIN {owner}
              WHERE sp.scraping_id = ?1
                AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
                AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
              ORDER BY sp.id LIMIT ?4 OFFSET ?5",
-            columns("scraped_profiles", "sp"),
-            summary.join(", ")
+            columns(Table::ScrapedProfiles, "sp"),
+            summary.join(", "),
+            file.rel(Table::ScrapedProfiles)
             )
         });
         let p = (
@@ -224,15 +248,18 @@ impl Query for ScrapedComments {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::ScrapedComments];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM scraped_comments AS c
+                "SELECT {} FROM {} AS c
              WHERE (?1 IS NULL OR c.scraping_session_id = ?1)
                AND (?2 IS NULL OR c.username = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE)
              ORDER BY c.comment_id DESC LIMIT ?4 OFFSET ?5",
-                columns("scraped_comments", "c")
+                columns(Table::ScrapedComments, "c"),
+                file.rel(Table::ScrapedComments)
             )
         });
         let p: [&dyn ToSql; 5] = [
@@ -283,13 +310,16 @@ impl Query for HashtagPosts {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::HashtagPosts];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-                "SELECT {} FROM processed_hashtag_posts AS h
+                "SELECT {} FROM {} AS h
              WHERE h.account_id = ?1 AND (?2 IS NULL OR ltrim(h.hashtag, '#') = ?2 COLLATE NOCASE)
              ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
-                columns("processed_hashtag_posts", "h")
+                columns(Table::HashtagPosts, "h"),
+                file.rel(Table::HashtagPosts)
             )
         });
         let p = (

@@ -10,6 +10,7 @@ use super::{columns, Instagram, Platform};
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_rows, Out};
 
 /// Options of getSessions / getTikTokSessions.
@@ -50,11 +51,13 @@ impl<P: Platform> Query for Sessions<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[P::SESSIONS];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Newest first by the instant of start_time (its text mixes shapes), ties
         // and unparseable times by id. Two phases: the page is sorted as narrow
         // (id, instant) rows, then only its sessions, JSON configs and all, are read.
-        let sql = super::sql((Self::NAME, 0), || {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "WITH page AS (
                      SELECT s.session_id AS id, taktik_epoch_ms(s.start_time) AS ms FROM {table} AS s
@@ -63,7 +66,7 @@ impl<P: Platform> Query for Sessions<P> {
                  SELECT {} FROM page JOIN {table} AS s ON s.session_id = page.id
                  ORDER BY page.ms DESC, page.id DESC",
                 columns(P::SESSIONS, "s"),
-                table = P::SESSIONS
+                table = file.rel(P::SESSIONS)
             )
         });
         let p = (
@@ -89,9 +92,13 @@ impl Query for SessionStats {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[Table::IgInteractions];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Types are matched case-insensitively; unknown types count only in the total.
-        let sql = "SELECT COUNT(*) AS total_interactions,
+        let sql = super::sql((Self::NAME, 0), file, || {
+            format!(
+                "SELECT COUNT(*) AS total_interactions,
                 SUM(t = 'LIKE') AS total_likes,
                 SUM(t = 'FOLLOW') AS total_follows,
                 SUM(t = 'UNFOLLOW') AS total_unfollows,
@@ -100,8 +107,11 @@ impl Query for SessionStats {
                 SUM(t = 'STORY_LIKE') AS total_story_likes,
                 SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
                 SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
-            FROM (SELECT upper(interaction_type) AS t, success
-                  FROM interaction_history WHERE session_id = ?1)";
+            FROM (SELECT upper(i.interaction_type) AS t, i.success AS success
+                  FROM {} AS i WHERE i.session_id = ?1)",
+                file.rel(Table::IgInteractions)
+            )
+        });
         crate::rows::write_row(conn, sql, [self.session_id], out).map(drop)
     }
 }

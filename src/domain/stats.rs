@@ -9,13 +9,14 @@ use super::{Instagram, Platform};
 use crate::api::Query;
 use crate::args;
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{classify, write_days, Kind, Out};
 use crate::{schema, time};
 
 /// The counters of a daily stats table: its INTEGER columns defaulting to 0 that
 /// are not flags (`synced_to_api`), read from the schema, not listed again here.
-pub fn counters(table: &str) -> Vec<&'static str> {
-    schema::expected().columns[table]
+pub fn counters(table: Table) -> Vec<&'static str> {
+    schema::expected().columns[table.name()]
         .iter()
         .filter(|c| c.default.as_deref() == Some("0"))
         .filter(|c| classify(&c.name, Some(&c.decl_type)) == Kind::Int)
@@ -40,13 +41,15 @@ impl<P: Platform> Query for DailyStats<P> {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
+    const READS: &'static [Table] = &[P::DAILY_STATS];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
         // Python writes `date.today()`: the machine's LOCAL date. The window is
         // computed the same way here; one index range scan reads the days that
         // have rows and the rest are zero-filled while writing.
         let dates = time::last_local_days(self.days);
         let (first, last) = (dates.first(), dates.last());
-        let sql = super::sql((Self::NAME, 0), || {
+        let sql = super::sql((Self::NAME, 0), file, || {
             let counters: Vec<String> = counters(P::DAILY_STATS)
                 .iter()
                 .map(|c| format!("COALESCE(s.{c}, 0) AS {c}"))
@@ -55,7 +58,7 @@ impl<P: Platform> Query for DailyStats<P> {
                 "SELECT s.date AS date, {} FROM {} AS s
                  WHERE s.account_id = ?1 AND s.date >= ?2 AND s.date <= ?3 ORDER BY s.date",
                 counters.join(", "),
-                P::DAILY_STATS
+                file.rel(P::DAILY_STATS)
             )
         });
         write_days(conn, sql, (self.account_id, first, last), &dates, out)

@@ -13,6 +13,7 @@ use super::{columns, TikTok};
 use crate::api::Query;
 use crate::args::{self, Page};
 use crate::error::Result;
+use crate::layout::{FileSchema, Table};
 use crate::rows::{write_rows, Out};
 
 /// Options of getTikTokProfiles.
@@ -48,13 +49,16 @@ impl Query for TikTokProfiles {
         })
     }
 
-    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), || {
+    const READS: &'static [Table] = &[Table::TtProfiles];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let sql = super::sql((Self::NAME, 0), file, || {
             format!(
-            "SELECT {} FROM tiktok_profiles AS p
+            "SELECT {} FROM {} AS p
              WHERE ?1 IS NULL OR taktik_icontains(p.username, ?1) OR taktik_icontains(p.display_name, ?1)
              ORDER BY p.profile_id DESC LIMIT ?2 OFFSET ?3",
-            columns("tiktok_profiles", "p")
+            columns(Table::TtProfiles, "p"),
+            file.rel(Table::TtProfiles)
         )
         });
         write_rows(

@@ -64,6 +64,8 @@ const ADDON_ERROR_CODES = [
   'TIMEOUT',
   'FILE_EXISTS',
   'IO_ERROR',
+  'NOT_IN_THIS_FILE',
+  'NOT_A_TAKTIK_DATABASE',
   'INTERNAL',
 ] as const satisfies readonly TaktikErrorCode[]
 assertComplete<Exclude<TaktikErrorCode, (typeof ADDON_ERROR_CODES)[number]>>()
@@ -188,7 +190,7 @@ export class FeedSet {
       const watchOptions = { ...(tables ? { tables } : {}), ...(intervalMs ? { intervalMs } : {}) }
       const handle = this.db.watch((event: ChangeEvent) => {
         try {
-          onEvent({ tables: [...event.tables], dataVersion: event.dataVersion })
+          onEvent({ tables: [...event.tables], dataVersion: event.dataVersion, layout: event.layout, layoutChanged: event.layoutChanged })
         } catch (error) {
           toFailure(error, this.options.onError, 'watch event')
         }

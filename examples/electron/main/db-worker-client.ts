@@ -56,7 +56,7 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
     if (message.kind === 'reply' && typeof message.id === 'number' && isIpcResult(message.result)) {
       pending.get(message.id)?.(message.result)
     } else if (message.kind === 'event' && typeof message.key === 'string' && isChangeEvent(message.event)) {
-      feeds.get(message.key)?.({ tables: [...message.event.tables], dataVersion: message.event.dataVersion })
+      feeds.get(message.key)?.({ ...message.event, tables: [...message.event.tables] })
     }
   })
 

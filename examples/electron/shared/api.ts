@@ -4,6 +4,7 @@
 // to bundle into the preload and the renderer.
 import type {
   Account,
+  ApiTable,
   ChangeEvent,
   DailyStatsDay,
   DatabaseInfo,
@@ -124,34 +125,35 @@ export const WATCH_UNSUBSCRIBE_CHANNEL = 'taktik:watch:unsubscribe'
 /** Main -> renderer (`webContents.send`): a `WatchEventPayload`. */
 export const WATCH_EVENT_CHANNEL = 'taktik:watch:event'
 
-/** The tables of `taktik-data.db` a window may watch (names as in the file). */
+/** The API tables a window may watch: the same names on every layout of the file (`ApiTable`). */
 export const TAKTIK_TABLES = [
-  'daily_stats',
-  'discovered_profiles',
-  'discovery_campaigns',
-  'discovery_progress',
-  'filtered_profiles',
-  'instagram_accounts',
-  'instagram_posts',
-  'instagram_profiles',
-  'interaction_history',
-  'processed_hashtag_posts',
-  'profile_stats_history',
-  'scraped_comments',
-  'scraped_profiles',
-  'scraping_sessions',
+  'accounts',
+  'profiles',
   'sessions',
-  'tiktok_accounts',
-  'tiktok_daily_stats',
-  'tiktok_filtered_profiles',
-  'tiktok_interaction_history',
-  'tiktok_profiles',
-  'tiktok_sessions',
-] as const
+  'interactions',
+  'dailyStats',
+  'filteredProfiles',
+  'profileStatsHistory',
+  'posts',
+  'processedHashtagPosts',
+  'scrapingSessions',
+  'scrapedProfiles',
+  'scrapedComments',
+  'discoveryCampaigns',
+  'discoveryProgress',
+  'discoveredProfiles',
+  'tiktokAccounts',
+  'tiktokProfiles',
+  'tiktokSessions',
+  'tiktokInteractions',
+  'tiktokDailyStats',
+  'tiktokFilteredProfiles',
+] as const satisfies readonly ApiTable[]
+assertComplete<Exclude<ApiTable, (typeof TAKTIK_TABLES)[number]>>()
 export type TaktikTable = (typeof TAKTIK_TABLES)[number]
 
 export interface WatchSubscribeOptions {
-  /** Only these tables. Default: every table. */
+  /** Only these API tables. Default: every one the file keeps. */
   tables?: TaktikTable[]
   /** Poll interval in ms, WATCH_MIN_INTERVAL_MS..60000. Default 250 (the addon's). */
   intervalMs?: number
@@ -261,7 +263,9 @@ export function isChangeEvent(v: unknown): v is WatchEventPayload {
     isRecord(v) &&
     Array.isArray(v.tables) &&
     v.tables.every((t) => typeof t === 'string') &&
-    typeof v.dataVersion === 'number'
+    typeof v.dataVersion === 'number' &&
+    typeof v.layout === 'string' &&
+    typeof v.layoutChanged === 'boolean'
   )
 }
 

@@ -248,7 +248,7 @@ const WATCH_OPTIONS: Spec<WatchSubscribeOptions> = {
     if (!Array.isArray(v) || v.length === 0 || v.length > TAKTIK_TABLES.length) {
       fail(`${name} must be a non-empty array of table names, got ${describe(v)}`)
     }
-    const table = oneOf(TAKTIK_TABLES, 'a table of taktik-data.db (see TAKTIK_TABLES)')
+    const table = oneOf(TAKTIK_TABLES, 'an API table (see TAKTIK_TABLES)')
     return [...new Set(v.map((t, i) => table(t, `${name}[${i}]`)))] satisfies TaktikTable[]
   },
   intervalMs: (v, n) => intIn(v, n, LIMITS.minWatchIntervalMs, LIMITS.maxWatchIntervalMs),
@@ -258,6 +258,8 @@ const OPEN_OPTIONS: Spec<OpenOptions> = {
   readonly: bool,
   busyTimeoutMs: (v, n) => intIn(v, n, 0, 10 * 60_000),
   walLimitBytes: count,
+  layout: oneOf(['legacy', 'unified'] as const),
+  fileMustExist: bool,
 }
 
 // ---------------------------------------------------------------------------------------

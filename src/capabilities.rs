@@ -1,0 +1,92 @@
+//! What an open file supports, by API table or by method name: `db.supports()`.
+//! A method is unsupported exactly when calling it fails with NOT_IN_THIS_FILE
+//! (a test calls every method on every layout to hold this true).
+
+use crate::api::Query;
+use crate::domain::{accounts, discovery, interactions, profiles, scraping, sessions, stats};
+use crate::domain::{tiktok, Instagram, TikTok};
+use crate::layout::{FileSchema, Source, Table};
+
+/// Every read method and the API tables it reads.
+const READS: &[(&str, &[Table])] = &[
+    entry::<accounts::Accounts<Instagram>>(),
+    entry::<accounts::Accounts<TikTok>>(),
+    entry::<sessions::Sessions<Instagram>>(),
+    entry::<sessions::Sessions<TikTok>>(),
+    entry::<sessions::SessionStats>(),
+    entry::<stats::DailyStats<Instagram>>(),
+    entry::<stats::DailyStats<TikTok>>(),
+    entry::<profiles::Profiles>(),
+    entry::<profiles::CountProfiles>(),
+    entry::<profiles::ProfileLookup>(),
+    entry::<profiles::FilteredProfiles<Instagram>>(),
+    entry::<profiles::FilteredProfiles<TikTok>>(),
+    entry::<profiles::StatsHistory>(),
+    entry::<profiles::Posts>(),
+    entry::<interactions::Interactions<Instagram>>(),
+    entry::<interactions::Interactions<TikTok>>(),
+    entry::<scraping::ScrapingSessions>(),
+    entry::<scraping::ScrapingSession>(),
+    entry::<scraping::ScrapedProfiles>(),
+    entry::<scraping::ScrapedComments>(),
+    entry::<scraping::HashtagPosts>(),
+    entry::<discovery::Campaigns>(),
+    entry::<discovery::Progress>(),
+    entry::<discovery::Discovered>(),
+    entry::<tiktok::TikTokProfiles>(),
+];
+
+const fn entry<Q: Query>() -> (&'static str, &'static [Table]) {
+    (Q::NAME, Q::READS)
+}
+
+/// Methods that work on any file (maintenance; the feed and pruneHistory
+/// simply find nothing of what a file does not keep).
+const ALWAYS: &[&str] = &[
+    "backup",
+    "checkpoint",
+    "integrityCheck",
+    "getDatabaseInfo",
+    "optimize",
+    "pruneHistory",
+    "watch",
+    "close",
+    "supports",
+];
+
+/// Whether `name` (an API table, or a method with or without `Sync`) is supported
+/// by `file`; None for a name that is neither.
+pub fn supports(file: &FileSchema, name: &str) -> Option<bool> {
+    if let Some(t) = Table::parse(name) {
+        return Some(file.supports(t));
+    }
+    let method = name.strip_suffix("Sync").unwrap_or(name);
+    if let Some((_, reads)) = READS.iter().find(|(n, _)| *n == method) {
+        return Some(file.missing(reads).is_none());
+    }
+    let here = |t: Table| !matches!(file.source(t), Source::Missing | Source::Empty(_));
+    let legacy = |t: Table| matches!(file.source(t), Source::Table);
+    Some(match method {
+        "updateProfileNotes" => here(Table::IgProfiles),
+        "removeFilteredProfile" => here(Table::IgFiltered),
+        "deleteSession" => here(Table::IgSessions),
+        // Not on the unified layout (writes.rs says why).
+        "deleteAccount" => here(Table::IgAccounts) && !file.is_unified(Table::IgAccounts),
+        "createDiscoveryCampaign"
+        | "updateDiscoveryCampaign"
+        | "deleteDiscoveryCampaign"
+        | "setDiscoveredProfileStatus" => [
+            Table::DiscoveryCampaigns,
+            Table::DiscoveryProgress,
+            Table::DiscoveredProfiles,
+        ]
+        .into_iter()
+        .all(legacy),
+        // Each kind reads getProfiles', getInteractions' or getScrapedProfiles' tables.
+        "exportCsv" => ["getProfiles", "getInteractions", "getScrapedProfiles"]
+            .iter()
+            .any(|m| supports(file, m) == Some(true)),
+        m if ALWAYS.contains(&m) => true,
+        _ => return None,
+    })
+}
