@@ -10,6 +10,8 @@ export const ROOT = path.resolve(__dirname, '..')
 export const FIXTURE = path.join(__dirname, 'fixtures', 'pyside.py')
 export const SCHEMA_JSON =
   process.env.TAKTIK_SCHEMA_JSON ?? path.resolve(ROOT, '..', 'shared', 'python-side', 'schema.json')
+export const UNIFIED_SCHEMA_JSON =
+  process.env.TAKTIK_UNIFIED_SCHEMA_JSON ?? path.join(path.dirname(SCHEMA_JSON), 'unified', 'schema.json')
 export const PYTHON = process.env.PYTHON ?? 'python3'
 
 const dirs: string[] = []

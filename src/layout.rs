@@ -167,6 +167,19 @@ impl Table {
         Table::ALL.into_iter().find(|t| t.api_name() == name)
     }
 
+    /// Where legacy column `column` of this table comes from on a unified
+    /// file: (table, column), the column None when the layout has none.
+    pub fn unified_column(self, column: &str) -> Option<(&'static str, Option<&'static str>)> {
+        let u = self.unified()?;
+        let physical = expected_column_name(column);
+        Some(
+            match u.renames.iter().find(|(legacy, _)| *legacy == column) {
+                Some((_, to)) => (u.table, *to),
+                None => (u.table, Some(physical)),
+            },
+        )
+    }
+
     fn index(self) -> usize {
         self as usize
     }
@@ -731,9 +744,18 @@ impl Catalog {
                 }
             })
             .collect();
+        // A row without the bot's id cannot be named by any call (nor by the
+        // bot, which refers to rows by these ids only): not part of the API.
+        let id_present = u
+            .renames
+            .iter()
+            .filter_map(|(_, to)| *to)
+            .find(|c| c.starts_with("legacy_"))
+            .map(|c| format!(" AND {c} IS NOT NULL"))
+            .unwrap_or_default();
         Source::Mapped {
             sql: format!(
-                "(SELECT {} FROM main.{} WHERE platform = '{}')",
+                "(SELECT {} FROM main.{} WHERE platform = '{}'{id_present})",
                 cols.join(", "),
                 schema::quote_ident(u.table),
                 u.platform
@@ -755,6 +777,18 @@ const JUNE_MARKERS: &[&str] = &[
     "interactions",
     "accounts",
 ];
+
+/// The `'static` name of a legacy column (the schema's catalog lives for the
+/// process).
+fn expected_column_name(column: &str) -> &'static str {
+    schema::expected()
+        .columns
+        .values()
+        .flatten()
+        .find(|c| c.name == column)
+        .map(|c| c.name.as_str())
+        .unwrap_or("")
+}
 
 /// A missing column's stand-in: its default in the legacy schema (what the
 /// bot's migration would have filled in), else NULL. Constants only.

@@ -583,6 +583,20 @@ pub struct ColumnInfo {
     pub references: Option<String>,
 }
 
+/// The unified layout's catalog (src/unified.rs run on an in-memory database):
+/// which of its columns may hold NULL, for the row types.
+pub fn unified_expected() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let conn = Connection::open_in_memory().expect("in-memory SQLite");
+        for ddl in crate::unified::DDL {
+            conn.execute_batch(ddl)
+                .expect("the unified schema is valid SQL");
+        }
+        read_catalog(&conn).expect("reading the in-memory catalog")
+    })
+}
+
 pub fn expected() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {

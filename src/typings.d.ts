@@ -63,9 +63,9 @@ export interface Profile {
 export interface Session {
   sessionId: number
   accountId: number | null
-  sessionName: string
-  targetType: string
-  target: string
+  sessionName: string | null
+  targetType: string | null
+  target: string | null
   startTime: string | null
   endTime: string | null
   durationSeconds: number | null
@@ -306,8 +306,8 @@ export interface TikTokProfile {
 export interface TikTokSession {
   sessionId: number
   accountId: number | null
-  sessionName: string
-  workflowType: string
+  sessionName: string | null
+  workflowType: string | null
   target: string | null
   startTime: string | null
   endTime: string | null

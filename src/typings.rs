@@ -36,6 +36,25 @@ const ROW_TYPES: &[(&str, &str)] = &[
     ("tiktok_filtered_profiles", "TikTokFilteredProfile"),
 ];
 
+/// Whether a legacy table's column can be NULL on a unified file: its
+/// unified source column may hold NULL, or the layout has none. (Ids are
+/// never NULL: rows without the bot's id are not read.)
+fn nullable_on_unified(table: &str, c: &ColumnInfo) -> bool {
+    let Some(t) = crate::layout::Table::ALL.iter().find(|t| t.name() == table) else {
+        return false;
+    };
+    match t.unified_column(&c.name) {
+        Some((_, None)) => true,
+        Some((tbl, Some(col))) => {
+            !c.pk
+                && schema::unified_expected()
+                    .column(tbl, col)
+                    .is_none_or(|u| !u.not_null)
+        }
+        None => false,
+    }
+}
+
 fn ts_type(c: &ColumnInfo, force_nullable: bool) -> &'static str {
     let not_null = c.not_null && !force_nullable;
     match classify(&c.name, Some(&c.decl_type)) {
@@ -112,7 +131,8 @@ pub fn render() -> String {
     for (table, name) in ROW_TYPES {
         let _ = writeln!(w, "/** A row of `{table}`. */\nexport interface {name} {{");
         for c in &schema::expected().columns[*table] {
-            let _ = writeln!(w, "  {}: {}", camel_case(&c.name), ts_type(c, false));
+            let nullable = nullable_on_unified(table, c);
+            let _ = writeln!(w, "  {}: {}", camel_case(&c.name), ts_type(c, nullable));
         }
         let _ = writeln!(w, "}}\n");
     }

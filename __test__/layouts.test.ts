@@ -1,0 +1,249 @@
+// Which file is open, and doing no harm to any of them: layout detection, the
+// unified layout created exactly as the current bot creates it, another
+// application's file refused untouched, fileMustExist, the async open, and
+// db.supports() saying exactly what NOT_IN_THIS_FILE will say.
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openDatabase, openDatabaseAsync, TaktikDatabase, type ApiTable } from '../index.js'
+import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, tempDb } from './helpers'
+
+type ColumnSpec = [name: string, type: string, notNull: boolean, dflt: string | null, pk: number]
+type IndexSpec = [name: string | null, unique: boolean, columns: string[]]
+interface UnifiedSchema {
+  tables: Record<string, { columns: ColumnSpec[]; foreign_keys: unknown[]; indexes: IndexSpec[] }>
+  views: Record<string, { sql: string }>
+}
+const UNIFIED = JSON.parse(readFileSync(UNIFIED_SCHEMA_JSON, 'utf8')) as UnifiedSchema
+
+/** The catalog of a file as Python's stdlib sqlite3 reads it. */
+const INSPECT = String.raw`
+import json, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=30.0)
+q = lambda sql: conn.execute(sql).fetchall()
+out = {"journal_mode": q("PRAGMA journal_mode")[0][0], "tables": {}, "views": {},
+       "master": [list(r) for r in q("SELECT type, name FROM sqlite_master ORDER BY type, name")]}
+for (name, sql) in q("SELECT name, sql FROM sqlite_master WHERE type = 'view'"):
+    out["views"][name] = sql
+for (name,) in q("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'sqlite_sequence'"):
+    qn = name.replace('"', '""')
+    cols = [[r[1], r[2], bool(r[3]), r[4], r[5]] for r in q(f'PRAGMA table_info("{qn}")')]
+    fks = [list(r) for r in q(f'PRAGMA foreign_key_list("{qn}")')]
+    idx = []
+    for r in q(f'PRAGMA index_list("{qn}")'):
+        if r[3] == 'pk':
+            continue
+        iq = r[1].replace('"', '""')
+        idx.append([r[1] if r[3] == 'c' else None, bool(r[2]), [x[2] for x in q(f'PRAGMA index_info("{iq}")')]])
+    out["tables"][name] = {"columns": cols, "foreign_keys": fks, "indexes": sorted(idx, key=json.dumps)}
+conn.close()
+print(json.dumps(out))
+`
+interface Catalog {
+  journal_mode: string
+  tables: Record<string, { columns: ColumnSpec[]; foreign_keys: unknown[]; indexes: IndexSpec[] }>
+  views: Record<string, string>
+  master: [string, string][]
+}
+function inspect(file: string): Catalog {
+  return JSON.parse(execFileSync(PYTHON, ['-c', INSPECT, file], { encoding: 'utf8' })) as Catalog
+}
+
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
+
+function codeOf(f: () => unknown): string | undefined {
+  try {
+    f()
+  } catch (e) {
+    return (e as { code?: string }).code
+  }
+  return undefined
+}
+async function rejectionCode(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p
+  } catch (e) {
+    return (e as { code?: string }).code
+  }
+  throw new Error('expected a rejection')
+}
+
+/** A SQLite file made by Python with the given statements (another application's, say). */
+function pythonFile(statements: string[], name = 'other.db'): string {
+  const file = tempDb(name)
+  execFileSync(PYTHON, ['-c', 'import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\nfor s in json.loads(sys.argv[2]): c.execute(s)\nc.commit()\nc.close()', file, JSON.stringify(statements)])
+  return file
+}
+
+/** Every read method with arguments valid on any layout. */
+const READS: [string, unknown[]][] = [
+  ['getAccounts', []], ['getTikTokAccounts', []], ['getSessions', [1]], ['getSessionStats', [1]],
+  ['getDailyStats', [1, 7]], ['getProfiles', [1]], ['countProfiles', [1]], ['getInteractions', [1]],
+  ['getFilteredProfiles', [1]], ['getProfile', [1]], ['getProfileStatsHistory', [1]], ['getPosts', []],
+  ['getScrapingSessions', []], ['getScrapingSession', [1]], ['getScrapedProfiles', [1]], ['getScrapedComments', []],
+  ['getProcessedHashtagPosts', [1]], ['getDiscoveryCampaigns', []], ['getDiscoveryProgress', [1]],
+  ['getDiscoveredProfiles', [1]], ['getTikTokSessions', [1]], ['getTikTokDailyStats', [1, 7]],
+  ['getTikTokProfiles', []], ['getTikTokInteractions', [1]], ['getTikTokFilteredProfiles', [1]],
+]
+type Dyn = Record<string, (...a: unknown[]) => unknown>
+
+/** Calls every read (Sync) and checks db.supports() against the outcome. Returns the unsupported ones. */
+function expectSupportsMatchesReads(db: TaktikDatabase): string[] {
+  const unsupported: string[] = []
+  for (const [name, args] of READS) {
+    const code = codeOf(() => (db as unknown as Dyn)[`${name}Sync`]!(...args))
+    expect(code === 'NOT_IN_THIS_FILE', `${name}: ${code ?? 'ok'}`).toBe(!db.supports(name as never))
+    expect(code === undefined || code === 'NOT_IN_THIS_FILE', `${name}: ${code}`).toBe(true)
+    if (code) unsupported.push(name)
+  }
+  return unsupported
+}
+
+describe('a unified file, created by the addon', () => {
+  it('is exactly unified/schema.json (+ the addon\'s one index), in WAL, and says so', () => {
+    const file = tempDb()
+    const db = openDatabase({ path: file, layout: 'unified' })
+    expect(db.layout).toBe('unified')
+    // Empty, every table there: every read answers (no data), none is NOT_IN_THIS_FILE but the
+    // ones the layout does not keep.
+    expect(expectSupportsMatchesReads(db).sort()).toEqual(
+      ['getDiscoveredProfiles', 'getDiscoveryCampaigns', 'getDiscoveryProgress', 'getPosts', 'getScrapedComments'].sort(),
+    )
+    expect(db.capabilities).not.toContain('posts')
+    expect(db.capabilities).toContain('interactions')
+    expect(db.getDatabaseInfoSync()).toMatchObject({ layout: 'unified', journalMode: 'wal' })
+    db.close()
+
+    const cat = inspect(file)
+    expect(cat.journal_mode).toBe('wal')
+    expect(Object.keys(cat.tables).sort()).toEqual(Object.keys(UNIFIED.tables).sort())
+    for (const [name, spec] of Object.entries(UNIFIED.tables)) {
+      const got = cat.tables[name]!
+      expect(got.columns, `${name} columns`).toEqual(spec.columns)
+      expect(got.foreign_keys, `${name} foreign keys`).toEqual([])
+      const addon = name === 'interactions' ? [['idx_taktikdb_unified_interactions_by_account', false, ['platform', 'account_id', 'profile_id', 'interaction_time', 'interaction_type']]] : []
+      const want = [...spec.indexes, ...addon].map((i) => JSON.stringify(i)).sort()
+      expect(got.indexes.map((i) => JSON.stringify(i)).sort(), `${name} indexes`).toEqual(want)
+    }
+    expect(Object.keys(cat.views).sort()).toEqual(Object.keys(UNIFIED.views).sort())
+    for (const [name, v] of Object.entries(UNIFIED.views)) expect(cat.views[name], name).toBe(v.sql)
+    expect(cat.master.filter(([type]) => type === 'trigger')).toEqual([])
+  })
+
+  it('a second open adds nothing; the layout option is ignored once the file has tables', () => {
+    const file = tempDb()
+    openDatabase({ path: file, layout: 'unified' }).close()
+    const before = inspect(file)
+    for (const layout of ['unified', 'legacy'] as const) {
+      const db = openDatabase({ path: file, layout })
+      expect(db.layout).toBe('unified')
+      db.close()
+    }
+    expect(inspect(file)).toEqual(before)
+    expect(codeOf(() => openDatabase({ path: tempDb(), layout: 'flat' as never }))).toBe('INVALID_ARGUMENT')
+  })
+})
+
+describe('another application\'s file', () => {
+  const OTHER = ['CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)', "INSERT INTO notes (body) VALUES ('keep me')", 'CREATE TABLE sessions (sid TEXT PRIMARY KEY, data TEXT)']
+
+  it('a writable open is refused with NOT_A_TAKTIK_DATABASE and the file is byte-identical, journal mode included', async () => {
+    const file = pythonFile(OTHER)
+    const before = sha256(file)
+    const e = (() => {
+      try {
+        openDatabase({ path: file })
+      } catch (err) {
+        return err as { code: string; message: string }
+      }
+      throw new Error('opened')
+    })()
+    expect(e.code).toBe('NOT_A_TAKTIK_DATABASE')
+    expect(e.message).toContain(file)
+    expect(e.message).toContain('notes')
+    expect(await rejectionCode(openDatabaseAsync({ path: file }))).toBe('NOT_A_TAKTIK_DATABASE')
+    expect(sha256(file)).toBe(before)
+    expect(existsSync(`${file}-wal`)).toBe(false)
+    expect(inspect(file).journal_mode).toBe('delete')
+  })
+
+  it('a readonly open says "foreign": every read is NOT_IN_THIS_FILE, info and supports still answer', () => {
+    const file = pythonFile(OTHER)
+    const before = sha256(file)
+    const db = openDatabase({ path: file, readonly: true })
+    expect(db.layout).toBe('foreign')
+    expect(db.capabilities).toEqual([])
+    expect(expectSupportsMatchesReads(db)).toHaveLength(READS.length)
+    expect(db.getDatabaseInfoSync()).toMatchObject({ layout: 'foreign', capabilities: [], tables: { notes: 1, sessions: 0 } })
+    expect(db.supports('watch')).toBe(true)
+    expect(db.supports('deleteAccount')).toBe(false)
+    db.close()
+    expect(sha256(file)).toBe(before)
+    // The CLI opens readonly and names the layout.
+    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'taktik-db.mjs'), 'info', '--db', file], { encoding: 'utf8' })
+    expect(out).toMatch(/^Layout: +foreign/m)
+  })
+
+  it('a file with TAKTIK tables in neither layout is "unknown": opened, never changed, nothing read', () => {
+    // scraped_profiles alone: TAKTIK's name, but neither layout's core tables.
+    const file = pythonFile(['CREATE TABLE scraped_profiles (id INTEGER PRIMARY KEY, scraping_id INTEGER, profile_id INTEGER)'])
+    const before = sha256(file)
+    const db = openDatabase({ path: file })
+    expect(db.layout).toBe('unknown')
+    expect(expectSupportsMatchesReads(db)).toHaveLength(READS.length)
+    expect(codeOf(() => db.updateProfileNotesSync(1, 'x'))).toBe('NOT_IN_THIS_FILE')
+    expect(db.pruneHistorySync({ olderThanDays: 1 }).changes).toBe(0)
+    db.close()
+    expect(sha256(file)).toBe(before)
+    expect(inspect(file).journal_mode).toBe('delete')
+  })
+})
+
+describe('opening', () => {
+  it('fileMustExist: a missing file fails with SQLITE_CANTOPEN and nothing is created', async () => {
+    const file = tempDb()
+    expect(codeOf(() => openDatabase({ path: file, fileMustExist: true }))).toBe('SQLITE_CANTOPEN')
+    expect(await rejectionCode(openDatabaseAsync({ path: file, fileMustExist: true }))).toBe('SQLITE_CANTOPEN')
+    expect(existsSync(file)).toBe(false)
+    openDatabase({ path: file }).close()
+    const db = openDatabase({ path: file, fileMustExist: true })
+    expect(db.layout).toBe('legacy')
+    db.close()
+  })
+
+  it('openDatabaseAsync resolves to the same kind of database, and rejects (never throws) bad options', async () => {
+    const file = tempDb()
+    const db = await openDatabaseAsync({ path: file, layout: 'unified' })
+    expect(db).toBeInstanceOf(TaktikDatabase)
+    expect(db.layout).toBe('unified')
+    expect(await db.getAccounts()).toEqual([])
+    db.close()
+    let threw = false
+    let p: Promise<unknown> | undefined
+    try {
+      p = openDatabaseAsync({ path: file, bogus: 1 } as never)
+    } catch {
+      threw = true
+    }
+    expect(threw).toBe(false)
+    expect(await rejectionCode(p!)).toBe('INVALID_ARGUMENT')
+    expect(await rejectionCode(openDatabaseAsync(5 as never))).toBe('INVALID_ARGUMENT')
+    expect(await rejectionCode(openDatabaseAsync({ path: path.join(file, 'under-a-file.db') }))).toBe('SQLITE_CANTOPEN')
+  })
+
+  it('an empty file is "empty"; readonly, it reads as no data; a writable open creates the layout asked for', () => {
+    const file = tempDb()
+    writeFileSync(file, '')
+    const ro = openDatabase({ path: file, readonly: true })
+    expect(ro.layout).toBe('empty')
+    expect(ro.getAccountsSync()).toEqual([])
+    expect(ro.getDailyStatsSync(1, 3).map((d) => d.totalLikes)).toEqual([0, 0, 0])
+    expect(ro.supports('posts' satisfies ApiTable)).toBe(true)
+    ro.close()
+    const rw = openDatabase({ path: file })
+    expect(rw.layout).toBe('legacy')
+    rw.close()
+  })
+})
