@@ -767,15 +767,18 @@ impl Catalog {
     }
 }
 
-/// Tables only the bot's June 2026 revisions create (before they drop the
-/// legacy ones): the sign that a legacy-core file without discovery tables lost
-/// them to the bot, not that it predates them.
+/// Tables the legacy bot of February 2026 did not create and the bots of June
+/// 2026 do (before and after they drop the discovery tables): the sign that a
+/// legacy-core file without discovery tables lost them to the bot, not that it
+/// predates them (a January file, made before discovery existed, has none).
 const JUNE_MARKERS: &[&str] = &[
+    "followers_sync",
+    "following_sync",
+    "profile_following",
+    "gmail_accounts",
+    "tiktok_scraped_profiles",
     "profile_ai_enrichments",
     "social_graph_sync",
-    "profile_following",
-    "interactions",
-    "accounts",
 ];
 
 /// The `'static` name of a legacy column (the schema's catalog lives for the
