@@ -120,6 +120,121 @@ print(json.dumps({
 }))
 `
 
+const WRITE_UNIFIED = String.raw`
+import json, sqlite3, sys
+from datetime import date, datetime, timedelta, timezone
+
+conn = sqlite3.connect(sys.argv[1], timeout=30.0, check_same_thread=False)
+conn.row_factory = sqlite3.Row
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("PRAGMA foreign_keys=ON")
+
+def insert(sql, params=()):
+    cur = conn.execute(sql, params)
+    conn.commit()
+    return cur.lastrowid
+
+def scalar(sql, params=()):
+    return conn.execute(sql, params).fetchone()[0]
+
+def utc_ms(aware):
+    u = aware.astimezone(timezone.utc)
+    return u.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (u.microsecond // 1000)
+
+today = date.today()
+yesterday = today - timedelta(days=1)
+day_before = today - timedelta(days=2)
+utc_now = datetime.now(timezone.utc)
+
+# The unified layout, written the way the current bot does: per-platform ids in legacy_*.
+def next_id(table, col, platform):
+    return scalar(f"SELECT COALESCE(MAX({col}), 0) + 1 FROM {table} WHERE platform = ?", (platform,))
+
+acc = next_id("accounts", "legacy_account_id", "instagram")
+insert("INSERT INTO accounts (platform, legacy_account_id, username) VALUES ('instagram', ?, 'tz_bot')", (acc,))
+prof = next_id("social_profiles", "legacy_profile_id", "instagram")
+insert("INSERT INTO social_profiles (platform, legacy_profile_id, username) VALUES ('instagram', ?, 'tz_target')", (prof,))
+
+# daily_stats keyed by the LOCAL date, like the bot
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_follows, total_sessions, "
+       "completed_sessions, total_duration_seconds) VALUES ('instagram', ?, ?, 7, 3, 1, 1, 90)", (acc, today.isoformat()))
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_comments, total_sessions, "
+       "failed_sessions, total_duration_seconds) VALUES ('instagram', ?, ?, 11, 2, 1, 1, 30)", (acc, yesterday.isoformat()))
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes) VALUES ('instagram', ?, ?, 99)", (acc, day_before.isoformat()))
+
+# a session: start_time from SQLite's datetime('now') (UTC text), end_time naive local isoformat()
+sid = next_id("sessions_unified", "legacy_session_id", "instagram")
+insert("INSERT INTO sessions_unified (platform, legacy_session_id, account_id, session_name, target_type, target, status, start_time) "
+       "VALUES ('instagram', ?, ?, 'tz session', 'HASHTAG', 'tz', 'ACTIVE', datetime('now'))", (sid, acc))
+now = datetime.now()
+session_end_raw = now.isoformat()
+session_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE sessions_unified SET status = 'COMPLETED', end_time = ?, duration_seconds = 90 "
+             "WHERE platform = 'instagram' AND legacy_session_id = ?", (session_end_raw, sid))
+conn.commit()
+session_start_raw = scalar("SELECT start_time FROM sessions_unified WHERE platform = 'instagram' AND legacy_session_id = ?", (sid,))
+
+# a scraping session ended the bot's way: naive local isoformat()
+scr = insert("INSERT INTO scraping_sessions (account_id, scraping_type, source_type, source_name) "
+             "VALUES (?, 'FOLLOWERS', 'ACCOUNT', 'tz_target')", (acc,))
+now = datetime.now()
+scraping_end_raw = now.isoformat()
+scraping_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE scraping_sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 5 "
+             "WHERE scraping_id = ?", (scraping_end_raw, scr))
+conn.commit()
+scraping_start_raw = scalar("SELECT start_time FROM scraping_sessions WHERE scraping_id = ?", (scr,))
+
+# interactions in every shape around one instant (2026-02-10T13:03:22Z)
+times = {
+    "offset": "2026-02-10T15:03:22+02:00",
+    "zulu": "2026-02-10T13:03:22Z",
+    "sqliteBefore": "2026-02-10 13:03:21",
+    "sqliteAfter": "2026-02-10 13:03:23",
+    "naiveLocal": "2026-02-10T13:03:22",
+}
+interactions = {}
+for label, raw in times.items():
+    interactions[label] = insert(
+        "INSERT INTO interactions (platform, session_id, account_id, profile_id, interaction_type, "
+        "interaction_time, success) VALUES ('instagram', ?, ?, ?, 'LIKE', ?, 1)", (sid, acc, prof, raw))
+
+# TikTok: daily rows on the local dates, a session ended with naive isoformat()
+tacc = next_id("accounts", "legacy_account_id", "tiktok")
+insert("INSERT INTO accounts (platform, legacy_account_id, username) VALUES ('tiktok', ?, 'tz_tt')", (tacc,))
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_favorites, total_posts_watched, "
+       "total_sessions, completed_sessions, total_duration_seconds) VALUES ('tiktok', ?, ?, 5, 2, 40, 1, 1, 60)",
+       (tacc, today.isoformat()))
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_shares, total_sessions, "
+       "failed_sessions) VALUES ('tiktok', ?, ?, 8, 1, 1, 1)", (tacc, yesterday.isoformat()))
+insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes) VALUES ('tiktok', ?, ?, 77)",
+       (tacc, day_before.isoformat()))
+tsid = next_id("sessions_unified", "legacy_session_id", "tiktok")
+insert("INSERT INTO sessions_unified (platform, legacy_session_id, account_id, session_name, workflow_type, target, status, start_time) "
+       "VALUES ('tiktok', ?, ?, 'tz tt session', 'FOR_YOU', 'fyp', 'ACTIVE', datetime('now'))", (tsid, tacc))
+now = datetime.now()
+tt_end_raw = now.isoformat()
+tt_end_utc = utc_ms(now.astimezone())
+conn.execute("UPDATE sessions_unified SET status = 'COMPLETED', end_time = ?, duration_seconds = 60 "
+             "WHERE platform = 'tiktok' AND legacy_session_id = ?", (tt_end_raw, tsid))
+conn.commit()
+tt_start_raw = scalar("SELECT start_time FROM sessions_unified WHERE platform = 'tiktok' AND legacy_session_id = ?", (tsid,))
+conn.close()
+
+print(json.dumps({
+    "today": today.isoformat(), "yesterday": yesterday.isoformat(), "dayBefore": day_before.isoformat(),
+    "utcToday": utc_now.date().isoformat(), "utcHour": utc_now.hour,
+    "offsetMinutes": int(datetime.now().astimezone().utcoffset().total_seconds() // 60),
+    "accountId": acc, "profileId": prof, "sessionId": sid,
+    "sessionStartRaw": session_start_raw, "sessionEndRaw": session_end_raw, "sessionEndUtc": session_end_utc,
+    "scrapingId": scr, "scrapingStartRaw": scraping_start_raw,
+    "scrapingEndRaw": scraping_end_raw, "scrapingEndUtc": scraping_end_utc,
+    "interactions": interactions, "times": times,
+    "tiktokAccountId": tacc, "tiktokSessionId": tsid, "tiktokStartRaw": tt_start_raw,
+    "tiktokEndRaw": tt_end_raw, "tiktokEndUtc": tt_end_utc,
+}))
+`
+
 type Label = 'offset' | 'zulu' | 'sqliteBefore' | 'sqliteAfter' | 'naiveLocal'
 interface Written {
   today: string
@@ -147,11 +262,21 @@ interface Written {
   tiktokEndUtc: string
 }
 
-/** A bootstrapped file with the rows above, written by python3 in this process's TZ. */
-function writeRows(): { file: string; w: Written } {
+type Layout = 'legacy' | 'unified'
+/**
+ * A bootstrapped file with the rows above, written by python3 in this process's TZ: into the
+ * legacy tables (the fixture's bootstrap), or into the unified ones (the schema the addon
+ * creates with layout: 'unified', which is the current bot's own).
+ */
+function writeRows(layout: Layout = 'legacy'): { file: string; w: Written } {
   const file = tempDb()
-  py(['bootstrap', file])
-  const out = execFileSync(PYTHON, ['-c', WRITE, file], { encoding: 'utf8', env: process.env })
+  if (layout === 'legacy') py(['bootstrap', file])
+  else openDatabase({ path: file, layout: 'unified' }).close()
+  const script = layout === 'legacy' ? WRITE : WRITE_UNIFIED
+  const out = execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8', env: process.env })
+  const probe = openDatabase({ path: file, readonly: true })
+  expect(probe.layout).toBe(layout)
+  probe.close()
   return { file, w: JSON.parse(out) as Written }
 }
 
@@ -192,10 +317,10 @@ describe('the zone this project runs in', () => {
   })
 })
 
-describe('daily stats follow the LOCAL date, as Python writes it', () => {
+describe.each(['legacy', 'unified'] as const)('daily stats follow the LOCAL date, as Python writes it (%s layout)', (layout) => {
   it('getDailyStats(accountId, 2) is [local yesterday, local today] with the right counters', async () => {
     const r = await onStableDay(async () => {
-      const { file, w } = writeRows()
+      const { file, w } = writeRows(layout)
       const db = openDatabase({ path: file })
       try {
         return {
@@ -253,7 +378,7 @@ describe('daily stats follow the LOCAL date, as Python writes it', () => {
 
   it('in UTC+14 the addon follows the local date, not the UTC date', async ({ task }) => {
     const r = await onStableDay(async () => {
-      const { file, w } = writeRows()
+      const { file, w } = writeRows(layout)
       const db = openDatabase({ path: file })
       try {
         return { w, days: await db.getDailyStats(w.accountId, 2), tt: await db.getTikTokDailyStats(w.tiktokAccountId, 2) }
@@ -290,7 +415,7 @@ describe('daily stats follow the LOCAL date, as Python writes it', () => {
 
   it('getTikTokDailyStats follows the same local-day rule', async () => {
     const r = await onStableDay(async () => {
-      const { file, w } = writeRows()
+      const { file, w } = writeRows(layout)
       const db = openDatabase({ path: file })
       try {
         return {
@@ -342,9 +467,9 @@ describe('daily stats follow the LOCAL date, as Python writes it', () => {
   })
 })
 
-describe('timestamps come back as UTC instants', () => {
+describe.each(['legacy', 'unified'] as const)('timestamps come back as UTC instants (%s layout)', (layout) => {
   it('naive local isoformat() end times are local time; SQLite datetime(\'now\') start times are UTC', async () => {
-    const { file, w } = writeRows()
+    const { file, w } = writeRows(layout)
     const db = openDatabase({ path: file })
     try {
       const sessions = await db.getSessions(w.accountId)
@@ -378,7 +503,7 @@ describe('timestamps come back as UTC instants', () => {
   })
 
   it('interaction times with an offset or Z keep their instant; SQLite text is UTC; naive is local', async () => {
-    const { file, w } = writeRows()
+    const { file, w } = writeRows(layout)
     const db = openDatabase({ path: file })
     try {
       const rows = await db.getInteractions(w.accountId, { limit: 100 })
@@ -396,7 +521,7 @@ describe('timestamps come back as UTC instants', () => {
   })
 
   it('since/until (ISO with Z, with an offset, Unix ms) select by instant, whatever the zone', async () => {
-    const { file, w } = writeRows()
+    const { file, w } = writeRows(layout)
     const db = openDatabase({ path: file })
     try {
       const instants: [number, number][] = [
