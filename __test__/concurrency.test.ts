@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type DailyStatsDay, type SessionStats, type TaktikDatabase } from '../index.js'
 import { finished, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { LAYOUTS, layoutArgs, type Layout } from './layouts'
 
 interface WriterOut {
   written: number
@@ -45,8 +46,8 @@ const DAY_KEYS = [
 ] as const
 
 /** Starts the writer and resolves once it is READY, with its ids looked up through the addon. */
-async function startWriter(file: string, account: string) {
-  const child = spawnPy(['writer', file, '--seconds', WRITER_SECONDS, '--account', account])
+async function startWriter(file: string, account: string, layout: Layout) {
+  const child = spawnPy([...layoutArgs(layout), 'writer', file, '--seconds', WRITER_SECONDS, '--account', account])
   const done = finished<WriterOut>(child)
   let exited = false
   child.on('exit', () => (exited = true))
@@ -111,14 +112,15 @@ function checkInteractions(rows: { id: number }[], mono: Monotonic, where: strin
   return rows.length
 }
 
-describe('reading while the Python writer writes', () => {
+describe.each(LAYOUTS)('reading while the Python writer writes (%s layout)', (layout) => {
   it(
     'sync and async reads never fail, never go backwards, and end equal to what Python wrote',
     async () => {
       const file = tempDb()
       const account = 'writer_bot'
-      const writer = await startWriter(file, account)
+      const writer = await startWriter(file, account, layout)
       const db = openDatabase({ path: file })
+      expect(db.layout).toBe(layout)
       const { accountId, sessionId } = writerIds(db, account)
       const mono = new Monotonic()
       let iterations = 0
@@ -190,7 +192,7 @@ describe('reading while the Python writer writes', () => {
 
         const finalSync = db.getInteractionsSync(accountId, { limit: LIMIT }).length
         const finalAsync = (await db.getInteractions(accountId, { limit: LIMIT })).length
-        const pyCount = py<{ interactions: number }>(['count', file, '--account-id', String(accountId)])
+        const pyCount = py<{ interactions: number }>([...layoutArgs(layout), 'count', file, '--account-id', String(accountId)])
         expect(finalSync).toBe(out.written)
         expect(finalAsync).toBe(out.written)
         expect(pyCount.interactions).toBe(out.written)
@@ -224,7 +226,7 @@ describe('reading while the Python writer writes', () => {
     async () => {
       const file = tempDb()
       const account = 'writer_ro'
-      const writer = await startWriter(file, account)
+      const writer = await startWriter(file, account, layout)
       // The writer bootstrapped the file before READY; readonly never writes.
       const ro = openDatabase({ path: file, readonly: true })
       expect(ro.readonly).toBe(true)
@@ -257,7 +259,7 @@ describe('reading while the Python writer writes', () => {
         expect(seen[seen.length - 1]!).toBeGreaterThan(seen[0]!)
         expect(ro.getInteractionsSync(accountId, { limit: LIMIT })).toHaveLength(out.written)
         expect((await ro.getSessionStats(sessionId)).totalInteractions).toBe(out.written)
-        expect(py<{ interactions: number }>(['count', file, '--account-id', String(accountId)]).interactions).toBe(
+        expect(py<{ interactions: number }>([...layoutArgs(layout), 'count', file, '--account-id', String(accountId)]).interactions).toBe(
           out.written,
         )
       } finally {

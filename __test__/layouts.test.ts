@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, openDatabaseAsync, TaktikDatabase, type ApiTable } from '../index.js'
-import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, tempDb } from './helpers'
+import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, py, tempDb } from './helpers'
 
 type ColumnSpec = [name: string, type: string, notNull: boolean, dflt: string | null, pk: number]
 type IndexSpec = [name: string | null, unique: boolean, columns: string[]]
@@ -245,5 +245,75 @@ describe('opening', () => {
     const rw = openDatabase({ path: file })
     expect(rw.layout).toBe('legacy')
     rw.close()
+  })
+
+  it('a readonly app started before the bot sees the bot\'s tables once it creates them (nothing of its own shadows them)', async () => {
+    for (const layout of ['unified', 'legacy'] as const) {
+      const file = tempDb()
+      writeFileSync(file, '')
+      const ro = openDatabase({ path: file, readonly: true })
+      expect(ro.getAccountsSync()).toEqual([])
+      expect(await ro.getInteractions(1)).toEqual([])
+      const seed = py<{ accounts: Record<string, number> }>(['--layout', layout, 'seed', file])
+      const alice = seed.accounts.alice_bot!
+      // The next call notices the new schema: the same connections now read the bot's rows.
+      expect(ro.getAccountsSync().map((a) => a.username)).toEqual(['alice_bot', 'bob_bot', 'carol_idle'])
+      expect((await ro.getInteractions(alice, { limit: 10_000 })).length).toBeGreaterThan(0)
+      expect(ro.layout).toBe(layout)
+      ro.close()
+    }
+  })
+})
+
+/** The bot's revisions whose fresh files the fixture reproduces (fixtures/revisions.json), oldest first. */
+const REVISIONS = (JSON.parse(readFileSync(path.join(ROOT, '__test__', 'fixtures', 'revisions.json'), 'utf8')) as { revisions: { rev: string; date: string }[] }).revisions
+const at = (rev: string): number => REVISIONS.findIndex((r) => r.rev === rev)
+const schemaOf = (file: string): string[] =>
+  JSON.parse(
+    execFileSync(PYTHON, ['-c', 'import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\nprint(json.dumps([list(r) for r in c.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")]))', file], { encoding: 'utf8' }),
+  ).map((r: unknown[]) => JSON.stringify(r))
+
+describe('every revision of the bot, January to August 2026 (fresh files)', () => {
+  it('has the revisions this suite expects', () => {
+    expect(REVISIONS.map((r) => r.rev)).toEqual(expect.arrayContaining(['66b6242f', '9ad6b210', 'e1e6e957', 'e9867062', '99d9547a', '40834cf1', 'a8c6fac6', '6810e804']))
+  })
+
+  it.each(REVISIONS.map((r) => [r.rev, r.date] as const))('%s (%s): the right layout, every read answers, a writable open adds nothing but the addon\'s index', (rev) => {
+    const file = tempDb()
+    py(['bootstrap', file, '--revision', rev])
+    const before = schemaOf(file)
+    // Until e1e6e957 (2026-06-04) the bot wrote the legacy layout; its fresh files then lose the
+    // discovery tables, and the unified ones arrive table by table.
+    const june = at(rev) >= at('e1e6e957')
+    const ro = openDatabase({ path: file, readonly: true })
+    expect(ro.layout).toBe(june ? 'unified' : 'legacy')
+    const gone = new Set<string>()
+    if (june) gone.add('getDiscoveryCampaigns').add('getDiscoveryProgress').add('getDiscoveredProfiles')
+    if (at(rev) >= at('ecf9a1a3')) gone.add('getPosts')
+    if (at(rev) >= at('6f3e6195')) gone.add('getScrapedComments')
+    expect(expectSupportsMatchesReads(ro).sort()).toEqual([...gone].sort())
+    ro.close()
+
+    const rw = openDatabase({ path: file })
+    expect(rw.layout).toBe(ro.layout)
+    expect(expectSupportsMatchesReads(rw).sort()).toEqual([...gone].sort())
+    rw.close()
+    const after = schemaOf(file)
+    const added = after.filter((x) => !before.includes(x))
+    const removed = before.filter((x) => !after.includes(x))
+    const names = (rows: string[]) => rows.map((r) => JSON.parse(r)[1] as string)
+    if (at(rev) < at('66b6242f')) {
+      // ALTER TABLE ADD COLUMN rewrites a table's stored SQL: same tables, nothing dropped.
+      expect(names(after)).toEqual(expect.arrayContaining(names(before)))
+    } else {
+      expect(removed).toEqual([])
+    }
+    if (june) {
+      // Nothing of the legacy layout comes back: only the addon's own indexes.
+      for (const a of added) expect(JSON.parse(a)[1] as string, a).toMatch(/^idx_taktikdb_/)
+    } else if (at(rev) < at('66b6242f')) {
+      // A January file is completed the way the February bot's start would have.
+      expect(added.some((a) => a.includes('"scraped_profiles"'))).toBe(true)
+    }
   })
 })

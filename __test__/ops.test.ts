@@ -6,6 +6,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
 import { finished, parseCsv, py, PYTHON, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
+import { LAYOUTS, REL, layoutArgs, type Layout } from './layouts'
 
 interface Seed {
   accounts: Record<string, number>
@@ -14,6 +15,8 @@ interface Seed {
   campaigns: { campaignId: number }[]
   filteredProfiles: { profileId: number; accountId: number }[]
   counts: Record<string, number>
+  /** Rows per table of the file (the unified fixture; the legacy one's `counts` are its tables). */
+  physicalCounts?: Record<string, number>
 }
 
 /** Rows of a query run by Python's stdlib sqlite3 (independent of the addon). */
@@ -29,10 +32,21 @@ print(json.dumps(rows))`
 const count = (db: string, sql: string, params: unknown[] = []): number =>
   (pySql<[number]>(db, sql, params)[0] ?? [0])[0]
 
-function seeded(): { file: string; seed: Seed; db: TaktikDatabase } {
+/** Rows per table of the file, read by Python. */
+function rowCounts(file: string): Record<string, number> {
+  const code = `import sqlite3, json, sys
+c = sqlite3.connect(sys.argv[1])
+names = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+print(json.dumps({n: c.execute('SELECT count(*) FROM "%s"' % n.replace('"', '""')).fetchone()[0] for n in names}))`
+  return JSON.parse(execFileSync(PYTHON, ['-c', code, file], { encoding: 'utf8' })) as Record<string, number>
+}
+
+function seeded(layout: Layout = 'legacy'): { file: string; seed: Seed; db: TaktikDatabase } {
   const file = tempDb()
-  const seed = py<Seed>(['seed', file])
-  return { file, seed, db: openDatabase({ path: file }) }
+  const seed = py<Seed>([...layoutArgs(layout), 'seed', file])
+  const db = openDatabase({ path: file })
+  expect(db.layout).toBe(layout)
+  return { file, seed, db }
 }
 
 function codeOf(f: () => unknown): string | undefined {
@@ -53,13 +67,15 @@ async function rejection(p: Promise<unknown>): Promise<{ code?: string; message:
   throw new Error('expected a rejection')
 }
 
-describe('app writes', () => {
+describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
+  const T = REL[layout]
+  const seeded_ = () => seeded(layout)
   it('updateProfileNotes sets and clears, Sync and async, and Python reads it back', async () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded_()
     const id = seed.profiles['anna.fit']!
     const r = db.updateProfileNotesSync(id, 'met at the gym, "VIP" 🎉')
     expect(r).toEqual({ changes: 1, deleted: {}, updated: { profiles: 1 }, dryRun: false })
-    expect(pySql(file, 'SELECT notes FROM instagram_profiles WHERE profile_id = ?', [id])).toEqual([
+    expect(pySql(file, `SELECT notes FROM ${T.profiles} WHERE profile_id = ?`, [id])).toEqual([
       ['met at the gym, "VIP" 🎉'],
     ])
     expect((await db.updateProfileNotes(id, null)).changes).toBe(1)
@@ -72,31 +88,57 @@ describe('app writes', () => {
   })
 
   it('removeFilteredProfile deletes one account/profile pair only', () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded_()
     const f = seed.filteredProfiles[0]!
     const before = count(file, 'SELECT count(*) FROM filtered_profiles')
     expect(db.removeFilteredProfileSync(f.accountId, f.profileId).deleted).toEqual({ filteredProfiles: 1 })
     expect(count(file, 'SELECT count(*) FROM filtered_profiles')).toBe(before - 1)
+    expect(count(file, `SELECT count(*) FROM ${T.filtered} WHERE account_id = ? AND profile_id = ?`, [f.accountId, f.profileId])).toBe(0)
     expect(db.removeFilteredProfileSync(f.accountId, f.profileId).changes).toBe(0)
     db.close()
   })
 
   it('deleteSession keeps interactions unless withInteractions', async () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded_()
     const [a, b] = seed.sessions
-    const inA = count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [a!.sessionId])
+    const inA = count(file, `SELECT count(*) FROM ${T.interactions} WHERE session_id = ?`, [a!.sessionId])
     expect(inA).toBeGreaterThan(0)
     expect(db.deleteSessionSync(a!.sessionId)).toMatchObject({ changes: 1, deleted: { sessions: 1 } })
-    expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [a!.sessionId])).toBe(inA)
-    const inB = count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])
+    expect(count(file, `SELECT count(*) FROM ${T.sessions} WHERE session_id = ?`, [a!.sessionId])).toBe(0)
+    expect(count(file, `SELECT count(*) FROM ${T.interactions} WHERE session_id = ?`, [a!.sessionId])).toBe(inA)
+    const inB = count(file, `SELECT count(*) FROM ${T.interactions} WHERE session_id = ?`, [b!.sessionId])
+    const ttBefore = count(file, `SELECT count(*) FROM ${T.tiktokInteractions}`)
     const r = await db.deleteSession(b!.sessionId, { withInteractions: true })
     expect(r.deleted).toEqual({ sessions: 1, interactions: inB })
-    expect(count(file, 'SELECT count(*) FROM interaction_history WHERE session_id = ?', [b!.sessionId])).toBe(0)
+    expect(count(file, `SELECT count(*) FROM ${T.interactions} WHERE session_id = ?`, [b!.sessionId])).toBe(0)
+    // Only the Instagram session's rows: TikTok ids are another platform's.
+    expect(count(file, `SELECT count(*) FROM ${T.tiktokInteractions}`)).toBe(ttBefore)
     expect(codeOf(() => db.deleteSessionSync(1, { withInteraction: true } as never))).toBe('INVALID_ARGUMENT')
     db.close()
   })
 
-  it('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
+  it.runIf(layout === 'unified')('deleteAccount is NOT_IN_THIS_FILE and changes nothing', async () => {
+    const { file, seed, db } = seeded_()
+    const acc = seed.accounts['alice_bot']!
+    const before = rowCounts(file)
+    expect(codeOf(() => db.deleteAccountSync(acc))).toBe('NOT_IN_THIS_FILE')
+    expect((await rejection(db.deleteAccount(acc))).code).toBe('NOT_IN_THIS_FILE')
+    expect(db.supports('deleteAccount')).toBe(false)
+    expect(rowCounts(file)).toEqual(before)
+    expect(db.getAccountsSync().map((a) => a.accountId)).toContain(acc)
+    db.close()
+  })
+
+  it.runIf(layout === 'unified')('discovery writes are NOT_IN_THIS_FILE', async () => {
+    const { db } = seeded_()
+    expect(codeOf(() => db.createDiscoveryCampaignSync({ name: 'x' }))).toBe('NOT_IN_THIS_FILE')
+    expect((await rejection(db.updateDiscoveryCampaign(1, { status: 'X' }))).code).toBe('NOT_IN_THIS_FILE')
+    expect(codeOf(() => db.deleteDiscoveryCampaignSync(1))).toBe('NOT_IN_THIS_FILE')
+    expect(codeOf(() => db.setDiscoveredProfileStatusSync(1, 'x'))).toBe('NOT_IN_THIS_FILE')
+    db.close()
+  })
+
+  it.runIf(layout === 'legacy')('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
     const { file, seed, db } = seeded()
     const acc = seed.accounts['alice_bot']!
     // The file's tables and the API names the result reports them by.
@@ -126,7 +168,7 @@ describe('app writes', () => {
     db.close()
   })
 
-  it('discovery campaigns: create, update (patch only), status of found profiles, delete with cascade', async () => {
+  it.runIf(layout === 'legacy')('discovery campaigns: create, update (patch only), status of found profiles, delete with cascade', async () => {
     const { file, db } = seeded()
     const c = db.createDiscoveryCampaignSync({ name: 'Yoga, "FR"', nicheKeywords: ['yoga', 'méditation'], accountId: 1 })
     expect(c).toMatchObject({ name: 'Yoga, "FR"', nicheKeywords: ['yoga', 'méditation'], targetHashtags: [], status: 'ACTIVE', accountId: 1 })
@@ -162,17 +204,19 @@ describe('app writes', () => {
   })
 
   it('pruneHistory: dryRun counts exactly what the real run deletes; undated rows are kept', () => {
-    const { file, db } = seeded()
+    const { file, db } = seeded_()
     // One interaction whose time cannot be read: never pruned.
-    pySql(file, "UPDATE interaction_history SET interaction_time = 'garbage' WHERE id = (SELECT min(id) FROM interaction_history)")
+    pySql(file, `UPDATE ${layout === 'legacy' ? 'interaction_history' : 'interactions'} SET interaction_time = 'garbage' WHERE id = (SELECT min(id) FROM ${T.interactions})`)
     const dry = db.pruneHistorySync({ olderThanDays: 3, dryRun: true })
     expect(dry.dryRun).toBe(true)
     expect(dry.changes).toBeGreaterThan(0)
-    const total = count(file, 'SELECT count(*) FROM interaction_history')
+    const total = count(file, `SELECT count(*) FROM ${T.interactions}`)
+    const ttTotal = count(file, `SELECT count(*) FROM ${T.tiktokInteractions}`)
     const real = db.pruneHistorySync({ olderThanDays: 3 })
     expect(real.deleted).toEqual(dry.deleted)
-    expect(count(file, 'SELECT count(*) FROM interaction_history')).toBe(total - (real.deleted['interactions'] ?? 0))
-    expect(count(file, "SELECT count(*) FROM interaction_history WHERE interaction_time = 'garbage'")).toBe(1)
+    expect(count(file, `SELECT count(*) FROM ${T.interactions}`)).toBe(total - (real.deleted['interactions'] ?? 0))
+    expect(count(file, `SELECT count(*) FROM ${T.tiktokInteractions}`)).toBe(ttTotal - (real.deleted['tiktokInteractions'] ?? 0))
+    expect(count(file, `SELECT count(*) FROM ${T.interactions} WHERE interaction_time = 'garbage'`)).toBe(1)
     expect(db.pruneHistorySync({ olderThanDays: 3 }).changes).toBe(0)
     expect(codeOf(() => db.pruneHistorySync({} as never))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.pruneHistorySync({ olderThanDays: 0 }))).toBe('INVALID_ARGUMENT')
@@ -180,13 +224,13 @@ describe('app writes', () => {
   })
 
   it('every write fails with SQLITE_READONLY on a readonly database, and CLOSED after close', async () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded_()
     db.close()
     const ro = openDatabase({ path: file, readonly: true })
     const id = seed.profiles['anna.fit']!
     expect(codeOf(() => ro.updateProfileNotesSync(id, 'x'))).toBe('SQLITE_READONLY')
     expect(codeOf(() => ro.deleteAccountSync(1))).toBe('SQLITE_READONLY')
-    expect(codeOf(() => ro.createDiscoveryCampaignSync({ name: 'x' }))).toBe('SQLITE_READONLY')
+    expect(codeOf(() => ro.removeFilteredProfileSync(1, 1))).toBe('SQLITE_READONLY')
     expect(codeOf(() => ro.pruneHistorySync({ olderThanDays: 1 }))).toBe('SQLITE_READONLY')
     expect(codeOf(() => ro.checkpointSync())).toBe('SQLITE_READONLY')
     expect((await rejection(ro.deleteSession(1))).code).toBe('SQLITE_READONLY')
@@ -195,10 +239,12 @@ describe('app writes', () => {
   })
 
   it('after the app wrote, Python still writes to the file without errors', async () => {
-    const { file, db } = seeded()
+    const { file, db } = seeded_()
     db.deleteSessionSync(1, { withInteractions: true })
-    db.createDiscoveryCampaignSync({ name: 'x' })
-    const writer = spawnPy(['writer', '--seconds', '1', '--interval-ms', '20', file])
+    db.updateProfileNotesSync(1, 'x')
+    db.pruneHistorySync({ olderThanDays: 30 })
+    if (layout === 'legacy') db.createDiscoveryCampaignSync({ name: 'x' })
+    const writer = spawnPy([...layoutArgs(layout), 'writer', '--seconds', '1', '--interval-ms', '20', file])
     const done = await finished<{ written: number }>(writer)
     expect(done.written).toBeGreaterThan(0)
     expect(pySql(file, 'PRAGMA integrity_check')).toEqual([['ok']])
@@ -206,18 +252,20 @@ describe('app writes', () => {
   })
 })
 
-describe('change feed', () => {
+describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
+  const seeded_ = () => seeded(layout)
   it('fires for a Python writer, naming the tables it wrote, and is silent when idle', async () => {
-    const { file, db } = seeded()
+    const { file, db } = seeded_()
     const events: ChangeEvent[] = []
     const handle = db.watch((e) => events.push(e), { intervalMs: 50 })
     await new Promise((r) => setTimeout(r, 600))
     expect(events).toEqual([]) // idle: nothing committed
-    const writer = spawnPy(['writer', '--seconds', '1', '--interval-ms', '50', file])
+    const writer = spawnPy([...layoutArgs(layout), 'writer', '--seconds', '1', '--interval-ms', '50', file])
     await waitForStderr(writer, 'READY')
     await finished(writer)
     await new Promise((r) => setTimeout(r, 400))
     expect(events.length).toBeGreaterThan(0)
+    for (const e of events) expect(e).toMatchObject({ layout, layoutChanged: false })
     const named = new Set(events.flatMap((e) => e.tables))
     expect(named.has('interactions')).toBe(true)
     expect(named.has('dailyStats')).toBe(true)
@@ -232,18 +280,25 @@ describe('change feed', () => {
   })
 
   it('sees the app’s own writes, honours `tables`, and stops on close() and on database close()', async () => {
-    const { db } = seeded()
+    const { db } = seeded_()
     const all: ChangeEvent[] = []
-    const onlyCampaigns: ChangeEvent[] = []
+    const onlySessions: ChangeEvent[] = []
     const h1 = db.watch((e) => all.push(e), { intervalMs: 20 })
-    const h2 = db.watch((e) => onlyCampaigns.push(e), { intervalMs: 20, tables: ['discoveryCampaigns'] })
+    // The README's own example, on either layout.
+    const h2 = db.watch((e) => onlySessions.push(e), { intervalMs: 20, tables: ['sessions'] })
     db.updateProfileNotesSync(1, 'x')
     await new Promise((r) => setTimeout(r, 300))
     expect(all.flatMap((e) => e.tables)).toEqual(['profiles'])
-    expect(onlyCampaigns).toEqual([])
-    db.createDiscoveryCampaignSync({ name: 'c' })
+    expect(onlySessions).toEqual([])
+    db.deleteSessionSync(1)
     await new Promise((r) => setTimeout(r, 300))
-    expect(onlyCampaigns.flatMap((e) => e.tables)).toEqual(['discoveryCampaigns'])
+    expect(onlySessions.flatMap((e) => e.tables)).toEqual(['sessions'])
+    expect(all.flatMap((e) => e.tables)).toEqual(['profiles', 'sessions'])
+    if (layout === 'unified') {
+      expect(codeOf(() => db.watch(() => {}, { tables: ['discoveryCampaigns'] }))).toBe('NOT_IN_THIS_FILE')
+      // The legacy table names say what they became.
+      expect(() => db.watch(() => {}, { tables: ['interaction_history' as never] })).toThrow(/"interactions"/)
+    }
     h1.close()
     const before = all.length
     db.updateProfileNotesSync(1, 'y')
@@ -255,7 +310,7 @@ describe('change feed', () => {
   })
 
   it('no callback runs after close(), not even for an event already queued', async () => {
-    const { db } = seeded()
+    const { db } = seeded_()
     let late = 0
     for (let round = 0; round < 10; round++) {
       let closed = false
@@ -276,7 +331,7 @@ describe('change feed', () => {
   })
 
   it('rejects bad options', () => {
-    const { db } = seeded()
+    const { db } = seeded_()
     expect(codeOf(() => db.watch(() => {}, { tables: ['nope' as never] }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { intervalMs: 1 }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { interval: 5 } as never))).toBe('INVALID_ARGUMENT')
@@ -294,13 +349,14 @@ console.log('watching')`
   })
 })
 
-describe('maintenance', () => {
+describe.each(LAYOUTS)('maintenance (%s layout)', (layout) => {
+  const T = REL[layout]
   it('backup while Python writes: integrity ok, every row committed before it started', async () => {
-    const { file, db } = seeded()
-    const writer = spawnPy(['writer', '--seconds', '3', '--interval-ms', '5', file])
+    const { file, db } = seeded(layout)
+    const writer = spawnPy([...layoutArgs(layout), 'writer', '--seconds', '3', '--interval-ms', '5', file])
     await waitForStderr(writer, 'READY')
     await new Promise((r) => setTimeout(r, 300))
-    const committed = count(file, 'SELECT max(id) FROM interaction_history')
+    const committed = count(file, `SELECT max(id) FROM ${T.interactions}`)
     const progress: number[] = []
     const dest = path.join(path.dirname(file), 'copy.db')
     const r = await db.backup(dest, { onProgress: (p) => progress.push(p.pagesCopied) })
@@ -310,9 +366,12 @@ describe('maintenance', () => {
     await new Promise((r) => setTimeout(r, 50))
     expect(progress.length).toBeGreaterThan(0)
     expect(pySql(dest, 'PRAGMA integrity_check')).toEqual([['ok']])
-    expect(count(dest, 'SELECT count(*) FROM interaction_history WHERE id <= ?', [committed])).toBe(
-      count(file, 'SELECT count(*) FROM interaction_history WHERE id <= ?', [committed]),
+    expect(count(dest, `SELECT count(*) FROM ${T.interactions} WHERE id <= ?`, [committed])).toBe(
+      count(file, `SELECT count(*) FROM ${T.interactions} WHERE id <= ?`, [committed]),
     )
+    const copy = openDatabase({ path: dest, readonly: true })
+    expect(copy.layout).toBe(layout)
+    copy.close()
     expect(existsSync(dest)).toBe(true)
     expect(codeOf(() => db.backupSync(dest))).toBe('FILE_EXISTS')
     expect(db.backupSync(dest, { overwrite: true }).pages).toBeGreaterThan(0)
@@ -324,7 +383,7 @@ describe('maintenance', () => {
   })
 
   it('checkpoint modes, integrityCheck, getDatabaseInfo, optimize', async () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded(layout)
     for (const mode of ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE'] as const) {
       const r = db.checkpointSync(mode)
       expect(r.busy).toBe(false)
@@ -336,14 +395,16 @@ describe('maintenance', () => {
     expect(info).toMatchObject({ path: file, readonly: false, journalMode: 'wal', pageSize: 4096 })
     expect(info.sqliteVersion).toMatch(/^3\.\d+\.\d+$/)
     expect(info.fileSizeBytes).toBe(info.pageSize * info.pageCount)
-    for (const [t, n] of Object.entries(seed.counts)) expect(info.tables[t]).toBe(n)
+    expect(info.layout).toBe(layout)
+    expect(info.capabilities).toEqual(db.capabilities)
+    for (const [t, n] of Object.entries(seed.physicalCounts ?? seed.counts)) expect(info.tables[t], t).toBe(n)
     expect(db.optimizeSync().durationMs).toBeGreaterThanOrEqual(0)
     db.close()
   })
 
   it('the WAL guard truncates a WAL past walLimitBytes and reports it', () => {
     const file = tempDb()
-    py(['seed', file])
+    py([...layoutArgs(layout), 'seed', file])
     const db = openDatabase({ path: file, walLimitBytes: 4096 })
     for (let i = 0; i < 5; i++) db.updateProfileNotesSync(1, 'x'.repeat(5000) + i)
     const info = db.getDatabaseInfoSync()
@@ -360,9 +421,10 @@ describe('maintenance', () => {
 })
 
 
-describe('CSV export', () => {
+describe.each(LAYOUTS)('CSV export (%s layout)', (layout) => {
+  const T = REL[layout]
   it('round-trips commas, quotes, newlines and emoji; BOM on request; one row per profile', () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded(layout)
     const acc = seed.accounts['alice_bot']!
     const nasty = 'a, "quoted"\nsecond line\r\nthird 🎉 é'
     const target = db.getProfilesSync(acc, { limit: 1 })[0]!
@@ -393,26 +455,27 @@ describe('CSV export', () => {
   })
 
   it('exports interactions and scraped profiles, and streams 100k rows', async () => {
-    const { file, seed, db } = seeded()
+    const { file, seed, db } = seeded(layout)
     const acc = seed.accounts['bob_bot']!
     const dest = path.join(path.dirname(file), 'i.csv')
     const r = await db.exportCsv('interactions', dest, { accountId: acc })
-    expect(r.rows).toBe(count(file, 'SELECT count(*) FROM interaction_history WHERE account_id = ?', [acc]))
+    expect(r.rows).toBe(count(file, `SELECT count(*) FROM ${T.interactions} WHERE account_id = ?`, [acc]))
     const sid = pySql<[number]>(file, 'SELECT scraping_id FROM scraped_profiles GROUP BY 1 ORDER BY count(*) DESC LIMIT 1')[0]![0]
     const s = db.exportCsvSync('scrapedProfiles', path.join(path.dirname(file), 's.csv'), { scrapingId: sid })
     expect(s.rows).toBe(count(file, 'SELECT count(*) FROM scraped_profiles WHERE scraping_id = ?', [sid]))
     db.close()
 
     // 100k interactions for one account, exported page by page.
+    const [table, platform] = layout === 'legacy' ? ['interaction_history (', ''] : ["interactions (platform, ", "'instagram', "]
     execFileSync(PYTHON, ['-c', `import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.executemany("INSERT INTO interaction_history (session_id, account_id, profile_id, interaction_type, interaction_time, success, content) VALUES (NULL, ?, 1, 'LIKE', datetime('now', ?), 1, ?)",
+c.executemany("INSERT INTO ${table}session_id, account_id, profile_id, interaction_type, interaction_time, success, content) VALUES (${platform}NULL, ?, 1, 'LIKE', datetime('now', ?), 1, ?)",
   [(${acc}, '-%d seconds' % i, 'row %d, "q"' % i) for i in range(100000)])
 c.commit()`, file])
     const big = openDatabase({ path: file })
     const out = path.join(path.dirname(file), 'big.csv')
     const rb = await big.exportCsv('interactions', out, { accountId: acc })
-    expect(rb.rows).toBe(count(file, 'SELECT count(*) FROM interaction_history WHERE account_id = ?', [acc]))
+    expect(rb.rows).toBe(count(file, `SELECT count(*) FROM ${T.interactions} WHERE account_id = ?`, [acc]))
     const lines = readFileSync(out, 'utf8').split('\r\n').filter((l) => l.length > 0)
     expect(lines.length).toBe(rb.rows + 1)
     big.close()
