@@ -125,3 +125,23 @@ export function parseCsv(text: string): string[][] {
   }
   return records
 }
+
+/** The `code` a call throws with, or undefined when it returns. */
+export function codeOf(f: () => unknown): string | undefined {
+  try {
+    f()
+  } catch (e) {
+    return (e as { code?: string }).code
+  }
+  return undefined
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  try {
+    await p
+  } catch (e) {
+    return e as { code?: string; message: string }
+  }
+  throw new Error('expected a rejection')
+}

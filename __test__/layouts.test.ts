@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, openDatabaseAsync, TaktikDatabase, type ApiTable } from '../index.js'
-import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, py, tempDb } from './helpers'
+import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, codeOf, finished, py, rejection, spawnPy, tempDb, waitForStderr } from './helpers'
 
 type ColumnSpec = [name: string, type: string, notNull: boolean, dflt: string | null, pk: number]
 type IndexSpec = [name: string | null, unique: boolean, columns: string[]]
@@ -53,22 +53,7 @@ function inspect(file: string): Catalog {
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f()
-  } catch (e) {
-    return (e as { code?: string }).code
-  }
-  return undefined
-}
-async function rejectionCode(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-  } catch (e) {
-    return (e as { code?: string }).code
-  }
-  throw new Error('expected a rejection')
-}
+const rejectionCode = async (p: Promise<unknown>): Promise<string | undefined> => (await rejection(p)).code
 
 /** A SQLite file made by Python with the given statements (another application's, say). */
 function pythonFile(statements: string[], name = 'other.db'): string {
@@ -231,6 +216,28 @@ describe('opening', () => {
     expect(await rejectionCode(p!)).toBe('INVALID_ARGUMENT')
     expect(await rejectionCode(openDatabaseAsync(5 as never))).toBe('INVALID_ARGUMENT')
     expect(await rejectionCode(openDatabaseAsync({ path: path.join(file, 'under-a-file.db') }))).toBe('SQLITE_CANTOPEN')
+  })
+
+  it.each(['legacy', 'unified'] as const)('openDatabaseAsync waits out the bot\'s lock off the JS thread (%s file that needs the addon\'s index)', async (layout) => {
+    // The fixture bootstraps the file (the bot's schema, without the addon's index), then
+    // holds the write lock: the addon's first writable open must wait for it to add its index.
+    const file = tempDb()
+    const hold = spawnPy(['--layout', layout, 'hold', file, '--seconds', '1.5'])
+    const held = finished<{ held: number }>(hold)
+    await waitForStderr(hold, 'READY')
+    let ticks = 0
+    const timer = setInterval(() => ticks++, 10)
+    const t0 = Date.now()
+    const db = await openDatabaseAsync({ path: file })
+    const waited = Date.now() - t0
+    clearInterval(timer)
+    expect((await held).held).toBeGreaterThan(1)
+    expect(db.layout).toBe(layout)
+    // It did wait for the lock (about a second), and the event loop ran all along: a Sync
+    // open blocks it for the whole wait (no tick at all).
+    expect(waited).toBeGreaterThan(500)
+    expect(ticks).toBeGreaterThan(waited / 10 / 4)
+    db.close()
   })
 
   it('an empty file is "empty"; readonly, it reads as no data; a writable open creates the layout asked for', () => {

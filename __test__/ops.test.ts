@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
-import { finished, parseCsv, py, PYTHON, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
+import { codeOf, finished, parseCsv, py, PYTHON, rejection, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
 import { LAYOUTS, REL, layoutArgs, type Layout } from './layouts'
 
 interface Seed {
@@ -49,23 +49,6 @@ function seeded(layout: Layout = 'legacy'): { file: string; seed: Seed; db: Takt
   return { file, seed, db }
 }
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f()
-  } catch (e) {
-    return (e as { code?: string }).code
-  }
-  return undefined
-}
-
-async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  try {
-    await p
-  } catch (e) {
-    return e as { code?: string; message: string }
-  }
-  throw new Error('expected a rejection')
-}
 
 describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
   const T = REL[layout]

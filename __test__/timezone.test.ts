@@ -14,6 +14,8 @@ import { PYTHON, py, tempDb } from './helpers'
 
 const KIRITIMATI = 'Pacific/Kiritimati'
 
+// Writes the rows below as python3 would, into the legacy tables or (argv[2] == 'unified') the
+// unified ones, where each platform's rows carry the bot's own per-platform ids.
 const WRITE = String.raw`
 import json, sqlite3, sys
 from datetime import date, datetime, timedelta, timezone
@@ -22,6 +24,7 @@ conn = sqlite3.connect(sys.argv[1], timeout=30.0, check_same_thread=False)
 conn.row_factory = sqlite3.Row
 conn.execute("PRAGMA journal_mode=WAL")
 conn.execute("PRAGMA foreign_keys=ON")
+UNIFIED = sys.argv[2] == "unified"
 
 def insert(sql, params=()):
     cur = conn.execute(sql, params)
@@ -35,33 +38,59 @@ def utc_ms(aware):
     u = aware.astimezone(timezone.utc)
     return u.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (u.microsecond // 1000)
 
+# The two layouts' tables (legacy, unified) and how a row of each gets its id.
+ACCOUNTS = {"instagram": "instagram_accounts", "tiktok": "tiktok_accounts"}
+DAILY = {"instagram": "daily_stats", "tiktok": "tiktok_daily_stats"}
+SESSIONS = {"instagram": "sessions", "tiktok": "tiktok_sessions"}
+
+def add(legacy_table, unified_table, platform, id_col, values):
+    """INSERT a row; returns its id as the bot uses it (unified: MAX(legacy_*) + 1 per platform)."""
+    if not UNIFIED:
+        cols = ", ".join(values)
+        return insert(f"INSERT INTO {legacy_table} ({cols}) VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
+    values = {"platform": platform, **values}
+    if id_col:
+        values[id_col] = scalar(f"SELECT COALESCE(MAX({id_col}), 0) + 1 FROM {unified_table} WHERE platform = ?", (platform,))
+    cols = ", ".join(values)
+    rowid = insert(f"INSERT INTO {unified_table} ({cols}) VALUES ({', '.join('?' * len(values))})", tuple(values.values()))
+    return values[id_col] if id_col else rowid
+
+def session_where(platform):
+    return ("sessions_unified", f"platform = '{platform}' AND legacy_session_id = ?") if UNIFIED else (SESSIONS[platform], "session_id = ?")
+
 today = date.today()
 yesterday = today - timedelta(days=1)
 day_before = today - timedelta(days=2)
 utc_now = datetime.now(timezone.utc)
 
-acc = insert("INSERT INTO instagram_accounts (username) VALUES ('tz_bot')")
-prof = insert("INSERT INTO instagram_profiles (username) VALUES ('tz_target')")
+acc = add("instagram_accounts", "accounts", "instagram", "legacy_account_id", {"username": "tz_bot"})
+prof = add("instagram_profiles", "social_profiles", "instagram", "legacy_profile_id", {"username": "tz_target"})
 
-# daily_stats keyed by the LOCAL date, like the bot
-insert("INSERT INTO daily_stats (account_id, date, total_likes, total_follows, total_sessions, "
-       "completed_sessions, total_duration_seconds) VALUES (?, ?, 7, 3, 1, 1, 90)", (acc, today.isoformat()))
-insert("INSERT INTO daily_stats (account_id, date, total_likes, total_comments, total_sessions, "
-       "failed_sessions, total_duration_seconds) VALUES (?, ?, 11, 2, 1, 1, 30)", (acc, yesterday.isoformat()))
-insert("INSERT INTO daily_stats (account_id, date, total_likes) VALUES (?, ?, 99)", (acc, day_before.isoformat()))
+# daily stats keyed by the LOCAL date, like the bot
+def daily(platform, account, day, **counters):
+    add(DAILY[platform], "daily_stats_unified", platform, None, {"account_id": account, "date": day.isoformat(), **counters})
+daily("instagram", acc, today, total_likes=7, total_follows=3, total_sessions=1, completed_sessions=1, total_duration_seconds=90)
+daily("instagram", acc, yesterday, total_likes=11, total_comments=2, total_sessions=1, failed_sessions=1, total_duration_seconds=30)
+daily("instagram", acc, day_before, total_likes=99)
 
 # a session: start_time from SQLite's datetime('now') (UTC text), end_time naive local isoformat()
-sid = insert("INSERT INTO sessions (account_id, session_name, target_type, target, status) "
-             "VALUES (?, 'tz session', 'HASHTAG', 'tz', 'ACTIVE')", (acc,))
-now = datetime.now()
-session_end_raw = now.isoformat()
-session_end_utc = utc_ms(now.astimezone())
-conn.execute("UPDATE sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 90 WHERE session_id = ?",
-             (session_end_raw, sid))
-conn.commit()
-session_start_raw = scalar("SELECT start_time FROM sessions WHERE session_id = ?", (sid,))
+def session(platform, account, **values):
+    start = {"start_time": scalar("SELECT datetime('now')")} if UNIFIED else {}
+    return add(SESSIONS[platform], "sessions_unified", platform, "legacy_session_id",
+               {"account_id": account, "status": "ACTIVE", **start, **values})
 
-# a scraping session ended the bot's way: naive local isoformat()
+def end_session(platform, session_id, duration):
+    table, where = session_where(platform)
+    now = datetime.now()
+    conn.execute(f"UPDATE {table} SET status = 'COMPLETED', end_time = ?, duration_seconds = ? WHERE {where}",
+                 (now.isoformat(), duration, session_id))
+    conn.commit()
+    return now.isoformat(), utc_ms(now.astimezone()), scalar(f"SELECT start_time FROM {table} WHERE {where}", (session_id,))
+
+sid = session("instagram", acc, session_name="tz session", target_type="HASHTAG", target="tz")
+session_end_raw, session_end_utc, session_start_raw = end_session("instagram", sid, 90)
+
+# a scraping session ended the bot's way: naive local isoformat() (the same table on both layouts)
 scr = insert("INSERT INTO scraping_sessions (account_id, scraping_type, source_type, source_name) "
              "VALUES (?, 'FOLLOWERS', 'ACCOUNT', 'tz_target')", (acc,))
 now = datetime.now()
@@ -82,143 +111,17 @@ times = {
 }
 interactions = {}
 for label, raw in times.items():
-    interactions[label] = insert(
-        "INSERT INTO interaction_history (session_id, account_id, profile_id, interaction_type, "
-        "interaction_time, success) VALUES (?, ?, ?, 'LIKE', ?, 1)", (sid, acc, prof, raw))
+    interactions[label] = add("interaction_history", "interactions", "instagram", None, {
+        "session_id": sid, "account_id": acc, "profile_id": prof, "interaction_type": "LIKE",
+        "interaction_time": raw, "success": 1})
 
 # TikTok: daily rows on the local dates, a session ended with naive isoformat()
-tacc = insert("INSERT INTO tiktok_accounts (username) VALUES ('tz_tt')")
-insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes, total_favorites, total_posts_watched, "
-       "total_sessions, completed_sessions, total_duration_seconds) VALUES (?, ?, 5, 2, 40, 1, 1, 60)",
-       (tacc, today.isoformat()))
-insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes, total_shares, total_sessions, "
-       "failed_sessions) VALUES (?, ?, 8, 1, 1, 1)", (tacc, yesterday.isoformat()))
-insert("INSERT INTO tiktok_daily_stats (account_id, date, total_likes) VALUES (?, ?, 77)",
-       (tacc, day_before.isoformat()))
-tsid = insert("INSERT INTO tiktok_sessions (account_id, session_name, workflow_type, target) "
-              "VALUES (?, 'tz tt session', 'FOR_YOU', 'fyp')", (tacc,))
-now = datetime.now()
-tt_end_raw = now.isoformat()
-tt_end_utc = utc_ms(now.astimezone())
-conn.execute("UPDATE tiktok_sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 60 "
-             "WHERE session_id = ?", (tt_end_raw, tsid))
-conn.commit()
-tt_start_raw = scalar("SELECT start_time FROM tiktok_sessions WHERE session_id = ?", (tsid,))
-conn.close()
-
-print(json.dumps({
-    "today": today.isoformat(), "yesterday": yesterday.isoformat(), "dayBefore": day_before.isoformat(),
-    "utcToday": utc_now.date().isoformat(), "utcHour": utc_now.hour,
-    "offsetMinutes": int(datetime.now().astimezone().utcoffset().total_seconds() // 60),
-    "accountId": acc, "profileId": prof, "sessionId": sid,
-    "sessionStartRaw": session_start_raw, "sessionEndRaw": session_end_raw, "sessionEndUtc": session_end_utc,
-    "scrapingId": scr, "scrapingStartRaw": scraping_start_raw,
-    "scrapingEndRaw": scraping_end_raw, "scrapingEndUtc": scraping_end_utc,
-    "interactions": interactions, "times": times,
-    "tiktokAccountId": tacc, "tiktokSessionId": tsid, "tiktokStartRaw": tt_start_raw,
-    "tiktokEndRaw": tt_end_raw, "tiktokEndUtc": tt_end_utc,
-}))
-`
-
-const WRITE_UNIFIED = String.raw`
-import json, sqlite3, sys
-from datetime import date, datetime, timedelta, timezone
-
-conn = sqlite3.connect(sys.argv[1], timeout=30.0, check_same_thread=False)
-conn.row_factory = sqlite3.Row
-conn.execute("PRAGMA journal_mode=WAL")
-conn.execute("PRAGMA foreign_keys=ON")
-
-def insert(sql, params=()):
-    cur = conn.execute(sql, params)
-    conn.commit()
-    return cur.lastrowid
-
-def scalar(sql, params=()):
-    return conn.execute(sql, params).fetchone()[0]
-
-def utc_ms(aware):
-    u = aware.astimezone(timezone.utc)
-    return u.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (u.microsecond // 1000)
-
-today = date.today()
-yesterday = today - timedelta(days=1)
-day_before = today - timedelta(days=2)
-utc_now = datetime.now(timezone.utc)
-
-# The unified layout, written the way the current bot does: per-platform ids in legacy_*.
-def next_id(table, col, platform):
-    return scalar(f"SELECT COALESCE(MAX({col}), 0) + 1 FROM {table} WHERE platform = ?", (platform,))
-
-acc = next_id("accounts", "legacy_account_id", "instagram")
-insert("INSERT INTO accounts (platform, legacy_account_id, username) VALUES ('instagram', ?, 'tz_bot')", (acc,))
-prof = next_id("social_profiles", "legacy_profile_id", "instagram")
-insert("INSERT INTO social_profiles (platform, legacy_profile_id, username) VALUES ('instagram', ?, 'tz_target')", (prof,))
-
-# daily_stats keyed by the LOCAL date, like the bot
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_follows, total_sessions, "
-       "completed_sessions, total_duration_seconds) VALUES ('instagram', ?, ?, 7, 3, 1, 1, 90)", (acc, today.isoformat()))
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_comments, total_sessions, "
-       "failed_sessions, total_duration_seconds) VALUES ('instagram', ?, ?, 11, 2, 1, 1, 30)", (acc, yesterday.isoformat()))
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes) VALUES ('instagram', ?, ?, 99)", (acc, day_before.isoformat()))
-
-# a session: start_time from SQLite's datetime('now') (UTC text), end_time naive local isoformat()
-sid = next_id("sessions_unified", "legacy_session_id", "instagram")
-insert("INSERT INTO sessions_unified (platform, legacy_session_id, account_id, session_name, target_type, target, status, start_time) "
-       "VALUES ('instagram', ?, ?, 'tz session', 'HASHTAG', 'tz', 'ACTIVE', datetime('now'))", (sid, acc))
-now = datetime.now()
-session_end_raw = now.isoformat()
-session_end_utc = utc_ms(now.astimezone())
-conn.execute("UPDATE sessions_unified SET status = 'COMPLETED', end_time = ?, duration_seconds = 90 "
-             "WHERE platform = 'instagram' AND legacy_session_id = ?", (session_end_raw, sid))
-conn.commit()
-session_start_raw = scalar("SELECT start_time FROM sessions_unified WHERE platform = 'instagram' AND legacy_session_id = ?", (sid,))
-
-# a scraping session ended the bot's way: naive local isoformat()
-scr = insert("INSERT INTO scraping_sessions (account_id, scraping_type, source_type, source_name) "
-             "VALUES (?, 'FOLLOWERS', 'ACCOUNT', 'tz_target')", (acc,))
-now = datetime.now()
-scraping_end_raw = now.isoformat()
-scraping_end_utc = utc_ms(now.astimezone())
-conn.execute("UPDATE scraping_sessions SET status = 'COMPLETED', end_time = ?, duration_seconds = 5 "
-             "WHERE scraping_id = ?", (scraping_end_raw, scr))
-conn.commit()
-scraping_start_raw = scalar("SELECT start_time FROM scraping_sessions WHERE scraping_id = ?", (scr,))
-
-# interactions in every shape around one instant (2026-02-10T13:03:22Z)
-times = {
-    "offset": "2026-02-10T15:03:22+02:00",
-    "zulu": "2026-02-10T13:03:22Z",
-    "sqliteBefore": "2026-02-10 13:03:21",
-    "sqliteAfter": "2026-02-10 13:03:23",
-    "naiveLocal": "2026-02-10T13:03:22",
-}
-interactions = {}
-for label, raw in times.items():
-    interactions[label] = insert(
-        "INSERT INTO interactions (platform, session_id, account_id, profile_id, interaction_type, "
-        "interaction_time, success) VALUES ('instagram', ?, ?, ?, 'LIKE', ?, 1)", (sid, acc, prof, raw))
-
-# TikTok: daily rows on the local dates, a session ended with naive isoformat()
-tacc = next_id("accounts", "legacy_account_id", "tiktok")
-insert("INSERT INTO accounts (platform, legacy_account_id, username) VALUES ('tiktok', ?, 'tz_tt')", (tacc,))
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_favorites, total_posts_watched, "
-       "total_sessions, completed_sessions, total_duration_seconds) VALUES ('tiktok', ?, ?, 5, 2, 40, 1, 1, 60)",
-       (tacc, today.isoformat()))
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes, total_shares, total_sessions, "
-       "failed_sessions) VALUES ('tiktok', ?, ?, 8, 1, 1, 1)", (tacc, yesterday.isoformat()))
-insert("INSERT INTO daily_stats_unified (platform, account_id, date, total_likes) VALUES ('tiktok', ?, ?, 77)",
-       (tacc, day_before.isoformat()))
-tsid = next_id("sessions_unified", "legacy_session_id", "tiktok")
-insert("INSERT INTO sessions_unified (platform, legacy_session_id, account_id, session_name, workflow_type, target, status, start_time) "
-       "VALUES ('tiktok', ?, ?, 'tz tt session', 'FOR_YOU', 'fyp', 'ACTIVE', datetime('now'))", (tsid, tacc))
-now = datetime.now()
-tt_end_raw = now.isoformat()
-tt_end_utc = utc_ms(now.astimezone())
-conn.execute("UPDATE sessions_unified SET status = 'COMPLETED', end_time = ?, duration_seconds = 60 "
-             "WHERE platform = 'tiktok' AND legacy_session_id = ?", (tt_end_raw, tsid))
-conn.commit()
-tt_start_raw = scalar("SELECT start_time FROM sessions_unified WHERE platform = 'tiktok' AND legacy_session_id = ?", (tsid,))
+tacc = add("tiktok_accounts", "accounts", "tiktok", "legacy_account_id", {"username": "tz_tt"})
+daily("tiktok", tacc, today, total_likes=5, total_favorites=2, total_posts_watched=40, total_sessions=1, completed_sessions=1, total_duration_seconds=60)
+daily("tiktok", tacc, yesterday, total_likes=8, total_shares=1, total_sessions=1, failed_sessions=1)
+daily("tiktok", tacc, day_before, total_likes=77)
+tsid = session("tiktok", tacc, session_name="tz tt session", workflow_type="FOR_YOU", target="fyp")
+tt_end_raw, tt_end_utc, tt_start_raw = end_session("tiktok", tsid, 60)
 conn.close()
 
 print(json.dumps({
@@ -272,8 +175,7 @@ function writeRows(layout: Layout = 'legacy'): { file: string; w: Written } {
   const file = tempDb()
   if (layout === 'legacy') py(['bootstrap', file])
   else openDatabase({ path: file, layout: 'unified' }).close()
-  const script = layout === 'legacy' ? WRITE : WRITE_UNIFIED
-  const out = execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8', env: process.env })
+  const out = execFileSync(PYTHON, ['-c', WRITE, file, layout], { encoding: 'utf8', env: process.env })
   const probe = openDatabase({ path: file, readonly: true })
   expect(probe.layout).toBe(layout)
   probe.close()
