@@ -75,6 +75,8 @@ pub struct Database {
     /// What the file holds, as last detected (re-detected when the bot changes
     /// the schema under us).
     file: Mutex<Arc<FileSchema>>,
+    /// A thread is building the addon's index on a new layout.
+    indexing: Arc<AtomicBool>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -254,6 +256,7 @@ impl Database {
             writer: Mutex::new(None),
             watchers: Mutex::new(Vec::new()),
             file: Mutex::new(Arc::new(FileSchema::none())),
+            indexing: Arc::new(AtomicBool::new(false)),
         };
         let exists = opts.path.is_file();
         if (opts.readonly || opts.file_must_exist) && !exists {
@@ -327,9 +330,10 @@ impl Database {
             .unwrap_or_else(|_| self.file())
     }
 
-    /// Re-reads the layout through `conn` when the schema changed since the
-    /// last detection (a cheap `schema_version` read otherwise). Returns the
-    /// current FileSchema.
+    /// The layout as `conn` sees the file (its snapshot, inside a read
+    /// transaction): the stored FileSchema when the schema did not change (a
+    /// cheap `schema_version` read), else detected again, and stored for the
+    /// other connections when it is newer.
     pub fn refresh(&self, conn: &Connection) -> rusqlite::Result<Arc<FileSchema>> {
         let current = self.file();
         let version: i64 = conn.query_row("PRAGMA main.schema_version", [], |r| r.get(0))?;
@@ -337,31 +341,41 @@ impl Database {
             return Ok(current);
         }
         let fresh = Arc::new(FileSchema::detect(conn)?);
-        let mut slot = lock(&self.file);
-        // Another thread may have stored a newer one meanwhile.
-        if slot.schema_version != fresh.schema_version {
-            *slot = fresh.clone();
+        {
+            let mut slot = lock(&self.file);
+            // Another thread may have stored a newer one meanwhile (the schema
+            // cookie only grows).
+            if fresh.schema_version > slot.schema_version {
+                *slot = fresh.clone();
+            }
         }
-        let stored = slot.clone();
-        drop(slot);
-        if stored.id != current.id && !self.readonly {
-            self.index_new_layout(&stored);
+        if fresh.id != current.id && !self.readonly {
+            self.index_new_layout(&fresh);
         }
-        Ok(stored)
+        Ok(fresh)
     }
 
     /// The addon's indexes on tables the bot has just created (it migrated
     /// the file under us): built on a thread of their own, since on a large
     /// file that takes a few hundred milliseconds under the write lock.
     fn index_new_layout(&self, file: &FileSchema) {
-        if file.missing_indexes.is_empty() {
+        if file.missing_indexes.is_empty() || self.indexing.swap(true, Ordering::AcqRel) {
             return;
         }
         let path = self.path.clone();
         let busy = self.busy_timeout_ms;
-        let _ = std::thread::Builder::new()
+        let indexing = self.indexing.clone();
+        let spawned = std::thread::Builder::new()
             .name("taktik-db-index".into())
             .spawn(move || {
+                // One at a time; the next layout change may start another.
+                struct Done(Arc<AtomicBool>);
+                impl Drop for Done {
+                    fn drop(&mut self) {
+                        self.0.store(false, Ordering::Release);
+                    }
+                }
+                let _done = Done(indexing);
                 let _ = catch_unwind(AssertUnwindSafe(|| {
                     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                     if let Ok(conn) = Connection::open_with_flags(&path, flags) {
@@ -372,6 +386,9 @@ impl Database {
                     }
                 }));
             });
+        if spawned.is_err() {
+            self.indexing.store(false, Ordering::Release);
+        }
     }
 
     /// Runs a query that reads the API tables `reads` on a pooled read
