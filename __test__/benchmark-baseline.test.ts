@@ -20,20 +20,27 @@ function check(args: string[]): string {
 }
 
 describe(`benchmark baseline (${DRIVER}) returns exactly what the addon returns`, () => {
+  // The unified baseline (SQL written for the bot's unified tables) is checked the
+  // same way, on the same data written the unified way, and on the edge file
+  // converted by the fixture's `migrate`.
   it.each([
-    ['seeded', 'seed'],
-    ['hostile', 'hostile'],
-  ])('on the %s fixture', (_label, kind) => {
+    ['seeded', 'legacy', 'seed'],
+    ['hostile', 'legacy', 'hostile'],
+    ['seeded', 'unified', 'seed'],
+    ['hostile', 'unified', 'hostile'],
+  ])('on the %s fixture (%s layout)', (_label, layout, kind) => {
     const file = tempDb()
-    py([kind, file])
+    py(['--layout', layout, kind, file])
     const out = check([file])
+    expect(out).toContain(`(${layout} layout,`)
     // The driver itself ran (one that fails to load is only skipped).
     expect(out).toMatch(DRIVER_PASSED)
     expect(out).toMatch(/^\d+ passed, 0 failed$/m)
   })
 
-  it('on the checker edge cases', () => {
-    const out = check(['--edge'])
+  it.each([['legacy'], ['unified']])('on the checker edge cases (%s layout)', (layout) => {
+    const out = check(['--edge', ...(layout === 'unified' ? ['--unified'] : [])])
+    expect(out).toContain(`(${layout} layout,`)
     expect(out).toMatch(DRIVER_PASSED)
     expect(out).toMatch(/^\d+ passed, 0 failed$/m)
   })

@@ -20,11 +20,16 @@
 //   BigInt twin of the statement (better-sqlite3 rounds them, as JSON.parse does).
 // - the SQL is the addon's, with `taktik_icontains` / `taktik_epoch_ms` registered
 //   as deterministic JS functions.
+// - on a file of the bot's UNIFIED layout (`{ layout: 'unified' }`), the SQL is
+//   written for that layout's own tables (`accounts`, `social_profiles`,
+//   `sessions_unified`, `interactions`, ... with `platform = ?` and the bot's
+//   `legacy_*` ids), as an app written for that file would have it, not the
+//   addon's per-file subqueries; rows come out under the same legacy names.
 // Known driver limit: node:sqlite (Node 22) cuts TEXT at the first NUL character.
 //
 // Usage:
 //   import { createBaseline } from './baseline.mjs'
-//   const db = await createBaseline('better-sqlite3' | 'node:sqlite', path)
+//   const db = await createBaseline('better-sqlite3' | 'node:sqlite', path[, { layout: 'legacy' | 'unified' }])
 //   db.getSessions(accountId, { limit: 500 }); ...; db.close()
 //
 // Arguments are assumed valid (the addon's argument validation is not replicated).
@@ -671,6 +676,7 @@ function openNodeSqlite(sqlite, path) {
 // ---------------------------------------------------------------------------
 
 const IG = {
+  platform: 'instagram',
   ACCOUNTS: 'instagram_accounts',
   PROFILES: 'instagram_profiles',
   SESSIONS: 'sessions',
@@ -679,6 +685,7 @@ const IG = {
   FILTERED: 'filtered_profiles',
 }
 const TT = {
+  platform: 'tiktok',
   ACCOUNTS: 'tiktok_accounts',
   PROFILES: 'tiktok_profiles',
   SESSIONS: 'tiktok_sessions',
@@ -807,6 +814,173 @@ const SQL = {
 }
 
 // ---------------------------------------------------------------------------
+// Queries on the UNIFIED layout (the bot since June 2026; README "Which bot
+// versions", src/layout.rs): what a developer writes for that file directly,
+// against its own tables, with `platform = ?` and the bot's `legacy_*` ids:
+// `accounts`, `social_profiles`, `sessions_unified`, `interactions`,
+// `daily_stats_unified`, `filtered_profiles` (+ platform), `scraping_sessions`
+// (+ platform, no discovery_campaign_id), `scraped_profiles` (+ platform: whose
+// profile id it is), `processed_hashtag_posts`, `profile_stats_history`. Rows
+// come out under the legacy names (the API's row types). Posts, scraped
+// comments and discovery are not in the file (the addon answers
+// NOT_IN_THIS_FILE). Rows of accounts / social_profiles / sessions_unified
+// without their legacy id are skipped, as the addon does (no call can name them).
+// ---------------------------------------------------------------------------
+
+/**
+ * API (legacy) table -> [unified table, { legacy column: unified column, or
+ * null when the layout has none }]. Other columns keep their name.
+ */
+export const UNIFIED_TABLES = {
+  instagram_accounts: ['accounts', { account_id: 'legacy_account_id' }],
+  tiktok_accounts: ['accounts', { account_id: 'legacy_account_id' }],
+  instagram_profiles: ['social_profiles', { profile_id: 'legacy_profile_id', full_name: 'display_name', linked_accounts: null }],
+  tiktok_profiles: ['social_profiles', { profile_id: 'legacy_profile_id', videos_count: 'posts_count' }],
+  sessions: ['sessions_unified', { session_id: 'legacy_session_id' }],
+  tiktok_sessions: ['sessions_unified', { session_id: 'legacy_session_id' }],
+  interaction_history: ['interactions', {}],
+  tiktok_interaction_history: ['interactions', {}],
+  daily_stats: ['daily_stats_unified', {}],
+  tiktok_daily_stats: ['daily_stats_unified', {}],
+  filtered_profiles: ['filtered_profiles', {}],
+  tiktok_filtered_profiles: ['filtered_profiles', {}],
+  scraping_sessions: ['scraping_sessions', { discovery_campaign_id: null }],
+  scraped_profiles: ['scraped_profiles', {}],
+  processed_hashtag_posts: ['processed_hashtag_posts', {}],
+  profile_stats_history: ['profile_stats_history', {}],
+}
+
+/** The unified column of legacy column `name` of `table` (null: none). */
+function ucol(table, name) {
+  const renames = UNIFIED_TABLES[table][1]
+  return name in renames ? renames[name] : name
+}
+
+/** `a.legacy_account_id AS account_id, a.username, ..., NULL AS linked_accounts`. */
+function ucolumns(table, alias) {
+  return SCHEMA[table].map((c) => {
+    const from = ucol(table, c.name)
+    if (from === null) return `NULL AS ${c.name}`
+    return from === c.name ? `${alias}.${c.name}` : `${alias}.${from} AS ${c.name}`
+  }).join(', ')
+}
+
+const SORTS_UNIFIED = {
+  lastInteractionAt: 'agg.last_ms',
+  interactionCount: 'agg.interaction_count',
+  username: 'p.username COLLATE NOCASE',
+  fullName: 'p.display_name COLLATE NOCASE',
+  followersCount: 'p.followers_count',
+  followingCount: 'p.following_count',
+  postsCount: 'p.posts_count',
+  createdAt: 'p.legacy_profile_id',
+  updatedAt: 'p.updated_at',
+  profileId: 'p.legacy_profile_id',
+}
+
+// ?1 is the platform ('instagram'), ?2 the account. `group` is `profile_id`, or
+// `+profile_id` on a file without an index that leads with (platform, account_id,
+// profile_id): there SQLite would otherwise walk ALL of the platform's
+// interactions in idx_interactions_profile order (to skip the GROUP BY sort),
+// reading each row to test its account: 418 ms instead of 345 ms for the busiest
+// account's 10,000 rows (EXPLAIN QUERY PLAN; a developer who looks at it writes
+// the `+`). On the addon's copy its covering index gives the group order.
+// `times`: the latest interaction per profile (a count does not need it, and
+// computing it is 250,000 taktik_epoch_ms calls for the busiest account).
+const FROM_INTERACTED_UNIFIED = (group, times = true) => `FROM (SELECT profile_id${times ? `, COUNT(*) AS interaction_count,
+            MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at` : ''}
+        FROM interactions WHERE platform = ?1 AND account_id = ?2 GROUP BY ${group}) AS agg
+    JOIN social_profiles AS p ON p.platform = ?1 AND p.legacy_profile_id = agg.profile_id
+    WHERE (?3 IS NULL OR taktik_icontains(p.username, ?3) OR taktik_icontains(p.display_name, ?3))
+      AND (?4 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count >= ?4))
+      AND (?5 IS NULL OR (typeof(p.followers_count) IN ('integer', 'real') AND p.followers_count <= ?5))
+      AND (?6 IS NULL OR COALESCE(taktik_bool(p.is_private), 0) = ?6)
+      AND (?7 IS NULL OR COALESCE(taktik_bool(p.is_verified), 0) = ?7)
+      AND (?8 IS NULL OR COALESCE(taktik_bool(p.is_business), 0) = ?8)`
+
+const profileColsUnified = () => [...SCHEMA.instagram_profiles.map((c) => ({ name: c.name, type: c.name === 'linked_accounts' ? null : c.type }))]
+
+/** Every unified statement: key -> [sql, static columns]; P is IG or TT (P.platform). */
+const SQL_UNIFIED = {
+  accounts: (P) => [`SELECT ${ucolumns(P.ACCOUNTS, 'a')} FROM accounts AS a
+             WHERE a.platform = ?1 AND a.legacy_account_id IS NOT NULL ORDER BY a.legacy_account_id`, tableCols(P.ACCOUNTS)],
+  sessions: (P) => [`SELECT ${ucolumns(P.SESSIONS, 's')} FROM sessions_unified AS s
+             WHERE s.platform = ?1 AND s.account_id = ?2 AND s.legacy_session_id IS NOT NULL
+               AND (?3 IS NULL OR s.status = ?3 COLLATE NOCASE)
+             ORDER BY taktik_epoch_ms(s.start_time) DESC, s.legacy_session_id DESC LIMIT ?4 OFFSET ?5`, tableCols(P.SESSIONS)],
+  sessionStats: () => [`SELECT COUNT(*) AS total_interactions,
+                SUM(t = 'LIKE') AS total_likes,
+                SUM(t = 'FOLLOW') AS total_follows,
+                SUM(t = 'UNFOLLOW') AS total_unfollows,
+                SUM(t = 'COMMENT') AS total_comments,
+                SUM(t = 'STORY_WATCH') AS total_story_views,
+                SUM(t = 'STORY_LIKE') AS total_story_likes,
+                SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
+                SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
+            FROM (SELECT upper(interaction_type) AS t, success
+                  FROM interactions WHERE platform = ?1 AND session_id = ?2)`, SQL.sessionStats()[1]],
+  dailyStats: (P) => {
+    const cs = counters(P.DAILY_STATS)
+    return [`WITH RECURSIVE d(n, date) AS (
+                 SELECT 1, ?3 UNION ALL SELECT n + 1, date(date, '+1 day') FROM d WHERE n < ?4)
+             SELECT d.date AS date, ${cs.map((c) => `COALESCE(s.${c}, 0) AS ${c}`).join(', ')}
+             FROM d LEFT JOIN daily_stats_unified AS s ON s.platform = ?1 AND s.account_id = ?2 AND s.date = d.date
+             ORDER BY d.n`, [{ name: 'date', type: null }, ...cs.map((name) => ({ name, type: null }))]]
+  },
+  interactions: (P) => [`SELECT ${ucolumns(P.INTERACTIONS, 'i')}, p.username AS username
+             FROM interactions AS i LEFT JOIN social_profiles AS p ON p.platform = ?1 AND p.legacy_profile_id = i.profile_id
+             WHERE i.platform = ?1 AND i.account_id = ?2
+               AND (?3 IS NULL OR i.interaction_type = ?3 COLLATE NOCASE)
+               AND (?4 IS NULL OR i.session_id = ?4)
+               AND (?5 IS NULL OR i.profile_id = ?5)
+               AND (?6 IS NULL OR taktik_epoch_ms(i.interaction_time) >= ?6)
+               AND (?7 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?7)
+             ORDER BY taktik_epoch_ms(i.interaction_time) DESC, i.id DESC LIMIT ?8 OFFSET ?9`,
+  [...tableCols(P.INTERACTIONS), { name: 'username', type: 'TEXT' }]],
+  filtered: (P) => [`SELECT ${ucolumns(P.FILTERED, 'f')} FROM filtered_profiles AS f
+             WHERE f.platform = ?1 AND f.account_id = ?2 ORDER BY f.id DESC LIMIT ?3 OFFSET ?4`, tableCols(P.FILTERED)],
+  profiles: (orderBy, dir, group) => [`SELECT ${ucolumns('instagram_profiles', 'p')}, agg.interaction_count AS interaction_count,
+                    agg.last_interaction_at AS last_interaction_at
+             ${FROM_INTERACTED_UNIFIED(group)}
+             ORDER BY ${orderBy} ${dir}, p.legacy_profile_id ${dir} LIMIT ?9 OFFSET ?10`,
+  [...profileColsUnified(), { name: 'interaction_count', type: null }, { name: 'last_interaction_at', type: 'TEXT' }]],
+  countProfiles: (group) => [`SELECT COUNT(*) ${FROM_INTERACTED_UNIFIED(group, false)}`, [{ name: 'n', type: null }]],
+  // Whether an index on interactions leads with (platform, account_id, profile_id).
+  groupIndex: () => [`SELECT l.name AS name FROM pragma_index_list('interactions') AS l
+             WHERE (SELECT group_concat(i.name, ',') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) AS i)
+                   LIKE 'platform,account_id,profile_id%'`, [{ name: 'name', type: 'TEXT' }]],
+  profileById: () => [`SELECT ${ucolumns('instagram_profiles', 'p')} FROM social_profiles AS p
+             WHERE p.platform = ?1 AND p.legacy_profile_id = ?2`, profileColsUnified()],
+  profileByName: () => [`SELECT ${ucolumns('instagram_profiles', 'p')} FROM social_profiles AS p
+             WHERE p.platform = ?1 AND p.username = ?2 AND p.legacy_profile_id IS NOT NULL`, profileColsUnified()],
+  profileByNameNocase: () => [`SELECT ${ucolumns('instagram_profiles', 'p')} FROM social_profiles AS p
+             WHERE p.platform = ?1 AND p.legacy_profile_id IS NOT NULL AND p.username = ?2 COLLATE NOCASE
+             ORDER BY p.legacy_profile_id LIMIT 1`, profileColsUnified()],
+  // The same tables as on the legacy layout.
+  statsHistory: SQL.statsHistory,
+  hashtagPosts: SQL.hashtagPosts,
+  scrapingSessions: () => [`SELECT ${ucolumns('scraping_sessions', 's')} FROM scraping_sessions AS s
+             WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
+               AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
+             ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4`, tableCols('scraping_sessions')],
+  scrapingSession: () => [`SELECT ${ucolumns('scraping_sessions', 's')} FROM scraping_sessions AS s WHERE s.scraping_id = ?1`,
+    tableCols('scraping_sessions')],
+  // A scraped row names a profile of its own platform.
+  scrapedProfiles: () => [`SELECT ${columns('scraped_profiles', 'sp')}, ${PROFILE_SUMMARY.map((c) => `p.${ucol('instagram_profiles', c)} AS ${c}`).join(', ')}
+             FROM scraped_profiles AS sp
+             LEFT JOIN social_profiles AS p ON p.platform = sp.platform AND p.legacy_profile_id = sp.profile_id
+             WHERE sp.scraping_id = ?1
+               AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
+               AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
+             ORDER BY sp.id LIMIT ?4 OFFSET ?5`,
+  [...tableCols('scraped_profiles'), ...PROFILE_SUMMARY.map((name) => ({ name, type: profileCol(name).type }))]],
+  tiktokProfiles: () => [`SELECT ${ucolumns('tiktok_profiles', 'p')} FROM social_profiles AS p
+             WHERE p.platform = ?1 AND p.legacy_profile_id IS NOT NULL
+               AND (?2 IS NULL OR taktik_icontains(p.username, ?2) OR taktik_icontains(p.display_name, ?2))
+             ORDER BY p.legacy_profile_id DESC LIMIT ?3 OFFSET ?4`, tableCols('tiktok_profiles')],
+}
+
+// ---------------------------------------------------------------------------
 // Arguments (src/args.rs): defaults only; arguments are assumed valid.
 // ---------------------------------------------------------------------------
 
@@ -830,12 +1004,19 @@ const instant = (v) => (v === undefined || v === null ? null : typeof v === 'num
 
 const DRIVERS = ['better-sqlite3', 'node:sqlite']
 
+const LAYOUTS = ['legacy', 'unified']
+
 /**
  * Opens `path` (readonly, must exist) with `driver` ('better-sqlite3' or
  * 'node:sqlite') and returns an object with the addon's Sync read methods (same
- * names and arguments, without the `Sync` suffix) plus close().
+ * names and arguments, without the `Sync` suffix) plus close(). `layout` is the
+ * file's layout ('legacy', the default, or 'unified': the SQL is written for
+ * that layout's tables; see "Queries on the UNIFIED layout" above).
  */
-export async function createBaseline(driver, path) {
+export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
+  if (!LAYOUTS.includes(layout)) {
+    throw new Error(`createBaseline: layout must be one of ${LAYOUTS.join(', ')}, got ${layout}`)
+  }
   let conn
   if (driver === 'better-sqlite3') {
     const mod = await import('better-sqlite3')
@@ -858,6 +1039,7 @@ export async function createBaseline(driver, path) {
     }
     return s
   }
+  if (layout === 'unified') return unifiedService(driver, conn, cache, stmt)
 
   const igAccounts = () => stmt('ig.accounts', SQL.accounts, IG)
   const ttAccounts = () => stmt('tt.accounts', SQL.accounts, TT)
@@ -952,6 +1134,108 @@ export async function createBaseline(driver, path) {
     },
   }
 }
+
+/** What the unified file does not keep: the addon answers NOT_IN_THIS_FILE. */
+function notInThisFile(method) {
+  return () => {
+    const e = new Error(`${method}: this file (unified layout) does not keep this table`)
+    e.code = 'NOT_IN_THIS_FILE'
+    throw e
+  }
+}
+
+/** createBaseline() on a unified file: the same methods, SQL_UNIFIED's statements. */
+function unifiedService(driver, conn, cache, stmt) {
+  const IGP = IG.platform
+  const TTP = TT.platform
+  const igAccounts = () => stmt('ig.accounts', SQL_UNIFIED.accounts, IG)
+  const ttAccounts = () => stmt('tt.accounts', SQL_UNIFIED.accounts, TT)
+  const igSessions = () => stmt('ig.sessions', SQL_UNIFIED.sessions, IG)
+  const ttSessions = () => stmt('tt.sessions', SQL_UNIFIED.sessions, TT)
+  const igDaily = () => stmt('ig.daily', SQL_UNIFIED.dailyStats, IG)
+  const ttDaily = () => stmt('tt.daily', SQL_UNIFIED.dailyStats, TT)
+  const igInteractions = () => stmt('ig.interactions', SQL_UNIFIED.interactions, IG)
+  const ttInteractions = () => stmt('tt.interactions', SQL_UNIFIED.interactions, TT)
+  const igFiltered = () => stmt('ig.filtered', SQL_UNIFIED.filtered, IG)
+  const ttFiltered = () => stmt('tt.filtered', SQL_UNIFIED.filtered, TT)
+
+  const sessions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.status), lim(o), off(o))
+  const interactions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.type), opt(o.sessionId),
+    opt(o.profileId), instant(o.since), instant(o.until), lim(o), off(o))
+  const daily = (s, platform, accountId, days) => s.all(platform, accountId, firstLocalDay(days), days)
+  const group = stmt('groupIndex', SQL_UNIFIED.groupIndex).all().length > 0 ? 'profile_id' : '+profile_id'
+
+  let closed = false
+  return {
+    driver,
+    layout: 'unified',
+    getAccounts: () => igAccounts().all(IGP),
+    getTikTokAccounts: () => ttAccounts().all(TTP),
+    getSessions: (accountId, o = {}) => sessions(igSessions(), IGP, accountId, o ?? {}),
+    getTikTokSessions: (accountId, o = {}) => sessions(ttSessions(), TTP, accountId, o ?? {}),
+    getSessionStats: (sessionId) => stmt('sessionStats', SQL_UNIFIED.sessionStats).get(IGP, sessionId),
+    getDailyStats: (accountId, days) => daily(igDaily(), IGP, accountId, days),
+    getTikTokDailyStats: (accountId, days) => daily(ttDaily(), TTP, accountId, days),
+    getProfiles(accountId, o = {}) {
+      o ??= {}
+      const sortBy = o.sortBy ?? 'lastInteractionAt'
+      const orderBy = SORTS_UNIFIED[sortBy]
+      if (orderBy === undefined) throw new Error(`getProfiles: unknown sortBy ${JSON.stringify(sortBy)}`)
+      const dir = o.order !== undefined && o.order !== null && o.order.toLowerCase() === 'asc' ? 'ASC' : 'DESC'
+      return stmt(`profiles.${sortBy}.${dir}`, SQL_UNIFIED.profiles, orderBy, dir, group).all(IGP, accountId, needle(o.search),
+        opt(o.minFollowers), opt(o.maxFollowers), flag(o.isPrivate), flag(o.isVerified), flag(o.isBusiness), lim(o), off(o))
+    },
+    countProfiles(accountId, o = {}) {
+      o ??= {}
+      return stmt('countProfiles', SQL_UNIFIED.countProfiles, group).scalar(IGP, accountId, needle(o.search),
+        opt(o.minFollowers), opt(o.maxFollowers), flag(o.isPrivate), flag(o.isVerified), flag(o.isBusiness))
+    },
+    getInteractions: (accountId, o = {}) => interactions(igInteractions(), IGP, accountId, o ?? {}),
+    getTikTokInteractions: (accountId, o = {}) => interactions(ttInteractions(), TTP, accountId, o ?? {}),
+    getFilteredProfiles: (accountId, o = {}) => igFiltered().all(IGP, accountId, lim(o ?? {}), off(o ?? {})),
+    getTikTokFilteredProfiles: (accountId, o = {}) => ttFiltered().all(TTP, accountId, lim(o ?? {}), off(o ?? {})),
+    getProfile(usernameOrId) {
+      if (typeof usernameOrId === 'number') return stmt('profileById', SQL_UNIFIED.profileById).get(IGP, usernameOrId)
+      const name = rustTrim(usernameOrId).replace(/^@+/, '')
+      return stmt('profileByName', SQL_UNIFIED.profileByName).get(IGP, name) ??
+        stmt('profileByNameNocase', SQL_UNIFIED.profileByNameNocase).get(IGP, name)
+    },
+    getProfileStatsHistory: (profileId) => stmt('statsHistory', SQL_UNIFIED.statsHistory).all(profileId),
+    getPosts: notInThisFile('getPosts'),
+    getScrapingSessions(o = {}) {
+      o ??= {}
+      return stmt('scrapingSessions', SQL_UNIFIED.scrapingSessions).all(opt(o.status), opt(o.scrapingType), lim(o), off(o))
+    },
+    getScrapingSession: (id) => stmt('scrapingSession', SQL_UNIFIED.scrapingSession).get(id),
+    getScrapedProfiles(scrapingId, o = {}) {
+      o ??= {}
+      return stmt('scrapedProfiles', SQL_UNIFIED.scrapedProfiles).all(scrapingId, opt(o.minScore), o.qualifiedOnly ? 1 : 0, lim(o), off(o))
+    },
+    getScrapedComments: notInThisFile('getScrapedComments'),
+    getProcessedHashtagPosts(accountId, o = {}) {
+      o ??= {}
+      const hashtag = o.hashtag === undefined || o.hashtag === null ? null : o.hashtag.replace(/^#+/, '')
+      return stmt('hashtagPosts', SQL_UNIFIED.hashtagPosts).all(accountId, hashtag, lim(o), off(o))
+    },
+    getDiscoveryCampaigns: notInThisFile('getDiscoveryCampaigns'),
+    getDiscoveryProgress: notInThisFile('getDiscoveryProgress'),
+    getDiscoveredProfiles: notInThisFile('getDiscoveredProfiles'),
+    getTikTokProfiles(o = {}) {
+      o ??= {}
+      return stmt('tiktokProfiles', SQL_UNIFIED.tiktokProfiles).all(TTP, needle(o.search), lim(o), off(o))
+    },
+    close() {
+      if (closed) return
+      closed = true
+      cache.clear()
+      conn.close()
+    },
+  }
+}
+
+/** The read methods a unified file does not have (NOT_IN_THIS_FILE on both sides). */
+export const NOT_IN_UNIFIED = ['getPosts', 'getScrapedComments', 'getDiscoveryCampaigns', 'getDiscoveryProgress',
+  'getDiscoveredProfiles']
 
 export const METHODS = [
   'getAccounts', 'getTikTokAccounts', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',

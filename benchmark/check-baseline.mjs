@@ -2,7 +2,10 @@
 // `...Sync` methods, for every method, with arguments discovered from the data.
 //
 //   node benchmark/check-baseline.mjs DB_PATH [--verbose]
-//   node benchmark/check-baseline.mjs --edge [--verbose]
+//   node benchmark/check-baseline.mjs --edge [--unified] [--verbose]
+//
+// The file's layout (legacy or unified, as the addon detects it) picks the
+// baseline's SQL (createBaseline's `layout`) and how arguments are discovered.
 //
 // --edge builds a throwaway database in the OS temp dir (schema by the addon's own
 // writable open) holding edge values the fixtures do not: every timestamp shape
@@ -10,12 +13,15 @@
 // 9999 crossing into signed years, LMT-era dates, invalid dates), numeric text with
 // Unicode whitespace, +-2^63 integers, flags like 'nan'/'Infinity'/0.25, JSON with
 // BOM/NBSP/deep nesting/duplicate keys/1e400, and invalid UTF-8 BLOBs; then checks it
-// like any file and deletes it.
+// like any file and deletes it. With --unified the same file is first converted to
+// the unified layout by the fixture's `migrate` (as the bot converts a legacy file),
+// then opened once writable by the addon (which adds its index, as on legacy).
 //
 // Both baselines are checked when their driver loads (better-sqlite3 needs the
 // Node it was compiled for; node:sqlite needs Node >= 22); a driver that fails to
 // load is skipped with a message. Exit 1 on any mismatch (or if no driver loads).
 
+import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +29,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import util from 'node:util'
 
-import { createBaseline, METHODS, SCHEMA, epochMs } from './baseline.mjs'
+import { createBaseline, METHODS, NOT_IN_UNIFIED, SCHEMA, UNIFIED_TABLES, epochMs } from './baseline.mjs'
 
 const require = createRequire(import.meta.url)
 const argv = process.argv.slice(2)
@@ -32,11 +38,23 @@ const edge = argv.includes('--edge')
 let path = argv.find((a) => !a.startsWith('--'))
 if (edge && !path) {
   path = join(tmpdir(), `taktik-baseline-edge-${process.pid}.db`)
-  await buildEdgeDb(path)
   process.on('exit', () => { for (const f of ['', '-wal', '-shm']) rmSync(path + f, { force: true }) })
+  await buildEdgeDb(path)
+  if (argv.includes('--unified')) {
+    const fixture = fileURLToPath(new URL('../__test__/fixtures/pyside.py', import.meta.url))
+    const schemas = [
+      ...(process.env.TAKTIK_SCHEMA_JSON ? ['--schema', process.env.TAKTIK_SCHEMA_JSON] : []),
+      ...(process.env.TAKTIK_UNIFIED_SCHEMA_JSON ? ['--unified-schema', process.env.TAKTIK_UNIFIED_SCHEMA_JSON] : []),
+    ]
+    execFileSync(process.env.PYTHON ?? 'python3', [fixture, ...schemas, 'migrate', path], { stdio: ['ignore', 'ignore', 'pipe'] })
+    // A writable open adds the addon's index on `interactions`, as the legacy edge
+    // file has the legacy ones: the baseline then groups on it (the fixtures,
+    // opened readonly, check the other form of its getProfiles SQL).
+    require('../index.js').openDatabase({ path }).close()
+  }
 }
 if (!path) {
-  console.error('usage: node benchmark/check-baseline.mjs DB_PATH|--edge [--verbose]')
+  console.error('usage: node benchmark/check-baseline.mjs DB_PATH|--edge [--unified] [--verbose]')
   process.exit(2)
 }
 if (!existsSync(path)) {
@@ -70,15 +88,41 @@ if (existsSync(schemaPath)) {
   console.log(`note: ${schemaPath} not found; schema copy not checked`)
 }
 
+// The unified baseline's column map names only columns the unified layout has
+// (shared/python-side/unified/schema.json): every legacy column of an API table
+// is found, under its own name or the one the map gives, or is mapped to none.
+const unifiedSchemaPath = fileURLToPath(new URL('../../shared/python-side/unified/schema.json', import.meta.url))
+if (existsSync(unifiedSchemaPath)) {
+  const json = JSON.parse(readFileSync(unifiedSchemaPath, 'utf8')).tables
+  const wrong = []
+  for (const [api, [table, renames]] of Object.entries(UNIFIED_TABLES)) {
+    const have = new Set((json[table]?.columns ?? []).map((c) => c[0]))
+    for (const c of SCHEMA[api]) {
+      const from = c.name in renames ? renames[c.name] : c.name
+      if (from !== null && !have.has(from)) wrong.push(`${api}.${c.name} -> ${table}.${from}`)
+      if (from === null && have.has(c.name)) wrong.push(`${api}.${c.name} mapped to none, but ${table} has it`)
+    }
+  }
+  if (wrong.length === 0) passed++
+  else fail(`baseline.mjs UNIFIED_TABLES names columns ${unifiedSchemaPath} does not have: ${wrong.join(', ')}`)
+}
+
 // ---------------------------------------------------------------------------
 // 1. Open the addon and the baselines.
 // ---------------------------------------------------------------------------
 
 const addon = require('../index.js').openDatabase({ path, readonly: true })
+// The baseline is written per layout (the app knows which bot wrote its file).
+const layout = addon.layout
+if (layout !== 'legacy' && layout !== 'unified') {
+  console.log(`0 passed, 1 failed (the file's layout is ${layout}: the baseline reads legacy and unified files)`)
+  process.exit(1)
+}
+const unified = layout === 'unified'
 const baselines = []
 for (const driver of ['better-sqlite3', 'node:sqlite']) {
   try {
-    baselines.push(await createBaseline(driver, path))
+    baselines.push(await createBaseline(driver, path, { layout }))
   } catch (e) {
     console.log(`skip ${driver}: it does not load under Node ${process.versions.node} (${String(e.message).split('\n')[0]})`)
   }
@@ -87,7 +131,7 @@ if (baselines.length === 0) {
   console.log('0 passed, 1 failed (no baseline driver loads)')
   process.exit(1)
 }
-console.log(`checking ${baselines.map((b) => b.driver).join(' + ')} against the addon on ${path} (TZ=${process.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone}, Node ${process.versions.node})`)
+console.log(`checking ${baselines.map((b) => b.driver).join(' + ')} against the addon on ${path} (${layout} layout, TZ=${process.env.TZ ?? Intl.DateTimeFormat().resolvedOptions().timeZone}, Node ${process.versions.node})`)
 
 // ---------------------------------------------------------------------------
 // 2. Discover arguments from the data (a raw read through the first baseline's
@@ -114,7 +158,29 @@ async function openRaw() {
   }
 }
 const raw = await openRaw()
-const col = (sql, ...a) => raw.all(sql, ...a).map((r) => Object.values(r)[0])
+// The discovery SQL names legacy tables; on a unified file each is read from its
+// unified table (the platform's rows, ids as the bot uses them), and the tables
+// the layout dropped give nothing.
+const UNIFIED_RELATIONS = {
+  instagram_accounts: "(SELECT legacy_account_id AS account_id FROM accounts WHERE platform = 'instagram')",
+  tiktok_accounts: "(SELECT legacy_account_id AS account_id FROM accounts WHERE platform = 'tiktok')",
+  interaction_history: "(SELECT * FROM interactions WHERE platform = 'instagram')",
+  tiktok_interaction_history: "(SELECT * FROM interactions WHERE platform = 'tiktok')",
+  sessions: "(SELECT legacy_session_id AS session_id, status FROM sessions_unified WHERE platform = 'instagram')",
+  tiktok_sessions: "(SELECT legacy_session_id AS session_id, status FROM sessions_unified WHERE platform = 'tiktok')",
+  instagram_profiles: "(SELECT legacy_profile_id AS profile_id, username, display_name AS full_name FROM social_profiles WHERE platform = 'instagram')",
+  tiktok_profiles: "(SELECT legacy_profile_id AS profile_id, username, display_name FROM social_profiles WHERE platform = 'tiktok')",
+}
+const UNIFIED_GONE = new Set(['instagram_posts', 'scraped_comments', 'discovery_campaigns', 'discovery_progress', 'discovered_profiles'])
+const col = (sql, ...a) => {
+  if (unified) {
+    if (UNIFIED_GONE.has(sql.match(/ FROM (\w+)/)?.[1])) return []
+    sql = sql.replace(/ FROM (\w+)/, (m, t) => (UNIFIED_RELATIONS[t] ? ` FROM ${UNIFIED_RELATIONS[t]}` : m))
+  }
+  return raw.all(sql, ...a).map((r) => Object.values(r)[0])
+}
+/** Unified only: more ids, of any platform (a TikTok id must not reach Instagram rows). */
+const unifiedExtra = (sql, n) => (unified ? ids(sql, n) : [])
 /** Up to n items spread over the list (first, last and evenly between). */
 function sample(list, n) {
   const u = [...new Set(list)]
@@ -131,11 +197,13 @@ const caseVariants = (list) => [...new Set(list.flatMap((s) => [s, s.toLowerCase
 const accountIds = [...new Set([
   ...ids('SELECT account_id FROM instagram_accounts ORDER BY account_id', 8),
   ...ids('SELECT DISTINCT account_id FROM interaction_history ORDER BY account_id', 8),
+  ...unifiedExtra('SELECT DISTINCT legacy_account_id FROM accounts ORDER BY 1', 8),
   MISSING,
 ])]
 const ttAccountIds = [...new Set([
   ...ids('SELECT account_id FROM tiktok_accounts ORDER BY account_id', 6),
   ...ids('SELECT DISTINCT account_id FROM tiktok_interaction_history ORDER BY account_id', 6),
+  ...unifiedExtra('SELECT DISTINCT account_id FROM interactions ORDER BY 1', 6),
   MISSING,
 ])]
 // The accounts with the most interactions get the full filter matrix.
@@ -144,14 +212,16 @@ const busyTtAccounts = ids('SELECT account_id FROM tiktok_interaction_history GR
 
 const sessionStatuses = caseVariants(texts('SELECT DISTINCT status FROM sessions ORDER BY 1', 8))
 const ttSessionStatuses = caseVariants(texts('SELECT DISTINCT status FROM tiktok_sessions ORDER BY 1', 8))
-const sessionIds = [...new Set([...ids('SELECT session_id FROM sessions ORDER BY 1', 25), ...ids('SELECT DISTINCT session_id FROM interaction_history ORDER BY 1', 10), MISSING])]
+const sessionIds = [...new Set([...ids('SELECT session_id FROM sessions ORDER BY 1', 25), ...ids('SELECT DISTINCT session_id FROM interaction_history ORDER BY 1', 10),
+  ...unifiedExtra("SELECT legacy_session_id FROM sessions_unified WHERE platform <> 'instagram' ORDER BY 1", 6), MISSING])]
 const interactionTypes = caseVariants(texts('SELECT DISTINCT interaction_type FROM interaction_history ORDER BY 1', 10))
 const ttInteractionTypes = caseVariants(texts('SELECT DISTINCT interaction_type FROM tiktok_interaction_history ORDER BY 1', 10))
 const interactionSessions = ids('SELECT DISTINCT session_id FROM interaction_history ORDER BY 1', 6)
 const ttInteractionSessions = ids('SELECT DISTINCT session_id FROM tiktok_interaction_history ORDER BY 1', 6)
 const interactionProfiles = ids('SELECT profile_id FROM interaction_history GROUP BY profile_id ORDER BY COUNT(*) DESC', 6)
 const ttInteractionProfiles = ids('SELECT profile_id FROM tiktok_interaction_history GROUP BY profile_id ORDER BY COUNT(*) DESC', 6)
-const profileIds = [...new Set([...ids('SELECT profile_id FROM instagram_profiles ORDER BY 1', 40), MISSING])]
+const profileIds = [...new Set([...ids('SELECT profile_id FROM instagram_profiles ORDER BY 1', 40),
+  ...unifiedExtra("SELECT legacy_profile_id FROM social_profiles WHERE platform <> 'instagram' ORDER BY 1", 8), MISSING])]
 const historyProfileIds = [...new Set([...ids('SELECT DISTINCT profile_id FROM profile_stats_history ORDER BY 1', 15), MISSING])]
 const usernames = texts('SELECT username FROM instagram_profiles ORDER BY profile_id', 15)
 const fullNames = texts('SELECT full_name FROM instagram_profiles ORDER BY profile_id', 15)
@@ -263,6 +333,8 @@ for (const u of usernames) {
   add('getProfile', `  ${u}\t`)
 }
 add('getProfile', 'no_such_user_xyz')
+// Unified: one table holds both platforms' profiles; a TikTok username is not an Instagram profile.
+if (unified) for (const u of ttNames) add('getProfile', u)
 add('getProfile', '@@mixedcase')
 
 for (const id of historyProfileIds) add('getProfileStatsHistory', id)
@@ -319,6 +391,13 @@ for (const search of TT_SEARCHES) add('getTikTokProfiles', { search, limit: 1000
 
 const covered = new Set(calls.map(([m]) => m))
 for (const m of METHODS) if (!covered.has(m)) fail(`no call generated for ${m}`)
+// What the unified layout dropped: both sides must answer NOT_IN_THIS_FILE.
+if (unified) {
+  for (const m of NOT_IN_UNIFIED) {
+    if (addon.supports(m)) fail(`the addon says it supports ${m} on a unified file`)
+    else passed++
+  }
+}
 
 // ---------------------------------------------------------------------------
 // 4. Compare.
@@ -399,7 +478,10 @@ for (const [method, args] of calls) {
     }
     const where = `${b.driver} ${method}(${argText(args)})`
     if (addonError || error) {
-      if (addonError && error) {
+      if (addonError && error && error.code !== undefined && error.code !== addonError.code) {
+        tally.failed++
+        fail(`${where}: addon threw ${addonError.code}, baseline ${error.code}`)
+      } else if (addonError && error) {
         passed++
         tally.passed++
       } else {
