@@ -284,12 +284,14 @@ async function coldOpens(L) {
 }
 
 /** RSS over 10,000 calls of each function on a small file: flat means no leak. */
-async function leakCheck() {
+async function leakCheck(layout) {
   const dir = path.join(DATA_DIR, 'leak')
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   const file = path.join(dir, 'seed.db')
-  const seed = JSON.parse(execFileSync(PYTHON, [FIXTURE, 'seed', file], { encoding: 'utf8' }).trim().split('\n').pop())
+  // The fixture writes the layout's file the way that bot does (the addon creates it first).
+  addon.openDatabase({ path: file, layout }).close()
+  const seed = JSON.parse(execFileSync(PYTHON, [FIXTURE, '--layout', layout, 'seed', file], { encoding: 'utf8' }).trim().split('\n').pop())
   const db = addon.openDatabase({ path: file })
   const ids = {
     accountId: Object.values(seed.accounts)[0],
@@ -298,9 +300,10 @@ async function leakCheck() {
     profileId: Object.values(seed.profiles)[0],
     username: Object.keys(seed.profiles)[0],
     scrapingId: seed.scrapingSessions[0].scrapingId,
-    campaignId: seed.campaigns[0].campaignId,
+    campaignId: seed.campaigns[0]?.campaignId ?? 1,
   }
-  const list = cases(ids)
+  // What the layout keeps (no posts, comments or discovery on a unified file).
+  const list = cases(ids).filter((c) => db.supports(c.fn))
   const N = 10_000
   const rss = () => process.memoryUsage().rss
   // Warm up allocators and statement caches before the baseline reading.
@@ -561,9 +564,9 @@ function goalRows(runs, leak) {
   add('main-thread stall ≤ 16 ms during openDatabaseAsync of a fresh 500k file (index build included)',
     (run) => ({ value: ms1(run.cold.async.worst), ok: run.cold.async.worst <= 16 }))
   add('warm open < 50 ms', (run) => ({ value: `${run.warm.toFixed(2)} ms`, ok: run.warm < 50 }))
-  if (leak) {
+  if (Object.keys(leak).length > 0) {
     add('RSS flat within 10% over 10,000 calls of each function',
-      (run, l) => (l === 'legacy' ? { value: `${(leak.growth * 100).toFixed(1)}%`, ok: leak.growth <= 0.1 } : null))
+      (run, l) => (leak[l] ? { value: `${(leak[l].growth * 100).toFixed(1)}%`, ok: leak[l].growth <= 0.1 } : null))
   }
   return rows
 }
@@ -602,13 +605,13 @@ async function main() {
   }
 
   const runs = {}
-  let leak = null
+  const leak = {}
   for (const l of wanted) {
     runs[l] = await runLayout(LAYOUTS[l], { ...infos[l].busiest })
-    // Right after the legacy timings, where it always ran (the process as it was then).
-    if (l === 'legacy' && !flag('--skip-leak')) {
-      log('leak check: 10,000 Sync + 10,000 async calls of each function…')
-      leak = await leakCheck()
+    // Right after each layout's timings.
+    if (!flag('--skip-leak')) {
+      log(`leak check (${l}): 10,000 Sync + 10,000 async calls of each function…`)
+      leak[l] = await leakCheck(l)
     }
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024
@@ -667,7 +670,7 @@ ${wanted.map((l) => {
 ## Memory
 
 - Peak RSS of the benchmark process: ${peakRssMiB.toFixed(0)} MiB.
-${leak ? `- Leak check: ${leak.calls.toLocaleString('en-US')} calls (10,000 Sync and 10,000 async per function, ${leak.functions} cases) on the (legacy) fixture file: RSS ${(leak.before / 2 ** 20).toFixed(1)} → ${(leak.after / 2 ** 20).toFixed(1)} MiB (${(leak.growth * 100).toFixed(1)}%), ${leak.seconds.toFixed(0)} s.` : '- Leak check skipped.'}
+${Object.keys(leak).length > 0 ? Object.entries(leak).map(([l, k]) => `- Leak check, ${l} layout: ${k.calls.toLocaleString('en-US')} calls (10,000 Sync and 10,000 async per function, ${k.functions} cases) on the fixture's ${l} file: RSS ${(k.before / 2 ** 20).toFixed(1)} → ${(k.after / 2 ** 20).toFixed(1)} MiB (${(k.growth * 100).toFixed(1)}%), ${k.seconds.toFixed(0)} s.`).join('\n') : '- Leak check skipped.'}
 `
   const analysis = path.join(HERE, 'ANALYSIS.md')
   const full = existsSync(analysis) ? `${report}\n${readFileSync(analysis, 'utf8')}` : report
