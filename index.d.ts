@@ -556,6 +556,13 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** An open `taktik-data.db`. Safe to share; every method validates its arguments. */
 export declare class TaktikDatabase {
+  /**
+   * Whether this file keeps an API table ("discoveryCampaigns") or supports a method
+   * ("getPosts", "deleteAccount", their Sync forms too): false when calling
+   * it would fail with NOT_IN_THIS_FILE. A panel can hide itself instead of
+   * catching errors.
+   */
+  supports(name: ApiTable | TaktikMethod): boolean
   /** The file this database reads. */
   get path(): string
   /** Whether it was opened with `readonly: true`. */
@@ -574,13 +581,6 @@ export declare class TaktikDatabase {
    * unified file.
    */
   get capabilities(): ApiTable[]
-  /**
-   * Whether this file keeps an API table ("discoveryCampaigns") or supports a method
-   * ("getPosts", "deleteAccount", their Sync forms too): false when calling
-   * it would fail with NOT_IN_THIS_FILE. A panel can hide itself instead of
-   * catching errors.
-   */
-  supports(name: ApiTable | TaktikMethod): boolean
   /**
    * Closes every connection. Idempotent. Later calls fail with code CLOSED;
    * async reads already running complete first.

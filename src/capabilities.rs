@@ -3,6 +3,7 @@
 //! (a test calls every method on every layout to hold this true).
 
 use crate::api::Query;
+use crate::database::TaktikDatabase;
 use crate::domain::{accounts, discovery, interactions, profiles, scraping, sessions, stats};
 use crate::domain::{tiktok, Instagram, TikTok};
 use crate::layout::{FileSchema, Source, Table};
@@ -89,4 +90,29 @@ pub fn supports(file: &FileSchema, name: &str) -> Option<bool> {
         m if ALWAYS.contains(&m) => true,
         _ => return None,
     })
+}
+
+#[napi_derive::napi]
+impl TaktikDatabase {
+    /// Whether this file keeps an API table ("discoveryCampaigns") or supports a method
+    /// ("getPosts", "deleteAccount", their Sync forms too): false when calling
+    /// it would fail with NOT_IN_THIS_FILE. A panel can hide itself instead of
+    /// catching errors.
+    #[napi(ts_args_type = "name: ApiTable | TaktikMethod")]
+    pub fn supports(&self, env: napi::Env, name: napi::Unknown) -> napi::Result<bool> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.db.ensure_open()?;
+            let name = crate::args::text("supports", "name", Some(&name))?;
+            let file = self.db.current_file();
+            supports(&file, &name).ok_or_else(|| {
+                let tables: Vec<&str> = Table::ALL.iter().map(|t| t.api_name()).collect();
+                crate::error::DbError::invalid(format!(
+                    "supports: {name:?} is neither an API table ({}) nor a method of TaktikDatabase",
+                    tables.join(", ")
+                ))
+            })
+        }))
+        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "supports")))
+        .map_err(|e| crate::api::to_napi(&env, e))
+    }
 }

@@ -381,7 +381,7 @@ impl Database {
                     if let Ok(conn) = Connection::open_with_flags(&path, flags) {
                         let _ = conn.busy_timeout(Duration::from_millis(u64::from(busy)));
                         if let Ok(file) = FileSchema::detect(&conn) {
-                            let _ = schema::create_addon_indexes(&conn, &file);
+                            let _ = file.create_missing_indexes(&conn);
                         }
                     }
                 }));
@@ -561,7 +561,9 @@ impl Database {
         }
         let bootstrap = self.sqlite_err("schema bootstrap");
         let changed = match file.layout {
-            Layout::Empty => schema::create(&mut conn, create).map_err(bootstrap)?,
+            Layout::Empty => {
+                schema::create(&mut conn, create == Layout::Unified).map_err(bootstrap)?
+            }
             Layout::Legacy => schema::ensure(&mut conn).map_err(bootstrap)?,
             _ => false,
         };
@@ -570,7 +572,8 @@ impl Database {
         }
         // Only indexes of the addon's own, on the tables the file has.
         if !file.missing_indexes.is_empty() {
-            schema::create_addon_indexes(&conn, &file).map_err(self.sqlite_err("indexing"))?;
+            file.create_missing_indexes(&conn)
+                .map_err(self.sqlite_err("indexing"))?;
             file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
         }
         *lock(&self.file) = Arc::new(file);

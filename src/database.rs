@@ -13,7 +13,7 @@ use crate::api::to_napi;
 use crate::args;
 use crate::connection::{self, Database, DEFAULT_BUSY_TIMEOUT_MS};
 use crate::error::Result;
-use crate::layout::{Layout, Table};
+use crate::layout::Layout;
 
 /// Options of `openDatabase`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -209,28 +209,6 @@ impl TaktikDatabase {
             .iter()
             .map(|t| t.api_name().to_string())
             .collect()
-    }
-
-    /// Whether this file keeps an API table ("discoveryCampaigns") or supports a method
-    /// ("getPosts", "deleteAccount", their Sync forms too): false when calling
-    /// it would fail with NOT_IN_THIS_FILE. A panel can hide itself instead of
-    /// catching errors.
-    #[napi(ts_args_type = "name: ApiTable | TaktikMethod")]
-    pub fn supports(&self, env: Env, name: Unknown) -> napi::Result<bool> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.db.ensure_open()?;
-            let name = args::text("supports", "name", Some(&name))?;
-            let file = self.db.current_file();
-            crate::capabilities::supports(&file, &name).ok_or_else(|| {
-                let tables: Vec<&str> = Table::ALL.iter().map(|t| t.api_name()).collect();
-                crate::error::DbError::invalid(format!(
-                    "supports: {name:?} is neither an API table ({}) nor a method of TaktikDatabase",
-                    tables.join(", ")
-                ))
-            })
-        }))
-        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "supports")))
-        .map_err(|e| to_napi(&env, e))
     }
 
     /// Closes every connection. Idempotent. Later calls fail with code CLOSED;

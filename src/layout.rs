@@ -375,6 +375,45 @@ impl FileSchema {
             .collect()
     }
 
+    /// The addon's indexes (schema::ADDON_INDEXES, UNIFIED_ADDON_INDEX) this
+    /// file should have and lacks (`present`: the file's index names): each
+    /// only on a table the API reads its rows from (never on a table of the
+    /// other layout).
+    fn addon_indexes_missing(
+        &self,
+        present: &BTreeSet<String>,
+    ) -> Vec<(&'static str, &'static str, &'static str)> {
+        let reads = |t: Table, table: &str| self.physical(t).is_some_and(|(p, _)| p == table);
+        let mut wanted = Vec::new();
+        for &(name, table, cols) in schema::ADDON_INDEXES {
+            let api = if table == "interaction_history" {
+                Table::IgInteractions
+            } else {
+                Table::TtInteractions
+            };
+            if reads(api, table) {
+                wanted.push((name, table, cols));
+            }
+        }
+        let (name, table, cols) = schema::UNIFIED_ADDON_INDEX;
+        if reads(Table::IgInteractions, table) || reads(Table::TtInteractions, table) {
+            wanted.push((name, table, cols));
+        }
+        wanted.retain(|(name, _, _)| !present.contains(*name));
+        wanted
+    }
+
+    /// Creates what `missing_indexes` lists (each its own short write).
+    pub fn create_missing_indexes(&self, conn: &Connection) -> rusqlite::Result<()> {
+        for &(name, table, cols) in &self.missing_indexes {
+            conn.execute_batch(&format!(
+                "CREATE INDEX IF NOT EXISTS {name} ON {}({cols})",
+                schema::quote_ident(table)
+            ))?;
+        }
+        Ok(())
+    }
+
     /// Reads the catalog of `conn`'s main database and works out the layout and
     /// where each API table lives. Read-only.
     pub fn detect(conn: &Connection) -> rusqlite::Result<FileSchema> {
@@ -399,7 +438,7 @@ impl FileSchema {
             sample_tables: catalog.objects.keys().take(5).cloned().collect(),
             table_count: catalog.objects.len(),
         };
-        file.missing_indexes = schema::addon_indexes_missing(&file, &catalog.indexes);
+        file.missing_indexes = file.addon_indexes_missing(&catalog.indexes);
         Ok(file)
     }
 }

@@ -8,8 +8,6 @@ use std::sync::OnceLock;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::layout::{FileSchema, Layout, Table as ApiTable};
-
 pub struct Table {
     pub name: &'static str,
     pub ddl: &'static str,
@@ -741,11 +739,11 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<bool> {
     Ok(true)
 }
 
-/// Creates `layout` on an empty file, under BEGIN IMMEDIATE (so a bot
+/// Creates the legacy or the unified layout on an empty file, under BEGIN IMMEDIATE (so a bot
 /// starting at the same moment waits, or is waited for). If the file is no
 /// longer empty inside the lock (the bot won the race), nothing is created.
 /// Returns whether anything was created.
-pub fn create(conn: &mut Connection, layout: Layout) -> rusqlite::Result<bool> {
+pub fn create(conn: &mut Connection, unified: bool) -> rusqlite::Result<bool> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let objects: i64 = tx.query_row(
         "SELECT count(*) FROM main.sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
@@ -755,13 +753,12 @@ pub fn create(conn: &mut Connection, layout: Layout) -> rusqlite::Result<bool> {
     if objects > 0 {
         return Ok(false);
     }
-    match layout {
-        Layout::Unified => {
-            for ddl in crate::unified::DDL {
-                tx.execute_batch(ddl)?;
-            }
+    if unified {
+        for ddl in crate::unified::DDL {
+            tx.execute_batch(ddl)?;
         }
-        _ => create_all(&tx)?,
+    } else {
+        create_all(&tx)?;
     }
     tx.commit()?;
     Ok(true)
@@ -775,44 +772,6 @@ pub const UNIFIED_ADDON_INDEX: (&str, &str, &str) = (
     "interactions",
     "platform, account_id, profile_id, interaction_time, interaction_type",
 );
-
-/// The addon's indexes this file should have and lacks (`present`: the
-/// file's index names): each only on a table the API reads its rows from
-/// (never on a table of the other layout).
-pub fn addon_indexes_missing(
-    file: &FileSchema,
-    present: &BTreeSet<String>,
-) -> Vec<(&'static str, &'static str, &'static str)> {
-    let reads = |t: ApiTable, table: &str| file.physical(t).is_some_and(|(p, _)| p == table);
-    let mut wanted = Vec::new();
-    for &(name, table, cols) in ADDON_INDEXES {
-        let api = if table == "interaction_history" {
-            ApiTable::IgInteractions
-        } else {
-            ApiTable::TtInteractions
-        };
-        if reads(api, table) {
-            wanted.push((name, table, cols));
-        }
-    }
-    let (name, table, cols) = UNIFIED_ADDON_INDEX;
-    if reads(ApiTable::IgInteractions, table) || reads(ApiTable::TtInteractions, table) {
-        wanted.push((name, table, cols));
-    }
-    wanted.retain(|(name, _, _)| !present.contains(*name));
-    wanted
-}
-
-/// Creates what the file's `missing_indexes` lists (each its own short write).
-pub fn create_addon_indexes(conn: &Connection, file: &FileSchema) -> rusqlite::Result<()> {
-    for &(name, table, cols) in &file.missing_indexes {
-        conn.execute_batch(&format!(
-            "CREATE INDEX IF NOT EXISTS {name} ON {}({cols})",
-            quote_ident(table)
-        ))?;
-    }
-    Ok(())
-}
 
 /// `"name"`, for identifiers taken from the file's own catalog (table and
 /// column names read from sqlite_master / pragmas), never from callers.
