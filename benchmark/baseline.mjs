@@ -734,7 +734,7 @@ const SQL = {
   sessions: (P) => [`SELECT ${columns(P.SESSIONS, 's')} FROM ${P.SESSIONS} AS s
              WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
              ORDER BY taktik_epoch_ms(s.start_time) DESC, s.session_id DESC LIMIT ?3 OFFSET ?4`, tableCols(P.SESSIONS)],
-  sessionStats: () => [`SELECT COUNT(*) AS total_interactions,
+  sessionStats: (_P, from = 'interaction_history WHERE session_id = ?1') => [`SELECT COUNT(*) AS total_interactions,
                 SUM(t = 'LIKE') AS total_likes,
                 SUM(t = 'FOLLOW') AS total_follows,
                 SUM(t = 'UNFOLLOW') AS total_unfollows,
@@ -743,8 +743,7 @@ const SQL = {
                 SUM(t = 'STORY_LIKE') AS total_story_likes,
                 SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
                 SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
-            FROM (SELECT upper(interaction_type) AS t, success
-                  FROM interaction_history WHERE session_id = ?1)`,
+            FROM (SELECT upper(interaction_type) AS t, success FROM ${from})`,
   ['total_interactions', 'total_likes', 'total_follows', 'total_unfollows', 'total_comments', 'total_story_views',
     'total_story_likes', 'total_profile_visits', 'successful_interactions'].map((name) => ({ name, type: null }))],
   dailyStats: (P) => {
@@ -908,17 +907,7 @@ const SQL_UNIFIED = {
              WHERE s.platform = ?1 AND s.account_id = ?2 AND s.legacy_session_id IS NOT NULL
                AND (?3 IS NULL OR s.status = ?3 COLLATE NOCASE)
              ORDER BY taktik_epoch_ms(s.start_time) DESC, s.legacy_session_id DESC LIMIT ?4 OFFSET ?5`, tableCols(P.SESSIONS)],
-  sessionStats: () => [`SELECT COUNT(*) AS total_interactions,
-                SUM(t = 'LIKE') AS total_likes,
-                SUM(t = 'FOLLOW') AS total_follows,
-                SUM(t = 'UNFOLLOW') AS total_unfollows,
-                SUM(t = 'COMMENT') AS total_comments,
-                SUM(t = 'STORY_WATCH') AS total_story_views,
-                SUM(t = 'STORY_LIKE') AS total_story_likes,
-                SUM(t = 'PROFILE_VISIT') AS total_profile_visits,
-                SUM(COALESCE(taktik_bool(success), 0)) AS successful_interactions
-            FROM (SELECT upper(interaction_type) AS t, success
-                  FROM interactions WHERE platform = ?1 AND session_id = ?2)`, SQL.sessionStats()[1]],
+  sessionStats: (P) => SQL.sessionStats(P, 'interactions WHERE platform = ?1 AND session_id = ?2'),
   dailyStats: (P) => {
     const cs = counters(P.DAILY_STATS)
     return [`WITH RECURSIVE d(n, date) AS (

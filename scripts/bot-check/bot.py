@@ -77,6 +77,14 @@ def load_service(tree):
     return m.LocalDatabaseService
 
 
+def finished(out, op):
+    """A round of writes' result: every op, the failed ones, and whether all went well."""
+    out["ops"] = op.ops
+    out["failed"] = op.failed()
+    out["ok"] = out["error"] is None and not out["failed"] and not out.get("bootProblems")
+    return out
+
+
 def close_service(svc):
     """The bot's own close() where it has one, else its connection (and ORM engine)."""
     if svc is None:
@@ -359,10 +367,7 @@ def drive(args):
         out["error"] = "%s: %s" % (type(e).__name__, e)
     finally:
         close_service(svc)
-    out["ops"] = op.ops
-    out["failed"] = op.failed()
-    out["ok"] = out["error"] is None and not out["failed"] and not out.get("bootProblems")
-    return out
+    return finished(out, op)
 
 
 class _ShiftedClock:
@@ -464,10 +469,7 @@ def seed(args):
         out["error"] = "%s: %s" % (type(e).__name__, e)
     finally:
         close_service(svc)
-    out["ops"] = op.ops
-    out["failed"] = op.failed()
-    out["ok"] = out["error"] is None and not out["failed"] and not out.get("bootProblems")
-    return out
+    return finished(out, op)
 
 
 def main():
