@@ -314,20 +314,34 @@ impl Out {
 }
 
 impl RowShape {
-    /// The shape of a statement, worked out once per SQL text and thread. SQL
-    /// texts are `'static` (built once, see domain::sql), so their address
+    /// The shape of a statement, worked out once per SQL text for the process.
+    /// SQL texts are `'static` (built once, see domain::sql), so their address
     /// identifies them; a statement's columns and declared types do not change.
-    pub fn cached(sql: &'static str, stmt: &Statement<'_>) -> std::rc::Rc<RowShape> {
-        type Shapes = std::cell::RefCell<std::collections::HashMap<usize, std::rc::Rc<RowShape>>>;
+    /// The id must be the same on every thread: JS keeps one object
+    /// constructor per id, and a streamed Sync read runs on a new thread each
+    /// call (a per-thread cache gave it a new id, so a new constructor, on
+    /// every call). Each thread keeps its own map in front of the shared one,
+    /// so a call takes no lock once its thread has met the statement.
+    pub fn cached(sql: &'static str, stmt: &Statement<'_>) -> std::sync::Arc<RowShape> {
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex, OnceLock};
+        type Shapes = std::cell::RefCell<HashMap<usize, Arc<RowShape>>>;
         thread_local! {
             static SHAPES: Shapes = Default::default();
         }
+        static SHARED: OnceLock<Mutex<HashMap<usize, Arc<RowShape>>>> = OnceLock::new();
         let key = sql.as_ptr() as usize;
         SHAPES.with(|shapes| {
             if let Some(shape) = shapes.borrow().get(&key) {
                 return shape.clone();
             }
-            let shape = std::rc::Rc::new(RowShape::of(stmt));
+            let shape = SHARED
+                .get_or_init(Default::default)
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(key)
+                .or_insert_with(|| Arc::new(RowShape::of(stmt)))
+                .clone();
             shapes.borrow_mut().insert(key, shape.clone());
             shape
         })
@@ -901,6 +915,27 @@ pub fn materialize(out: &Out) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// JS keeps one object constructor per shape id: the same statement must
+    /// have the same id on every thread (a streamed Sync read runs on a new
+    /// thread each call; a new id per call compiled and kept a new constructor
+    /// per call, a leak).
+    #[test]
+    fn a_statement_has_one_shape_id_on_every_thread() {
+        const SQL: &str = "SELECT 1 AS a, 'x' AS b";
+        let id_here = || {
+            let conn = Connection::open_in_memory().unwrap();
+            let stmt = conn.prepare(SQL).unwrap();
+            RowShape::cached(SQL, &stmt).id
+        };
+        let first = id_here();
+        assert_eq!(id_here(), first);
+        let others: Vec<u32> = (0..4)
+            .map(|_| std::thread::spawn(id_here))
+            .map(|t| t.join().unwrap())
+            .collect();
+        assert_eq!(others, vec![first; 4]);
+    }
 
     fn map(sql: &str) -> serde_json::Value {
         let conn = Connection::open_in_memory().unwrap();
