@@ -85,6 +85,25 @@ def finished(out, op):
     return out
 
 
+def write_round(args, extra, writes):
+    """Boot the bot's service on the file, run writes(args, svc, op, out) through it, close it."""
+    out = {"ok": False, "error": None, "problems": [], **extra}
+    svc = None
+    op = Ops()
+    try:
+        LDS = load_service(args.tree)
+        mark = len(RECORDS)
+        svc = LDS(args.db)  # a boot
+        out["bootProblems"] = problems_since(mark)
+        writes(args, svc, op, out)
+    except Exception as e:  # noqa: BLE001
+        traceback.print_exc()
+        out["error"] = "%s: %s" % (type(e).__name__, e)
+    finally:
+        close_service(svc)
+    return finished(out, op)
+
+
 def close_service(svc):
     """The bot's own close() where it has one, else its connection (and ORM engine)."""
     if svc is None:
@@ -230,144 +249,134 @@ def bridge_scrape(db):
 
 def drive(args):
     """One round of HEAD's normal writes (drive_head.py's set), through its own methods."""
+    return write_round(args, {"round": args.round}, _drive_writes)
+
+
+def _drive_writes(args, svc, op, out):
     rnd = args.round
     p = "r%d_" % rnd
-    out = {"ok": False, "error": None, "problems": [], "round": rnd}
-    svc = None
-    op = Ops()
-    try:
-        LDS = load_service(args.tree)
-        mark = len(RECORDS)
-        svc = LDS(args.db)  # a boot
-        out["bootProblems"] = problems_since(mark)
-        ids = {}
-        # accounts (the same two every round)
-        ig = op("get_or_create_account", "pair", svc.get_or_create_account, "ig_check_bot")
-        acc = ig[0] if ig else None
-        op("get_or_create_account(again)", "pair", svc.get_or_create_account, "ig_check_bot")
-        tt = op("get_or_create_tiktok_account", "pair", svc.get_or_create_tiktok_account, "tt_check_bot",
-                display_name="TT Check")
-        tacc = tt[0] if tt else None
-        ids.update(igAccountId=acc, ttAccountId=tacc)
+    ids = {}
+    # accounts (the same two every round)
+    ig = op("get_or_create_account", "pair", svc.get_or_create_account, "ig_check_bot")
+    acc = ig[0] if ig else None
+    op("get_or_create_account(again)", "pair", svc.get_or_create_account, "ig_check_bot")
+    tt = op("get_or_create_tiktok_account", "pair", svc.get_or_create_tiktok_account, "tt_check_bot",
+            display_name="TT Check")
+    tacc = tt[0] if tt else None
+    ids.update(igAccountId=acc, ttAccountId=tacc)
 
-        # Instagram session 1 with interactions (one failed, one lower-case type, types without a counter)
-        s1 = op("create_session", "id", svc.create_session, acc, p + "ig session 1", "TARGET", p + "target",
-                config_used={"session_settings": {"workflow_type": "target_followers"}, "apiKey": "sk-x"})
-        for target, itype, kw in [
-            ("alice", "LIKE", {}),
-            ("alice", "follow", {}),
-            ("bob", "COMMENT", {"content": "nice post"}),
-            ("bob", "STORY_WATCH", {}),
-            ("bob", "STORY_LIKE", {}),
-            ("carl", "PROFILE_VISIT", {}),
-            ("carl", "COMMENT_LIKE", {}),
-            ("carl", "STORY_REACTION", {}),
-            ("dan", "LIKE", {"success": False}),
-        ]:
-            op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, p + target, itype,
-               session_id=s1, **kw)
-        # outside any session; in round 1 also one old interaction (for pruneHistory)
-        op("record_interaction(no session)", "true", svc.record_interaction, acc, p + "erin", "LIKE")
-        if rnd == 1:
-            op("record_interaction(2020)", "true", svc.record_interaction, acc, p + "frank", "UNFOLLOW",
-               interaction_time="2020-01-02 03:04:05")
-        saved = op("save_profile", "truthy", svc.save_profile, {
-            "username": p + "alice", "full_name": "Alice %d" % rnd, "followers_count": 300 + rnd,
-            "following_count": 12, "posts_count": 7, "biography": "bio", "is_verified": True,
-            "external_url": "https://example.invalid/%d" % rnd})
-        ids["aliceProfileId"] = saved.get("profile_id") if isinstance(saved, dict) else None
-        time.sleep(1.1)
-        op("finalize_session(COMPLETED)", "true", svc.finalize_session, s1, "COMPLETED", duration_seconds=61,
-           posts_engaged=4)
-        # session 2 (two interactions, ends in ERROR) and 3 (FAILED through update_session)
-        s2 = op("create_session", "id", svc.create_session, acc, p + "ig session 2", "HASHTAG", "#check")
-        op("record_interaction(LIKE)", "true", svc.record_interaction, acc, p + "gina", "LIKE", session_id=s2)
-        op("record_interaction(FOLLOW)", "true", svc.record_interaction, acc, p + "gina", "FOLLOW", session_id=s2)
-        op("finalize_session(ERROR)", "true", svc.finalize_session, s2, "ERROR", duration_seconds=5,
-           error_message="boom")
-        s3 = op("create_session", "id", svc.create_session, acc, p + "ig session 3", "TARGET", "x")
-        op("update_session(FAILED)", "true", svc.update_session, s3, status="FAILED", duration_seconds=3,
-           end_time="2026-01-01 00:00:00")
-        ids["igSessionIds"] = [s1, s2, s3]
+    # Instagram session 1 with interactions (one failed, one lower-case type, types without a counter)
+    s1 = op("create_session", "id", svc.create_session, acc, p + "ig session 1", "TARGET", p + "target",
+            config_used={"session_settings": {"workflow_type": "target_followers"}, "apiKey": "sk-x"})
+    for target, itype, kw in [
+        ("alice", "LIKE", {}),
+        ("alice", "follow", {}),
+        ("bob", "COMMENT", {"content": "nice post"}),
+        ("bob", "STORY_WATCH", {}),
+        ("bob", "STORY_LIKE", {}),
+        ("carl", "PROFILE_VISIT", {}),
+        ("carl", "COMMENT_LIKE", {}),
+        ("carl", "STORY_REACTION", {}),
+        ("dan", "LIKE", {"success": False}),
+    ]:
+        op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, p + target, itype,
+           session_id=s1, **kw)
+    # outside any session; in round 1 also one old interaction (for pruneHistory)
+    op("record_interaction(no session)", "true", svc.record_interaction, acc, p + "erin", "LIKE")
+    if rnd == 1:
+        op("record_interaction(2020)", "true", svc.record_interaction, acc, p + "frank", "UNFOLLOW",
+           interaction_time="2020-01-02 03:04:05")
+    saved = op("save_profile", "truthy", svc.save_profile, {
+        "username": p + "alice", "full_name": "Alice %d" % rnd, "followers_count": 300 + rnd,
+        "following_count": 12, "posts_count": 7, "biography": "bio", "is_verified": True,
+        "external_url": "https://example.invalid/%d" % rnd})
+    ids["aliceProfileId"] = saved.get("profile_id") if isinstance(saved, dict) else None
+    time.sleep(1.1)
+    op("finalize_session(COMPLETED)", "true", svc.finalize_session, s1, "COMPLETED", duration_seconds=61,
+       posts_engaged=4)
+    # session 2 (two interactions, ends in ERROR) and 3 (FAILED through update_session)
+    s2 = op("create_session", "id", svc.create_session, acc, p + "ig session 2", "HASHTAG", "#check")
+    op("record_interaction(LIKE)", "true", svc.record_interaction, acc, p + "gina", "LIKE", session_id=s2)
+    op("record_interaction(FOLLOW)", "true", svc.record_interaction, acc, p + "gina", "FOLLOW", session_id=s2)
+    op("finalize_session(ERROR)", "true", svc.finalize_session, s2, "ERROR", duration_seconds=5,
+       error_message="boom")
+    s3 = op("create_session", "id", svc.create_session, acc, p + "ig session 3", "TARGET", "x")
+    op("update_session(FAILED)", "true", svc.update_session, s3, status="FAILED", duration_seconds=3,
+       end_time="2026-01-01 00:00:00")
+    ids["igSessionIds"] = [s1, s2, s3]
 
-        # TikTok session with interactions (one failed, one type without a counter)
-        ts = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, p + "tt session", "FOR_YOU",
-                target=None, config_used={"max_likes": 3, "token": "t0k"})
-        for target, itype, kw in [
-            ("zoe", "LIKE", {"video_id": "7300000000000000001"}),
-            ("zoe", "follow", {}),
-            ("yan", "FAVORITE", {"video_id": "7300000000000000002"}),
-            ("yan", "COMMENT", {"content": "wow"}),
-            ("yan", "SHARE", {}),
-            ("xia", "PROFILE_VISIT", {}),
-            ("xia", "POST_WATCH", {}),
-            ("xia", "STORY_WATCH", {}),
-            ("wu", "LIKE", {"success": False}),
-        ]:
-            op("record_tiktok_interaction(%s)" % itype, "true", svc.record_tiktok_interaction, tacc,
-               "tt_" + p + target, itype, session_id=ts, **kw)
-        time.sleep(1.1)
-        op("end_tiktok_session", "true", svc.end_tiktok_session, ts, status="COMPLETED",
-           stats={"likes": 1, "follows": 1, "favorites": 1, "comments": 1, "shares": 1,
-                  "profiles_visited": 1, "posts_watched": 1, "errors": 1})
-        ids["ttSessionId"] = ts
+    # TikTok session with interactions (one failed, one type without a counter)
+    ts = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, p + "tt session", "FOR_YOU",
+            target=None, config_used={"max_likes": 3, "token": "t0k"})
+    for target, itype, kw in [
+        ("zoe", "LIKE", {"video_id": "7300000000000000001"}),
+        ("zoe", "follow", {}),
+        ("yan", "FAVORITE", {"video_id": "7300000000000000002"}),
+        ("yan", "COMMENT", {"content": "wow"}),
+        ("yan", "SHARE", {}),
+        ("xia", "PROFILE_VISIT", {}),
+        ("xia", "POST_WATCH", {}),
+        ("xia", "STORY_WATCH", {}),
+        ("wu", "LIKE", {"success": False}),
+    ]:
+        op("record_tiktok_interaction(%s)" % itype, "true", svc.record_tiktok_interaction, tacc,
+           "tt_" + p + target, itype, session_id=ts, **kw)
+    time.sleep(1.1)
+    op("end_tiktok_session", "true", svc.end_tiktok_session, ts, status="COMPLETED",
+       stats={"likes": 1, "follows": 1, "favorites": 1, "comments": 1, "shares": 1,
+              "profiles_visited": 1, "posts_watched": 1, "errors": 1})
+    ids["ttSessionId"] = ts
 
-        # filtered profiles: the same two names every round (re-filter = upsert), one TikTok
-        op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "chk_filtered",
-           "private_account", "TARGET", p + "target", session_id=s1)
-        time.sleep(1.1)
-        op("record_filtered_profile(again)", "true", svc.record_filtered_profile, acc, "chk_filtered",
-           "too_many_followers", "HASHTAG", "#check", session_id=s2)
-        op("record_filtered_profile(2)", "true", svc.record_filtered_profile, acc, "chk_filtered2",
-           "low_followers", "TARGET", p + "target", session_id=s1)
-        op("record_tiktok_filtered_profile", "true", svc.record_tiktok_filtered_profile, tacc,
-           "tt_chk_filtered", "low_followers", "FOR_YOU", "feed", session_id=ts)
+    # filtered profiles: the same two names every round (re-filter = upsert), one TikTok
+    op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "chk_filtered",
+       "private_account", "TARGET", p + "target", session_id=s1)
+    time.sleep(1.1)
+    op("record_filtered_profile(again)", "true", svc.record_filtered_profile, acc, "chk_filtered",
+       "too_many_followers", "HASHTAG", "#check", session_id=s2)
+    op("record_filtered_profile(2)", "true", svc.record_filtered_profile, acc, "chk_filtered2",
+       "low_followers", "TARGET", p + "target", session_id=s1)
+    op("record_tiktok_filtered_profile", "true", svc.record_tiktok_filtered_profile, tacc,
+       "tt_chk_filtered", "low_followers", "FOR_YOU", "feed", session_id=ts)
 
-        # Instagram scraping: a session, a scraped profile with an AI score, completed; one cancelled
-        scr = op("create_scraping_session", "id", svc.create_scraping_session, "followers", "TARGET",
-                 "@" + p + "target", max_profiles=10, account_id=acc, config={"limit": 10, "api_key": "k"})
-        pid = op("get_or_create_profile", "pair", svc.get_or_create_profile,
-                 {"username": p + "scraped", "followers_count": 42})
-        pid = pid[0] if pid else None
-        op("link_profile_to_session", "true", svc.link_profile_to_session, scr, pid,
-           source_post_url="https://www.instagram.com/p/CHECK%d/" % rnd)
-        op("update_scraped_profile_ai", "true", svc.update_scraped_profile_ai, scr, pid, 81, True,
-           "fits the niche")
-        op("update_scraping_session_count", "true", svc.update_scraping_session_count, scr, 1)
-        time.sleep(1.1)
-        op("complete_scraping_session", "true", svc.complete_scraping_session, scr, 1)
-        scr2 = op("create_scraping_session", "id", svc.create_scraping_session, "likers", "POST_URL",
-                  "https://x/p/%d" % rnd)
-        op("cancel_scraping_session", "true", svc.cancel_scraping_session, scr2, 0)
-        ids.update(igScrapingIds=[scr, scr2], scrapedProfileId=pid)
+    # Instagram scraping: a session, a scraped profile with an AI score, completed; one cancelled
+    scr = op("create_scraping_session", "id", svc.create_scraping_session, "followers", "TARGET",
+             "@" + p + "target", max_profiles=10, account_id=acc, config={"limit": 10, "api_key": "k"})
+    pid = op("get_or_create_profile", "pair", svc.get_or_create_profile,
+             {"username": p + "scraped", "followers_count": 42})
+    pid = pid[0] if pid else None
+    op("link_profile_to_session", "true", svc.link_profile_to_session, scr, pid,
+       source_post_url="https://www.instagram.com/p/CHECK%d/" % rnd)
+    op("update_scraped_profile_ai", "true", svc.update_scraped_profile_ai, scr, pid, 81, True,
+       "fits the niche")
+    op("update_scraping_session_count", "true", svc.update_scraping_session_count, scr, 1)
+    time.sleep(1.1)
+    op("complete_scraping_session", "true", svc.complete_scraping_session, scr, 1)
+    scr2 = op("create_scraping_session", "id", svc.create_scraping_session, "likers", "POST_URL",
+              "https://x/p/%d" % rnd)
+    op("cancel_scraping_session", "true", svc.cancel_scraping_session, scr2, 0)
+    ids.update(igScrapingIds=[scr, scr2], scrapedProfileId=pid)
 
-        # TikTok scraping, the bridge's path (bridges/tiktok/scraping/runtime/persistence.py)
-        from taktik.core.database.repositories.instagram.session.session_repository import SessionRepository
-        from taktik.core.database.repositories.tiktok.tiktok_repository import TikTokRepository
-        conn = svc._get_connection()
-        srepo, trepo = SessionRepository(conn), TikTokRepository(conn)
-        tscr = op("SessionRepository.create_scraping", "id", srepo.create_scraping, scraping_type="FOLLOWERS",
-                  source_type="FOLLOWERS", source_name="tt_" + p + "zoe", platform="tiktok")
-        op("TikTokRepository.save_scraped_profile", "none", trepo.save_scraped_profile, tscr,
-           {"username": "tt_" + p + "scraped", "followers_count": 9, "posts_count": 2, "bio": "hi",
-            "is_enriched": True})
-        op("SessionRepository.update_scraping", "true", srepo.update_scraping, scraping_id=tscr,
-           total_scraped=1, status="COMPLETED", duration_seconds=2, end_time=_dt.datetime.now().isoformat())
-        ids["ttScrapingId"] = tscr
+    # TikTok scraping, the bridge's path (bridges/tiktok/scraping/runtime/persistence.py)
+    from taktik.core.database.repositories.instagram.session.session_repository import SessionRepository
+    from taktik.core.database.repositories.tiktok.tiktok_repository import TikTokRepository
+    conn = svc._get_connection()
+    srepo, trepo = SessionRepository(conn), TikTokRepository(conn)
+    tscr = op("SessionRepository.create_scraping", "id", srepo.create_scraping, scraping_type="FOLLOWERS",
+              source_type="FOLLOWERS", source_name="tt_" + p + "zoe", platform="tiktok")
+    op("TikTokRepository.save_scraped_profile", "none", trepo.save_scraped_profile, tscr,
+       {"username": "tt_" + p + "scraped", "followers_count": 9, "posts_count": 2, "bio": "hi",
+        "is_enriched": True})
+    op("SessionRepository.update_scraping", "true", srepo.update_scraping, scraping_id=tscr,
+       total_scraped=1, status="COMPLETED", duration_seconds=2, end_time=_dt.datetime.now().isoformat())
+    ids["ttScrapingId"] = tscr
 
-        # processed hashtag posts
-        op("record_processed_hashtag_post", "true", svc.record_processed_hashtag_post, acc, "#CheckTag",
-           p + "author", post_caption_hash="abc%d" % rnd, post_caption_preview="caption " * 20,
-           likes_count=100, comments_count=5, likers_processed=10, interactions_made=3)
-        op("record_processed_hashtag_post(again)", "true", svc.record_processed_hashtag_post, acc, "checktag",
-           p + "author", post_caption_hash="abc%d" % rnd, likers_processed=11)
-        out["ids"] = ids
-    except Exception as e:  # noqa: BLE001
-        traceback.print_exc()
-        out["error"] = "%s: %s" % (type(e).__name__, e)
-    finally:
-        close_service(svc)
-    return finished(out, op)
+    # processed hashtag posts
+    op("record_processed_hashtag_post", "true", svc.record_processed_hashtag_post, acc, "#CheckTag",
+       p + "author", post_caption_hash="abc%d" % rnd, post_caption_preview="caption " * 20,
+       likes_count=100, comments_count=5, likers_processed=10, interactions_made=3)
+    op("record_processed_hashtag_post(again)", "true", svc.record_processed_hashtag_post, acc, "checktag",
+       p + "author", post_caption_hash="abc%d" % rnd, likers_processed=11)
+    out["ids"] = ids
 
 
 class _ShiftedClock:
@@ -396,80 +405,70 @@ class _ShiftedClock:
 
 def seed(args):
     """A legacy file written by 66b6242f's own write methods, on two local days."""
-    out = {"ok": False, "error": None, "problems": []}
-    svc = None
-    op = Ops()
-    try:
-        LDS = load_service(args.tree)
-        mark = len(RECORDS)
-        svc = LDS(args.db)
-        out["bootProblems"] = problems_since(mark)
-        today = _dt.date.today()
-        out["days"] = [(today - _dt.timedelta(days=1)).isoformat(), today.isoformat()]
-        acc = op("get_or_create_account", "pair", svc.get_or_create_account, "ig_seed_bot")[0]
-        tacc = op("get_or_create_tiktok_account", "pair", svc.get_or_create_tiktok_account, "tt_seed_bot",
-                  display_name="TT Seed")[0]
-        op("save_profile(bob)", "truthy", svc.save_profile, {"username": "seed_bob"})
-        with _ShiftedClock() as clock:  # day 1 = yesterday
-            out["clockPatchedModules"] = len(clock.patched)
-            s1 = op("create_session", "id", svc.create_session, acc, "seed session 1", "TARGET", "seed_target",
-                    config_used={"max_likes": 3})
-            for target, itype, kw in [("seed_alice", "LIKE", {}), ("seed_bob", "FOLLOW", {}),
-                                      ("seed_alice", "STORY_WATCH", {}), ("seed_dan", "LIKE", {"success": False})]:
-                op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, target, itype,
-                   session_id=s1, **kw)
-            op("update_session(COMPLETED)", "true", svc.update_session, s1, status="COMPLETED",
-               end_time="2026-02-10 21:00:00", duration_seconds=95)
-            op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "seed_carol",
-               "private_account", "TARGET", "seed_target", session_id=s1)
-            ts1 = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, "tt seed session 1", "FOR_YOU",
-                     target=None, config_used={"max_likes": 1})
-            op("record_tiktok_interaction(LIKE)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_erin",
-               "LIKE", video_id="v123", session_id=ts1)
-            op("record_tiktok_interaction(FOLLOW)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_erin",
-               "FOLLOW", session_id=ts1)
-            op("end_tiktok_session", "true", svc.end_tiktok_session, ts1, stats={"likes": 1, "follows": 1})
-        # day 2 = today
-        s2 = op("create_session", "id", svc.create_session, acc, "seed session 2", "HASHTAG", "#seed")
-        for target, itype, kw in [("seed_bob", "COMMENT", {"content": "great"}), ("seed_alice", "PROFILE_VISIT", {}),
-                                  ("seed_bob", "UNFOLLOW", {}), ("seed_alice", "STORY_LIKE", {})]:
+    return write_round(args, {}, _seed_writes)
+
+
+def _seed_writes(args, svc, op, out):
+    today = _dt.date.today()
+    out["days"] = [(today - _dt.timedelta(days=1)).isoformat(), today.isoformat()]
+    acc = op("get_or_create_account", "pair", svc.get_or_create_account, "ig_seed_bot")[0]
+    tacc = op("get_or_create_tiktok_account", "pair", svc.get_or_create_tiktok_account, "tt_seed_bot",
+              display_name="TT Seed")[0]
+    op("save_profile(bob)", "truthy", svc.save_profile, {"username": "seed_bob"})
+    with _ShiftedClock() as clock:  # day 1 = yesterday
+        out["clockPatchedModules"] = len(clock.patched)
+        s1 = op("create_session", "id", svc.create_session, acc, "seed session 1", "TARGET", "seed_target",
+                config_used={"max_likes": 3})
+        for target, itype, kw in [("seed_alice", "LIKE", {}), ("seed_bob", "FOLLOW", {}),
+                                  ("seed_alice", "STORY_WATCH", {}), ("seed_dan", "LIKE", {"success": False})]:
             op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, target, itype,
-               session_id=s2, **kw)
-        op("record_interaction(no session)", "true", svc.record_interaction, acc, "seed_erin", "LIKE")
-        op("update_session(FAILED)", "true", svc.update_session, s2, status="FAILED",
-           end_time="2026-02-11 09:00:00", duration_seconds=12, error_message="seed failure")
-        op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "seed_gus", "low_followers",
-           "HASHTAG", "#seed", session_id=s2)
-        scr = op("create_scraping_session", "id", svc.create_scraping_session, "followers", "TARGET",
-                 "@seed_target", max_profiles=10, account_id=acc, config={"limit": 10})
-        pid = op("get_or_create_profile", "pair", svc.get_or_create_profile,
-                 {"username": "seed_dave", "followers_count": 5})[0]
-        op("link_profile_to_session", "true", svc.link_profile_to_session, scr, pid)
-        op("discovery.update_ai_scores", "truthy", svc.discovery.update_ai_scores, scr,
-           [{"profile_id": pid, "ai_score": 77, "ai_qualified": True, "ai_analysis": "fits"}], "seed criteria")
-        op("complete_scraping_session", "true", svc.complete_scraping_session, scr, 1)
-        op("record_processed_hashtag_post", "true", svc.record_processed_hashtag_post, acc, "#seedtag",
-           "seed_alice", "hash1", "caption", 10, 2, 3, 1)
-        op("get_or_create_tiktok_profile", "pair", svc.get_or_create_tiktok_profile,
-           {"username": "tt_seed_erin", "followers_count": 50, "display_name": "Erin"})
-        ts2 = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, "tt seed session 2", "FOR_YOU",
-                 target=None)
-        op("record_tiktok_interaction(FAVORITE)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_fay",
-           "FAVORITE", video_id="v456", session_id=ts2)
-        op("record_tiktok_interaction(COMMENT)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_fay",
-           "COMMENT", content="lol", session_id=ts2)
-        op("record_tiktok_filtered_profile", "true", svc.record_tiktok_filtered_profile, tacc, "tt_seed_frank",
-           "low_followers", "FOR_YOU", "feed", session_id=ts2)
-        op("end_tiktok_session", "true", svc.end_tiktok_session, ts2, status="COMPLETED",
-           stats={"favorites": 1, "comments": 1, "posts_watched": 3})
-        out["ids"] = {"igAccountId": acc, "ttAccountId": tacc, "igSessionIds": [s1, s2],
-                      "ttSessionIds": [ts1, ts2], "scrapingId": scr, "scrapedProfileId": pid}
-    except Exception as e:  # noqa: BLE001
-        traceback.print_exc()
-        out["error"] = "%s: %s" % (type(e).__name__, e)
-    finally:
-        close_service(svc)
-    return finished(out, op)
+               session_id=s1, **kw)
+        op("update_session(COMPLETED)", "true", svc.update_session, s1, status="COMPLETED",
+           end_time="2026-02-10 21:00:00", duration_seconds=95)
+        op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "seed_carol",
+           "private_account", "TARGET", "seed_target", session_id=s1)
+        ts1 = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, "tt seed session 1", "FOR_YOU",
+                 target=None, config_used={"max_likes": 1})
+        op("record_tiktok_interaction(LIKE)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_erin",
+           "LIKE", video_id="v123", session_id=ts1)
+        op("record_tiktok_interaction(FOLLOW)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_erin",
+           "FOLLOW", session_id=ts1)
+        op("end_tiktok_session", "true", svc.end_tiktok_session, ts1, stats={"likes": 1, "follows": 1})
+    # day 2 = today
+    s2 = op("create_session", "id", svc.create_session, acc, "seed session 2", "HASHTAG", "#seed")
+    for target, itype, kw in [("seed_bob", "COMMENT", {"content": "great"}), ("seed_alice", "PROFILE_VISIT", {}),
+                              ("seed_bob", "UNFOLLOW", {}), ("seed_alice", "STORY_LIKE", {})]:
+        op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, target, itype,
+           session_id=s2, **kw)
+    op("record_interaction(no session)", "true", svc.record_interaction, acc, "seed_erin", "LIKE")
+    op("update_session(FAILED)", "true", svc.update_session, s2, status="FAILED",
+       end_time="2026-02-11 09:00:00", duration_seconds=12, error_message="seed failure")
+    op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "seed_gus", "low_followers",
+       "HASHTAG", "#seed", session_id=s2)
+    scr = op("create_scraping_session", "id", svc.create_scraping_session, "followers", "TARGET",
+             "@seed_target", max_profiles=10, account_id=acc, config={"limit": 10})
+    pid = op("get_or_create_profile", "pair", svc.get_or_create_profile,
+             {"username": "seed_dave", "followers_count": 5})[0]
+    op("link_profile_to_session", "true", svc.link_profile_to_session, scr, pid)
+    op("discovery.update_ai_scores", "truthy", svc.discovery.update_ai_scores, scr,
+       [{"profile_id": pid, "ai_score": 77, "ai_qualified": True, "ai_analysis": "fits"}], "seed criteria")
+    op("complete_scraping_session", "true", svc.complete_scraping_session, scr, 1)
+    op("record_processed_hashtag_post", "true", svc.record_processed_hashtag_post, acc, "#seedtag",
+       "seed_alice", "hash1", "caption", 10, 2, 3, 1)
+    op("get_or_create_tiktok_profile", "pair", svc.get_or_create_tiktok_profile,
+       {"username": "tt_seed_erin", "followers_count": 50, "display_name": "Erin"})
+    ts2 = op("create_tiktok_session", "id", svc.create_tiktok_session, tacc, "tt seed session 2", "FOR_YOU",
+             target=None)
+    op("record_tiktok_interaction(FAVORITE)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_fay",
+       "FAVORITE", video_id="v456", session_id=ts2)
+    op("record_tiktok_interaction(COMMENT)", "true", svc.record_tiktok_interaction, tacc, "tt_seed_fay",
+       "COMMENT", content="lol", session_id=ts2)
+    op("record_tiktok_filtered_profile", "true", svc.record_tiktok_filtered_profile, tacc, "tt_seed_frank",
+       "low_followers", "FOR_YOU", "feed", session_id=ts2)
+    op("end_tiktok_session", "true", svc.end_tiktok_session, ts2, status="COMPLETED",
+       stats={"favorites": 1, "comments": 1, "posts_watched": 3})
+    out["ids"] = {"igAccountId": acc, "ttAccountId": tacc, "igSessionIds": [s1, s2],
+                  "ttSessionIds": [ts1, ts2], "scrapingId": scr, "scrapedProfileId": pid}
 
 
 def main():
