@@ -470,7 +470,7 @@ fn campaign_row_sql(file: &FileSchema) -> &'static str {
     crate::domain::sql(("discoveryCampaignRow", 0), file, || {
         format!(
             "SELECT {} FROM {} AS c WHERE c.campaign_id = ?1",
-            columns(Table::DiscoveryCampaigns, "c"),
+            columns(file, Table::DiscoveryCampaigns, "c"),
             file.rel(Table::DiscoveryCampaigns)
         )
     })

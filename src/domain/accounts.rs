@@ -26,7 +26,7 @@ impl<P: Platform> Query for Accounts<P> {
         let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "SELECT {} FROM {} AS a ORDER BY a.account_id",
-                columns(P::ACCOUNTS, "a"),
+                columns(file, P::ACCOUNTS, "a"),
                 file.rel(P::ACCOUNTS)
             )
         });

@@ -31,7 +31,7 @@ impl Query for Campaigns {
             format!(
                 "SELECT {} FROM {} AS c WHERE (?1 IS NULL OR c.account_id = ?1)
              ORDER BY c.campaign_id DESC",
-                columns(Table::DiscoveryCampaigns, "c"),
+                columns(file, Table::DiscoveryCampaigns, "c"),
                 file.rel(Table::DiscoveryCampaigns)
             )
         });
@@ -58,7 +58,7 @@ impl Query for Progress {
         let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "SELECT {} FROM {} AS g WHERE g.campaign_id = ?1 ORDER BY g.progress_id",
-                columns(Table::DiscoveryProgress, "g"),
+                columns(file, Table::DiscoveryProgress, "g"),
                 file.rel(Table::DiscoveryProgress)
             )
         });
@@ -115,7 +115,7 @@ impl Query for Discovered {
              WHERE d.campaign_id = ?1 AND (?2 IS NULL OR d.status = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR (typeof(d.ai_score) IN ('integer', 'real') AND d.ai_score >= ?3))
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
-                columns(Table::DiscoveredProfiles, "d"),
+                columns(file, Table::DiscoveredProfiles, "d"),
                 file.rel(Table::DiscoveredProfiles)
             )
         });

@@ -112,7 +112,7 @@ impl<P: Platform> Query for Interactions<P> {
                 filter(set[2], "i.profile_id = ?4", 4),
                 filter(set[3], "taktik_epoch_ms(i.interaction_time) >= ?5", 5),
                 filter(set[4], "taktik_epoch_ms(i.interaction_time) <= ?6", 6),
-                columns(P::INTERACTIONS, "i"),
+                columns(file, P::INTERACTIONS, "i"),
                 file.rel(P::PROFILES),
                 table = file.rel(P::INTERACTIONS),
             )

@@ -10,18 +10,27 @@ pub mod sessions;
 pub mod stats;
 pub mod tiktok;
 
-use crate::layout::{FileSchema, Table};
+use crate::layout::{FileSchema, Source, Table};
 use crate::schema;
 
-/// `a.col1 AS col1, ...` for every column of API table `t` (its legacy
-/// table's columns), so a query returns exactly the documented shape: from a
-/// file a newer bot extended with columns of its own, and from a unified file
-/// (where `a` is a subquery renaming the unified columns; the explicit `AS`
-/// keeps SQLite from naming a flattened column after the underlying one).
-pub fn columns(t: Table, alias: &str) -> String {
+/// `a.col1, a.col2, ...` for every column of API table `t` (its legacy
+/// table's columns), so a query returns exactly the documented shape, even
+/// from a file a newer bot extended with columns of its own. Where `a` is a
+/// subquery (a unified file, an older legacy table completed with defaults)
+/// each column gets an explicit `AS`: SQLite may otherwise name a flattened
+/// column after the underlying one. A real table keeps the short text: the
+/// statement cache hashes and copies the whole text on every call.
+pub fn columns(file: &FileSchema, t: Table, alias: &str) -> String {
+    let plain = matches!(file.source(t), Source::Table);
     schema::expected().columns[t.name()]
         .iter()
-        .map(|c| format!("{alias}.{0} AS {0}", c.name))
+        .map(|c| {
+            if plain {
+                format!("{alias}.{}", c.name)
+            } else {
+                format!("{alias}.{0} AS {0}", c.name)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

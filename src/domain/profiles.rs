@@ -375,7 +375,7 @@ impl Profiles {
                 "SELECT {}, NULL AS interaction_count, NULL AS last_interaction_at
                  FROM json_each(?1) AS j CROSS JOIN {} AS p
                      ON p.profile_id = j.value",
-                columns(Table::IgProfiles, "p"),
+                columns(file, Table::IgProfiles, "p"),
                 file.rel(Table::IgProfiles)
             )
         });
@@ -422,7 +422,7 @@ impl Profiles {
              ORDER BY page.k{collate} {dir}, page.profile_id {dir}",
             interacted(file),
             self.filter.where_sql(),
-            columns(Table::IgProfiles, "p"),
+            columns(file, Table::IgProfiles, "p"),
         )
     }
 }
@@ -483,7 +483,7 @@ impl Query for ProfileLookup {
             super::sql((Self::NAME, variant), file, || {
                 format!(
                     "SELECT {} FROM {} AS p WHERE {condition}",
-                    columns(Table::IgProfiles, "p"),
+                    columns(file, Table::IgProfiles, "p"),
                     file.rel(Table::IgProfiles)
                 )
             })
@@ -539,7 +539,7 @@ impl<P: Platform> Query for FilteredProfiles<P> {
         let sql = super::sql((Self::NAME, 0), file, || {
             format!(
             "SELECT {} FROM {} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3",
-            columns(P::FILTERED, "f"),
+            columns(file, P::FILTERED, "f"),
             file.rel(P::FILTERED)
         )
         });
@@ -572,7 +572,7 @@ impl Query for StatsHistory {
         let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "SELECT {} FROM {} AS h WHERE h.profile_id = ?1 ORDER BY h.id",
-                columns(Table::ProfileStatsHistory, "h"),
+                columns(file, Table::ProfileStatsHistory, "h"),
                 file.rel(Table::ProfileStatsHistory)
             )
         });
@@ -628,7 +628,7 @@ impl Query for Posts {
              WHERE (?1 IS NULL OR po.profile_id = ?1) AND (?2 IS NULL OR po.account_id = ?2)
                AND (?3 IS NULL OR po.status = ?3 COLLATE NOCASE)
              ORDER BY po.post_id DESC LIMIT ?4 OFFSET ?5",
-                columns(Table::Posts, "po"),
+                columns(file, Table::Posts, "po"),
                 file.rel(Table::Posts)
             )
         });

@@ -58,7 +58,7 @@ impl Query for ScrapingSessions {
              WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
                AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
              ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
-                columns(Table::ScrapingSessions, "s"),
+                columns(file, Table::ScrapingSessions, "s"),
                 file.rel(Table::ScrapingSessions)
             )
         });
@@ -91,7 +91,7 @@ impl Query for ScrapingSession {
         let sql = super::sql((Self::NAME, 0), file, || {
             format!(
                 "SELECT {} FROM {} AS s WHERE s.scraping_id = ?1",
-                columns(Table::ScrapingSessions, "s"),
+                columns(file, Table::ScrapingSessions, "s"),
                 file.rel(Table::ScrapingSessions)
             )
         });
@@ -187,7 +187,7 @@ impl Query for ScrapedProfiles {
                AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
                AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
              ORDER BY sp.id LIMIT ?4 OFFSET ?5",
-            columns(Table::ScrapedProfiles, "sp"),
+            columns(file, Table::ScrapedProfiles, "sp"),
             summary.join(", "),
             file.rel(Table::ScrapedProfiles)
             )
@@ -258,7 +258,7 @@ impl Query for ScrapedComments {
                AND (?2 IS NULL OR c.username = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE)
              ORDER BY c.comment_id DESC LIMIT ?4 OFFSET ?5",
-                columns(Table::ScrapedComments, "c"),
+                columns(file, Table::ScrapedComments, "c"),
                 file.rel(Table::ScrapedComments)
             )
         });
@@ -318,7 +318,7 @@ impl Query for HashtagPosts {
                 "SELECT {} FROM {} AS h
              WHERE h.account_id = ?1 AND (?2 IS NULL OR ltrim(h.hashtag, '#') = ?2 COLLATE NOCASE)
              ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
-                columns(Table::HashtagPosts, "h"),
+                columns(file, Table::HashtagPosts, "h"),
                 file.rel(Table::HashtagPosts)
             )
         });

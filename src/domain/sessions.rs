@@ -65,7 +65,7 @@ impl<P: Platform> Query for Sessions<P> {
                      ORDER BY ms DESC, s.session_id DESC LIMIT ?3 OFFSET ?4)
                  SELECT {} FROM page JOIN {table} AS s ON s.session_id = page.id
                  ORDER BY page.ms DESC, page.id DESC",
-                columns(P::SESSIONS, "s"),
+                columns(file, P::SESSIONS, "s"),
                 table = file.rel(P::SESSIONS)
             )
         });

@@ -57,7 +57,7 @@ impl Query for TikTokProfiles {
             "SELECT {} FROM {} AS p
              WHERE ?1 IS NULL OR taktik_icontains(p.username, ?1) OR taktik_icontains(p.display_name, ?1)
              ORDER BY p.profile_id DESC LIMIT ?2 OFFSET ?3",
-            columns(Table::TtProfiles, "p"),
+            columns(file, Table::TtProfiles, "p"),
             file.rel(Table::TtProfiles)
         )
         });
