@@ -216,16 +216,35 @@ fn schema_error(e: &rusqlite::Error) -> bool {
 }
 
 /// `file:<path>?mode=ro&immutable=1`, the path percent-encoded as SQLite's
-/// URI parser expects (`/` separators; `C:/x` becomes `file:///C:/x`).
+/// URI parser expects.
 fn immutable_uri(path: &std::path::Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let bytes = abs.as_os_str().as_encoded_bytes();
+    file_uri(abs.as_os_str().as_encoded_bytes(), cfg!(windows)) + "?mode=ro&immutable=1"
+}
+
+/// An absolute path as a `file:` URI. On Windows, `\\` separators become `/`,
+/// a `\\?\` verbatim prefix is dropped (SQLite would read `?` as the query),
+/// `C:/x` becomes `file:///C:/x` and a UNC `//server/share/x` becomes
+/// `file:////server/share/x` (an authority other than localhost is an error).
+fn file_uri(bytes: &[u8], windows: bool) -> String {
+    let mut path: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if windows && b == b'\\' { b'/' } else { b })
+        .collect();
+    if windows {
+        if path.starts_with(b"//?/UNC/") {
+            path.splice(..8, *b"//"); // "//?/UNC/server/share" -> "//server/share"
+        } else if path.starts_with(b"//?/") {
+            path.drain(..4);
+        }
+    }
     let mut uri = String::from("file:");
-    if !bytes.starts_with(b"/") {
+    if path.starts_with(b"//") {
+        uri.push_str("//");
+    } else if !path.starts_with(b"/") {
         uri.push_str("///");
     }
-    for &b in bytes {
-        let b = if cfg!(windows) && b == b'\\' { b'/' } else { b };
+    for &b in &path {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
                 uri.push(b as char)
@@ -233,7 +252,6 @@ fn immutable_uri(path: &std::path::Path) -> String {
             _ => uri.push_str(&format!("%{b:02X}")),
         }
     }
-    uri.push_str("?mode=ro&immutable=1");
     uri
 }
 
@@ -878,5 +896,22 @@ mod tests {
             uri,
             "file:/data/my%20db%3F%23%25%C3%A9.db?mode=ro&immutable=1"
         );
+    }
+
+    #[test]
+    fn windows_paths_become_uris_sqlite_opens() {
+        let uri = |p: &str| file_uri(p.as_bytes(), true);
+        assert_eq!(
+            uri(r"C:\Users\Ann\AppData\x y.db"),
+            "file:///C:/Users/Ann/AppData/x%20y.db"
+        );
+        assert_eq!(uri(r"\\?\C:\Users\x.db"), "file:///C:/Users/x.db");
+        assert_eq!(uri(r"\\server\share\x.db"), "file:////server/share/x.db");
+        assert_eq!(
+            uri(r"\\?\UNC\server\share\x.db"),
+            "file:////server/share/x.db"
+        );
+        // A backslash is a file-name character on Unix, not a separator.
+        assert_eq!(file_uri(br"/tmp/a\b.db", false), "file:/tmp/a%5Cb.db");
     }
 }

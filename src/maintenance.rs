@@ -34,26 +34,21 @@ fn destination(func: &str, db: &Database, dest: &str, overwrite: bool) -> Result
     }
     let dest = std::path::absolute(dest).map_err(|e| io_error(func, Path::new(dest), e))?;
     let live = std::path::absolute(db.path()).unwrap_or_else(|_| PathBuf::from(db.path()));
-    let canonical = |p: &Path| -> PathBuf {
-        // The file may not exist yet: canonicalize its directory.
-        match (
-            p.parent().and_then(|d| d.canonicalize().ok()),
-            p.file_name(),
-        ) {
-            (Some(dir), Some(name)) => dir.join(name),
-            _ => p.to_path_buf(),
-        }
-    };
-    let (d, l) = (canonical(&dest), canonical(&live));
+    let d = resolved(&dest);
+    let l = resolved(&live);
     let side = |suffix: &str| {
         let mut s = l.clone().into_os_string();
         s.push(suffix);
         PathBuf::from(s)
     };
-    if d == l || d == side("-wal") || d == side("-shm") || d == side("-journal") {
+    let is_live = [l.clone(), side("-wal"), side("-shm"), side("-journal")]
+        .iter()
+        .any(|f| same_name(&d, f) || same_file(&dest, f));
+    if is_live {
         return Err(DbError::invalid(format!(
-            "{func}: refusing to write over the live database {}",
-            db.path()
+            "{func}: refusing to write over the live database {} (destPath {} is it or one of its -wal, -shm, -journal files)",
+            db.path(),
+            dest.display()
         )));
     }
     if dest.is_dir() {
@@ -74,6 +69,52 @@ fn destination(func: &str, db: &Database, dest: &str, overwrite: bool) -> Result
     Ok(dest)
 }
 
+/// One spelling per file: an existing path canonicalized (which resolves `..`,
+/// `/` vs `\\`, the `\\?\` prefix, symbolic links, and on Windows 8.3 short
+/// names and the stored case), else its canonical directory joined with its
+/// name (the file may not exist yet).
+fn resolved(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    match (
+        p.parent().and_then(|d| d.canonicalize().ok()),
+        p.file_name(),
+    ) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Whether two resolved paths name one file. Windows and macOS file systems
+/// ignore case by default, so `TAKTIK-DATA.DB` is `taktik-data.db` there.
+fn same_name(a: &Path, b: &Path) -> bool {
+    if cfg!(any(windows, target_os = "macos")) {
+        a.as_os_str().to_string_lossy().to_lowercase()
+            == b.as_os_str().to_string_lossy().to_lowercase()
+    } else {
+        a == b
+    }
+}
+
+/// Whether two existing paths are one file (a hard link, or a case-insensitive
+/// mount on Linux): same device and inode.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+/// Windows: the file index is not in stable std; `resolved` already gives an
+/// existing file its one canonical name.
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// A sibling temp file, renamed over the destination once complete: a failed
 /// or interrupted backup/export never leaves a half-written file at destPath.
 fn temp_beside(dest: &Path) -> PathBuf {
@@ -88,14 +129,29 @@ fn temp_beside(dest: &Path) -> PathBuf {
     dest.with_file_name(name)
 }
 
+/// Moves the finished temp file over destPath in one step: `rename` replaces
+/// an existing file atomically (on Windows it is `MoveFileExW` with
+/// `MOVEFILE_REPLACE_EXISTING`), so readers see the old file or the new one,
+/// never none. On failure the temp file is removed and the error names the
+/// destination, saying when another program holds it open.
 fn finish(func: &str, tmp: &Path, dest: &Path) -> Result<()> {
-    #[cfg(windows)]
-    if dest.exists() {
-        std::fs::remove_file(dest).map_err(|e| io_error(func, dest, e))?;
-    }
     std::fs::rename(tmp, dest).map_err(|e| {
         let _ = std::fs::remove_file(tmp);
-        io_error(func, dest, e)
+        // ERROR_ACCESS_DENIED / ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION:
+        // what Windows says when a program (Excel on a CSV) has the file open
+        // without letting others replace it.
+        let locked = cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33));
+        if locked && dest.exists() {
+            DbError::new(
+                ErrorCode::IoError,
+                format!(
+                    "{func} could not replace {}: another program has it open ({e}); close it there and try again",
+                    dest.display()
+                ),
+            )
+        } else {
+            io_error(func, dest, e)
+        }
     })
 }
 
