@@ -210,6 +210,10 @@ describe('the zone this project runs in', () => {
     const { w } = writeRows()
     // python3 sees the same zone as this process, hence as the addon
     expect(w.offsetMinutes).toBe(0 - new Date().getTimezoneOffset() || 0)
+    // npm run test:windows sets the system zone and says which.
+    const pinned = process.env.TAKTIK_TEST_ZONE
+    if (pinned) expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe(pinned)
+    if (pinned === KIRITIMATI) expect(w.offsetMinutes).toBe(840)
     if (project === 'utc+14') {
       expect(process.env.TZ).toBe(KIRITIMATI)
       expect(new Date().getTimezoneOffset()).toBe(-840)
@@ -489,8 +493,12 @@ describe.each(['legacy', 'unified'] as const)('timestamps come back as UTC insta
 describe('DST fall-back overlap (America/New_York)', () => {
   // 01:30 happens twice on 2026-11-01 in New York (EDT 05:30Z, then EST 06:30Z).
   // A naive isoformat() value there is read as the earlier instant. Run in a
-  // child process so the zone is certain whatever TZ this project uses.
-  it('a naive local time in the repeated hour maps to the earlier instant', () => {
+  // child process with TZ so the zone is certain whatever TZ this project uses;
+  // on Windows TZ does not set a process's zone, so there it runs in this
+  // process when the system zone is New York (npm run test:windows sets it).
+  const NEW_YORK = 'America/New_York'
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone === NEW_YORK
+  it.runIf(process.platform !== 'win32' || here)('a naive local time in the repeated hour maps to the earlier instant', () => {
     const db = tempDb()
     py(['bootstrap', db])
     execFileSync(PYTHON, [
@@ -505,11 +513,17 @@ describe('DST fall-back overlap (America/New_York)', () => {
       ].join('\n'),
       db,
     ])
+    if (process.platform === 'win32') {
+      const t = openDatabase({ path: db, readonly: true })
+      expect(t.getInteractionsSync(1)[0]!.interactionTime).toBe('2026-11-01T05:30:00.000Z')
+      t.close()
+      return
+    }
     const script = `const t = require(${JSON.stringify(path.resolve(__dirname, '..', 'index.js'))});
       const db = t.openDatabase({ path: ${JSON.stringify(db)}, readonly: true });
       process.stdout.write(db.getInteractionsSync(1)[0].interactionTime)`
     const out = execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, TZ: 'America/New_York' },
+      env: { ...process.env, TZ: NEW_YORK },
       encoding: 'utf8',
     })
     expect(out).toBe('2026-11-01T05:30:00.000Z')

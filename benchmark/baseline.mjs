@@ -394,6 +394,12 @@ function daysFromCivil(y, m, d) {
  * pair by offset, not by instant): reproduced here.
  */
 function localWallToMs(wall, y, mo, d, h, mi, s, ms) {
+  // Windows keeps no zone history before 1970 (LMT included): there the addon,
+  // like Python on Windows, applies the zone's present rules, where Date would
+  // apply ICU's history. The same wall time this year gives those rules.
+  if (process.platform === 'win32' && y < 1970) {
+    return wall + new Date(new Date().getFullYear(), mo - 1, d, h, mi, s, ms).getTimezoneOffset() * 60000
+  }
   let dt
   if (y >= 100) {
     dt = new Date(y, mo - 1, d, h, mi, s, ms)

@@ -8,6 +8,8 @@ import { ROOT } from '../helpers'
 export const STRESS = process.env.TAKTIK_STRESS === '1'
 /** `fast` in npm test, `full` under test:stress. */
 export const scale = <T>(fast: T, full: T): T => (STRESS ? full : fast)
+/** Timeouts of the long loops stretch by this under emulation (npm run test:windows sets it). */
+export const TIME_FACTOR = Number(process.env.TAKTIK_TEST_TIME_FACTOR) || 1
 
 /** Every code the addon may throw, read from the published typings. */
 export const ERROR_CODES: ReadonlySet<string> = (() => {

@@ -616,6 +616,19 @@ describe('3. files that are not databases', () => {
   ])('$kind: readonly reads it as an empty database (like SQLite/Python) and leaves it alone; writable bootstraps it', async ({ kind, content }) => {
     const file = path.join(tempDir(), 'taktik-data.db')
     writeFileSync(file, content)
+    if (kind === 'one byte' && process.platform === 'win32') {
+      // SQLite's Unix VFS reports a 1-byte file as 0 bytes (an old OS X
+      // workaround); its Windows VFS does not, so on Windows a 1-byte file is
+      // not a database, for Python's sqlite3 as for the addon: a coded error
+      // at open, and the file left as it was.
+      for (const readonly of [true, false]) {
+        const r = await readEverything(file, readonly)
+        expect(r.open, r.openMessage).toBe('SQLITE_NOTADB')
+        expect(readFileSync(file, 'utf8')).toBe(content)
+        expect(sideFiles(file)).toEqual([])
+      }
+      return
+    }
     const pyView = pyRun<{ tables: number; integrity: string }>(
       String.raw`
 import json, sqlite3, sys
@@ -1040,7 +1053,11 @@ describe('6. stale, garbage, foreign and orphaned -wal / -shm', () => {
         const ids = new Set(db.getInteractionsSync(accountId, { limit: 10_000 }).map((i) => i.id))
         for (const id of printed) expect(ids.has(id), `committed interaction ${id}`).toBe(true)
         const extra = ids.size - printed.length
-        expect([0, batch]).toContain(extra)
+        // Whole batches only. The kill lands within one batch here; behind the
+        // python3 bridge of npm run test:windows it lands later (the socket
+        // closes, then the Linux side kills), so more whole batches may commit.
+        expect(extra % batch).toBe(0)
+        if (!process.env.TAKTIK_PYTHON_BRIDGE_PORT) expect([0, batch]).toContain(extra)
         expect((await db.integrityCheck()).ok).toBe(true)
         summary[`6d writer SIGKILLed (${readonly ? 'readonly' : 'writable'})`] = `${printed.length} printed commits all there, +${extra} unprinted (one whole batch at most)`
       } finally {
@@ -1289,7 +1306,8 @@ for s in '' -wal -shm; do if [ -e "$1/taktik-data.db$s" ]; then cp "$1/taktik-da
     summary['9 full disk, ENOSPC (tmpfs)'] = `${out.failure!.code} (Sync) / ${out.asyncFailure!.code} (async) after ${out.committed.length} commits; file intact; small write after: ${out.after.smallWrite!}`
   })
 
-  it('a file-size limit (ulimit -f, SIGXFSZ ignored): a coded error, the file stays intact', async () => {
+  // Windows has no per-process file-size limit (no RLIMIT_FSIZE, no SIGXFSZ).
+  it.skipIf(process.platform === 'win32')('a file-size limit (ulimit -f, SIGXFSZ ignored): a coded error, the file stays intact', async () => {
     const { file, script } = prepared()
     const blocks = Math.ceil((statSync(file).size + HEADROOM) / 512)
     const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type TaktikDatabase } from '../../index.js'
 import { py, ROOT, tempDb } from '../helpers'
-import { codeOf, ERROR_CODES, figures, processCounts, scale, sleep } from './common'
+import { codeOf, ERROR_CODES, figures, processCounts, scale, sleep, TIME_FACTOR } from './common'
 
 interface Seed {
   accounts: Record<string, number>
@@ -165,7 +165,7 @@ describe('resource hygiene', () => {
     // well over this at either scale (a few KB x 100,000).
     expect(afterOpen.rss - before.rss).toBeLessThan(48 * MiB)
     expect(afterWatch.rss - beforeWatch.rss).toBeLessThan(48 * MiB)
-  }, scale(60_000, 600_000))
+  }, scale(60_000, 600_000) * TIME_FACTOR)
 
   it('close() with reads, writes and maintenance in flight settles every promise', async () => {
     const file = tempDb()

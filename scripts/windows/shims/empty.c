@@ -1,0 +1,1 @@
+/* Nothing: the API-set DLL only forwards (see its .def). */
