@@ -255,6 +255,54 @@ fn file_uri(bytes: &[u8], windows: bool) -> String {
     uri
 }
 
+enum Completion {
+    Sqlite(rusqlite::Error),
+    /// The bot's race winner turned out not to be TAKTIK's at all.
+    Foreign(FileSchema),
+}
+
+impl From<rusqlite::Error> for Completion {
+    fn from(e: rusqlite::Error) -> Self {
+        Completion::Sqlite(e)
+    }
+}
+
+/// The writable open's schema work on a file detected as `file`: the layout
+/// `create` on an empty file, the legacy additive migrations on a legacy one,
+/// then the addon's own indexes on the tables the file has. When the bot wins
+/// the race for an empty file (its first start at the same moment), `create`
+/// finds tables inside the lock and creates nothing: the file is looked at
+/// again and completed as what it now is, or the addon's indexes would be
+/// missing for good.
+fn complete(
+    conn: &mut Connection,
+    mut file: FileSchema,
+    create: Layout,
+) -> std::result::Result<FileSchema, Completion> {
+    let mut changed = match file.layout {
+        Layout::Empty => schema::create(conn, create == Layout::Unified)?,
+        Layout::Legacy => schema::ensure(conn)?,
+        _ => false,
+    };
+    if file.layout == Layout::Empty && !changed {
+        file = FileSchema::detect(conn)?;
+        match file.layout {
+            Layout::Legacy => changed = schema::ensure(conn)?,
+            Layout::Foreign => return Err(Completion::Foreign(file)),
+            _ => {}
+        }
+    }
+    if changed {
+        file = FileSchema::detect(conn)?;
+    }
+    // Only indexes of the addon's own, on the tables the file has.
+    if !file.missing_indexes.is_empty() {
+        file.create_missing_indexes(conn)?;
+        file = FileSchema::detect(conn)?;
+    }
+    Ok(file)
+}
+
 impl Database {
     pub fn open(opts: OpenConfig) -> Result<Arc<Database>> {
         let display = opts.path.display().to_string();
@@ -318,18 +366,22 @@ impl Database {
         if file.layout != Layout::Foreign {
             return Ok(());
         }
+        Err(self.foreign_error(file))
+    }
+
+    fn foreign_error(&self, file: &FileSchema) -> DbError {
         let mut names: Vec<&str> = file.sample_tables.iter().map(String::as_str).collect();
         if file.table_count > names.len() {
             names.push("...");
         }
-        Err(DbError::new(
+        DbError::new(
             ErrorCode::NotATaktikDatabase,
             format!(
                 "openDatabase refused {}: it is a SQLite file of another application (tables {}), none of TAKTIK's; it was not changed. Check the path, or open it with readonly: true to inspect it",
                 self.display,
                 names.join(", ")
             ),
-        ))
+        )
     }
 
     /// What the file holds, as last detected.
@@ -553,7 +605,7 @@ impl Database {
         let mut conn =
             Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
         self.configure(&conn).map_err(self.sqlite_err(what))?;
-        let mut file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
+        let file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
         // The probe saw something else a moment ago (a race with the bot's
         // first start, or another writer): look again.
         self.refuse_foreign(&file)?;
@@ -577,23 +629,10 @@ impl Database {
                 ),
             ));
         }
-        let bootstrap = self.sqlite_err("schema bootstrap");
-        let changed = match file.layout {
-            Layout::Empty => {
-                schema::create(&mut conn, create == Layout::Unified).map_err(bootstrap)?
-            }
-            Layout::Legacy => schema::ensure(&mut conn).map_err(bootstrap)?,
-            _ => false,
-        };
-        if changed {
-            file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
-        }
-        // Only indexes of the addon's own, on the tables the file has.
-        if !file.missing_indexes.is_empty() {
-            file.create_missing_indexes(&conn)
-                .map_err(self.sqlite_err("indexing"))?;
-            file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
-        }
+        let file = complete(&mut conn, file, create).map_err(|e| match e {
+            Completion::Sqlite(e) => self.sqlite_err("schema bootstrap")(e),
+            Completion::Foreign(file) => self.foreign_error(&file),
+        })?;
         *lock(&self.file) = Arc::new(file);
         Ok(conn)
     }
@@ -900,6 +939,39 @@ mod tests {
         };
         let uri = immutable_uri(std::path::Path::new(here));
         assert!(uri.ends_with("/d/x.db?mode=ro&immutable=1"), "{uri}");
+    }
+
+    #[test]
+    fn the_bot_winning_the_race_for_an_empty_file_still_gets_the_addon_indexes() {
+        let dir = std::env::temp_dir().join(format!("taktik-race-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("taktik-data.db");
+        let _ = std::fs::remove_file(&path);
+        let mut conn = Connection::open(&path).unwrap();
+        let empty = FileSchema::detect(&conn).unwrap();
+        assert_eq!(empty.layout, Layout::Empty);
+        // The bot's first start lands between our look at the file and our lock:
+        // it has created all but its last tables so far.
+        let bot = Connection::open(&path).unwrap();
+        for t in &schema::TABLES[..schema::TABLES.len() - 3] {
+            bot.execute_batch(t.ddl).unwrap();
+        }
+        let file = match complete(&mut conn, empty, Layout::Legacy) {
+            Ok(f) => f,
+            Err(_) => panic!("complete failed"),
+        };
+        assert_eq!(file.layout, Layout::Legacy);
+        assert!(file.missing_indexes.is_empty());
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_taktikdb%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(indexes > 0);
+        drop((conn, bot));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
