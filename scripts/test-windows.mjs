@@ -73,6 +73,8 @@ function windowsNode(major) {
   // The package holds node.exe alone; a Windows install has npm beside it (the
   // install test runs it). npm is plain JavaScript: the registry's copy serves.
   npmPackage('npm@11', path.join(dir, 'bin', 'node_modules', 'npm'))
+  // and npm.cmd, which tools run through the shell (napi's pre-publish does).
+  writeFileSync(path.join(dir, 'bin', 'npm.cmd'), '@"%~dp0node.exe" "%~dp0node_modules\\npm\\bin\\npm-cli.js" %*\r\n')
   const { version } = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'))
   return { version, exe: path.join(dir, 'bin', 'node.exe') }
 }
@@ -276,6 +278,8 @@ async function main() {
             // check through node:sqlite.
             exclude: n.version.startsWith('20.') ? ['__test__/benchmark-baseline.test.ts'] : [],
             extraEnv: {
+              // Wine puts WINEPATH in front of PATH: node and npm, as an install would.
+              WINEPATH: win(path.dirname(n.exe)),
               PYTHON: win(python),
               TAKTIK_PYTHON_BRIDGE_PORT: String(bridge.port),
               TAKTIK_TEST_ZONE: p.zone ?? '',
