@@ -14,6 +14,14 @@ export const UNIFIED_SCHEMA_JSON =
   process.env.TAKTIK_UNIFIED_SCHEMA_JSON ?? path.join(path.dirname(SCHEMA_JSON), 'unified', 'schema.json')
 export const PYTHON = process.env.PYTHON ?? 'python3'
 
+/** napi-rs's name for this platform, as in taktik-db.<name>.node and the package taktik-db-<name>. */
+export const PLATFORM =
+  process.platform === 'linux'
+    ? `linux-${process.arch}-gnu`
+    : process.platform === 'win32'
+      ? `win32-${process.arch}-msvc`
+      : `${process.platform}-${process.arch}`
+
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) {

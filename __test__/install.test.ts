@@ -7,15 +7,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync,
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Account, DatabaseInfo, Session } from '../index.js'
-import { ROOT, py, tempDb } from './helpers'
+import { PLATFORM, ROOT, py, tempDb } from './helpers'
 
-/** napi-rs's name for this platform, as in taktik-db.<name>.node and taktik-db-<name>. */
-const PLATFORM =
-  process.platform === 'linux'
-    ? `linux-${process.arch}-gnu`
-    : process.platform === 'win32'
-      ? `win32-${process.arch}-msvc`
-      : `${process.platform}-${process.arch}`
 
 interface Tarball {
   name: string

@@ -4,15 +4,8 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ROOT, tempDb } from './helpers'
+import { PLATFORM, ROOT, tempDb } from './helpers'
 
-/** napi-rs's name for this platform, as in taktik-db.<name>.node and the message. */
-const PLATFORM =
-  process.platform === 'linux'
-    ? `linux-${process.arch}-gnu`
-    : process.platform === 'win32'
-      ? `win32-${process.arch}-msvc`
-      : `${process.platform}-${process.arch}`
 const NODE_FILE = `taktik-db.${PLATFORM}.node`
 
 /** A copy of the package's JS (no binary) in `dir`; returns what requiring it throws, as JSON. */
