@@ -14,11 +14,14 @@ const utc14: TestProjectInlineConfiguration = {
   },
 }
 
+const TIME_FACTOR = Number(process.env.TAKTIK_TEST_TIME_FACTOR) || 1
+
 export default defineConfig({
   test: {
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // npm run test:windows stretches them: Wine runs the suite 2-4x slower.
+    testTimeout: 60_000 * TIME_FACTOR,
+    hookTimeout: 60_000 * TIME_FACTOR,
     projects: [
       { extends: true, test: { name: 'machine-tz', include: ['__test__/**/*.test.ts'] } },
       ...(process.platform === 'win32' ? [] : [utc14]),

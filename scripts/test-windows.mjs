@@ -166,8 +166,8 @@ async function vitest({ exe, label, zone, files, extraEnv, exclude = [] }) {
   rmSync(json, { force: true })
   const env = { ...process.env, ...WINE_ENV, TAKTIK_TEST_TIME_FACTOR: '4', TAKTIK_UNDER_WINE: '1', TAKTIK_WINE_AS_ROOT: process.getuid?.() === 0 ? '1' : '', ...extraEnv, TZ: zone ?? '' }
   if (!zone) delete env.TZ
-  // Wine runs this suite 2-4x slower than Linux: stretch the timeouts.
-  const args = [exe, path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'machine-tz', '--testTimeout=240000', '--hookTimeout=240000', '--reporter=default', '--reporter=json', `--outputFile.json=${win(json)}`, ...exclude.flatMap((e) => ['--exclude', e]), ...files]
+  // Timeouts: TAKTIK_TEST_TIME_FACTOR (vitest.config.ts; Wine runs the suite 2-4x slower).
+  const args = [exe, path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'machine-tz', '--reporter=default', '--reporter=json', `--outputFile.json=${win(json)}`, ...exclude.flatMap((e) => ['--exclude', e]), ...files]
   log(`vitest ${label} (${zone ?? 'machine zone'}): ${files.length ? files.join(' ') : 'all files'}`)
   const t0 = Date.now()
   const fd = openOut(out)
