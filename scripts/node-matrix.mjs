@@ -7,7 +7,7 @@
 //   npm run test:node-matrix [-- vitest args…]
 import { execFileSync, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { nodeBinary } from './node-binary.mjs'
@@ -21,8 +21,9 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
   process.exit(2)
 }
 
-const addon = readdirSync(ROOT).find((f) => f.endsWith('.node'))
-if (!addon) {
+// The host's binary: `npm run build:cross` leaves other platforms' beside it.
+const addon = 'taktik-db.linux-x64-gnu.node'
+if (!existsSync(path.join(ROOT, addon))) {
   console.error('no built .node in the package root: run `npm install` (or `npm run build`) first')
   process.exit(1)
 }
