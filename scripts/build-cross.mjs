@@ -28,6 +28,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compareVersions, inspectBinary, limitMachOExports } from './native-binary.mjs'
 import { nodeBinary } from './node-binary.mjs'
+import * as setup from './setup.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CACHE = path.join(ROOT, '.cache', 'cross')
@@ -63,33 +64,13 @@ const ENV = {
 
 const log = (...a) => console.error('[build:cross]', ...a)
 // Children print to stderr: stdout is for the table (and --tools' dirs, for $GITHUB_PATH).
-const run = (cmd, args, opts = {}) => {
-  const r = spawnSync(cmd, args, { stdio: ['inherit', 2, 'inherit'], env: ENV, cwd: ROOT, ...opts })
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`)
-}
+const run = (cmd, args, opts = {}) => setup.run(cmd, args, { stdio: ['inherit', 2, 'inherit'], env: ENV, cwd: ROOT, ...opts })
 const output = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', env: ENV, cwd: ROOT, ...opts }).trim()
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { env: ENV }).status === 0
 const seconds = (t0) => Math.round((Date.now() - t0) / 1000)
-
-/** Debian packages for missing commands, installed when we may (root, apt-get); else a clear error. */
-function needCommands(wanted) {
-  const missing = Object.entries(wanted).filter(([cmd]) => !has(cmd))
-  if (!missing.length) return
-  const pkgs = [...new Set(missing.map(([, pkg]) => pkg))]
-  if (process.getuid?.() !== 0 || !has('apt-get')) {
-    throw new Error(`missing ${missing.map(([c]) => c).join(', ')}: install ${pkgs.join(' ')} (Debian/Ubuntu package names)`)
-  }
-  log(`apt-get install ${pkgs.join(' ')}`)
-  run('apt-get', ['update', '-q'])
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { env: { ...ENV, DEBIAN_FRONTEND: 'noninteractive' } })
-}
+const needCommands = (wanted) => setup.needCommands(wanted, { env: ENV, log, stdio: ['inherit', 2, 'inherit'] })
 
 function installTools(triples) {
-  if (has('rustup')) {
-    const installed = output('rustup', ['target', 'list', '--installed']).split('\n')
-    const absent = triples.filter((t) => !installed.includes(t))
-    if (absent.length) run('rustup', ['target', 'add', ...absent])
-  }
+  setup.rustTargets(triples, { env: ENV, stdio: ['inherit', 2, 'inherit'] })
 
   const zig = path.join(CACHE, 'zig', 'ziglang', 'zig')
   if (!existsSync(zig) || output(zig, ['version']) !== ZIGLANG) {

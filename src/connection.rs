@@ -255,42 +255,28 @@ fn file_uri(bytes: &[u8], windows: bool) -> String {
     uri
 }
 
-enum Completion {
-    Sqlite(rusqlite::Error),
-    /// The bot's race winner turned out not to be TAKTIK's at all.
-    Foreign(FileSchema),
-}
-
-impl From<rusqlite::Error> for Completion {
-    fn from(e: rusqlite::Error) -> Self {
-        Completion::Sqlite(e)
-    }
-}
-
 /// The writable open's schema work on a file detected as `file`: the layout
 /// `create` on an empty file, the legacy additive migrations on a legacy one,
 /// then the addon's own indexes on the tables the file has. When the bot wins
 /// the race for an empty file (its first start at the same moment), `create`
 /// finds tables inside the lock and creates nothing: the file is looked at
 /// again and completed as what it now is, or the addon's indexes would be
-/// missing for good.
+/// missing for good. Returns the file as it is now (the caller refuses a
+/// foreign one: nothing here touches a file of neither layout).
 fn complete(
     conn: &mut Connection,
     mut file: FileSchema,
     create: Layout,
-) -> std::result::Result<FileSchema, Completion> {
-    let mut changed = match file.layout {
-        Layout::Empty => schema::create(conn, create == Layout::Unified)?,
-        Layout::Legacy => schema::ensure(conn)?,
-        _ => false,
-    };
-    if file.layout == Layout::Empty && !changed {
-        file = FileSchema::detect(conn)?;
-        match file.layout {
-            Layout::Legacy => changed = schema::ensure(conn)?,
-            Layout::Foreign => return Err(Completion::Foreign(file)),
-            _ => {}
+) -> rusqlite::Result<FileSchema> {
+    let mut changed = false;
+    if file.layout == Layout::Empty {
+        changed = schema::create(conn, create == Layout::Unified)?;
+        if !changed {
+            file = FileSchema::detect(conn)?;
         }
+    }
+    if file.layout == Layout::Legacy {
+        changed |= schema::ensure(conn)?;
     }
     if changed {
         file = FileSchema::detect(conn)?;
@@ -366,22 +352,18 @@ impl Database {
         if file.layout != Layout::Foreign {
             return Ok(());
         }
-        Err(self.foreign_error(file))
-    }
-
-    fn foreign_error(&self, file: &FileSchema) -> DbError {
         let mut names: Vec<&str> = file.sample_tables.iter().map(String::as_str).collect();
         if file.table_count > names.len() {
             names.push("...");
         }
-        DbError::new(
+        Err(DbError::new(
             ErrorCode::NotATaktikDatabase,
             format!(
                 "openDatabase refused {}: it is a SQLite file of another application (tables {}), none of TAKTIK's; it was not changed. Check the path, or open it with readonly: true to inspect it",
                 self.display,
                 names.join(", ")
             ),
-        )
+        ))
     }
 
     /// What the file holds, as last detected.
@@ -629,10 +611,9 @@ impl Database {
                 ),
             ));
         }
-        let file = complete(&mut conn, file, create).map_err(|e| match e {
-            Completion::Sqlite(e) => self.sqlite_err("schema bootstrap")(e),
-            Completion::Foreign(file) => self.foreign_error(&file),
-        })?;
+        let file =
+            complete(&mut conn, file, create).map_err(self.sqlite_err("schema bootstrap"))?;
+        self.refuse_foreign(&file)?;
         *lock(&self.file) = Arc::new(file);
         Ok(conn)
     }
@@ -956,10 +937,7 @@ mod tests {
         for t in &schema::TABLES[..schema::TABLES.len() - 3] {
             bot.execute_batch(t.ddl).unwrap();
         }
-        let file = match complete(&mut conn, empty, Layout::Legacy) {
-            Ok(f) => f,
-            Err(_) => panic!("complete failed"),
-        };
+        let file = complete(&mut conn, empty, Layout::Legacy).unwrap();
         assert_eq!(file.layout, Layout::Legacy);
         assert!(file.missing_indexes.is_empty());
         let indexes: i64 = conn
