@@ -442,8 +442,10 @@ export interface CallOptions {
 export interface WriteResult {
   /** Rows deleted plus rows updated, in total. */
   changes: number
-  /** Rows deleted per API table (only those with deletions). A cascade into a table outside the API
-   * (another program's, through its own foreign key) is counted under that table's name. */
+  /**
+   * Rows deleted per API table (only those with deletions). A cascade into a table outside the API
+   * (another program's, through its own foreign key) is counted under that table's name.
+   */
   deleted: Partial<Record<ApiTable | (string & {}), number>>
   /** Rows updated per API table, e.g. foreign keys set to NULL by a cascade. */
   updated: Partial<Record<ApiTable | (string & {}), number>>
@@ -463,11 +465,32 @@ export interface ChangeEvent {
   layoutChanged: boolean
 }
 
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** How often to look for commits, in ms (10..=60000). Default 250. */
+  intervalMs?: number
+  /**
+   * Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
+   * ...: the same names on every layout). Default: every one the file keeps.
+   */
+  tables?: ApiTable[]
+}
+
+/** Options of `backup`. */
+export interface BackupOptions {
+  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
+  overwrite?: boolean
+  /** Called on the JS thread as pages are copied. */
+  onProgress?: (progress: BackupProgress) => void
+}
+
+/** What `onProgress` receives as pages are copied. */
 export interface BackupProgress {
   pagesCopied: number
   totalPages: number
 }
 
+/** What `backup` wrote. */
 export interface BackupResult {
   /** The absolute path written. */
   path: string
@@ -477,19 +500,30 @@ export interface BackupResult {
 
 export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'
 
+/** What a checkpoint did. */
 export interface CheckpointResult {
-  /** True when a reader or writer kept it from finishing. */
+  /** True when it could not finish because a reader or writer held it up. */
   busy: boolean
+  /** Frames in the WAL. */
   walFrames: number
+  /** Frames copied into the database file. */
   checkpointedFrames: number
 }
 
+/** Options of `integrityCheck`. */
+export interface IntegrityOptions {
+  /** PRAGMA quick_check instead of integrity_check (skips index contents). */
+  quick?: boolean
+}
+
+/** What an integrity check found. */
 export interface IntegrityResult {
   ok: boolean
   /** Up to 100 messages from SQLite; empty when ok. */
-  problems: string[]
+  problems: Array<string>
 }
 
+/** The last automatic checkpoint, for getDatabaseInfo(). */
 export interface AutoCheckpoint {
   /** ISO time of the checkpoint. */
   at: string
@@ -498,6 +532,7 @@ export interface AutoCheckpoint {
   busy: boolean
 }
 
+/** Facts about the open file (getDatabaseInfo). */
 export interface DatabaseInfo {
   path: string
   readonly: boolean
@@ -519,6 +554,7 @@ export interface DatabaseInfo {
   lastAutoCheckpoint: AutoCheckpoint | null
 }
 
+/** How long `optimize` took. */
 export interface OptimizeResult {
   durationMs: number
 }
@@ -540,10 +576,173 @@ export type ExportFilters =
   | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
   | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
 
+/** What `exportCsv` wrote. */
 export interface ExportResult {
   path: string
   /** Data rows written (the header not counted). */
   rows: number
+}
+
+/** Options of the listings that only page: `{ limit?, offset? }`. */
+export interface PageQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getSessions / getTikTokSessions. */
+export interface SessionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
+  status?: string
+}
+
+/** Options of getInteractions / getTikTokInteractions. */
+export interface InteractionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
+  type?: string
+  sessionId?: number
+  profileId?: number
+  /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
+  since?: string | number
+  /** Only interactions at or before this instant: ISO-8601 text or Unix milliseconds. */
+  until?: string | number
+}
+
+/** Options of getProfiles and countProfiles (which ignores paging and sorting). */
+export interface ProfileQuery {
+  /** Case-insensitive substring of username or full name; `%` and `_` are literal. */
+  search?: string
+  /** One of ProfileSortBy. Default "lastInteractionAt". */
+  sortBy?: ProfileSortBy
+  /** "asc" or "desc". Default "desc". */
+  order?: 'asc' | 'desc'
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  minFollowers?: number
+  maxFollowers?: number
+  isPrivate?: boolean
+  isVerified?: boolean
+  isBusiness?: boolean
+}
+
+/** Options of getPosts. */
+export interface PostQuery {
+  profileId?: number
+  accountId?: number
+  /** DRAFT, SCHEDULED, PUBLISHED, ... (case-insensitive). */
+  status?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getTikTokProfiles. */
+export interface TikTokProfileQuery {
+  /** Case-insensitive substring of username or display name; `%` and `_` are literal. */
+  search?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getScrapingSessions. */
+export interface ScrapingSessionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive). */
+  status?: string
+  /** e.g. "followers", "hashtag" (case-insensitive). */
+  scrapingType?: string
+}
+
+/** Options of getScrapedProfiles. */
+export interface ScrapedProfileQuery {
+  /** Only profiles whose AI score is at least this (0-100). */
+  minScore?: number
+  /** Only profiles the AI qualified. */
+  qualifiedOnly?: boolean
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getScrapedComments. */
+export interface ScrapedCommentQuery {
+  scrapingSessionId?: number
+  /** The commenter (case-insensitive). */
+  username?: string
+  /** The owner of the post commented on (case-insensitive). */
+  targetUsername?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getProcessedHashtagPosts. */
+export interface HashtagPostQuery {
+  /** With or without `#`, case-insensitive. */
+  hashtag?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getDiscoveredProfiles. */
+export interface DiscoveredProfileQuery {
+  /** new, qualified, rejected, ... (case-insensitive). */
+  status?: string
+  /** Only profiles whose AI score is at least this. */
+  minScore?: number
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of deleteSession. */
+export interface DeleteSessionOptions {
+  /** Also delete the interactions recorded in this session. Default false. */
+  withInteractions?: boolean
+}
+
+/** Fields of a discovery campaign the app sets. */
+export interface DiscoveryCampaignInput {
+  /** Required on create; non-empty. */
+  name?: string
+  /** The Instagram account it belongs to, or null. */
+  accountId?: number
+  nicheKeywords?: Array<string>
+  targetHashtags?: Array<string>
+  targetAccounts?: Array<string>
+  targetPostUrls?: Array<string>
+  /** Default "ACTIVE". */
+  status?: string
+}
+
+/** Options of pruneHistory. */
+export interface PruneOptions {
+  /** Delete rows older than this many days (1..=3650). Required. */
+  olderThanDays?: number
+  /** Count what would be deleted, delete nothing. Default false. */
+  dryRun?: boolean
 }
 
 /**
@@ -590,78 +789,20 @@ export declare class TaktikDatabase {
   getAccounts(call?: CallOptions): Promise<Account[]>
   /** Every Instagram account in the file, by id. */
   getAccountsSync(): Account[]
-  /** Discovery campaigns, newest first; all of them, or one account's. */
-  getDiscoveryCampaigns(accountId?: number | null, call?: CallOptions): Promise<DiscoveryCampaign[]>
-  /** Resume state of a campaign, one row per source. */
-  getDiscoveryProgress(campaignId: number, call?: CallOptions): Promise<DiscoveryProgress[]>
-  /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
-  /** Discovery campaigns, newest first; all of them, or one account's. */
-  getDiscoveryCampaignsSync(accountId?: number | null): DiscoveryCampaign[]
-  /** Resume state of a campaign, one row per source. */
-  getDiscoveryProgressSync(campaignId: number): DiscoveryProgress[]
-  /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): DiscoveredProfile[]
-  /** Interactions of an Instagram account, newest first, with the profile's username. */
-  getInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<InteractionWithUsername[]>
-  /** Interactions of an Instagram account, newest first, with the profile's username. */
-  getInteractionsSync(accountId: number, options?: InteractionQuery): InteractionWithUsername[]
-  /**
-   * Profiles this Instagram account has interacted with: every profile column plus
-   * interactionCount and lastInteractionAt. Default order: latest interaction first.
-   */
-  getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<ProfileWithInteractions[]>
-  /** How many profiles getProfiles would return without limit/offset. */
-  countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
-  /** One profile by id (number) or username (string, `@` optional), or null. */
-  getProfile(usernameOrId: string | number, call?: CallOptions): Promise<Profile | null>
-  /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
-  /** Snapshots of a profile's counters over time, oldest first. */
-  getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
-  /** Instagram posts (scraped or scheduled), newest first. */
-  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
-  /**
-   * Profiles this Instagram account has interacted with: every profile column plus
-   * interactionCount and lastInteractionAt. Default order: latest interaction first.
-   */
-  getProfilesSync(accountId: number, options?: ProfileQuery): ProfileWithInteractions[]
-  /** How many profiles getProfiles would return without limit/offset. */
-  countProfilesSync(accountId: number, options?: ProfileQuery): number
-  /** One profile by id (number) or username (string, `@` optional), or null. */
-  getProfileSync(usernameOrId: string | number): Profile | null
-  /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfilesSync(accountId: number, options?: PageQuery): FilteredProfile[]
-  /** Snapshots of a profile's counters over time, oldest first. */
-  getProfileStatsHistorySync(profileId: number): ProfileStatsSnapshot[]
-  /** Instagram posts (scraped or scheduled), newest first. */
-  getPostsSync(options?: PostQuery): Post[]
-  /** Scraping runs, newest first. */
-  getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<ScrapingSession[]>
-  /** One scraping run by id, or null. */
-  getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
-  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
-  /** Scraped comments, newest first. */
-  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
-  /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
-  /** Scraping runs, newest first. */
-  getScrapingSessionsSync(options?: ScrapingSessionQuery): ScrapingSession[]
-  /** One scraping run by id, or null. */
-  getScrapingSessionSync(id: number): ScrapingSession | null
-  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): ScrapedProfileWithProfile[]
-  /** Scraped comments, newest first. */
-  getScrapedCommentsSync(options?: ScrapedCommentQuery): ScrapedComment[]
-  /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): ProcessedHashtagPost[]
+  /** Every TikTok account in the file, by id. */
+  getTikTokAccounts(call?: CallOptions): Promise<TikTokAccount[]>
+  /** Every TikTok account in the file, by id. */
+  getTikTokAccountsSync(): TikTokAccount[]
   /** Sessions of an Instagram account, newest first. */
   getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Session[]>
-  /** Interaction totals of one session, counted from interaction_history. */
-  getSessionStats(sessionId: number, call?: CallOptions): Promise<SessionStats>
   /** Sessions of an Instagram account, newest first. */
   getSessionsSync(accountId: number, options?: SessionQuery): Session[]
+  /** Sessions of a TikTok account, newest first. */
+  getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<TikTokSession[]>
+  /** Sessions of a TikTok account, newest first. */
+  getTikTokSessionsSync(accountId: number, options?: SessionQuery): TikTokSession[]
+  /** Interaction totals of one session, counted from interaction_history. */
+  getSessionStats(sessionId: number, call?: CallOptions): Promise<SessionStats>
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStatsSync(sessionId: number): SessionStats
   /**
@@ -674,58 +815,152 @@ export declare class TaktikDatabase {
    * oldest first; days without a row are zero-filled.
    */
   getDailyStatsSync(accountId: number, days: number): DailyStatsDay[]
-  /** Every TikTok account in the file, by id. */
-  getTikTokAccounts(call?: CallOptions): Promise<TikTokAccount[]>
-  /** Sessions of a TikTok account, newest first. */
-  getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<TikTokSession[]>
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
   getTikTokDailyStats(accountId: number, days: number, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
-  /** TikTok profiles, newest first. */
-  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
-  /** Interactions of a TikTok account, newest first, with the profile's username. */
-  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
-  /** Profiles the bot filtered out for this TikTok account, newest first. */
-  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
-  /** Every TikTok account in the file, by id. */
-  getTikTokAccountsSync(): TikTokAccount[]
-  /** Sessions of a TikTok account, newest first. */
-  getTikTokSessionsSync(accountId: number, options?: SessionQuery): TikTokSession[]
   /**
    * Exactly `days` rows (1..=3650), one per local calendar day ending today,
    * oldest first; days without a row are zero-filled.
    */
   getTikTokDailyStatsSync(accountId: number, days: number): TikTokDailyStatsDay[]
-  /** TikTok profiles, newest first. */
-  getTikTokProfilesSync(options?: TikTokProfileQuery): TikTokProfile[]
+  /** Interactions of an Instagram account, newest first, with the profile's username. */
+  getInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<InteractionWithUsername[]>
+  /** Interactions of an Instagram account, newest first, with the profile's username. */
+  getInteractionsSync(accountId: number, options?: InteractionQuery): InteractionWithUsername[]
+  /** Interactions of a TikTok account, newest first, with the profile's username. */
+  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
   /** Interactions of a TikTok account, newest first, with the profile's username. */
   getTikTokInteractionsSync(accountId: number, options?: InteractionQuery): TikTokInteractionWithUsername[]
+  /**
+   * Profiles this Instagram account has interacted with: every profile column plus
+   * interactionCount and lastInteractionAt. Default order: latest interaction first.
+   */
+  getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<ProfileWithInteractions[]>
+  /**
+   * Profiles this Instagram account has interacted with: every profile column plus
+   * interactionCount and lastInteractionAt. Default order: latest interaction first.
+   */
+  getProfilesSync(accountId: number, options?: ProfileQuery): ProfileWithInteractions[]
+  /** TikTok profiles, newest first. */
+  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
+  /** TikTok profiles, newest first. */
+  getTikTokProfilesSync(options?: TikTokProfileQuery): TikTokProfile[]
+  /** How many profiles getProfiles would return without limit/offset. */
+  countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
+  /** How many profiles getProfiles would return without limit/offset. */
+  countProfilesSync(accountId: number, options?: ProfileQuery): number
+  /** One profile by id (number) or username (string, `@` optional), or null. */
+  getProfile(usernameOrId: string | number, call?: CallOptions): Promise<Profile | null>
+  /** One profile by id (number) or username (string, `@` optional), or null. */
+  getProfileSync(usernameOrId: string | number): Profile | null
+  /** Profiles the bot filtered out for this Instagram account, newest first. */
+  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
+  /** Profiles the bot filtered out for this Instagram account, newest first. */
+  getFilteredProfilesSync(accountId: number, options?: PageQuery): FilteredProfile[]
+  /** Profiles the bot filtered out for this TikTok account, newest first. */
+  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
   /** Profiles the bot filtered out for this TikTok account, newest first. */
   getTikTokFilteredProfilesSync(accountId: number, options?: PageQuery): TikTokFilteredProfile[]
+  /** Snapshots of a profile's counters over time, oldest first. */
+  getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
+  /** Snapshots of a profile's counters over time, oldest first. */
+  getProfileStatsHistorySync(profileId: number): ProfileStatsSnapshot[]
+  /** Instagram posts (scraped or scheduled), newest first. */
+  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
+  /** Instagram posts (scraped or scheduled), newest first. */
+  getPostsSync(options?: PostQuery): Post[]
+  /** Scraping runs, newest first. */
+  getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<ScrapingSession[]>
+  /** Scraping runs, newest first. */
+  getScrapingSessionsSync(options?: ScrapingSessionQuery): ScrapingSession[]
+  /** One scraping run by id, or null. */
+  getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
+  /** One scraping run by id, or null. */
+  getScrapingSessionSync(id: number): ScrapingSession | null
+  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
+  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
+  /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
+  getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): ScrapedProfileWithProfile[]
+  /** Scraped comments, newest first. */
+  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
+  /** Scraped comments, newest first. */
+  getScrapedCommentsSync(options?: ScrapedCommentQuery): ScrapedComment[]
+  /** Hashtag posts this account already processed, newest first. */
+  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
+  /** Hashtag posts this account already processed, newest first. */
+  getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): ProcessedHashtagPost[]
+  /** Discovery campaigns, newest first; all of them, or one account's. */
+  getDiscoveryCampaigns(accountId?: number | null, call?: CallOptions): Promise<DiscoveryCampaign[]>
+  /** Discovery campaigns, newest first; all of them, or one account's. */
+  getDiscoveryCampaignsSync(accountId?: number | null): DiscoveryCampaign[]
+  /** Resume state of a campaign, one row per source. */
+  getDiscoveryProgress(campaignId: number, call?: CallOptions): Promise<DiscoveryProgress[]>
+  /** Resume state of a campaign, one row per source. */
+  getDiscoveryProgressSync(campaignId: number): DiscoveryProgress[]
+  /** Profiles a campaign discovered, in discovery order. */
+  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
+  /** Profiles a campaign discovered, in discovery order. */
+  getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): DiscoveredProfile[]
+  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
+  updateProfileNotes(profileId: number, notes: string | null): Promise<WriteResult>
+  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
+  updateProfileNotesSync(profileId: number, notes: string | null): WriteResult
+  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
+  removeFilteredProfile(accountId: number, profileId: number): Promise<WriteResult>
+  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
+  removeFilteredProfileSync(accountId: number, profileId: number): WriteResult
+  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
+  deleteSession(sessionId: number, options?: DeleteSessionOptions): Promise<WriteResult>
+  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
+  deleteSessionSync(sessionId: number, options?: DeleteSessionOptions): WriteResult
+  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
+  deleteAccount(accountId: number): Promise<WriteResult>
+  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
+  deleteAccountSync(accountId: number): WriteResult
+  /** Creates a discovery campaign and returns it. */
+  createDiscoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaign>
+  /** Creates a discovery campaign and returns it. */
+  createDiscoveryCampaignSync(input: DiscoveryCampaignInput): DiscoveryCampaign
+  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
+  updateDiscoveryCampaign(campaignId: number, patch: DiscoveryCampaignInput): Promise<DiscoveryCampaign | null>
+  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
+  updateDiscoveryCampaignSync(campaignId: number, patch: DiscoveryCampaignInput): DiscoveryCampaign | null
+  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
+  deleteDiscoveryCampaign(campaignId: number): Promise<WriteResult>
+  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
+  deleteDiscoveryCampaignSync(campaignId: number): WriteResult
+  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
+  setDiscoveredProfileStatus(profileId: number, status: string): Promise<WriteResult>
+  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
+  setDiscoveredProfileStatusSync(profileId: number, status: string): WriteResult
+  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
+  pruneHistory(options: PruneOptions): Promise<WriteResult>
+  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
+  pruneHistorySync(options: PruneOptions): WriteResult
   /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
   backup(destPath: string, options?: BackupOptions): Promise<BackupResult>
-  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
-  checkpoint(mode?: CheckpointMode): Promise<CheckpointResult>
-  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
-  integrityCheck(options?: IntegrityOptions): Promise<IntegrityResult>
-  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
-  getDatabaseInfo(): Promise<DatabaseInfo>
-  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
-  optimize(): Promise<OptimizeResult>
-  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
-  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
   /** Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`. */
   backupSync(destPath: string, options?: BackupOptions): BackupResult
   /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
+  checkpoint(mode?: CheckpointMode): Promise<CheckpointResult>
+  /** Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE. */
   checkpointSync(mode?: CheckpointMode): CheckpointResult
+  /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
+  integrityCheck(options?: IntegrityOptions): Promise<IntegrityResult>
   /** PRAGMA integrity_check (or quick_check): `ok`, or up to 100 problems. */
   integrityCheckSync(options?: IntegrityOptions): IntegrityResult
   /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
+  getDatabaseInfo(): Promise<DatabaseInfo>
+  /** Facts about the file: sizes, pages, journal mode, SQLite version, rows per table, the WAL guard. */
   getDatabaseInfoSync(): DatabaseInfo
   /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
+  optimize(): Promise<OptimizeResult>
+  /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
   optimizeSync(): OptimizeResult
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
+  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
   /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
   exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
   /**
@@ -736,42 +971,6 @@ export declare class TaktikDatabase {
    * alive. Stop it with the handle's close() (or the database's close()).
    */
   watch(callback: (event: ChangeEvent) => void, options?: WatchOptions): WatchHandle
-  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
-  updateProfileNotes(profileId: number, notes: string | null): Promise<WriteResult>
-  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
-  removeFilteredProfile(accountId: number, profileId: number): Promise<WriteResult>
-  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
-  deleteSession(sessionId: number, options?: DeleteSessionOptions): Promise<WriteResult>
-  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
-  deleteAccount(accountId: number): Promise<WriteResult>
-  /** Creates a discovery campaign and returns it. */
-  createDiscoveryCampaign(input: DiscoveryCampaignInput): Promise<DiscoveryCampaign>
-  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
-  updateDiscoveryCampaign(campaignId: number, patch: DiscoveryCampaignInput): Promise<DiscoveryCampaign | null>
-  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
-  deleteDiscoveryCampaign(campaignId: number): Promise<WriteResult>
-  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
-  setDiscoveredProfileStatus(profileId: number, status: string): Promise<WriteResult>
-  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
-  pruneHistory(options: PruneOptions): Promise<WriteResult>
-  /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
-  updateProfileNotesSync(profileId: number, notes: string | null): WriteResult
-  /** Removes a profile from an account's filtered list (the bot may then interact with it again). */
-  removeFilteredProfileSync(accountId: number, profileId: number): WriteResult
-  /** Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are. */
-  deleteSessionSync(sessionId: number, options?: DeleteSessionOptions): WriteResult
-  /** Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked). */
-  deleteAccountSync(accountId: number): WriteResult
-  /** Creates a discovery campaign and returns it. */
-  createDiscoveryCampaignSync(input: DiscoveryCampaignInput): DiscoveryCampaign
-  /** Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign. */
-  updateDiscoveryCampaignSync(campaignId: number, patch: DiscoveryCampaignInput): DiscoveryCampaign | null
-  /** Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked). */
-  deleteDiscoveryCampaignSync(campaignId: number): WriteResult
-  /** Sets a discovered profile's status (new, qualified, rejected, ...). */
-  setDiscoveredProfileStatusSync(profileId: number, status: string): WriteResult
-  /** Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept. */
-  pruneHistorySync(options: PruneOptions): WriteResult
 }
 
 /** A running change feed. */
@@ -782,83 +981,11 @@ export declare class WatchHandle {
   get closed(): boolean
 }
 
-/** Options of `backup`. */
-export interface BackupOptions {
-  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
-  overwrite?: boolean
-  /** Called on the JS thread as pages are copied. */
-  onProgress?: (progress: BackupProgress) => void
-}
-
 /**
  * Where the Python bot keeps `taktik-data.db`: `%APPDATA%/taktik-desktop/` when
  * APPDATA is set, else `~/taktik-desktop/`.
  */
 export declare function defaultDatabasePath(): string
-
-/** Options of deleteSession. */
-export interface DeleteSessionOptions {
-  /** Also delete the interactions recorded in this session. Default false. */
-  withInteractions?: boolean
-}
-
-/** Options of getDiscoveredProfiles. */
-export interface DiscoveredProfileQuery {
-  /** new, qualified, rejected, ... (case-insensitive). */
-  status?: string
-  /** Only profiles whose AI score is at least this. */
-  minScore?: number
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Fields of a discovery campaign the app sets. */
-export interface DiscoveryCampaignInput {
-  /** Required on create; non-empty. */
-  name?: string
-  /** The Instagram account it belongs to, or null. */
-  accountId?: number
-  nicheKeywords?: Array<string>
-  targetHashtags?: Array<string>
-  targetAccounts?: Array<string>
-  targetPostUrls?: Array<string>
-  /** Default "ACTIVE". */
-  status?: string
-}
-
-/** Options of getProcessedHashtagPosts. */
-export interface HashtagPostQuery {
-  /** With or without `#`, case-insensitive. */
-  hashtag?: string
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of `integrityCheck`. */
-export interface IntegrityOptions {
-  /** PRAGMA quick_check instead of integrity_check (skips index contents). */
-  quick?: boolean
-}
-
-/** Options of getInteractions / getTikTokInteractions. */
-export interface InteractionQuery {
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-  /** Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
-  type?: string
-  sessionId?: number
-  profileId?: number
-  /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
-  since?: string | number
-  /** Only interactions at or before this instant: ISO-8601 text or Unix milliseconds. */
-  until?: string | number
-}
 
 /**
  * Opens (and on a writable open of an empty file, creates) the database, on
@@ -900,119 +1027,4 @@ export interface OpenOptions {
    * creating it (a mistyped path). Default false.
    */
   fileMustExist?: boolean
-}
-
-/** Options of the listings that only page: `{ limit?, offset? }`. */
-export interface PageQuery {
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of getPosts. */
-export interface PostQuery {
-  profileId?: number
-  accountId?: number
-  /** DRAFT, SCHEDULED, PUBLISHED, ... (case-insensitive). */
-  status?: string
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of getProfiles and countProfiles (which ignores paging and sorting). */
-export interface ProfileQuery {
-  /** Case-insensitive substring of username or full name; `%` and `_` are literal. */
-  search?: string
-  /** One of ProfileSortBy. Default "lastInteractionAt". */
-  sortBy?: ProfileSortBy
-  /** "asc" or "desc". Default "desc". */
-  order?: 'asc' | 'desc'
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-  minFollowers?: number
-  maxFollowers?: number
-  isPrivate?: boolean
-  isVerified?: boolean
-  isBusiness?: boolean
-}
-
-/** Options of pruneHistory. */
-export interface PruneOptions {
-  /** Delete rows older than this many days (1..=3650). Required. */
-  olderThanDays?: number
-  /** Count what would be deleted, delete nothing. Default false. */
-  dryRun?: boolean
-}
-
-/** Options of getScrapedComments. */
-export interface ScrapedCommentQuery {
-  scrapingSessionId?: number
-  /** The commenter (case-insensitive). */
-  username?: string
-  /** The owner of the post commented on (case-insensitive). */
-  targetUsername?: string
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of getScrapedProfiles. */
-export interface ScrapedProfileQuery {
-  /** Only profiles whose AI score is at least this (0-100). */
-  minScore?: number
-  /** Only profiles the AI qualified. */
-  qualifiedOnly?: boolean
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of getScrapingSessions. */
-export interface ScrapingSessionQuery {
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-  /** RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive). */
-  status?: string
-  /** e.g. "followers", "hashtag" (case-insensitive). */
-  scrapingType?: string
-}
-
-/** Options of getSessions / getTikTokSessions. */
-export interface SessionQuery {
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-  /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
-  status?: string
-}
-
-/** Options of getTikTokProfiles. */
-export interface TikTokProfileQuery {
-  /** Case-insensitive substring of username or display name; `%` and `_` are literal. */
-  search?: string
-  /** Rows to return: 0..=10000, default 50. */
-  limit?: number
-  /** Rows to skip, default 0. */
-  offset?: number
-}
-
-/** Options of `watch`. */
-export interface WatchOptions {
-  /** How often to look for commits, in ms (10..=60000). Default 250. */
-  intervalMs?: number
-  /**
-   * Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
-   * ...: the same names on every layout). Default: every one the file keeps.
-   */
-  tables?: ApiTable[]
 }

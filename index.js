@@ -1,8 +1,10 @@
 // taktik-db's entry point. `binding.js` is napi-rs's generated loader (it picks
 // taktik-db.<platform>.node or the taktik-db-<platform> package, or the file
-// in NAPI_RS_NATIVE_LIBRARY_PATH). This wrapper only turns its generic
-// "Cannot find native binding" into an error that names the platform, the
-// files looked for and the fix, with code NATIVE_BINDING_NOT_FOUND.
+// in NAPI_RS_NATIVE_LIBRARY_PATH). This wrapper turns its generic "Cannot find
+// native binding" into an error that names the platform, the files looked for
+// and the fix, with code NATIVE_BINDING_NOT_FOUND; and it hands the addon the
+// JavaScript that turns results into values (lib/deliver.js), once per
+// environment, before anything can call it.
 'use strict'
 
 const path = require('node:path')
@@ -57,10 +59,12 @@ try {
   }
   throw e
 }
-module.exports = binding
+binding.initialize(require('./lib/deliver.js'))
+
 // Named, so Node's ESM import (`import { openDatabase } from 'taktik-db'`)
 // sees them statically (cjs-module-lexer). __test__/load.test.ts checks the
-// list against binding.js.
+// list against binding.js: every export but `initialize`, which is this
+// file's business, not the API.
 module.exports.TaktikDatabase = binding.TaktikDatabase
 module.exports.WatchHandle = binding.WatchHandle
 module.exports.defaultDatabasePath = binding.defaultDatabasePath

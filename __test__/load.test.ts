@@ -11,7 +11,8 @@ const NODE_FILE = `taktik-db.${PLATFORM}.node`
 /** A copy of the package's JS (no binary) in `dir`; returns what requiring it throws, as JSON. */
 function requireIn(dir: string, env: Record<string, string> = {}): { code?: string; message: string; ok?: boolean } {
   mkdirSync(dir, { recursive: true })
-  for (const f of ['index.js', 'binding.js', 'package.json']) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+  mkdirSync(path.join(dir, 'lib'), { recursive: true })
+  for (const f of ['index.js', 'binding.js', 'package.json', 'lib/deliver.js']) copyFileSync(path.join(ROOT, f), path.join(dir, f))
   const script = `try { const m = require(${JSON.stringify(path.join(dir, 'index.js'))}); console.log(JSON.stringify({ ok: typeof m.openDatabase === 'function', message: '' })) }
     catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
   const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } })
@@ -23,9 +24,12 @@ describe('loading the native binary', () => {
     const binding = require(path.join(ROOT, 'binding.js')) as Record<string, unknown>
     const text = readFileSync(path.join(ROOT, 'index.js'), 'utf8')
     const named = new Set([...text.matchAll(/^module\.exports\.(\w+) = /gm)].map((m) => m[1]))
-    const expected = Object.keys(binding).filter((k) => !k.startsWith('__napi'))
+    // `initialize` hands lib/deliver.js to the addon: index.js calls it, never exports it.
+    const expected = Object.keys(binding).filter((k) => !k.startsWith('__napi') && k !== 'initialize')
     expect(expected.length).toBeGreaterThan(0)
     for (const k of expected) expect(named.has(k), k).toBe(true)
+    expect(named.has('initialize')).toBe(false)
+    expect(require(path.join(ROOT, 'index.js'))).not.toHaveProperty('initialize')
   })
 
   it('works as a native ES module import (named exports visible to Node)', () => {

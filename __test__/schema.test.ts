@@ -31,11 +31,11 @@ interface AddonIndex {
   columns: string[]
 }
 
-/** ADDON_INDEXES as declared in src/schema.rs (read, never edited). */
+/** ADDON_INDEXES as declared in src/db/schema.rs (read, never edited). */
 function addonIndexes(): AddonIndex[] {
-  const src = readFileSync(path.join(ROOT, 'src', 'schema.rs'), 'utf8')
+  const src = readFileSync(path.join(ROOT, 'src', 'db', 'schema.rs'), 'utf8')
   const start = src.indexOf('pub const ADDON_INDEXES')
-  expect(start, 'ADDON_INDEXES in src/schema.rs').toBeGreaterThanOrEqual(0)
+  expect(start, 'ADDON_INDEXES in src/db/schema.rs').toBeGreaterThanOrEqual(0)
   const block = src.slice(start, src.indexOf('];', start))
   const out: AddonIndex[] = []
   for (const m of block.matchAll(/\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*,?\s*\)/g)) {

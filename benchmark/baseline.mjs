@@ -7,8 +7,8 @@
 // inlined fast paths; conversions only fall back to a helper for unusual storage
 // classes).
 //
-// It replicates the addon's semantics exactly (see src/rows.rs, src/time.rs,
-// src/args.rs, src/connection.rs and src/domain/*.rs):
+// It replicates the addon's semantics exactly (see src/rows/, src/base/time.rs,
+// src/query/args.rs, src/db/ and src/domain/*.rs):
 // - a column's kind comes from its name and declared type (classify());
 // - lenient conversions: numeric TEXT in INTEGER/REAL columns, 0/1/'yes'/... flags,
 //   JSON text parsed (invalid -> null), BLOBs decoded as lossy UTF-8;
@@ -88,7 +88,7 @@ function tableCols(table) {
 }
 
 // ---------------------------------------------------------------------------
-// Column kinds (src/rows.rs classify()).
+// Column kinds (src/rows/kind.rs classify()).
 // ---------------------------------------------------------------------------
 
 const INT = 0
@@ -139,7 +139,7 @@ export function camelCase(snake) {
 }
 
 // ---------------------------------------------------------------------------
-// Value conversions (src/rows.rs write_value and friends). The generated mappers
+// Value conversions (src/rows/json.rs write_value and friends). The generated mappers
 // inline the common storage class of each kind and call these only otherwise.
 // ---------------------------------------------------------------------------
 
@@ -286,7 +286,7 @@ function toTimestampOther(v) {
 }
 
 // ---------------------------------------------------------------------------
-// Timestamps (src/time.rs).
+// Timestamps (src/base/time.rs).
 // ---------------------------------------------------------------------------
 
 // Scratch registers of the last successful parse().
@@ -488,7 +488,7 @@ function firstLocalDay(days) {
 }
 
 // ---------------------------------------------------------------------------
-// SQL functions (src/connection.rs register_functions()).
+// SQL functions (src/db/functions.rs register_functions()).
 // ---------------------------------------------------------------------------
 
 function taktikIcontains(hay, needle) {
@@ -820,7 +820,7 @@ const SQL = {
 
 // ---------------------------------------------------------------------------
 // Queries on the UNIFIED layout (the bot since June 2026; README "Which bot
-// versions", src/layout.rs): what a developer writes for that file directly,
+// versions", src/db/layout.rs): what a developer writes for that file directly,
 // against its own tables, with `platform = ?` and the bot's `legacy_*` ids:
 // `accounts`, `social_profiles`, `sessions_unified`, `interactions`,
 // `daily_stats_unified`, `filtered_profiles` (+ platform), `scraping_sessions`
@@ -976,7 +976,7 @@ const SQL_UNIFIED = {
 }
 
 // ---------------------------------------------------------------------------
-// Arguments (src/args.rs): defaults only; arguments are assumed valid.
+// Arguments (src/query/args.rs): defaults only; arguments are assumed valid.
 // ---------------------------------------------------------------------------
 
 const DEFAULT_LIMIT = 50

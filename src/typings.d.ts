@@ -442,8 +442,10 @@ export interface CallOptions {
 export interface WriteResult {
   /** Rows deleted plus rows updated, in total. */
   changes: number
-  /** Rows deleted per API table (only those with deletions). A cascade into a table outside the API
-   * (another program's, through its own foreign key) is counted under that table's name. */
+  /**
+   * Rows deleted per API table (only those with deletions). A cascade into a table outside the API
+   * (another program's, through its own foreign key) is counted under that table's name.
+   */
   deleted: Partial<Record<ApiTable | (string & {}), number>>
   /** Rows updated per API table, e.g. foreign keys set to NULL by a cascade. */
   updated: Partial<Record<ApiTable | (string & {}), number>>
@@ -463,11 +465,32 @@ export interface ChangeEvent {
   layoutChanged: boolean
 }
 
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** How often to look for commits, in ms (10..=60000). Default 250. */
+  intervalMs?: number
+  /**
+   * Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
+   * ...: the same names on every layout). Default: every one the file keeps.
+   */
+  tables?: ApiTable[]
+}
+
+/** Options of `backup`. */
+export interface BackupOptions {
+  /** Replace destPath if it exists. Default false (FILE_EXISTS). */
+  overwrite?: boolean
+  /** Called on the JS thread as pages are copied. */
+  onProgress?: (progress: BackupProgress) => void
+}
+
+/** What `onProgress` receives as pages are copied. */
 export interface BackupProgress {
   pagesCopied: number
   totalPages: number
 }
 
+/** What `backup` wrote. */
 export interface BackupResult {
   /** The absolute path written. */
   path: string
@@ -477,19 +500,30 @@ export interface BackupResult {
 
 export type CheckpointMode = 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'
 
+/** What a checkpoint did. */
 export interface CheckpointResult {
-  /** True when a reader or writer kept it from finishing. */
+  /** True when it could not finish because a reader or writer held it up. */
   busy: boolean
+  /** Frames in the WAL. */
   walFrames: number
+  /** Frames copied into the database file. */
   checkpointedFrames: number
 }
 
+/** Options of `integrityCheck`. */
+export interface IntegrityOptions {
+  /** PRAGMA quick_check instead of integrity_check (skips index contents). */
+  quick?: boolean
+}
+
+/** What an integrity check found. */
 export interface IntegrityResult {
   ok: boolean
   /** Up to 100 messages from SQLite; empty when ok. */
-  problems: string[]
+  problems: Array<string>
 }
 
+/** The last automatic checkpoint, for getDatabaseInfo(). */
 export interface AutoCheckpoint {
   /** ISO time of the checkpoint. */
   at: string
@@ -498,6 +532,7 @@ export interface AutoCheckpoint {
   busy: boolean
 }
 
+/** Facts about the open file (getDatabaseInfo). */
 export interface DatabaseInfo {
   path: string
   readonly: boolean
@@ -519,6 +554,7 @@ export interface DatabaseInfo {
   lastAutoCheckpoint: AutoCheckpoint | null
 }
 
+/** How long `optimize` took. */
 export interface OptimizeResult {
   durationMs: number
 }
@@ -540,8 +576,171 @@ export type ExportFilters =
   | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
   | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
 
+/** What `exportCsv` wrote. */
 export interface ExportResult {
   path: string
   /** Data rows written (the header not counted). */
   rows: number
+}
+
+/** Options of the listings that only page: `{ limit?, offset? }`. */
+export interface PageQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getSessions / getTikTokSessions. */
+export interface SessionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
+  status?: string
+}
+
+/** Options of getInteractions / getTikTokInteractions. */
+export interface InteractionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
+  type?: string
+  sessionId?: number
+  profileId?: number
+  /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
+  since?: string | number
+  /** Only interactions at or before this instant: ISO-8601 text or Unix milliseconds. */
+  until?: string | number
+}
+
+/** Options of getProfiles and countProfiles (which ignores paging and sorting). */
+export interface ProfileQuery {
+  /** Case-insensitive substring of username or full name; `%` and `_` are literal. */
+  search?: string
+  /** One of ProfileSortBy. Default "lastInteractionAt". */
+  sortBy?: ProfileSortBy
+  /** "asc" or "desc". Default "desc". */
+  order?: 'asc' | 'desc'
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  minFollowers?: number
+  maxFollowers?: number
+  isPrivate?: boolean
+  isVerified?: boolean
+  isBusiness?: boolean
+}
+
+/** Options of getPosts. */
+export interface PostQuery {
+  profileId?: number
+  accountId?: number
+  /** DRAFT, SCHEDULED, PUBLISHED, ... (case-insensitive). */
+  status?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getTikTokProfiles. */
+export interface TikTokProfileQuery {
+  /** Case-insensitive substring of username or display name; `%` and `_` are literal. */
+  search?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getScrapingSessions. */
+export interface ScrapingSessionQuery {
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+  /** RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive). */
+  status?: string
+  /** e.g. "followers", "hashtag" (case-insensitive). */
+  scrapingType?: string
+}
+
+/** Options of getScrapedProfiles. */
+export interface ScrapedProfileQuery {
+  /** Only profiles whose AI score is at least this (0-100). */
+  minScore?: number
+  /** Only profiles the AI qualified. */
+  qualifiedOnly?: boolean
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getScrapedComments. */
+export interface ScrapedCommentQuery {
+  scrapingSessionId?: number
+  /** The commenter (case-insensitive). */
+  username?: string
+  /** The owner of the post commented on (case-insensitive). */
+  targetUsername?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getProcessedHashtagPosts. */
+export interface HashtagPostQuery {
+  /** With or without `#`, case-insensitive. */
+  hashtag?: string
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of getDiscoveredProfiles. */
+export interface DiscoveredProfileQuery {
+  /** new, qualified, rejected, ... (case-insensitive). */
+  status?: string
+  /** Only profiles whose AI score is at least this. */
+  minScore?: number
+  /** Rows to return: 0..=10000, default 50. */
+  limit?: number
+  /** Rows to skip, default 0. */
+  offset?: number
+}
+
+/** Options of deleteSession. */
+export interface DeleteSessionOptions {
+  /** Also delete the interactions recorded in this session. Default false. */
+  withInteractions?: boolean
+}
+
+/** Fields of a discovery campaign the app sets. */
+export interface DiscoveryCampaignInput {
+  /** Required on create; non-empty. */
+  name?: string
+  /** The Instagram account it belongs to, or null. */
+  accountId?: number
+  nicheKeywords?: Array<string>
+  targetHashtags?: Array<string>
+  targetAccounts?: Array<string>
+  targetPostUrls?: Array<string>
+  /** Default "ACTIVE". */
+  status?: string
+}
+
+/** Options of pruneHistory. */
+export interface PruneOptions {
+  /** Delete rows older than this many days (1..=3650). Required. */
+  olderThanDays?: number
+  /** Count what would be deleted, delete nothing. Default false. */
+  dryRun?: boolean
 }

@@ -8,27 +8,23 @@
 //!   fingerprint changed, and never when none did.
 //!
 //! The thread sleeps on a condvar, so close() (or the database's close()) stops
-//! it at once. The JS callback is a weak ThreadsafeFunction: a live feed does
+//! it at once. The JS callback (node/watch.rs) is a weak ThreadsafeFunction: a live feed does
 //! not keep Node (or Electron's main process) from exiting.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use napi::bindgen_prelude::Function;
-use napi::threadsafe_function::ThreadsafeFunctionCallMode;
-use napi::{Env, Status, Unknown};
-use napi_derive::napi;
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use crate::api::to_napi;
-use crate::args;
-use crate::database::TaktikDatabase;
-use crate::error::{DbError, Result};
-use crate::layout::{FileSchema, Table};
+use crate::base::error::{DbError, Result};
+use crate::base::stop::StopHandle;
+use crate::db::database::Database;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args;
 
 /// Tables up to this many rows are fingerprinted whole (every cell hashed): an
 /// UPDATE anywhere in them (daily_stats counters, a session ending) is seen.
@@ -37,46 +33,9 @@ const SMALL_TABLE_ROWS: i64 = 20_000;
 /// (where the bot appends and then updates).
 const RECENT_ROWS: i64 = 1_000;
 
-#[derive(Default)]
-struct State {
-    stopped: bool,
-}
-
-/// Stops a feed; shared by its JS handle and the database.
-#[derive(Clone)]
-pub struct StopHandle(Arc<(Mutex<State>, Condvar)>);
-
-impl StopHandle {
-    fn new() -> Self {
-        StopHandle(Arc::new((Mutex::new(State::default()), Condvar::new())))
-    }
-
-    pub fn stop(&self) {
-        let (lock, cv) = &*self.0;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).stopped = true;
-        cv.notify_all();
-    }
-
-    pub fn is_stopped(&self) -> bool {
-        self.0 .0.lock().unwrap_or_else(|p| p.into_inner()).stopped
-    }
-
-    /// Sleeps up to `d`; false once stopped.
-    fn sleep(&self, d: Duration) -> bool {
-        let (lock, cv) = &*self.0;
-        let guard = lock.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.stopped {
-            return false;
-        }
-        let (guard, _) = cv
-            .wait_timeout_while(guard, d, |s| !s.stopped)
-            .unwrap_or_else(|p| p.into_inner());
-        !guard.stopped
-    }
-}
-
 /// Options of `watch`.
-#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WatchOptions {
@@ -84,54 +43,23 @@ pub struct WatchOptions {
     pub interval_ms: Option<f64>,
     /// Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
     /// ...: the same names on every layout). Default: every one the file keeps.
-    #[napi(ts_type = "ApiTable[]")]
+    #[ts(optional, type = "ApiTable[]")]
     pub tables: Option<Vec<String>>,
 }
 
-/// A running change feed.
-#[napi]
-pub struct WatchHandle {
-    stop: StopHandle,
-}
-
-#[napi]
-impl WatchHandle {
-    /// Handles come from `db.watch()`; `new WatchHandle()` fails with a code
-    /// (napi-rs's default is an uncoded Error).
-    #[napi(constructor, skip_typescript)]
-    pub fn new(env: Env) -> napi::Result<Self> {
-        Err(to_napi(
-            &env,
-            crate::error::DbError::invalid(
-                "WatchHandle cannot be constructed: call db.watch(callback)",
-            ),
-        ))
-    }
-
-    /// Stops the feed: no callback runs after this returns. Idempotent.
-    #[napi]
-    pub fn close(&self) {
-        self.stop.stop();
-    }
-
-    /// True once closed (by close() or by the database's close()).
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.stop.is_stopped()
-    }
-}
-
-/// What the callback receives.
-#[derive(serde::Serialize)]
+/// What a change-feed callback receives.
+#[derive(serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-struct ChangeEvent {
-    /// API tables whose rows changed.
+pub(crate) struct ChangeEvent {
+    /// API tables whose rows changed since the last event (every watched one when `layoutChanged`).
+    #[ts(type = "ApiTable[]")]
     tables: Vec<&'static str>,
+    /// SQLite's PRAGMA data_version when the change was seen.
     data_version: i64,
     /// The file's layout now.
+    #[ts(type = "Layout")]
     layout: &'static str,
-    /// The bot changed the file's layout (migrated it) since the last event:
-    /// every watched table is listed, reread them all.
+    /// The bot migrated the file to another layout (or revision of it) since the last event: reread everything.
     layout_changed: bool,
 }
 
@@ -148,7 +76,7 @@ fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
 /// A number that changes when the rows of `table` (of `platform` only, on a
 /// unified table) change (see the constants).
 fn fingerprint(conn: &Connection, table: &str, platform: Option<&str>) -> rusqlite::Result<u64> {
-    let t = format!("main.{}", crate::schema::quote_ident(table));
+    let t = format!("main.{}", crate::db::schema::quote_ident(table));
     // The platform is one of the addon's own constants, never caller text.
     let only = platform
         .map(|p| format!(" WHERE platform = '{p}'"))
@@ -207,21 +135,23 @@ fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
 }
 
-fn start(
-    tdb: &TaktikDatabase,
-    env: &Env,
-    callback: Function<'_, serde_json::Value, ()>,
-    options: Option<&Unknown<'_>>,
-) -> Result<WatchHandle> {
+/// Starts a feed: `send` gets each event (as JSON) on the feed's thread, and
+/// returns false once the receiver is gone (the feed then ends). Stopped by
+/// the handle returned, or by the database's close().
+pub(crate) fn start(
+    db: &Arc<Database>,
+    o: WatchOptions,
+    send: impl Fn(serde_json::Value) -> bool + Send + 'static,
+    stop: StopHandle,
+) -> Result<()> {
     const F: &str = "watch";
-    tdb.db.ensure_open()?;
-    let o: WatchOptions = args::options(env, F, options)?;
+    db.ensure_open()?;
     let interval = match o.interval_ms {
         Some(ms) => args::integer(F, "intervalMs", ms, 10, 60_000)? as u64,
         None => 250,
     };
-    let conn = tdb.db.open_reader()?;
-    let mut file = tdb.db.refresh(&conn).map_err(tdb.db.sqlite_err(F))?;
+    let conn = db.open_reader()?;
+    let mut file = db.refresh(&conn).map_err(db.sqlite_err(F))?;
     let tables: Vec<Table> = match o.tables {
         None => file.supported(),
         Some(list) => {
@@ -242,7 +172,7 @@ fn start(
                     )));
                 };
                 if !file.supports(t) {
-                    return Err(tdb.db.not_in_file(F, &file, t));
+                    return Err(db.not_in_file(F, &file, t));
                 }
                 if !wanted.contains(&t) {
                     wanted.push(t);
@@ -251,33 +181,13 @@ fn start(
             wanted
         }
     };
-    let stop = StopHandle::new();
     let thread_stop = stop.clone();
-    // An event queued for the JS thread just before close() would still be
-    // delivered: the callback is wrapped in a function that checks the stop
-    // flag on the JS thread, right before calling it.
-    let internal = |e: napi::Error| DbError::internal(format!("{F}: {}", e.reason));
-    let user = callback.create_ref().map_err(internal)?;
-    let gate = stop.clone();
-    let tsfn = env
-        .create_function_from_closure::<serde_json::Value, (), _>("taktikWatch", move |ctx| {
-            if gate.is_stopped() {
-                return Ok(());
-            }
-            let event: serde_json::Value = ctx.get(0)?;
-            user.borrow_back(ctx.env)?.call(event)
-        })
-        .map_err(internal)?
-        .build_threadsafe_function::<serde_json::Value>()
-        .weak::<true>()
-        .callee_handled::<false>()
-        .build()
-        .map_err(internal)?;
     // The baseline is taken before returning, so a commit made right after
     // watch() returns is reported.
-    let mut version = data_version(&conn).map_err(tdb.db.sqlite_err(F))?;
+    let mut version = data_version(&conn).map_err(db.sqlite_err(F))?;
     let mut prints = fingerprints(&conn, &file, &tables);
-    let db = tdb.db.clone();
+    let owner = db.clone();
+    let db = db.clone();
     std::thread::Builder::new()
         .name("taktik-db-watch".into())
         .spawn(move || {
@@ -317,46 +227,13 @@ fn start(
                     let Ok(value) = serde_json::to_value(&event) else {
                         continue;
                     };
-                    if tsfn.call(value, ThreadsafeFunctionCallMode::NonBlocking) == Status::Closing
-                    {
+                    if !send(value) {
                         break; // the JS environment is going away
                     }
                 }
             }));
         })
         .map_err(|e| DbError::internal(format!("{F}: cannot start the watch thread: {e}")))?;
-    tdb.db.add_watcher(stop.clone());
-    Ok(WatchHandle { stop })
-}
-
-#[napi]
-impl TaktikDatabase {
-    /// Calls `callback` on the JS thread whenever a commit (by Python or anyone
-    /// else) changed rows of the watched datasets, with their names (the same
-    /// on every layout), and when the bot changes the file's layout.
-    /// Cheap when idle; never fires without a change; does not keep the process
-    /// alive. Stop it with the handle's close() (or the database's close()).
-    #[napi(ts_args_type = "callback: (event: ChangeEvent) => void, options?: WatchOptions")]
-    pub fn watch(
-        &self,
-        env: Env,
-        callback: Unknown,
-        options: Option<Unknown>,
-    ) -> napi::Result<WatchHandle> {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            // Checked here: napi-rs would only notice a non-function when
-            // creating the threadsafe function, as an uncoded internal error.
-            if !matches!(callback.get_type(), Ok(napi::ValueType::Function)) {
-                return Err(crate::error::DbError::invalid(
-                    "watch: callback must be a function",
-                ));
-            }
-            // SAFETY: the value was just checked to be a function.
-            let callback: Function<'_, serde_json::Value, ()> = unsafe { callback.cast() }
-                .map_err(|e| crate::error::DbError::internal(format!("watch: {e}")))?;
-            start(self, &env, callback, options.as_ref())
-        }))
-        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "watch")))
-        .map_err(|e| to_napi(&env, e))
-    }
+    owner.add_watcher(stop);
+    Ok(())
 }

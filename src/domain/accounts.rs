@@ -2,21 +2,21 @@
 
 use std::marker::PhantomData;
 
-use napi::{Env, Unknown};
 use rusqlite::Connection;
 
-use super::{columns, Instagram, Platform};
-use crate::api::Query;
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use super::{columns, Platform};
+use crate::base::error::Result;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::Read;
 use crate::rows::{write_rows, Out};
 
 pub struct Accounts<P>(PhantomData<P>);
 
-impl<P: Platform> Query for Accounts<P> {
+impl<P: Platform> Read for Accounts<P> {
     const NAME: &'static str = P::ACCOUNTS_FN;
 
-    fn parse(_: &Env, _: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(_: &A) -> Result<Self> {
         Ok(Accounts(PhantomData))
     }
 
@@ -32,9 +32,4 @@ impl<P: Platform> Query for Accounts<P> {
         });
         write_rows(conn, sql, [], out).map(drop)
     }
-}
-
-crate::read_api! {
-    #[doc = "Every Instagram account in the file, by id."]
-    Accounts<Instagram> => get_accounts, get_accounts_sync, "Account[]", "Promise<Account[]>", (), ();
 }

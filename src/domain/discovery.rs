@@ -1,26 +1,26 @@
 //! Discovery campaigns, their resume state and the profiles they found.
 
-use napi::{Env, Unknown};
 use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::columns;
-use crate::api::Query;
-use crate::args::{self, Page};
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use crate::base::error::Result;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::args::{self, Page};
+use crate::query::Read;
 use crate::rows::{write_rows, Out};
 
 pub struct Campaigns {
     account_id: Option<i64>,
 }
 
-impl Query for Campaigns {
+impl Read for Campaigns {
     const NAME: &'static str = "getDiscoveryCampaigns";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(Campaigns {
-            account_id: args::optional_id(Self::NAME, "accountId", a[0])?,
+            account_id: a.optional_id("accountId")?,
         })
     }
 
@@ -43,12 +43,12 @@ pub struct Progress {
     campaign_id: i64,
 }
 
-impl Query for Progress {
+impl Read for Progress {
     const NAME: &'static str = "getDiscoveryProgress";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(Progress {
-            campaign_id: args::id(Self::NAME, "campaignId", a[0].expect("required"))?,
+            campaign_id: a.id("campaignId")?,
         })
     }
 
@@ -67,7 +67,8 @@ impl Query for Progress {
 }
 
 /// Options of getDiscoveredProfiles.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiscoveredProfileQuery {
@@ -88,16 +89,16 @@ pub struct Discovered {
     page: Page,
 }
 
-impl Query for Discovered {
+impl Read for Discovered {
     const NAME: &'static str = "getDiscoveredProfiles";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let campaign_id = args::id(Self::NAME, "campaignId", a[0].expect("required"))?;
-        let o: DiscoveredProfileQuery = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let campaign_id = a.id("campaignId")?;
+        let o: DiscoveredProfileQuery = a.options("options")?;
         Ok(Discovered {
             campaign_id,
             status: args::optional_text(Self::NAME, "status", o.status)?,
@@ -128,16 +129,4 @@ impl Query for Discovered {
         );
         write_rows(conn, sql, p, out).map(drop)
     }
-}
-
-crate::read_api! {
-    #[doc = "Discovery campaigns, newest first; all of them, or one account's."]
-    Campaigns => get_discovery_campaigns, get_discovery_campaigns_sync, "DiscoveryCampaign[]", "Promise<DiscoveryCampaign[]>",
-        (), (account_id: "number | null");
-    #[doc = "Resume state of a campaign, one row per source."]
-    Progress => get_discovery_progress, get_discovery_progress_sync, "DiscoveryProgress[]", "Promise<DiscoveryProgress[]>",
-        (campaign_id: "number"), ();
-    #[doc = "Profiles a campaign discovered, in discovery order."]
-    Discovered => get_discovered_profiles, get_discovered_profiles_sync, "DiscoveredProfile[]", "Promise<DiscoveredProfile[]>",
-        (campaign_id: "number"), (options: "DiscoveredProfileQuery");
 }

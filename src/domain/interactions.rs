@@ -2,20 +2,21 @@
 
 use std::marker::PhantomData;
 
-use napi::{Env, Unknown};
 use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{columns, filter, Instagram, Platform};
-use crate::api::Query;
-use crate::args::{self, InstantArg, Page};
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use super::{columns, filter, Platform};
+use crate::base::error::Result;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::args::{self, InstantArg, Page};
+use crate::query::Read;
 use crate::rows::{write_rows, Out};
 
 /// Options of getInteractions / getTikTokInteractions.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InteractionQuery {
@@ -25,15 +26,14 @@ pub struct InteractionQuery {
     pub offset: Option<f64>,
     /// Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open).
     #[serde(rename = "type")]
-    #[napi(js_name = "type")]
     pub kind: Option<String>,
     pub session_id: Option<f64>,
     pub profile_id: Option<f64>,
     /// Only interactions at or after this instant: ISO-8601 text or Unix milliseconds.
-    #[napi(ts_type = "string | number")]
+    #[ts(optional, type = "string | number")]
     pub since: Option<InstantArg>,
     /// Only interactions at or before this instant: ISO-8601 text or Unix milliseconds.
-    #[napi(ts_type = "string | number")]
+    #[ts(optional, type = "string | number")]
     pub until: Option<InstantArg>,
 }
 
@@ -49,22 +49,22 @@ pub struct Interactions<P> {
     platform: PhantomData<P>,
 }
 
-impl<P: Platform> Query for Interactions<P> {
+impl<P: Platform> Read for Interactions<P> {
     const NAME: &'static str = P::INTERACTIONS_FN;
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn set_page(&mut self, page: crate::args::Page) -> bool {
+    fn set_page(&mut self, page: crate::query::args::Page) -> bool {
         self.page = page;
         true
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         let f = Self::NAME;
-        let account_id = args::id(f, "accountId", a[0].expect("required"))?;
-        let o: InteractionQuery = args::options(env, f, a[1])?;
+        let account_id = a.id("accountId")?;
+        let o: InteractionQuery = a.options("options")?;
         Ok(Interactions {
             account_id,
             kind: args::optional_text(f, "type", o.kind)?,
@@ -129,10 +129,4 @@ impl<P: Platform> Query for Interactions<P> {
         ];
         write_rows(conn, sql, p.as_slice(), out).map(drop)
     }
-}
-
-crate::read_api! {
-    #[doc = "Interactions of an Instagram account, newest first, with the profile's username."]
-    Interactions<Instagram> => get_interactions, get_interactions_sync, "InteractionWithUsername[]", "Promise<InteractionWithUsername[]>",
-        (account_id: "number"), (options: "InteractionQuery");
 }

@@ -10,8 +10,8 @@ pub mod sessions;
 pub mod stats;
 pub mod tiktok;
 
-use crate::layout::{FileSchema, Source, Table};
-use crate::schema;
+use crate::db::layout::{FileSchema, Source, Table};
+use crate::db::schema;
 
 /// `a.col1, a.col2, ...` for every column of API table `t` (its legacy
 /// table's columns), so a query returns exactly the documented shape, even
@@ -87,7 +87,8 @@ impl Platform for TikTok {
 }
 
 /// Options of the listings that only page: `{ limit?, offset? }`.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PageQuery {

@@ -3,30 +3,31 @@
 
 use std::marker::PhantomData;
 
-use napi::{Env, Unknown};
 use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{columns, filter, Instagram, PageQuery, Platform};
-use crate::api::Query;
-use crate::args::{self, Page, ProfileKey};
-use crate::error::{DbError, Result};
-use crate::layout::{FileSchema, Table};
+use super::{columns, filter, PageQuery, Platform};
+use crate::base::error::{DbError, Result};
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::args::{self, Page, ProfileKey};
+use crate::query::Read;
 use crate::rows::{write_count, write_i64, write_row, write_rows, write_rows_with, Out};
 
 /// Options of getProfiles and countProfiles (which ignores paging and sorting).
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProfileQuery {
     /// Case-insensitive substring of username or full name; `%` and `_` are literal.
     pub search: Option<String>,
     /// One of ProfileSortBy. Default "lastInteractionAt".
-    #[napi(ts_type = "ProfileSortBy")]
+    #[ts(optional, type = "ProfileSortBy")]
     pub sort_by: Option<String>,
     /// "asc" or "desc". Default "desc".
-    #[napi(ts_type = "'asc' | 'desc'")]
+    #[ts(optional, type = "'asc' | 'desc'")]
     pub order: Option<String>,
     /// Rows to return: 0..=10000, default 50.
     pub limit: Option<f64>,
@@ -159,13 +160,9 @@ impl ProfileFilter {
     }
 }
 
-fn parse_filter(
-    env: &Env,
-    func: &str,
-    a: &[Option<&Unknown<'_>>],
-) -> Result<(ProfileFilter, ProfileQuery)> {
-    let account_id = args::id(func, "accountId", a[0].expect("required"))?;
-    let o: ProfileQuery = args::options(env, func, a[1])?;
+fn parse_filter<A: Args>(func: &str, a: &A) -> Result<(ProfileFilter, ProfileQuery)> {
+    let account_id = a.id("accountId")?;
+    let o: ProfileQuery = a.options("options")?;
     Ok((ProfileFilter::parse(func, account_id, &o)?, o))
 }
 
@@ -192,20 +189,20 @@ fn sort_index(func: &str, sort_by: Option<&str>) -> Result<usize> {
     }
 }
 
-impl Query for Profiles {
+impl Read for Profiles {
     const NAME: &'static str = "getProfiles";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn set_page(&mut self, page: crate::args::Page) -> bool {
+    fn set_page(&mut self, page: crate::query::args::Page) -> bool {
         self.page = page;
         true
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let (filter, o) = parse_filter(env, Self::NAME, a)?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let (filter, o) = parse_filter(Self::NAME, a)?;
         Ok(Profiles {
             filter,
             sort: sort_index(Self::NAME, o.sort_by.as_deref())?,
@@ -317,7 +314,7 @@ impl Profiles {
         let mut all = Vec::new();
         {
             let mut stmt = conn.prepare_cached(aggregate)?;
-            let reprepares = crate::layout::reprepares(&stmt);
+            let reprepares = crate::rows::reprepares(&stmt);
             let mut rows = stmt.query([self.filter.account_id])?;
             while let Some(row) = rows.next()? {
                 let ValueRef::Integer(profile_id) = row.get_ref(0)? else {
@@ -331,7 +328,7 @@ impl Profiles {
                 });
             }
             drop(rows);
-            crate::layout::note_reprepares(&stmt, reprepares);
+            crate::rows::note_reprepares(&stmt, reprepares);
         }
         // ORDER BY key, profile_id, both in the requested direction; NULL sorts
         // first ascending, as in SQLite.
@@ -431,11 +428,11 @@ pub struct CountProfiles {
     filter: ProfileFilter,
 }
 
-impl Query for CountProfiles {
+impl Read for CountProfiles {
     const NAME: &'static str = "countProfiles";
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let (filter, o) = parse_filter(env, Self::NAME, a)?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let (filter, o) = parse_filter(Self::NAME, a)?;
         // Same options object as getProfiles: its paging/sort keys are accepted
         // (so one object serves both calls) but still validated.
         args::page(Self::NAME, o.limit, o.offset)?;
@@ -467,12 +464,12 @@ pub struct ProfileLookup {
     key: ProfileKey,
 }
 
-impl Query for ProfileLookup {
+impl Read for ProfileLookup {
     const NAME: &'static str = "getProfile";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(ProfileLookup {
-            key: args::profile_key(Self::NAME, a[0].expect("required"))?,
+            key: a.profile_key("usernameOrId")?,
         })
     }
 
@@ -516,16 +513,16 @@ pub struct FilteredProfiles<P> {
     platform: PhantomData<P>,
 }
 
-impl<P: Platform> Query for FilteredProfiles<P> {
+impl<P: Platform> Read for FilteredProfiles<P> {
     const NAME: &'static str = P::FILTERED_FN;
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
-        let o: PageQuery = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let account_id = a.id("accountId")?;
+        let o: PageQuery = a.options("options")?;
         Ok(FilteredProfiles {
             account_id,
             page: args::page(Self::NAME, o.limit, o.offset)?,
@@ -557,12 +554,12 @@ pub struct StatsHistory {
     profile_id: i64,
 }
 
-impl Query for StatsHistory {
+impl Read for StatsHistory {
     const NAME: &'static str = "getProfileStatsHistory";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(StatsHistory {
-            profile_id: args::id(Self::NAME, "profileId", a[0].expect("required"))?,
+            profile_id: a.id("profileId")?,
         })
     }
 
@@ -581,7 +578,8 @@ impl Query for StatsHistory {
 }
 
 /// Options of getPosts.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PostQuery {
@@ -602,15 +600,15 @@ pub struct Posts {
     page: Page,
 }
 
-impl Query for Posts {
+impl Read for Posts {
     const NAME: &'static str = "getPosts";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let o: PostQuery = args::options(env, Self::NAME, a[0])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let o: PostQuery = a.options("options")?;
         Ok(Posts {
             profile_id: args::optional_integer(Self::NAME, "profileId", o.profile_id)?,
             account_id: args::optional_integer(Self::NAME, "accountId", o.account_id)?,
@@ -643,33 +641,11 @@ impl Query for Posts {
     }
 }
 
-crate::read_api! {
-    #[doc = "Profiles this Instagram account has interacted with: every profile column plus"]
-    #[doc = "interactionCount and lastInteractionAt. Default order: latest interaction first."]
-    Profiles => get_profiles, get_profiles_sync, "ProfileWithInteractions[]", "Promise<ProfileWithInteractions[]>",
-        (account_id: "number"), (options: "ProfileQuery");
-    #[doc = "How many profiles getProfiles would return without limit/offset."]
-    CountProfiles => count_profiles, count_profiles_sync, "number", "Promise<number>",
-        (account_id: "number"), (options: "ProfileQuery");
-    #[doc = "One profile by id (number) or username (string, `@` optional), or null."]
-    ProfileLookup => get_profile, get_profile_sync, "Profile | null", "Promise<Profile | null>",
-        (username_or_id: "string | number"), ();
-    #[doc = "Profiles the bot filtered out for this Instagram account, newest first."]
-    FilteredProfiles<Instagram> => get_filtered_profiles, get_filtered_profiles_sync, "FilteredProfile[]", "Promise<FilteredProfile[]>",
-        (account_id: "number"), (options: "PageQuery");
-    #[doc = "Snapshots of a profile's counters over time, oldest first."]
-    StatsHistory => get_profile_stats_history, get_profile_stats_history_sync, "ProfileStatsSnapshot[]", "Promise<ProfileStatsSnapshot[]>",
-        (profile_id: "number"), ();
-    #[doc = "Instagram posts (scraped or scheduled), newest first."]
-    Posts => get_posts, get_posts_sync, "Post[]", "Promise<Post[]>",
-        (), (options: "PostQuery");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connection::{Database, OpenConfig};
-    use crate::rows::materialize;
+    use crate::db::database::{Database, OpenConfig};
+    use crate::rows::wire_rows;
 
     /// getProfiles with no profile filter: the listings the fast path serves.
     fn listing(
@@ -709,7 +685,7 @@ mod tests {
             readonly: false,
             busy_timeout_ms: 1000,
             wal_limit_bytes: 0,
-            create: crate::layout::Layout::Legacy,
+            create: crate::db::layout::Layout::Legacy,
             file_must_exist: false,
         })
         .expect("open");
@@ -763,8 +739,8 @@ mod tests {
                             })
                             .unwrap();
                         assert_eq!(
-                            materialize(&fast),
-                            materialize(&sql),
+                            wire_rows(&fast),
+                            wire_rows(&sql),
                             "account {account_id} sort {sort} desc {descending} limit {limit} offset {offset}"
                         );
                         checked += 1;

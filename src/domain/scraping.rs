@@ -1,19 +1,20 @@
 //! Scraping runs and what they collected: profiles, comments, hashtag posts.
 
-use napi::{Env, Unknown};
 use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
 use super::columns;
-use crate::api::Query;
-use crate::args::{self, Page};
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use crate::base::error::Result;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::args::{self, Page};
+use crate::query::Read;
 use crate::rows::{write_row, write_rows, Out};
 
 /// Options of getScrapingSessions.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScrapingSessionQuery {
@@ -33,15 +34,15 @@ pub struct ScrapingSessions {
     page: Page,
 }
 
-impl Query for ScrapingSessions {
+impl Read for ScrapingSessions {
     const NAME: &'static str = "getScrapingSessions";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let o: ScrapingSessionQuery = args::options(env, Self::NAME, a[0])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let o: ScrapingSessionQuery = a.options("options")?;
         Ok(ScrapingSessions {
             status: args::optional_text(Self::NAME, "status", o.status)?,
             scraping_type: args::optional_text(Self::NAME, "scrapingType", o.scraping_type)?,
@@ -76,13 +77,11 @@ pub struct ScrapingSession {
     id: i64,
 }
 
-impl Query for ScrapingSession {
+impl Read for ScrapingSession {
     const NAME: &'static str = "getScrapingSession";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        Ok(ScrapingSession {
-            id: args::id(Self::NAME, "id", a[0].expect("required"))?,
-        })
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        Ok(ScrapingSession { id: a.id("id")? })
     }
 
     const READS: &'static [Table] = &[Table::ScrapingSessions];
@@ -100,7 +99,8 @@ impl Query for ScrapingSession {
 }
 
 /// Options of getScrapedProfiles.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScrapedProfileQuery {
@@ -135,21 +135,21 @@ pub const PROFILE_SUMMARY: &[&str] = &[
     "biography",
 ];
 
-impl Query for ScrapedProfiles {
+impl Read for ScrapedProfiles {
     const NAME: &'static str = "getScrapedProfiles";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn set_page(&mut self, page: crate::args::Page) -> bool {
+    fn set_page(&mut self, page: crate::query::args::Page) -> bool {
         self.page = page;
         true
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let scraping_id = args::id(Self::NAME, "scrapingId", a[0].expect("required"))?;
-        let o: ScrapedProfileQuery = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let scraping_id = a.id("scrapingId")?;
+        let o: ScrapedProfileQuery = a.options("options")?;
         Ok(ScrapedProfiles {
             scraping_id,
             min_score: args::optional_number(Self::NAME, "minScore", o.min_score)?,
@@ -204,7 +204,8 @@ impl Query for ScrapedProfiles {
 }
 
 /// Options of getScrapedComments.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScrapedCommentQuery {
@@ -226,16 +227,16 @@ pub struct ScrapedComments {
     page: Page,
 }
 
-impl Query for ScrapedComments {
+impl Read for ScrapedComments {
     const NAME: &'static str = "getScrapedComments";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         let f = Self::NAME;
-        let o: ScrapedCommentQuery = args::options(env, f, a[0])?;
+        let o: ScrapedCommentQuery = a.options("options")?;
         Ok(ScrapedComments {
             scraping_session_id: args::optional_integer(
                 f,
@@ -274,7 +275,8 @@ impl Query for ScrapedComments {
 }
 
 /// Options of getProcessedHashtagPosts.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HashtagPostQuery {
@@ -292,16 +294,16 @@ pub struct HashtagPosts {
     page: Page,
 }
 
-impl Query for HashtagPosts {
+impl Read for HashtagPosts {
     const NAME: &'static str = "getProcessedHashtagPosts";
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
-        let o: HashtagPostQuery = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let account_id = a.id("accountId")?;
+        let o: HashtagPostQuery = a.options("options")?;
         let hashtag = o.hashtag.map(|h| h.trim_start_matches('#').to_string());
         Ok(HashtagPosts {
             account_id,
@@ -330,22 +332,4 @@ impl Query for HashtagPosts {
         );
         write_rows(conn, sql, p, out).map(drop)
     }
-}
-
-crate::read_api! {
-    #[doc = "Scraping runs, newest first."]
-    ScrapingSessions => get_scraping_sessions, get_scraping_sessions_sync, "ScrapingSession[]", "Promise<ScrapingSession[]>",
-        (), (options: "ScrapingSessionQuery");
-    #[doc = "One scraping run by id, or null."]
-    ScrapingSession => get_scraping_session, get_scraping_session_sync, "ScrapingSession | null", "Promise<ScrapingSession | null>",
-        (id: "number"), ();
-    #[doc = "Profiles a scraping run collected, in scrape order, with a summary of each profile."]
-    ScrapedProfiles => get_scraped_profiles, get_scraped_profiles_sync, "ScrapedProfileWithProfile[]", "Promise<ScrapedProfileWithProfile[]>",
-        (scraping_id: "number"), (options: "ScrapedProfileQuery");
-    #[doc = "Scraped comments, newest first."]
-    ScrapedComments => get_scraped_comments, get_scraped_comments_sync, "ScrapedComment[]", "Promise<ScrapedComment[]>",
-        (), (options: "ScrapedCommentQuery");
-    #[doc = "Hashtag posts this account already processed, newest first."]
-    HashtagPosts => get_processed_hashtag_posts, get_processed_hashtag_posts_sync, "ProcessedHashtagPost[]", "Promise<ProcessedHashtagPost[]>",
-        (account_id: "number"), (options: "HashtagPostQuery");
 }

@@ -2,19 +2,20 @@
 
 use std::marker::PhantomData;
 
-use napi::{Env, Unknown};
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{columns, Instagram, Platform};
-use crate::api::Query;
-use crate::args::{self, Page};
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use super::{columns, Platform};
+use crate::base::error::Result;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::Args;
+use crate::query::args::{self, Page};
+use crate::query::Read;
 use crate::rows::{write_rows, Out};
 
 /// Options of getSessions / getTikTokSessions.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SessionQuery {
@@ -33,16 +34,16 @@ pub struct Sessions<P> {
     platform: PhantomData<P>,
 }
 
-impl<P: Platform> Query for Sessions<P> {
+impl<P: Platform> Read for Sessions<P> {
     const NAME: &'static str = P::SESSIONS_FN;
 
     fn streams(&self) -> bool {
-        crate::api::long(self.page)
+        crate::query::is_long_listing(self.page)
     }
 
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let account_id = args::id(Self::NAME, "accountId", a[0].expect("required"))?;
-        let o: SessionQuery = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let account_id = a.id("accountId")?;
+        let o: SessionQuery = a.options("options")?;
         Ok(Sessions {
             account_id,
             page: args::page(Self::NAME, o.limit, o.offset)?,
@@ -83,12 +84,12 @@ pub struct SessionStats {
     session_id: i64,
 }
 
-impl Query for SessionStats {
+impl Read for SessionStats {
     const NAME: &'static str = "getSessionStats";
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(SessionStats {
-            session_id: args::id(Self::NAME, "sessionId", a[0].expect("required"))?,
+            session_id: a.id("sessionId")?,
         })
     }
 
@@ -114,13 +115,4 @@ impl Query for SessionStats {
         });
         crate::rows::write_row(conn, sql, [self.session_id], out).map(drop)
     }
-}
-
-crate::read_api! {
-    #[doc = "Sessions of an Instagram account, newest first."]
-    Sessions<Instagram> => get_sessions, get_sessions_sync, "Session[]", "Promise<Session[]>",
-        (account_id: "number"), (options: "SessionQuery");
-    #[doc = "Interaction totals of one session, counted from interaction_history."]
-    SessionStats => get_session_stats, get_session_stats_sync, "SessionStats", "Promise<SessionStats>",
-        (session_id: "number"), ();
 }

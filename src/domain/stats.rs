@@ -2,16 +2,16 @@
 
 use std::marker::PhantomData;
 
-use napi::{Env, Unknown};
 use rusqlite::Connection;
 
-use super::{Instagram, Platform};
-use crate::api::Query;
-use crate::args;
-use crate::error::Result;
-use crate::layout::{FileSchema, Table};
+use super::Platform;
+use crate::base::error::Result;
+use crate::base::time;
+use crate::db::layout::{FileSchema, Table};
+use crate::db::schema;
+use crate::query::args::Args;
+use crate::query::Read;
 use crate::rows::{classify, write_days, Kind, Out};
-use crate::{schema, time};
 
 /// The counters of a daily stats table: its INTEGER columns defaulting to 0 that
 /// are not flags (`synced_to_api`), read from the schema, not listed again here.
@@ -30,13 +30,13 @@ pub struct DailyStats<P> {
     platform: PhantomData<P>,
 }
 
-impl<P: Platform> Query for DailyStats<P> {
+impl<P: Platform> Read for DailyStats<P> {
     const NAME: &'static str = P::DAILY_STATS_FN;
 
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(DailyStats {
-            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
-            days: args::days(Self::NAME, a[1].expect("required"))?,
+            account_id: a.id("accountId")?,
+            days: a.days("days")?,
             platform: PhantomData,
         })
     }
@@ -63,11 +63,4 @@ impl<P: Platform> Query for DailyStats<P> {
         });
         write_days(conn, sql, (self.account_id, first, last), &dates, out)
     }
-}
-
-crate::read_api! {
-    #[doc = "Exactly `days` rows (1..=3650), one per local calendar day ending today,"]
-    #[doc = "oldest first; days without a row are zero-filled."]
-    DailyStats<Instagram> => get_daily_stats, get_daily_stats_sync, "DailyStatsDay[]", "Promise<DailyStatsDay[]>",
-        (account_id: "number", days: "number"), ();
 }

@@ -1,67 +1,26 @@
-//! Cancelling async reads: the trailing `{ signal, timeoutMs }` argument.
-//!
-//! The SQLite work itself is stopped, not just the promise: the read connection
-//! gets a progress handler that interrupts the statement once the signal fired
-//! or the deadline passed (checked every few thousand VM steps), the statement
-//! fails with SQLITE_INTERRUPT, and the call rejects with ABORTED or TIMEOUT.
-//! The connection is reset and goes back to the pool usable.
-
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+//! The trailing `{ signal, timeoutMs }` argument of an async read, read off
+//! the JS value into a `Cancel` token (base/cancel.rs), and its AbortSignal
+//! listener, removed when the call settles.
 
 use napi::bindgen_prelude::{FromNapiValue, Object, ToNapiValue};
 use napi::JsValue;
 use napi::{sys, Env, Unknown, ValueType};
 
-use crate::error::{DbError, ErrorCode, Result};
+use crate::base::cancel::Cancel;
 
-/// What the worker thread sees: a flag the JS thread sets, and a deadline.
-#[derive(Debug, Clone)]
-pub struct Cancel {
-    aborted: Arc<AtomicBool>,
-    deadline: Option<Instant>,
-    timeout_ms: u32,
+// Read key by key in `CallCancel::from_js`; declared for its TypeScript type.
+/// The trailing argument of every async read: cancel it or bound its time.
+#[derive(ts_rs::TS)]
+#[ts(optional_fields, rename_all = "camelCase")]
+#[allow(dead_code)]
+pub(crate) struct CallOptions {
+    /// Aborting interrupts the SQLite work; the promise rejects with code ABORTED.
+    #[ts(optional, type = "AbortSignal")]
+    signal: Option<()>,
+    /// Interrupts the read after this many ms; the promise rejects with code TIMEOUT.
+    timeout_ms: Option<f64>,
 }
-
-impl Cancel {
-    pub fn new(timeout_ms: Option<u32>) -> Self {
-        Cancel {
-            aborted: Arc::new(AtomicBool::new(false)),
-            deadline: timeout_ms.map(|ms| Instant::now() + Duration::from_millis(u64::from(ms))),
-            timeout_ms: timeout_ms.unwrap_or(0),
-        }
-    }
-
-    pub fn abort(&self) {
-        self.aborted.store(true, Ordering::Release);
-    }
-
-    /// Why the work must stop now, if it must.
-    pub fn reason(&self) -> Option<ErrorCode> {
-        if self.aborted.load(Ordering::Acquire) {
-            Some(ErrorCode::Aborted)
-        } else if self.deadline.is_some_and(|d| Instant::now() >= d) {
-            Some(ErrorCode::Timeout)
-        } else {
-            None
-        }
-    }
-
-    /// The error a cancelled call rejects with.
-    pub fn error(&self, code: ErrorCode, what: &str) -> DbError {
-        match code {
-            ErrorCode::Timeout => DbError::new(
-                code,
-                format!("{what} timed out after {} ms (timeoutMs)", self.timeout_ms),
-            ),
-            _ => DbError::new(
-                ErrorCode::Aborted,
-                format!("{what} was aborted (AbortSignal)"),
-            ),
-        }
-    }
-}
+use crate::base::error::{DbError, Result};
 
 /// A call's cancellation as held by the async task: the token, and the abort
 /// listener registered on the caller's AbortSignal (removed when the call
@@ -114,7 +73,10 @@ impl CallCancel {
                         )))
                     }
                 };
-                Some(crate::args::integer(func, "timeoutMs", n, 1, i64::from(i32::MAX))? as u32)
+                Some(
+                    crate::query::args::integer(func, "timeoutMs", n, 1, i64::from(i32::MAX))?
+                        as u32,
+                )
             }
         };
         let token = Cancel::new(timeout_ms);
@@ -229,67 +191,4 @@ unsafe fn call_method(
 
 fn napi_err(func: &str) -> impl Fn(napi::Error) -> DbError + '_ {
     move |e| DbError::invalid(format!("{func}: call options: {}", e.reason))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::connection::{Database, OpenConfig};
-
-    /// A query that never ends unless SQLite itself is interrupted: if the
-    /// progress handler did not stop the statement, no result would ever come.
-    fn endless(db: &Database, cancel: &Cancel) -> Result<i64> {
-        db.read_with("endless", Some(cancel), |conn| {
-            conn.query_row(
-                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
-                 SELECT count(*) FROM c",
-                [],
-                |r| r.get(0),
-            )
-        })
-    }
-
-    fn open() -> Arc<Database> {
-        let dir = std::env::temp_dir().join(format!("taktik-cancel-{}", std::process::id()));
-        Database::open(OpenConfig {
-            path: dir.join("t.db"),
-            readonly: false,
-            busy_timeout_ms: 1000,
-            wal_limit_bytes: 0,
-            create: crate::layout::Layout::Legacy,
-            file_must_exist: false,
-        })
-        .expect("open")
-    }
-
-    fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || tx.send(f()));
-        rx.recv_timeout(Duration::from_secs(10))
-            .expect("the statement was not interrupted")
-    }
-
-    #[test]
-    fn abort_and_timeout_interrupt_a_running_statement() {
-        let db = open();
-        let cancel = Cancel::new(None);
-        let (d, c) = (db.clone(), cancel.clone());
-        let handle = std::thread::spawn(move || within_10s(move || endless(&d, &c)));
-        std::thread::sleep(Duration::from_millis(50));
-        cancel.abort();
-        let err = handle.join().unwrap().unwrap_err();
-        assert_eq!(err.code, ErrorCode::Aborted);
-
-        let d = db.clone();
-        let err = within_10s(move || endless(&d, &Cancel::new(Some(30)))).unwrap_err();
-        assert_eq!(err.code, ErrorCode::Timeout);
-        assert!(err.message.contains("30 ms"));
-
-        // The pooled connection was reset: it reads normally afterwards.
-        let n: i64 = db
-            .read("after", |c| c.query_row("SELECT 41 + 1", [], |r| r.get(0)))
-            .unwrap();
-        assert_eq!(n, 42);
-        db.close();
-    }
 }

@@ -570,7 +570,9 @@ impl Catalog {
     }
 }
 
+// `not_null` and `pk` are read by the row types' generator (node/typings.rs, a test).
 #[derive(Debug, Clone)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub struct ColumnInfo {
     pub name: String,
     pub decl_type: String,
@@ -583,11 +585,12 @@ pub struct ColumnInfo {
 
 /// The unified layout's catalog (src/unified.rs run on an in-memory database):
 /// which of its columns may hold NULL, for the row types.
+#[cfg(test)]
 pub fn unified_expected() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
         let conn = Connection::open_in_memory().expect("in-memory SQLite");
-        for ddl in crate::unified::DDL {
+        for ddl in crate::db::unified::DDL {
             conn.execute_batch(ddl)
                 .expect("the unified schema is valid SQL");
         }
@@ -754,7 +757,7 @@ pub fn create(conn: &mut Connection, unified: bool) -> rusqlite::Result<bool> {
         return Ok(false);
     }
     if unified {
-        for ddl in crate::unified::DDL {
+        for ddl in crate::db::unified::DDL {
             tx.execute_batch(ddl)?;
         }
     } else {

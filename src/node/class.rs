@@ -1,5 +1,6 @@
-//! The `TaktikDatabase` class JavaScript holds. Its read methods are declared per
-//! domain (src/domain/*) through `read_api!`; this file has opening and closing.
+//! The `TaktikDatabase` class JavaScript holds, and the functions that open
+//! one. Its read, write and maintenance methods are declared in exports.rs;
+//! this file has opening, the getters and closing.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -9,11 +10,12 @@ use napi::{Env, Task, Unknown};
 use napi_derive::napi;
 use serde::Deserialize;
 
-use crate::api::to_napi;
-use crate::args;
-use crate::connection::{self, Database, DEFAULT_BUSY_TIMEOUT_MS};
-use crate::error::Result;
-use crate::layout::Layout;
+use super::args::JsArgs;
+use super::error::to_napi;
+use crate::base::error::Result;
+use crate::db::database::{self, Database, DEFAULT_BUSY_TIMEOUT_MS};
+use crate::db::layout::Layout;
+use crate::query::args::{self, Args};
 
 /// Options of `openDatabase`.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -47,21 +49,26 @@ pub struct TaktikDatabase {
 }
 
 /// openDatabase's options, checked (on the JS thread, for both forms).
-fn config(env: &Env, options: Option<&Unknown<'_>>, f: &str) -> Result<connection::OpenConfig> {
-    let o: OpenOptions = args::options(env, f, options)?;
+fn config(
+    env: &Env,
+    options: Option<&Unknown<'_>>,
+    f: &'static str,
+) -> Result<database::OpenConfig> {
+    let values = [options];
+    let o: OpenOptions = JsArgs::new(env, f, &["options"], &values).options("options")?;
     let path = match o.path {
         Some(p) if p.is_empty() => {
-            return Err(crate::error::DbError::invalid(format!(
+            return Err(crate::base::error::DbError::invalid(format!(
                 "{f}: path must not be empty"
             )))
         }
         Some(p) if p.contains('\0') => {
-            return Err(crate::error::DbError::invalid(format!(
+            return Err(crate::base::error::DbError::invalid(format!(
                 "{f}: path must not contain NUL"
             )))
         }
         Some(p) => PathBuf::from(p),
-        None => connection::default_path(),
+        None => crate::db::paths::default_path(),
     };
     let busy_timeout_ms = match o.busy_timeout_ms {
         Some(ms) => args::integer(f, "busyTimeoutMs", ms, 0, i64::from(i32::MAX))? as u32,
@@ -71,18 +78,18 @@ fn config(env: &Env, options: Option<&Unknown<'_>>, f: &str) -> Result<connectio
         None | Some("legacy") => Layout::Legacy,
         Some("unified") => Layout::Unified,
         Some(other) => {
-            return Err(crate::error::DbError::invalid(format!(
+            return Err(crate::base::error::DbError::invalid(format!(
                 "{f}: layout must be 'legacy' or 'unified', got {other:?}"
             )))
         }
     };
-    Ok(connection::OpenConfig {
+    Ok(database::OpenConfig {
         path,
         readonly: o.readonly.unwrap_or(false),
         busy_timeout_ms,
         wal_limit_bytes: match o.wal_limit_bytes {
             Some(n) => args::integer(f, "walLimitBytes", n, 0, 1 << 50)? as u64,
-            None => connection::DEFAULT_WAL_LIMIT_BYTES,
+            None => database::DEFAULT_WAL_LIMIT_BYTES,
         },
         create,
         file_must_exist: o.file_must_exist.unwrap_or(false),
@@ -101,7 +108,7 @@ pub fn open_database(
         let config = config(&env, options.as_ref(), "openDatabase")?;
         Database::open(config).map(|db| TaktikDatabase { db })
     }))
-    .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabase")))
+    .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "openDatabase")))
     .map_err(|e| to_napi(&env, e))
 }
 
@@ -109,7 +116,7 @@ pub fn open_database(
 /// bot's lock, detecting the layout, creating or completing the schema,
 /// building indexes) runs on the libuv threadpool.
 pub struct OpenTask {
-    config: Option<Result<connection::OpenConfig>>,
+    config: Option<Result<database::OpenConfig>>,
 }
 
 impl Task for OpenTask {
@@ -118,14 +125,14 @@ impl Task for OpenTask {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let config = self.config.take().unwrap_or_else(|| {
-            Err(crate::error::DbError::internal(
+            Err(crate::base::error::DbError::internal(
                 "openDatabaseAsync: task ran twice",
             ))
         });
         Ok(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             config.and_then(Database::open)
         }))
-        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabaseAsync"))))
+        .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "openDatabaseAsync"))))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<TaktikDatabase> {
@@ -145,7 +152,7 @@ pub fn open_database_async(
     let config = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         config(&env, options.as_ref(), "openDatabaseAsync")
     }))
-    .unwrap_or_else(|p| Err(crate::error::from_panic(p, "openDatabaseAsync")));
+    .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "openDatabaseAsync")));
     AsyncTask::new(OpenTask {
         config: Some(config),
     })
@@ -155,7 +162,7 @@ pub fn open_database_async(
 /// APPDATA is set, else `~/taktik-desktop/`.
 #[napi]
 pub fn default_database_path() -> String {
-    connection::default_path().display().to_string()
+    crate::db::paths::default_path().display().to_string()
 }
 
 #[napi]
@@ -164,9 +171,9 @@ impl TaktikDatabase {
     /// a code (napi-rs's default is an uncoded Error).
     #[napi(constructor, skip_typescript)]
     pub fn new(env: Env) -> napi::Result<Self> {
-        Err(crate::api::to_napi(
+        Err(to_napi(
             &env,
-            crate::error::DbError::invalid(
+            crate::base::error::DbError::invalid(
                 "TaktikDatabase cannot be constructed: call openDatabase(options)",
             ),
         ))

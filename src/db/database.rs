@@ -11,13 +11,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
-use crate::cancel::Cancel;
-use crate::error::{from_panic, DbError, ErrorCode, Result};
-use crate::layout::{FileSchema, Layout, Table};
-use crate::{rows, schema, time};
+use super::functions::register_functions;
+use super::paths::immutable_uri;
+use crate::base::cancel::Cancel;
+use crate::base::error::{from_panic, DbError, ErrorCode, Result};
+use crate::db::layout::{FileSchema, Layout, Table};
+use crate::db::schema;
 
 /// Python's `sqlite3.connect(..., timeout=30.0)`.
 pub const DEFAULT_BUSY_TIMEOUT_MS: u32 = 30_000;
@@ -47,9 +48,10 @@ pub struct OpenConfig {
 pub const DEFAULT_WAL_LIMIT_BYTES: u64 = 64 << 20;
 
 /// The last automatic checkpoint, for getDatabaseInfo().
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoCheckpoint {
+    /// ISO time of the checkpoint.
     pub at: String,
     pub wal_bytes_before: u64,
     pub wal_bytes_after: u64,
@@ -57,148 +59,32 @@ pub struct AutoCheckpoint {
 }
 
 pub struct Database {
-    path: PathBuf,
-    display: String,
-    readonly: bool,
-    busy_timeout_ms: u32,
-    wal_limit_bytes: u64,
-    last_auto_checkpoint: Mutex<Option<AutoCheckpoint>>,
-    closed: AtomicBool,
+    pub(super) path: PathBuf,
+    pub(super) display: String,
+    pub(super) readonly: bool,
+    pub(super) busy_timeout_ms: u32,
+    pub(super) wal_limit_bytes: u64,
+    pub(super) last_auto_checkpoint: Mutex<Option<AutoCheckpoint>>,
+    pub(super) closed: AtomicBool,
     /// Readonly open in a directory where the WAL side files cannot be made
     /// (see open_reader): readers open the file as immutable.
-    immutable: AtomicBool,
-    readers: Mutex<Vec<Connection>>,
+    pub(super) immutable: AtomicBool,
+    pub(super) readers: Mutex<Vec<Connection>>,
     /// None for a readonly database and after close().
-    writer: Mutex<Option<Connection>>,
+    pub(super) writer: Mutex<Option<Connection>>,
     /// Change feeds to stop on close().
-    watchers: Mutex<Vec<crate::watch::StopHandle>>,
+    pub(super) watchers: Mutex<Vec<crate::base::stop::StopHandle>>,
     /// What the file holds, as last detected (re-detected when the bot changes
     /// the schema under us).
-    file: Mutex<Arc<FileSchema>>,
+    pub(super) file: Mutex<Arc<FileSchema>>,
     /// A thread is building the addon's index on a new layout.
-    indexing: Arc<AtomicBool>,
+    pub(super) indexing: Arc<AtomicBool>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock is caught at the boundary; the data (a list of
     // connections) is still consistent, so a poisoned lock is simply reused.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// `DEFAULT_DATABASE_PATH` as the Python bot computes it: `%APPDATA%` when set,
-/// else the home directory, then `taktik-desktop/taktik-data.db`.
-pub fn default_path() -> PathBuf {
-    let base = std::env::var_os("APPDATA")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(home_dir)
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("taktik-desktop").join("taktik-data.db")
-}
-
-fn home_dir() -> Option<PathBuf> {
-    let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
-    std::env::var_os(var)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-}
-
-/// Custom SQL functions the queries use. Registered per connection.
-fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
-    let flags = FunctionFlags::SQLITE_UTF8
-        | FunctionFlags::SQLITE_DETERMINISTIC
-        | FunctionFlags::SQLITE_INNOCUOUS;
-    // taktik_icontains(haystack, needle_lowercased): Unicode case-insensitive
-    // substring test. Unlike LIKE, `%` and `_` in the needle are plain characters
-    // and non-ASCII letters fold too.
-    conn.create_scalar_function("taktik_icontains", 2, flags, |ctx| {
-        let hay = ctx.get_raw(0);
-        let needle = ctx.get_raw(1);
-        let (rusqlite::types::ValueRef::Text(h), rusqlite::types::ValueRef::Text(n)) =
-            (hay, needle)
-        else {
-            return Ok(false);
-        };
-        let h = rows::lossy(h).to_lowercase();
-        Ok(h.contains(&*rows::lossy(n)))
-    })?;
-    // taktik_bool(flag): 1, 0 or NULL exactly as the row mapper reads a flag cell
-    // (2, 'yes', 'true' are true; 'x' or a BLOB is NULL), so filters on flags
-    // select what the returned rows say.
-    conn.create_scalar_function("taktik_bool", 1, flags, |ctx| {
-        Ok(rows::bool_of(ctx.get_raw(0)).map(i64::from))
-    })?;
-    register_epoch_ms(conn)
-}
-
-/// taktik_epoch_ms(timestamp): the instant of any timestamp shape Python writes
-/// (see time.rs), in Unix milliseconds, or NULL. Registered through the C API:
-/// getProfiles calls it once per interaction row inside MAX(), and rusqlite's
-/// generic closure wrapper (boxing, Context, ToSql, a UTF-8 check) cost as much
-/// as the parsing itself.
-fn register_epoch_ms(conn: &Connection) -> rusqlite::Result<()> {
-    use rusqlite::ffi;
-    use std::os::raw::c_int;
-
-    unsafe extern "C" fn epoch_ms(
-        ctx: *mut ffi::sqlite3_context,
-        argc: c_int,
-        argv: *mut *mut ffi::sqlite3_value,
-    ) {
-        // SAFETY: SQLite passes `argc` valid values for the duration of the call;
-        // text pointers stay valid until the value is touched again.
-        let result = catch_unwind(AssertUnwindSafe(|| unsafe {
-            if argc != 1 || argv.is_null() {
-                return None;
-            }
-            let v = *argv;
-            match ffi::sqlite3_value_type(v) {
-                ffi::SQLITE_TEXT => {
-                    let p = ffi::sqlite3_value_text(v);
-                    let n = ffi::sqlite3_value_bytes(v);
-                    if p.is_null() || n < 0 {
-                        return None;
-                    }
-                    time::epoch_ms_bytes(std::slice::from_raw_parts(p, n as usize))
-                }
-                ffi::SQLITE_INTEGER => Some(ffi::sqlite3_value_int64(v).saturating_mul(1000)),
-                ffi::SQLITE_FLOAT => {
-                    let f = ffi::sqlite3_value_double(v);
-                    f.is_finite().then_some((f * 1000.0) as i64)
-                }
-                _ => None,
-            }
-        }));
-        // SAFETY: ctx is the live context of this call.
-        unsafe {
-            match result {
-                Ok(Some(ms)) => ffi::sqlite3_result_int64(ctx, ms),
-                _ => ffi::sqlite3_result_null(ctx),
-            }
-        }
-    }
-
-    let flags = ffi::SQLITE_UTF8 | ffi::SQLITE_DETERMINISTIC | ffi::SQLITE_INNOCUOUS;
-    // SAFETY: the handle is this open connection's; the function has no user
-    // data or destructor.
-    let rc = unsafe {
-        ffi::sqlite3_create_function_v2(
-            conn.handle(),
-            c"taktik_epoch_ms".as_ptr(),
-            1,
-            flags,
-            std::ptr::null_mut(),
-            Some(epoch_ms),
-            None,
-            None,
-            None,
-        )
-    };
-    if rc == ffi::SQLITE_OK {
-        Ok(())
-    } else {
-        Err(rusqlite::Error::SqliteFailure(ffi::Error::new(rc), None))
-    }
 }
 
 /// Whether a failed read may come from a schema that changed under the
@@ -213,46 +99,6 @@ fn schema_error(e: &rusqlite::Error) -> bool {
         }
         _ => false,
     }
-}
-
-/// `file:<path>?mode=ro&immutable=1`, the path percent-encoded as SQLite's
-/// URI parser expects.
-fn immutable_uri(path: &std::path::Path) -> String {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    file_uri(abs.as_os_str().as_encoded_bytes(), cfg!(windows)) + "?mode=ro&immutable=1"
-}
-
-/// An absolute path as a `file:` URI. On Windows, `\\` separators become `/`,
-/// a `\\?\` verbatim prefix is dropped (SQLite would read `?` as the query),
-/// `C:/x` becomes `file:///C:/x` and a UNC `//server/share/x` becomes
-/// `file:////server/share/x` (an authority other than localhost is an error).
-fn file_uri(bytes: &[u8], windows: bool) -> String {
-    let mut path: Vec<u8> = bytes
-        .iter()
-        .map(|&b| if windows && b == b'\\' { b'/' } else { b })
-        .collect();
-    if windows {
-        if path.starts_with(b"//?/UNC/") {
-            path.splice(..8, *b"//"); // "//?/UNC/server/share" -> "//server/share"
-        } else if path.starts_with(b"//?/") {
-            path.drain(..4);
-        }
-    }
-    let mut uri = String::from("file:");
-    if path.starts_with(b"//") {
-        uri.push_str("//");
-    } else if !path.starts_with(b"/") {
-        uri.push_str("///");
-    }
-    for &b in &path {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                uri.push(b as char)
-            }
-            _ => uri.push_str(&format!("%{b:02X}")),
-        }
-    }
-    uri
 }
 
 /// The writable open's schema work on a file detected as `file`: the layout
@@ -468,9 +314,9 @@ impl Database {
                 if let Some(t) = file.missing(reads) {
                     return Ok(Err(self.not_in_file(what, &file, t)));
                 }
-                crate::layout::take_schema_moved();
+                crate::rows::take_schema_moved();
                 let result = f(conn, &file);
-                let moved = crate::layout::take_schema_moved();
+                let moved = crate::rows::take_schema_moved();
                 let suspect = match &result {
                     Ok(_) => moved,
                     Err(e) => schema_error(e),
@@ -532,8 +378,8 @@ impl Database {
     }
 
     /// What the app (or its user) can do about the errors the real world causes.
-    fn hint(&self, code: crate::error::ErrorCode) -> Option<String> {
-        use crate::error::ErrorCode as C;
+    fn hint(&self, code: crate::base::error::ErrorCode) -> Option<String> {
+        use crate::base::error::ErrorCode as C;
         Some(match code {
             C::SqliteBusy | C::SqliteLocked => format!(
                 " (another connection, usually the Python bot, held the write lock longer than busyTimeoutMs = {} ms; retry later)",
@@ -640,7 +486,7 @@ impl Database {
     /// locks) reads it. The catch: changes made later by someone who can write
     /// there are not seen (the change feed stays silent).
     fn needs_immutable(&self, e: &DbError) -> bool {
-        use crate::error::ErrorCode as C;
+        use crate::base::error::ErrorCode as C;
         let wal = {
             let mut p = self.path.clone().into_os_string();
             p.push("-wal");
@@ -804,7 +650,7 @@ impl Database {
     ) -> Result<T> {
         if self.readonly {
             return Err(DbError::new(
-                crate::error::ErrorCode::SqliteReadonly,
+                crate::base::error::ErrorCode::SqliteReadonly,
                 format!(
                     "{what} failed on {}: the database was opened with readonly: true",
                     self.display
@@ -831,52 +677,6 @@ impl Database {
         lock(&self.last_auto_checkpoint).clone()
     }
 
-    fn wal_size(&self) -> u64 {
-        let mut wal = self.path.clone().into_os_string();
-        wal.push("-wal");
-        std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0)
-    }
-
-    /// The WAL guard: past `wal_limit_bytes`, a TRUNCATE checkpoint that does
-    /// not wait (busy timeout 0 for its duration): if a reader or Python holds
-    /// it up, it is retried after the next commit instead.
-    fn guard_wal(&self, conn: &Connection) {
-        if self.wal_limit_bytes == 0 {
-            return;
-        }
-        let before = self.wal_size();
-        if before <= self.wal_limit_bytes {
-            return;
-        }
-        let _ = conn.busy_timeout(Duration::ZERO);
-        let busy = conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|b| b != 0)
-            .unwrap_or(true);
-        let _ = conn.busy_timeout(Duration::from_millis(u64::from(self.busy_timeout_ms)));
-        *lock(&self.last_auto_checkpoint) = Some(AutoCheckpoint {
-            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            wal_bytes_before: before,
-            wal_bytes_after: self.wal_size(),
-            busy,
-        });
-    }
-
-    /// The WAL guard from outside a write (the change feed sees Python's
-    /// commits grow the WAL): skipped if the writer is busy with an app write.
-    pub fn guard_wal_now(&self) {
-        if self.readonly || self.wal_limit_bytes == 0 || self.wal_size() <= self.wal_limit_bytes {
-            return;
-        }
-        if let Ok(guard) = self.writer.try_lock() {
-            if let Some(conn) = guard.as_ref() {
-                self.guard_wal(conn);
-            }
-        }
-    }
-
     /// Closes every connection. Calls made afterwards fail with CLOSED; a read
     /// already running finishes on its own connection, which is then dropped.
     /// Change feeds stop.
@@ -898,7 +698,7 @@ impl Database {
     }
 
     /// Registers a change feed so close() stops it.
-    pub fn add_watcher(&self, stop: crate::watch::StopHandle) {
+    pub fn add_watcher(&self, stop: crate::base::stop::StopHandle) {
         let mut list = lock(&self.watchers);
         list.retain(|w| !w.is_stopped());
         list.push(stop);
@@ -907,20 +707,68 @@ impl Database {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::base::cancel::Cancel;
+    use crate::base::error::ErrorCode;
+    use std::time::Duration;
+
+    /// A query that never ends unless SQLite itself is interrupted: if the
+    /// progress handler did not stop the statement, no result would ever come.
+    fn endless(db: &Database, cancel: &Cancel) -> Result<i64> {
+        db.read_with("endless", Some(cancel), |conn| {
+            conn.query_row(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+                 SELECT count(*) FROM c",
+                [],
+                |r| r.get(0),
+            )
+        })
+    }
+
+    fn open() -> Arc<Database> {
+        let dir = std::env::temp_dir().join(format!("taktik-cancel-{}", std::process::id()));
+        Database::open(OpenConfig {
+            path: dir.join("t.db"),
+            readonly: false,
+            busy_timeout_ms: 1000,
+            wal_limit_bytes: 0,
+            create: crate::db::layout::Layout::Legacy,
+            file_must_exist: false,
+        })
+        .expect("open")
+    }
+
+    fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(f()));
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("the statement was not interrupted")
+    }
 
     #[test]
-    fn immutable_uris_escape_what_sqlite_would_parse() {
-        let uri = file_uri("/data/my db?#%é.db".as_bytes(), false);
-        assert_eq!(uri, "file:/data/my%20db%3F%23%25%C3%A9.db");
-        let here = if cfg!(windows) {
-            r"C:\d\x.db"
-        } else {
-            "/d/x.db"
-        };
-        let uri = immutable_uri(std::path::Path::new(here));
-        assert!(uri.ends_with("/d/x.db?mode=ro&immutable=1"), "{uri}");
+    fn abort_and_timeout_interrupt_a_running_statement() {
+        let db = open();
+        let cancel = Cancel::new(None);
+        let (d, c) = (db.clone(), cancel.clone());
+        let handle = std::thread::spawn(move || within_10s(move || endless(&d, &c)));
+        std::thread::sleep(Duration::from_millis(50));
+        cancel.abort();
+        let err = handle.join().unwrap().unwrap_err();
+        assert_eq!(err.code, ErrorCode::Aborted);
+
+        let d = db.clone();
+        let err = within_10s(move || endless(&d, &Cancel::new(Some(30)))).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Timeout);
+        assert!(err.message.contains("30 ms"));
+
+        // The pooled connection was reset: it reads normally afterwards.
+        let n: i64 = db
+            .read("after", |c| c.query_row("SELECT 41 + 1", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(n, 42);
+        db.close();
     }
+
+    use super::*;
 
     #[test]
     fn the_bot_winning_the_race_for_an_empty_file_still_gets_the_addon_indexes() {
@@ -950,22 +798,5 @@ mod tests {
         assert!(indexes > 0);
         drop((conn, bot));
         let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn windows_paths_become_uris_sqlite_opens() {
-        let uri = |p: &str| file_uri(p.as_bytes(), true);
-        assert_eq!(
-            uri(r"C:\Users\Ann\AppData\x y.db"),
-            "file:///C:/Users/Ann/AppData/x%20y.db"
-        );
-        assert_eq!(uri(r"\\?\C:\Users\x.db"), "file:///C:/Users/x.db");
-        assert_eq!(uri(r"\\server\share\x.db"), "file:////server/share/x.db");
-        assert_eq!(
-            uri(r"\\?\UNC\server\share\x.db"),
-            "file:////server/share/x.db"
-        );
-        // A backslash is a file-name character on Unix, not a separator.
-        assert_eq!(file_uri(br"/tmp/a\b.db", false), "file:/tmp/a%5Cb.db");
     }
 }

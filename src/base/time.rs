@@ -180,7 +180,7 @@ pub fn epoch_ms(s: &str) -> Option<i64> {
 /// epoch_ms of raw cell bytes: the common SQLite UTC shape is read without a
 /// UTF-8 check (it is checked digit by digit), anything else decoded leniently.
 pub fn epoch_ms_bytes(b: &[u8]) -> Option<i64> {
-    sqlite_utc_ms(b).or_else(|| instant(&crate::rows::lossy(b)).map(|t| t.timestamp_millis()))
+    sqlite_utc_ms(b).or_else(|| instant(&crate::base::text::lossy(b)).map(|t| t.timestamp_millis()))
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -40,6 +40,8 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the generated `TaktikErrorCode` type.
+    #[cfg(test)]
     pub const ALL: &'static [ErrorCode] = &[
         ErrorCode::SqliteBusy,
         ErrorCode::SqliteLocked,

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-use crate::schema;
+use crate::db::schema;
 
 /// What a file is, as `db.layout` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// Every layout, for the generated `Layout` type.
+    #[cfg(test)]
     pub const ALL: [Layout; 5] = [
         Layout::Empty,
         Layout::Legacy,
@@ -169,6 +171,7 @@ impl Table {
 
     /// Where legacy column `column` of this table comes from on a unified
     /// file: (table, column), the column None when the layout has none.
+    #[cfg(test)]
     pub fn unified_column(self, column: &str) -> Option<(&'static str, Option<&'static str>)> {
         let u = self.unified()?;
         let physical = expected_column_name(column);
@@ -822,6 +825,7 @@ const JUNE_MARKERS: &[&str] = &[
 
 /// The `'static` name of a legacy column (the schema's catalog lives for the
 /// process).
+#[cfg(test)]
 fn expected_column_name(column: &str) -> &'static str {
     schema::expected()
         .columns
@@ -851,31 +855,4 @@ fn empty_relation(t: Table) -> String {
         .map(|c| format!("NULL AS {}", c.name))
         .collect();
     format!("(SELECT {} LIMIT 0)", cols.join(", "))
-}
-
-thread_local! {
-    /// Set when a statement of the current call was re-prepared by SQLite
-    /// because the file's schema changed (Database::query reads and clears it).
-    static SCHEMA_MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// How often SQLite has re-prepared `stmt` so far (schema changes only: the
-/// connections run with the query-planner stability guarantee).
-pub fn reprepares(stmt: &rusqlite::Statement<'_>) -> i32 {
-    stmt.get_status(rusqlite::StatementStatus::RePrepare)
-}
-
-/// After running `stmt`: a re-prepare since `before` means another connection
-/// (the bot) changed the schema, the cheap signal that the layout may have
-/// moved (reading `PRAGMA schema_version` on every call would cost ~40% of a
-/// single-row read).
-pub fn note_reprepares(stmt: &rusqlite::Statement<'_>, before: i32) {
-    if reprepares(stmt) != before {
-        SCHEMA_MOVED.with(|m| m.set(true));
-    }
-}
-
-/// Whether a re-prepare was noted since the last call, and clears it.
-pub fn take_schema_moved() -> bool {
-    SCHEMA_MOVED.with(|m| m.replace(false))
 }

@@ -2,44 +2,11 @@
 //! A method is unsupported exactly when calling it fails with NOT_IN_THIS_FILE
 //! (a test calls every method on every layout to hold this true).
 
-use crate::api::Query;
-use crate::database::TaktikDatabase;
-use crate::domain::{accounts, discovery, interactions, profiles, scraping, sessions, stats};
-use crate::domain::{tiktok, Instagram, TikTok};
-use crate::layout::{FileSchema, Source, Table};
-
-/// Every read method and the API tables it reads.
-const READS: &[(&str, &[Table])] = &[
-    entry::<accounts::Accounts<Instagram>>(),
-    entry::<accounts::Accounts<TikTok>>(),
-    entry::<sessions::Sessions<Instagram>>(),
-    entry::<sessions::Sessions<TikTok>>(),
-    entry::<sessions::SessionStats>(),
-    entry::<stats::DailyStats<Instagram>>(),
-    entry::<stats::DailyStats<TikTok>>(),
-    entry::<profiles::Profiles>(),
-    entry::<profiles::CountProfiles>(),
-    entry::<profiles::ProfileLookup>(),
-    entry::<profiles::FilteredProfiles<Instagram>>(),
-    entry::<profiles::FilteredProfiles<TikTok>>(),
-    entry::<profiles::StatsHistory>(),
-    entry::<profiles::Posts>(),
-    entry::<interactions::Interactions<Instagram>>(),
-    entry::<interactions::Interactions<TikTok>>(),
-    entry::<scraping::ScrapingSessions>(),
-    entry::<scraping::ScrapingSession>(),
-    entry::<scraping::ScrapedProfiles>(),
-    entry::<scraping::ScrapedComments>(),
-    entry::<scraping::HashtagPosts>(),
-    entry::<discovery::Campaigns>(),
-    entry::<discovery::Progress>(),
-    entry::<discovery::Discovered>(),
-    entry::<tiktok::TikTokProfiles>(),
-];
-
-const fn entry<Q: Query>() -> (&'static str, &'static [Table]) {
-    (Q::NAME, Q::READS)
-}
+use super::class::TaktikDatabase;
+use super::error::to_napi;
+use super::exports::READ_METHODS;
+use crate::db::layout::{FileSchema, Source, Table};
+use crate::query::args::Args;
 
 /// Methods that work on any file (maintenance; the feed and pruneHistory
 /// simply find nothing of what a file does not keep).
@@ -57,12 +24,12 @@ const ALWAYS: &[&str] = &[
 
 /// Whether `name` (an API table, or a method with or without `Sync`) is supported
 /// by `file`; None for a name that is neither.
-pub fn supports(file: &FileSchema, name: &str) -> Option<bool> {
+pub(crate) fn supports(file: &FileSchema, name: &str) -> Option<bool> {
     if let Some(t) = Table::parse(name) {
         return Some(file.supports(t));
     }
     let method = name.strip_suffix("Sync").unwrap_or(name);
-    if let Some((_, reads)) = READS.iter().find(|(n, _)| *n == method) {
+    if let Some((_, reads)) = READ_METHODS.iter().flatten().find(|(n, _)| *n == method) {
         return Some(file.missing(reads).is_none());
     }
     let here = |t: Table| !matches!(file.source(t), Source::Missing | Source::Empty(_));
@@ -102,17 +69,18 @@ impl TaktikDatabase {
     pub fn supports(&self, env: napi::Env, name: napi::Unknown) -> napi::Result<bool> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.db.ensure_open()?;
-            let name = crate::args::text("supports", "name", Some(&name))?;
+            let values = [Some(&name)];
+            let name = super::args::JsArgs::new(&env, "supports", &["name"], &values).text("name")?;
             let file = self.db.current_file();
             supports(&file, &name).ok_or_else(|| {
                 let tables: Vec<&str> = Table::ALL.iter().map(|t| t.api_name()).collect();
-                crate::error::DbError::invalid(format!(
+                crate::base::error::DbError::invalid(format!(
                     "supports: {name:?} is neither an API table ({}) nor a method of TaktikDatabase",
                     tables.join(", ")
                 ))
             })
         }))
-        .unwrap_or_else(|p| Err(crate::error::from_panic(p, "supports")))
-        .map_err(|e| crate::api::to_napi(&env, e))
+        .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "supports")))
+        .map_err(|e| to_napi(&env, e))
     }
 }

@@ -13,29 +13,36 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use napi::{Env, Unknown, ValueType};
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Cancel, Query};
-use crate::args;
-use crate::connection::Database;
+use crate::base::cancel::Cancel;
+use crate::base::error::{DbError, ErrorCode, Result};
+use crate::db::database::Database;
+use crate::db::layout::{FileSchema, Source, Table};
+use crate::db::schema::quote_ident;
 use crate::domain::columns;
-use crate::error::{DbError, ErrorCode, Result};
-use crate::layout::{FileSchema, Source, Table};
+use crate::query::args;
+use crate::query::args::Args;
+use crate::query::Operation;
 use crate::rows::{write_row, Out};
-use crate::schema::quote_ident;
 
-/// What a write changed: rows per API table, cascades included.
-#[derive(Debug, Default, Serialize)]
+/// What a write changed, per API table, cascades through foreign keys included.
+#[derive(Debug, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "WriteResult")]
 pub struct Changes {
-    /// Every row inserted, updated or deleted (cascades included).
+    /// Rows deleted plus rows updated, in total.
     pub changes: i64,
+    /// Rows deleted per API table (only those with deletions). A cascade into a table outside the API
+    /// (another program's, through its own foreign key) is counted under that table's name.
+    #[ts(type = "Partial<Record<ApiTable | (string & {}), number>>")]
     pub deleted: BTreeMap<String, i64>,
+    /// Rows updated per API table, e.g. foreign keys set to NULL by a cascade.
+    #[ts(type = "Partial<Record<ApiTable | (string & {}), number>>")]
     pub updated: BTreeMap<String, i64>,
-    /// True when nothing was written (pruneHistory's `dryRun`).
+    /// pruneHistory with dryRun: counted, nothing written.
     pub dry_run: bool,
 }
 
@@ -280,12 +287,12 @@ pub struct ProfileNotes {
     notes: Option<String>,
 }
 
-impl Query for ProfileNotes {
+impl Operation for ProfileNotes {
     const NAME: &'static str = "updateProfileNotes";
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let profile_id = args::id(Self::NAME, "profileId", a[0].expect("required"))?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let profile_id = a.id("profileId")?;
         // `notes` is required but may be null (clears them).
-        if a[1].is_none_or(|v| matches!(v.get_type(), Ok(ValueType::Undefined))) {
+        if a.is_undefined("notes") {
             return Err(DbError::invalid(format!(
                 "{}: notes must be a string, or null to clear them",
                 Self::NAME
@@ -293,7 +300,7 @@ impl Query for ProfileNotes {
         }
         Ok(ProfileNotes {
             profile_id,
-            notes: args::nullable_text(Self::NAME, "notes", a[1])?,
+            notes: a.nullable_text("notes")?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
@@ -316,12 +323,12 @@ pub struct RemoveFiltered {
     profile_id: i64,
 }
 
-impl Query for RemoveFiltered {
+impl Operation for RemoveFiltered {
     const NAME: &'static str = "removeFilteredProfile";
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(RemoveFiltered {
-            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
-            profile_id: args::id(Self::NAME, "profileId", a[1].expect("required"))?,
+            account_id: a.id("accountId")?,
+            profile_id: a.id("profileId")?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
@@ -339,7 +346,8 @@ impl Query for RemoveFiltered {
 }
 
 /// Options of deleteSession.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeleteSessionOptions {
@@ -353,11 +361,11 @@ pub struct DeleteSession {
     with_interactions: bool,
 }
 
-impl Query for DeleteSession {
+impl Operation for DeleteSession {
     const NAME: &'static str = "deleteSession";
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let session_id = args::id(Self::NAME, "sessionId", a[0].expect("required"))?;
-        let o: DeleteSessionOptions = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let session_id = a.id("sessionId")?;
+        let o: DeleteSessionOptions = a.options("options")?;
         Ok(DeleteSession {
             session_id,
             with_interactions: o.with_interactions.unwrap_or(false),
@@ -384,11 +392,11 @@ pub struct DeleteAccount {
     account_id: i64,
 }
 
-impl Query for DeleteAccount {
+impl Operation for DeleteAccount {
     const NAME: &'static str = "deleteAccount";
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(DeleteAccount {
-            account_id: args::id(Self::NAME, "accountId", a[0].expect("required"))?,
+            account_id: a.id("accountId")?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
@@ -409,7 +417,8 @@ impl Query for DeleteAccount {
 }
 
 /// Fields of a discovery campaign the app sets.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiscoveryCampaignInput {
@@ -498,10 +507,10 @@ pub struct CreateCampaign {
     fields: Vec<(&'static str, rusqlite::types::Value)>,
 }
 
-impl Query for CreateCampaign {
+impl Operation for CreateCampaign {
     const NAME: &'static str = "createDiscoveryCampaign";
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let input: DiscoveryCampaignInput = args::options(env, Self::NAME, a[0])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let input: DiscoveryCampaignInput = a.options("input")?;
         if input.name.is_none() {
             return Err(DbError::invalid(format!(
                 "{}: name is required",
@@ -542,11 +551,11 @@ pub struct UpdateCampaign {
     fields: Vec<(&'static str, rusqlite::types::Value)>,
 }
 
-impl Query for UpdateCampaign {
+impl Operation for UpdateCampaign {
     const NAME: &'static str = "updateDiscoveryCampaign";
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let campaign_id = args::id(Self::NAME, "campaignId", a[0].expect("required"))?;
-        let patch: DiscoveryCampaignInput = args::options(env, Self::NAME, a[1])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let campaign_id = a.id("campaignId")?;
+        let patch: DiscoveryCampaignInput = a.options("patch")?;
         let fields = campaign_fields(Self::NAME, &patch)?;
         if fields.is_empty() {
             return Err(DbError::invalid(format!(
@@ -590,11 +599,11 @@ pub struct DeleteCampaign {
     campaign_id: i64,
 }
 
-impl Query for DeleteCampaign {
+impl Operation for DeleteCampaign {
     const NAME: &'static str = "deleteDiscoveryCampaign";
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(DeleteCampaign {
-            campaign_id: args::id(Self::NAME, "campaignId", a[0].expect("required"))?,
+            campaign_id: a.id("campaignId")?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
@@ -617,12 +626,12 @@ pub struct DiscoveredStatus {
     status: String,
 }
 
-impl Query for DiscoveredStatus {
+impl Operation for DiscoveredStatus {
     const NAME: &'static str = "setDiscoveredProfileStatus";
-    fn parse(_: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
+    fn parse<A: Args>(a: &A) -> Result<Self> {
         Ok(DiscoveredStatus {
-            profile_id: args::id(Self::NAME, "profileId", a[0].expect("required"))?,
-            status: args::required_text(Self::NAME, "status", a[1])?,
+            profile_id: a.id("profileId")?,
+            status: a.required_text("status")?,
         })
     }
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
@@ -638,7 +647,8 @@ impl Query for DiscoveredStatus {
 }
 
 /// Options of pruneHistory.
-#[napi_derive::napi(object, object_from_js = false, object_to_js = false)]
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PruneOptions {
@@ -662,10 +672,10 @@ pub struct Prune {
     dry_run: bool,
 }
 
-impl Query for Prune {
+impl Operation for Prune {
     const NAME: &'static str = "pruneHistory";
-    fn parse(env: &Env, a: &[Option<&Unknown<'_>>]) -> Result<Self> {
-        let o: PruneOptions = args::options(env, Self::NAME, a[0])?;
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let o: PruneOptions = a.options("options")?;
         let days = match o.older_than_days {
             Some(d) => args::integer(Self::NAME, "olderThanDays", d, 1, 3650)?,
             None => {
@@ -699,34 +709,4 @@ impl Query for Prune {
             Ok(())
         })
     }
-}
-
-crate::op_api! {
-    #[doc = "Sets (or, with null, clears) the app's notes on an Instagram profile."]
-    ProfileNotes => update_profile_notes, update_profile_notes_sync, "WriteResult", "Promise<WriteResult>",
-        (profile_id: "number", notes: "string | null"), ();
-    #[doc = "Removes a profile from an account's filtered list (the bot may then interact with it again)."]
-    RemoveFiltered => remove_filtered_profile, remove_filtered_profile_sync, "WriteResult", "Promise<WriteResult>",
-        (account_id: "number", profile_id: "number"), ();
-    #[doc = "Deletes a session; with `withInteractions`, also the interactions recorded in it. Daily stats are left as they are."]
-    DeleteSession => delete_session, delete_session_sync, "WriteResult", "Promise<WriteResult>",
-        (session_id: "number"), (options: "DeleteSessionOptions");
-    #[doc = "Deletes an Instagram account and, through the schema's foreign keys, its sessions, stats, interactions, filtered profiles, posts and processed posts (campaigns and scraping sessions are kept, unlinked)."]
-    DeleteAccount => delete_account, delete_account_sync, "WriteResult", "Promise<WriteResult>",
-        (account_id: "number"), ();
-    #[doc = "Creates a discovery campaign and returns it."]
-    CreateCampaign => create_discovery_campaign, create_discovery_campaign_sync, "DiscoveryCampaign", "Promise<DiscoveryCampaign>",
-        (input: "DiscoveryCampaignInput"), ();
-    #[doc = "Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign."]
-    UpdateCampaign => update_discovery_campaign, update_discovery_campaign_sync, "DiscoveryCampaign | null", "Promise<DiscoveryCampaign | null>",
-        (campaign_id: "number", patch: "DiscoveryCampaignInput"), ();
-    #[doc = "Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked)."]
-    DeleteCampaign => delete_discovery_campaign, delete_discovery_campaign_sync, "WriteResult", "Promise<WriteResult>",
-        (campaign_id: "number"), ();
-    #[doc = "Sets a discovered profile's status (new, qualified, rejected, ...)."]
-    DiscoveredStatus => set_discovered_profile_status, set_discovered_profile_status_sync, "WriteResult", "Promise<WriteResult>",
-        (profile_id: "number", status: "string"), ();
-    #[doc = "Deletes interactions and filtered profiles (Instagram and TikTok) older than `olderThanDays`; `dryRun` only counts. Rows with unreadable times are kept."]
-    Prune => prune_history, prune_history_sync, "WriteResult", "Promise<WriteResult>",
-        (options: "PruneOptions"), ();
 }

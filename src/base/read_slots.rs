@@ -9,7 +9,7 @@
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::cancel::Cancel;
+use crate::base::cancel::Cancel;
 
 struct Slots {
     free: Mutex<usize>,

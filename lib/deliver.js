@@ -1,0 +1,204 @@
+// How results become JavaScript values. The native side writes each result as
+// JSON text: a row list as `[keys][[values], [values], ...]`, one row as
+// `[keys][values]` (or `null`), anything else as one plain JSON value. It
+// calls these functions with that text; index.js hands them over once per
+// environment (main thread or worker) through the addon's `initialize`, the
+// way better-sqlite3's lib/database.js hands its helpers to C++.
+//
+// `tag` says what the text holds: 0 a plain value; otherwise 2 * columnsId for
+// rows, plus 1 for a single row. `columnsId` names one statement's column set
+// for the life of the process: each gets an object factory, made the first
+// time it is seen, so later results skip parsing the keys (`text.slice` is a
+// V8 sliced string, no copy) and every row object has one fixed shape.
+'use strict'
+
+const parse = JSON.parse
+
+/** @type {(f: () => void) => void} */
+const later =
+  typeof setImmediate === 'function'
+    ? (f) => {
+        setImmediate(f)
+      }
+    : (f) => {
+        setTimeout(f, 0)
+      }
+
+/** @typedef {(values: unknown[]) => Record<string, unknown>} RowFactory */
+
+/** @type {RowFactory[]} */
+const factories = []
+
+/**
+ * An object factory for one column set: a compiled object literal, so V8 gives
+ * every row the same hidden class at once (measurably faster than adding keys
+ * one by one). Where code generation from strings is disallowed
+ * (`--disallow-code-generation-from-strings`, a CSP) a loop builds the same
+ * objects.
+ * @param {number} id
+ * @param {string[]} keys
+ * @returns {RowFactory}
+ */
+function factoryFor(id, keys) {
+  let make = factories[id]
+  if (make === undefined) {
+    try {
+      const body = keys.map((k, i) => `${JSON.stringify(k)}:v[${i}]`).join(',')
+      // eslint-disable-next-line no-new-func -- keys are JSON-quoted column names; see above
+      make = /** @type {RowFactory} */ (new Function('v', `return {${body}};`))
+    } catch {
+      make = (v) => {
+        /** @type {Record<string, unknown>} */
+        const o = {}
+        for (let i = 0; i < keys.length; i++) o[/** @type {string} */ (keys[i])] = v[i]
+        return o
+      }
+    }
+    factories[id] = make
+  }
+  return make
+}
+
+/**
+ * @param {unknown[]} into
+ * @param {unknown[][]} table
+ * @param {RowFactory} make
+ */
+function rowsInto(into, table, make) {
+  for (let i = 0; i < table.length; i++) into.push(make(/** @type {unknown[]} */ (table[i])))
+}
+
+/**
+ * The factory of a result's column set, parsing its keys only the first time.
+ * @param {number} tag
+ * @param {string} text
+ * @param {number} keysEnd
+ * @returns {RowFactory}
+ */
+function factoryOf(tag, text, keysEnd) {
+  const id = (tag - (tag % 2)) / 2
+  const make = factories[id]
+  return make !== undefined ? make : factoryFor(id, parse(text.slice(0, keysEnd)))
+}
+
+/**
+ * A Sync result as values. `text` is an array of strings for a long listing
+ * cut into row arrays (each under V8's large-object size), the keys riding
+ * with the first.
+ * @param {string | string[]} text
+ * @param {number} tag
+ * @param {number} keysEnd
+ * @returns {unknown}
+ */
+function materialize(text, tag, keysEnd) {
+  if (typeof text !== 'string') return materializeParts(text, tag, keysEnd)
+  if (keysEnd === 0) return parse(text)
+  const v = parse(text.slice(keysEnd))
+  const make = factoryOf(tag, text, keysEnd)
+  if (tag % 2 === 1) return make(v)
+  /** @type {unknown[]} */
+  const rows = []
+  rowsInto(rows, v, make)
+  return rows
+}
+
+/**
+ * @param {string[]} parts
+ * @param {number} tag
+ * @param {number} keysEnd
+ * @returns {unknown[]}
+ */
+function materializeParts(parts, tag, keysEnd) {
+  const first = /** @type {string} */ (parts[0])
+  const make = factoryOf(tag, first, keysEnd)
+  /** @type {unknown[]} */
+  const rows = []
+  rowsInto(rows, parse(first.slice(keysEnd)), make)
+  for (let i = 1; i < parts.length; i++) rowsInto(rows, parse(/** @type {string} */ (parts[i])), make)
+  return rows
+}
+
+/**
+ * A streamed Sync listing: each row array is parsed into `rows` as it arrives
+ * from the thread that runs the query.
+ * @param {unknown[]} rows
+ * @param {string} text
+ * @param {number} tag
+ * @param {number} keysEnd
+ */
+function parseInto(rows, text, tag, keysEnd) {
+  rowsInto(rows, parse(keysEnd === 0 ? text : text.slice(keysEnd)), factoryOf(tag, text, keysEnd))
+}
+
+/**
+ * @typedef {object} Job
+ * @property {string} text
+ * @property {number} tag
+ * @property {number} keysEnd
+ * @property {number[] | null} ends
+ * @property {(value: unknown) => void} resolve
+ * @property {(error: unknown) => void} reject
+ * @property {unknown[]} rows
+ * @property {RowFactory | null} make
+ * @property {number} from
+ * @property {number} i
+ */
+
+/** @type {Job[]} */
+const queue = []
+let scheduled = false
+// Bytes of row arrays parsed per event-loop turn (at least one array): libuv
+// runs the completions of work that finished together in one go, and eight
+// 10,000-row results materialized there froze the main thread for ~150 ms.
+const TURN = 262144
+
+function step() {
+  const job = /** @type {Job} */ (queue[0])
+  try {
+    if (job.ends === null) {
+      queue.shift()
+      job.resolve(materialize(job.text, job.tag, job.keysEnd))
+    } else {
+      if (job.make === null) job.make = factoryOf(job.tag, job.text, job.keysEnd)
+      const turn = job.from
+      do {
+        const end = /** @type {number} */ (job.ends[job.i])
+        rowsInto(job.rows, parse(job.text.slice(job.from, end)), job.make)
+        job.from = end
+        job.i += 1
+      } while (job.i < job.ends.length && /** @type {number} */ (job.ends[job.i]) - turn <= TURN)
+      if (job.i === job.ends.length) {
+        queue.shift()
+        job.resolve(job.rows)
+      }
+    }
+  } catch (e) {
+    if (queue[0] === job) queue.shift()
+    job.reject(e)
+  }
+  if (queue.length > 0) later(step)
+  else scheduled = false
+}
+
+/**
+ * An async result, delivered in event-loop turns of about TURN bytes of row
+ * arrays each, behind `setImmediate`, so timers, I/O and painting get in
+ * between. `ends` are the offsets where a long listing's row arrays end
+ * (null: one piece).
+ * @param {string} text
+ * @param {number} tag
+ * @param {number} keysEnd
+ * @param {number[] | null} ends
+ * @returns {Promise<unknown>}
+ */
+function deliver(text, tag, keysEnd, ends) {
+  return new Promise((resolve, reject) => {
+    queue.push({ text, tag, keysEnd, ends, resolve, reject, rows: [], make: null, from: keysEnd, i: 0 })
+    if (!scheduled) {
+      scheduled = true
+      later(step)
+    }
+  })
+}
+
+module.exports = { deliver, materialize, parseInto }

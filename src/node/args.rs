@@ -1,0 +1,283 @@
+//! `Args` over JS values: how a query's `parse` reads the arguments of a call
+//! by name. The exports table gives each argument its name; a name the table
+//! does not list reads as undefined.
+
+use napi::bindgen_prelude::{FromNapiValue, Function, Object};
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi::{Env, JsValue, Unknown, ValueType};
+use serde::de::DeserializeOwned;
+
+use crate::base::error::{DbError, Result};
+use crate::query::args::{
+    integer, profile_key_text, Args, Callback, ProfileKey, MAX_DAYS, MAX_SAFE_INTEGER,
+};
+
+pub(crate) struct JsArgs<'a, 'e> {
+    env: &'a Env,
+    func: &'static str,
+    names: &'static [&'static str],
+    values: &'a [Option<&'a Unknown<'e>>],
+}
+
+impl<'a, 'e> JsArgs<'a, 'e> {
+    pub(crate) fn new(
+        env: &'a Env,
+        func: &'static str,
+        names: &'static [&'static str],
+        values: &'a [Option<&'a Unknown<'e>>],
+    ) -> Self {
+        JsArgs {
+            env,
+            func,
+            names,
+            values,
+        }
+    }
+
+    /// The argument called `name`; None when left out or not in the table.
+    fn get(&self, name: &str) -> Option<&'a Unknown<'e>> {
+        let i = self.names.iter().position(|n| *n == name)?;
+        self.values.get(i).copied().flatten()
+    }
+
+    fn is_nullish(v: Option<&Unknown<'_>>) -> bool {
+        v.is_none_or(|v| matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
+    }
+
+    /// `name` as an object, None when undefined or null.
+    fn object(&self, name: &str) -> Result<Option<Object<'e>>> {
+        let v = self.get(name);
+        if Self::is_nullish(v) {
+            return Ok(None);
+        }
+        match v {
+            Some(v) if v.get_type().ok() == Some(ValueType::Object) => {
+                unsafe { Object::from_napi_value(self.env.raw(), v.raw()) }
+                    .map(Some)
+                    .map_err(|e| DbError::invalid(format!("{}: {}", self.func, e.reason)))
+            }
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be an object",
+                self.func
+            ))),
+        }
+    }
+}
+
+fn describe(v: Option<&Unknown<'_>>) -> String {
+    let Some(v) = v else {
+        return "undefined".into();
+    };
+    match v.get_type() {
+        Ok(ValueType::Number) => match unsafe { v.cast::<f64>() } {
+            Ok(n) => format!("{n}"),
+            Err(_) => "a number".into(),
+        },
+        Ok(ValueType::String) => "a string".into(),
+        Ok(ValueType::Undefined) => "undefined".into(),
+        Ok(ValueType::Null) => "null".into(),
+        Ok(ValueType::Boolean) => "a boolean".into(),
+        Ok(ValueType::Object) => "an object".into(),
+        Ok(ValueType::Function) => "a function".into(),
+        Ok(ValueType::Symbol) => "a symbol".into(),
+        // napi_bigint: not in napi-rs's ValueType below the napi6 feature.
+        Ok(ValueType::Unknown) => "a bigint".into(),
+        Ok(other) => format!("a {other}"),
+        Err(_) => "an unreadable value".into(),
+    }
+}
+
+fn number_of(v: Option<&Unknown<'_>>) -> Option<f64> {
+    let v = v?;
+    if v.get_type().ok()? != ValueType::Number {
+        return None;
+    }
+    unsafe { v.cast::<f64>() }.ok()
+}
+
+impl Args for JsArgs<'_, '_> {
+    fn func(&self) -> &'static str {
+        self.func
+    }
+
+    fn id(&self, name: &str) -> Result<i64> {
+        let v = self.get(name);
+        match number_of(v) {
+            Some(n)
+                if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) =>
+            {
+                Ok(n as i64)
+            }
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be a non-negative integer id, got {}",
+                self.func,
+                describe(v)
+            ))),
+        }
+    }
+
+    fn optional_id(&self, name: &str) -> Result<Option<i64>> {
+        if Self::is_nullish(self.get(name)) {
+            Ok(None)
+        } else {
+            self.id(name).map(Some)
+        }
+    }
+
+    fn days(&self, name: &str) -> Result<u32> {
+        let v = self.get(name);
+        match number_of(v) {
+            Some(n) => integer(self.func, name, n, 1, MAX_DAYS).map(|d| d as u32),
+            None => Err(DbError::invalid(format!(
+                "{}: {name} must be an integer from 1 to {MAX_DAYS}, got {}",
+                self.func,
+                describe(v)
+            ))),
+        }
+    }
+
+    fn profile_key(&self, name: &str) -> Result<ProfileKey> {
+        let func = self.func;
+        let v = self.get(name);
+        if let Some(v) = v.filter(|v| v.get_type().ok() == Some(ValueType::String)) {
+            let s: String = unsafe { v.cast::<String>() }
+                .map_err(|e| DbError::invalid(format!("{func}: {name}: {e}")))?;
+            return profile_key_text(func, &s);
+        }
+        match number_of(v) {
+            Some(n) => integer(func, name, n, 0, MAX_SAFE_INTEGER as i64).map(ProfileKey::Id),
+            None => Err(DbError::invalid(format!(
+                "{func}: {name} must be a username string or a profile id, got {}",
+                describe(v)
+            ))),
+        }
+    }
+
+    fn text(&self, name: &str) -> Result<String> {
+        let func = self.func;
+        match self.get(name) {
+            Some(v) if v.get_type().ok() == Some(ValueType::String) => {
+                unsafe { v.cast::<String>() }
+                    .map_err(|e| DbError::invalid(format!("{func}: {name}: {}", e.reason)))
+            }
+            _ => Err(DbError::invalid(format!("{func}: {name} must be a string"))),
+        }
+    }
+
+    fn nullable_text(&self, name: &str) -> Result<Option<String>> {
+        let v = self.get(name);
+        if Self::is_nullish(v) {
+            return Ok(None);
+        }
+        match v.map(|v| v.get_type()) {
+            Some(Ok(ValueType::String)) => self.text(name).map(Some),
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be a string or null",
+                self.func
+            ))),
+        }
+    }
+
+    fn is_undefined(&self, name: &str) -> bool {
+        self.get(name)
+            .is_none_or(|v| matches!(v.get_type(), Ok(ValueType::Undefined)))
+    }
+
+    fn options<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
+        let func = self.func;
+        let v = self.get(name);
+        if Self::is_nullish(v) {
+            return Ok(T::default());
+        }
+        match v {
+            Some(v)
+                if v.get_type().ok() == Some(ValueType::Object)
+                    && !v.is_array().unwrap_or(false) =>
+            {
+                self.env
+                    .from_js_value::<T, _>(*v)
+                    .map_err(|e| DbError::invalid(format!("{func}: options: {}", e.reason)))
+            }
+            _ => Err(DbError::invalid(format!(
+                "{func}: options must be an object, got {}",
+                describe(v)
+            ))),
+        }
+    }
+
+    fn json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        let v = self.get(name);
+        if Self::is_nullish(v) {
+            return Ok(None);
+        }
+        match v {
+            Some(v)
+                if v.get_type().ok() == Some(ValueType::Object)
+                    && !v.is_array().unwrap_or(false) =>
+            {
+                self.env
+                    .from_js_value::<serde_json::Value, _>(*v)
+                    .map(Some)
+                    .map_err(|e| DbError::invalid(format!("{}: {name}: {}", self.func, e.reason)))
+            }
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be an object, got {}",
+                self.func,
+                describe(v)
+            ))),
+        }
+    }
+
+    fn keys(&self, name: &str) -> Result<Option<Vec<String>>> {
+        match self.object(name)? {
+            None => Ok(None),
+            Some(obj) => Object::keys(&obj)
+                .map(Some)
+                .map_err(|e| DbError::invalid(e.reason)),
+        }
+    }
+
+    fn member_bool(&self, name: &str, key: &str) -> Result<Option<bool>> {
+        let Some(obj) = self.object(name)? else {
+            return Ok(None);
+        };
+        let member: Option<Unknown> = obj.get(key).ok().flatten();
+        match member {
+            None => Ok(None),
+            Some(v) if v.get_type().ok() == Some(ValueType::Undefined) => Ok(None),
+            Some(v) => unsafe { bool::from_napi_value(self.env.raw(), v.raw()) }
+                .map(Some)
+                .map_err(|_| DbError::invalid(format!("{}: {key} must be a boolean", self.func))),
+        }
+    }
+
+    fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>> {
+        let Some(obj) = self.object(name)? else {
+            return Ok(None);
+        };
+        let member: Option<Unknown> = obj.get(key).ok().flatten();
+        match member {
+            Some(f) if f.get_type().ok() == Some(ValueType::Function) => {
+                let f: Function<'_, serde_json::Value, ()> =
+                    unsafe { Function::from_napi_value(self.env.raw(), f.raw()) }
+                        .map_err(|e| DbError::invalid(e.reason))?;
+                // Weak: a pending progress callback must not keep Node alive.
+                let tsfn = f
+                    .build_threadsafe_function::<serde_json::Value>()
+                    .weak::<true>()
+                    .callee_handled::<false>()
+                    .build()
+                    .map_err(|e| DbError::internal(e.reason))?;
+                Ok(Some(Box::new(move |v| {
+                    tsfn.call(v, ThreadsafeFunctionCallMode::NonBlocking);
+                })))
+            }
+            None => Ok(None),
+            Some(f) if f.get_type().ok() == Some(ValueType::Undefined) => Ok(None),
+            Some(_) => Err(DbError::invalid(format!(
+                "{}: {key} must be a function",
+                self.func
+            ))),
+        }
+    }
+}

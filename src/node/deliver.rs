@@ -1,0 +1,410 @@
+//! Results handed to JavaScript. A call's [`Answer`] (JSON text and its form)
+//! becomes a JS string that the functions of `lib/deliver.js` parse into
+//! values: `materialize` for a Sync call, `deliver` (a few hundred KB per
+//! event-loop turn) for an async one, `parseInto` while a long Sync listing
+//! streams in from the thread that runs it. index.js hands those functions to
+//! [`initialize`] once per environment (main thread or worker); they are kept
+//! by reference for that environment's thread. A call in an environment that
+//! was never initialized fails with INTERNAL, never with a crash.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{Function, Object, ToNapiValue, TypeName};
+use napi::{sys, Env, JsValue, ValueType};
+use napi_derive::napi;
+
+use super::error::to_napi;
+use crate::base::error::{from_panic, DbError};
+use crate::db::database::Database;
+use crate::query::{answer, run_caught, Answer, Job};
+use crate::rows::pool::{give_back, take_buffer};
+use crate::rows::{Form, Out, Part};
+
+/// The functions of lib/deliver.js.
+#[derive(Clone, Copy)]
+enum Helper {
+    Deliver = 0,
+    Materialize = 1,
+    ParseInto = 2,
+}
+
+const HELPER_NAMES: [&str; 3] = ["deliver", "materialize", "parseInto"];
+
+thread_local! {
+    /// This thread's environment and its references to the helpers.
+    static HELPERS: Cell<Option<(sys::napi_env, [sys::napi_ref; 3])>> = const { Cell::new(None) };
+}
+
+/// Called once by index.js at load, with `{ deliver, materialize, parseInto }`
+/// from lib/deliver.js. Loading the addon again in the same environment (a
+/// test runner's fresh module registry) replaces the previous references.
+#[napi(skip_typescript)]
+pub fn initialize(env: Env, helpers: Object) -> napi::Result<()> {
+    let raw = env.raw();
+    let mut refs = [std::ptr::null_mut(); 3];
+    for (i, name) in HELPER_NAMES.iter().enumerate() {
+        let f: Function<'_, (), ()> = helpers.get(name)?.ok_or_else(|| {
+            to_napi(
+                &env,
+                DbError::internal(format!("initialize: {name} is missing")),
+            )
+        })?;
+        check(
+            unsafe { sys::napi_create_reference(raw, f.raw(), 1, &mut refs[i]) },
+            "helper reference",
+        )?;
+    }
+    if let Some((old_env, old)) = HELPERS.with(|h| h.replace(Some((raw, refs)))) {
+        if old_env == raw {
+            for r in old {
+                unsafe { sys::napi_delete_reference(raw, r) };
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A helper of this environment, or INTERNAL if index.js did not initialize it.
+unsafe fn helper(env: sys::napi_env, which: Helper) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    if let Some((cached_env, refs)) = HELPERS.with(|h| h.get()) {
+        if cached_env == env {
+            check(
+                unsafe { sys::napi_get_reference_value(env, refs[which as usize], &mut value) },
+                "helper",
+            )?;
+            if !value.is_null() {
+                return Ok(value);
+            }
+        }
+    }
+    Err(to_napi(
+        &Env::from_raw(env),
+        DbError::internal(
+            "taktik-db was not initialized in this environment: load it through its package \
+             entry (require('taktik-db')), not the native binary or binding.js directly",
+        ),
+    ))
+}
+
+/// How JS tells the forms apart: `2 * columns id + 1` for one row,
+/// `2 * columns id` for rows, 0 for a plain value (one number, not two).
+fn tag(a: &Answer) -> f64 {
+    match a.form {
+        Form::Plain => 0.0,
+        Form::Rows => 2.0 * f64::from(a.columns_id),
+        Form::Row => 2.0 * f64::from(a.columns_id) + 1.0,
+    }
+}
+
+fn check(status: sys::napi_status, what: &str) -> napi::Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(napi::Error::from_reason(format!(
+            "handing a result to JavaScript failed at {what} ({status})"
+        )))
+    }
+}
+
+/// The JSON text as a JS string. The row mapper escapes every non-ASCII char, so
+/// results are ASCII: a one-byte V8 string is a plain copy and JSON.parse's fast
+/// path. Anything else still takes the UTF-8 route. The buffer goes back to the
+/// pool either way.
+unsafe fn js_string(env: sys::napi_env, text: Answer) -> napi::Result<sys::napi_value> {
+    let value = unsafe { js_substring(env, &text, 0, text.bytes.len()) };
+    give_back(text.bytes);
+    value
+}
+
+/// `text.bytes[from..to]` as a JS string (cut at ASCII bytes, so whole chars).
+unsafe fn js_substring(
+    env: sys::napi_env,
+    text: &Answer,
+    from: usize,
+    to: usize,
+) -> napi::Result<sys::napi_value> {
+    let bytes = &text.bytes[from..to];
+    let (ptr, len) = (bytes.as_ptr().cast(), bytes.len() as isize);
+    let mut value = std::ptr::null_mut();
+    let status = unsafe {
+        if text.ascii {
+            sys::napi_create_string_latin1(env, ptr, len, &mut value)
+        } else {
+            sys::napi_create_string_utf8(env, ptr, len, &mut value)
+        }
+    };
+    check(status, "string").map(|()| value)
+}
+
+/// A segmented listing for a Sync call: one JS string per row array (the key
+/// list rides with the first), so none is a large-object allocation.
+unsafe fn js_strings(env: sys::napi_env, text: Answer) -> napi::Result<sys::napi_value> {
+    let ends: Vec<usize> = text.segments.iter().map(|&e| e as usize).collect();
+    let mut parts = std::ptr::null_mut();
+    let result = (|| unsafe {
+        check(
+            sys::napi_create_array_with_length(env, ends.len() + 1, &mut parts),
+            "parts",
+        )?;
+        let mut from = 0;
+        let bounds = ends
+            .iter()
+            .copied()
+            .chain(std::iter::once(text.bytes.len()));
+        for (i, to) in bounds.enumerate() {
+            let part = js_substring(env, &text, from, to)?;
+            check(sys::napi_set_element(env, parts, i as u32, part), "part")?;
+            from = to;
+        }
+        Ok(parts)
+    })();
+    give_back(text.bytes);
+    result
+}
+
+unsafe fn js_uint(env: sys::napi_env, n: u32) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_uint32(env, n, &mut value) },
+        "number",
+    )
+    .map(|()| value)
+}
+
+unsafe fn js_number(env: sys::napi_env, n: f64) -> napi::Result<sys::napi_value> {
+    let mut value = std::ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_double(env, n, &mut value) },
+        "number",
+    )
+    .map(|()| value)
+}
+
+/// A Sync result, materialized right away by lib/deliver.js's `materialize`.
+unsafe fn materialize(env: sys::napi_env, val: Answer) -> napi::Result<sys::napi_value> {
+    let mut undefined = std::ptr::null_mut();
+    let mut result = std::ptr::null_mut();
+    unsafe {
+        let materialize = helper(env, Helper::Materialize)?;
+        let tag = js_number(env, tag(&val))?;
+        let keys_end = js_uint(env, val.keys_len)?;
+        let text = if val.segments.is_empty() {
+            js_string(env, val)?
+        } else {
+            js_strings(env, val)?
+        };
+        check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
+        let args = [text, tag, keys_end];
+        check(
+            sys::napi_call_function(env, undefined, materialize, 3, args.as_ptr(), &mut result),
+            "materialize",
+        )?;
+    }
+    Ok(result)
+}
+
+impl TypeName for Answer {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl ToNapiValue for Answer {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        unsafe { materialize(env, val) }
+    }
+}
+
+/// What a Sync method returns: the answer, or for a long listing the job
+/// itself, run while the JS side takes its result (`stream`).
+pub(crate) enum SyncAnswer<J> {
+    Text(Answer),
+    Stream(Arc<Database>, J),
+}
+
+impl<J> TypeName for SyncAnswer<J> {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+impl<J: Job> ToNapiValue for SyncAnswer<J> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val {
+            SyncAnswer::Text(text) => unsafe { materialize(env, text) },
+            SyncAnswer::Stream(db, job) => unsafe { stream(env, &db, &job) },
+        }
+    }
+}
+
+/// A long listing read for a Sync call on two threads: a helper thread runs
+/// the query and sends each ~64 KiB row array as soon as it is written, while
+/// this (the JS) thread parses the arrays already there. The call lasts about
+/// as long as the longer half (usually V8's parsing) instead of their sum.
+/// Panics on the helper are caught there, like on an async worker.
+unsafe fn stream<J: Job>(
+    env: sys::napi_env,
+    db: &Database,
+    job: &J,
+) -> napi::Result<sys::napi_value> {
+    // A few arrays in flight: the helper runs ahead of the parser, bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel(4);
+    std::thread::scope(|scope| {
+        // Builder, not scope.spawn: that panics (here, on the JS thread, an abort)
+        // when the OS refuses a thread.
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut out = Out::streaming(take_buffer(), tx);
+            let result = run_caught(db, job, None, &mut out);
+            if result.is_ok() {
+                out.finish();
+            }
+            result
+        });
+        let helper = match spawned {
+            Ok(helper) => helper,
+            // No thread to be had (a process limit): the same read, not streamed.
+            Err(_) => {
+                return match answer(db, job, None) {
+                    Ok(text) => unsafe { materialize(env, text) },
+                    Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+                }
+            }
+        };
+        // `rx` is dropped when receive returns, early or not: a helper still
+        // sending then stops waiting and finishes.
+        let received = unsafe { receive(env, J::NAME, rx) };
+        let produced = helper
+            .join()
+            .unwrap_or_else(|panic| Err(from_panic(panic, J::NAME)));
+        match produced {
+            Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+            Ok(()) => received,
+        }
+    })
+}
+
+/// The JS side of `stream`: rows parsed into one array as their pieces arrive.
+unsafe fn receive(
+    env: sys::napi_env,
+    name: &str,
+    rx: std::sync::mpsc::Receiver<Part>,
+) -> napi::Result<sys::napi_value> {
+    let new_array = || {
+        let mut rows = std::ptr::null_mut();
+        check(unsafe { sys::napi_create_array(env, &mut rows) }, "rows").map(|()| rows)
+    };
+    let mut rows = new_array()?;
+    let mut whole = None;
+    for part in rx {
+        let (bytes, form, columns_id, keys_len) = match part {
+            Part::Restart => {
+                rows = new_array()?;
+                continue;
+            }
+            Part::Text {
+                bytes,
+                form,
+                columns_id,
+                keys_len,
+            } => (bytes, form, columns_id, keys_len),
+        };
+        let text = Answer::checked(name, bytes, form, columns_id, keys_len, Vec::new())
+            .map_err(|e| to_napi(&Env::from_raw(env), e))?;
+        if form != Form::Rows {
+            whole = Some(unsafe { materialize(env, text) }?);
+            continue;
+        }
+        unsafe {
+            let parse_into = helper(env, Helper::ParseInto)?;
+            let tag = js_number(env, tag(&text))?;
+            let keys_end = js_uint(env, text.keys_len)?;
+            let string = js_string(env, text)?;
+            let mut undefined = std::ptr::null_mut();
+            check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
+            let args = [rows, string, tag, keys_end];
+            let mut ignored = std::ptr::null_mut();
+            check(
+                sys::napi_call_function(env, undefined, parse_into, 4, args.as_ptr(), &mut ignored),
+                "parseInto",
+            )?;
+        }
+    }
+    Ok(whole.unwrap_or(rows))
+}
+
+/// An async result: the answer, and for a large array the end offsets of the
+/// consecutive arrays it was split into. Resolves the task's promise with a
+/// promise that lib/deliver.js's `deliver` fulfils with the parsed value.
+pub(crate) struct AsyncAnswer {
+    text: Answer,
+    ends: Option<Vec<u32>>,
+}
+
+impl AsyncAnswer {
+    /// A segmented listing is delivered an array or a few per turn: `ends` are
+    /// the offsets where its row arrays end (written that way by the row
+    /// mapper, so nothing is scanned or copied here).
+    pub(crate) fn new(mut text: Answer) -> Self {
+        if text.segments.is_empty() || !matches!(text.form, Form::Rows) {
+            return AsyncAnswer { text, ends: None };
+        }
+        let mut ends = std::mem::take(&mut text.segments);
+        ends.push(text.bytes.len() as u32);
+        AsyncAnswer {
+            text,
+            ends: Some(ends),
+        }
+    }
+}
+
+impl TypeName for AsyncAnswer {
+    fn type_name() -> &'static str {
+        "Promise"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for AsyncAnswer {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut undefined = std::ptr::null_mut();
+        let mut ends = std::ptr::null_mut();
+        let mut promise = std::ptr::null_mut();
+        unsafe {
+            let deliver = helper(env, Helper::Deliver)?;
+            let tag = js_number(env, tag(&val.text))?;
+            let keys_end = js_uint(env, val.text.keys_len)?;
+            match &val.ends {
+                None => check(sys::napi_get_null(env, &mut ends), "null")?,
+                Some(points) => {
+                    check(
+                        sys::napi_create_array_with_length(env, points.len(), &mut ends),
+                        "ends",
+                    )?;
+                    for (i, p) in points.iter().enumerate() {
+                        let mut n = std::ptr::null_mut();
+                        check(sys::napi_create_uint32(env, *p, &mut n), "end")?;
+                        check(sys::napi_set_element(env, ends, i as u32, n), "end")?;
+                    }
+                }
+            }
+            let text = js_string(env, val.text)?;
+            check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
+            let args = [text, tag, keys_end, ends];
+            check(
+                sys::napi_call_function(env, undefined, deliver, 4, args.as_ptr(), &mut promise),
+                "deliver",
+            )?;
+        }
+        Ok(promise)
+    }
+}

@@ -1,0 +1,372 @@
+//! Arguments, checked. Every argument arrives untyped and is checked by these
+//! rules, so each mistake (wrong type, negative or fractional id, limit out of
+//! range, unknown option key, unknown sortBy) becomes an INVALID_ARGUMENT error
+//! that names the function and the argument, instead of a silent coercion (`-1`
+//! wrapping to 4294967295) or a crash. `Args` is how a query asks for its
+//! arguments by name; the node layer implements it over JS values, `JsonArgs`
+//! over JSON (an export hands its filters to the listing it runs).
+
+use serde::de::DeserializeOwned;
+
+use crate::base::error::{DbError, Result};
+use crate::base::time;
+
+/// Rows returned when `limit` is not given.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// The largest `limit` any listing accepts; page with `offset` beyond it.
+pub const MAX_LIMIT: i64 = 10_000;
+/// `days` of getDailyStats / getTikTokDailyStats: 1..=3650 (ten years).
+pub const MAX_DAYS: i64 = 3650;
+/// Largest integer a JS number holds exactly.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A whole number in `min..=max`, or INVALID_ARGUMENT naming `func` and `name`.
+pub fn integer(func: &str, name: &str, n: f64, min: i64, max: i64) -> Result<i64> {
+    if !n.is_finite()
+        || n.fract() != 0.0
+        || n < min as f64
+        || n > max as f64
+        || n.abs() > MAX_SAFE_INTEGER
+    {
+        return Err(DbError::invalid(format!(
+            "{func}: {name} must be an integer from {min} to {max}, got {n}"
+        )));
+    }
+    Ok(n as i64)
+}
+
+/// A profile id (number) or a username (string, a leading `@` ignored).
+pub enum ProfileKey {
+    Id(i64),
+    Username(String),
+}
+
+/// `limit`/`offset` of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub fn page(func: &str, limit: Option<f64>, offset: Option<f64>) -> Result<Page> {
+    Ok(Page {
+        limit: match limit {
+            Some(n) => integer(func, "limit", n, 0, MAX_LIMIT)?,
+            None => DEFAULT_LIMIT,
+        },
+        offset: match offset {
+            Some(n) => integer(func, "offset", n, 0, MAX_SAFE_INTEGER as i64)?,
+            None => 0,
+        },
+    })
+}
+
+pub fn optional_integer(func: &str, name: &str, v: Option<f64>) -> Result<Option<i64>> {
+    v.map(|n| integer(func, name, n, 0, MAX_SAFE_INTEGER as i64))
+        .transpose()
+}
+
+pub fn optional_number(func: &str, name: &str, v: Option<f64>) -> Result<Option<f64>> {
+    match v {
+        Some(n) if !n.is_finite() => Err(DbError::invalid(format!(
+            "{func}: {name} must be a finite number, got {n}"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// A filter string (status, type, hashtag, ...): must not be empty when given.
+pub fn optional_text(func: &str, name: &str, v: Option<String>) -> Result<Option<String>> {
+    match v {
+        Some(s) if s.is_empty() => Err(DbError::invalid(format!(
+            "{func}: {name} must not be empty"
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// A search needle, lowercased for `taktik_icontains`; empty means no filter.
+pub fn search(v: Option<String>) -> Option<String> {
+    v.map(|s| s.to_lowercase()).filter(|s| !s.is_empty())
+}
+
+/// `since`/`until`: an ISO-8601 string (any timestamp shape Python writes) or Unix
+/// milliseconds, as Unix milliseconds.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(untagged)]
+pub enum InstantArg {
+    Millis(f64),
+    Text(String),
+}
+
+pub fn instant(func: &str, name: &str, v: Option<InstantArg>) -> Result<Option<i64>> {
+    match v {
+        None => Ok(None),
+        Some(InstantArg::Millis(ms)) => integer(
+            func,
+            name,
+            ms.trunc(),
+            -(MAX_SAFE_INTEGER as i64),
+            MAX_SAFE_INTEGER as i64,
+        )
+        .map(Some),
+        Some(InstantArg::Text(s)) => time::epoch_ms(&s).map(Some).ok_or_else(|| {
+            DbError::invalid(format!(
+                "{func}: {name} must be an ISO-8601 timestamp or Unix milliseconds, got {s:?}"
+            ))
+        }),
+    }
+}
+
+/// `order`: "asc" or "desc" (any case), default descending.
+pub fn descending(func: &str, order: Option<&str>) -> Result<bool> {
+    match order {
+        None => Ok(true),
+        Some(o) if o.eq_ignore_ascii_case("desc") => Ok(true),
+        Some(o) if o.eq_ignore_ascii_case("asc") => Ok(false),
+        Some(o) => Err(DbError::invalid(format!(
+            "{func}: order must be \"asc\" or \"desc\", got {o:?}"
+        ))),
+    }
+}
+
+/// One call's arguments, asked for by the names the exports table gives them
+/// (`accountId`, `options`, ...). Errors name the function and the argument.
+pub trait Args {
+    /// The JS name of the function called, for messages.
+    fn func(&self) -> &'static str;
+    /// A row id: a non-negative integer.
+    fn id(&self, name: &str) -> Result<i64>;
+    /// A row id, or undefined / null (None: "all").
+    fn optional_id(&self, name: &str) -> Result<Option<i64>>;
+    /// `days` of the daily stats: 1..=MAX_DAYS.
+    fn days(&self, name: &str) -> Result<u32>;
+    /// A profile id (number) or a username (string, a leading `@` ignored).
+    fn profile_key(&self, name: &str) -> Result<ProfileKey>;
+    /// A string.
+    fn text(&self, name: &str) -> Result<String>;
+    /// A string, or null / undefined (None).
+    fn nullable_text(&self, name: &str) -> Result<Option<String>>;
+    /// Whether the argument was left out (or is undefined).
+    fn is_undefined(&self, name: &str) -> bool;
+    /// An options object: undefined/null gives the defaults; unknown keys and
+    /// wrongly typed values are rejected (a typo like `{ limt: 10 }` must not
+    /// pass silently).
+    fn options<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T>;
+    /// A plain-data object as JSON (None when undefined or null).
+    fn json(&self, name: &str) -> Result<Option<serde_json::Value>>;
+    /// The keys of an options object (None when undefined or null).
+    fn keys(&self, name: &str) -> Result<Option<Vec<String>>>;
+    /// `name.key` as a boolean (undefined: None).
+    fn member_bool(&self, name: &str, key: &str) -> Result<Option<bool>>;
+    /// `name.key` as a callback called on the JS thread with a JSON value
+    /// (undefined: None). The callback does not keep the process alive.
+    fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>>;
+
+    /// A string with something in it besides whitespace.
+    fn required_text(&self, name: &str) -> Result<String> {
+        match self.nullable_text(name)? {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be a non-empty string",
+                self.func()
+            ))),
+        }
+    }
+}
+
+/// A JS function as the layers below see it: called from any thread, run on
+/// the JS thread later (never waited for).
+pub type Callback = Box<dyn Fn(serde_json::Value) + Send + Sync>;
+
+/// What a JSON value is, for messages ("got a string").
+fn describe_json(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) => n.to_string(),
+        Value::String(_) => "a string".into(),
+        Value::Null => "null".into(),
+        Value::Bool(_) => "a boolean".into(),
+        Value::Array(_) | Value::Object(_) => "an object".into(),
+    }
+}
+
+/// `Args` over JSON values: what `exportCsv` hands the listing it runs.
+pub struct JsonArgs<'a> {
+    pub func: &'static str,
+    pub values: &'a [(&'a str, serde_json::Value)],
+}
+
+impl JsonArgs<'_> {
+    fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+}
+
+impl Args for JsonArgs<'_> {
+    fn func(&self) -> &'static str {
+        self.func
+    }
+    fn id(&self, name: &str) -> Result<i64> {
+        match self.get(name) {
+            Some(serde_json::Value::Number(n)) if n.as_f64().is_some() => {
+                let n = n.as_f64().unwrap_or(f64::NAN);
+                integer(self.func, name, n, 0, MAX_SAFE_INTEGER as i64).map_err(|_| {
+                    DbError::invalid(format!(
+                        "{}: {name} must be a non-negative integer id, got {n}",
+                        self.func
+                    ))
+                })
+            }
+            other => Err(DbError::invalid(format!(
+                "{}: {name} must be a non-negative integer id, got {}",
+                self.func,
+                other.map_or_else(|| "undefined".into(), describe_json)
+            ))),
+        }
+    }
+    fn optional_id(&self, name: &str) -> Result<Option<i64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(_) => self.id(name).map(Some),
+        }
+    }
+    fn days(&self, name: &str) -> Result<u32> {
+        match self.get(name).and_then(serde_json::Value::as_f64) {
+            Some(n) => integer(self.func, name, n, 1, MAX_DAYS).map(|d| d as u32),
+            None => Err(DbError::invalid(format!(
+                "{}: {name} must be an integer from 1 to {MAX_DAYS}",
+                self.func
+            ))),
+        }
+    }
+    fn profile_key(&self, name: &str) -> Result<ProfileKey> {
+        match self.get(name) {
+            Some(serde_json::Value::String(s)) => profile_key_text(self.func, s),
+            _ => self.id(name).map(ProfileKey::Id),
+        }
+    }
+    fn text(&self, name: &str) -> Result<String> {
+        match self.get(name) {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            _ => Err(DbError::invalid(format!(
+                "{}: {name} must be a string",
+                self.func
+            ))),
+        }
+    }
+    fn nullable_text(&self, name: &str) -> Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(_) => self.text(name).map(Some),
+        }
+    }
+    fn is_undefined(&self, name: &str) -> bool {
+        !self.values.iter().any(|(n, _)| *n == name)
+    }
+    fn options<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
+        match self.get(name) {
+            None => Ok(T::default()),
+            Some(v @ serde_json::Value::Object(_)) => T::deserialize(v)
+                .map_err(|e| DbError::invalid(format!("{}: options: {e}", self.func))),
+            Some(v) => Err(DbError::invalid(format!(
+                "{}: options must be an object, got {}",
+                self.func,
+                describe_json(v)
+            ))),
+        }
+    }
+    fn json(&self, name: &str) -> Result<Option<serde_json::Value>> {
+        Ok(self.get(name).cloned())
+    }
+    fn keys(&self, name: &str) -> Result<Option<Vec<String>>> {
+        Ok(self
+            .get(name)
+            .and_then(serde_json::Value::as_object)
+            .map(|o| o.keys().cloned().collect()))
+    }
+    fn member_bool(&self, name: &str, key: &str) -> Result<Option<bool>> {
+        match self.get(name).and_then(|o| o.get(key)) {
+            None => Ok(None),
+            Some(serde_json::Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(DbError::invalid(format!(
+                "{}: {key} must be a boolean",
+                self.func
+            ))),
+        }
+    }
+    fn member_callback(&self, _name: &str, key: &str) -> Result<Option<Callback>> {
+        Err(DbError::invalid(format!(
+            "{}: {key} cannot be a function here",
+            self.func
+        )))
+    }
+}
+
+/// A username argument: trimmed, a leading `@` dropped, not empty.
+pub fn profile_key_text(func: &str, s: &str) -> Result<ProfileKey> {
+    let s = s.trim().trim_start_matches('@').to_string();
+    if s.is_empty() {
+        return Err(DbError::invalid(format!(
+            "{func}: usernameOrId must not be empty"
+        )));
+    }
+    Ok(ProfileKey::Username(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_checked_not_coerced() {
+        assert_eq!(integer("f", "limit", 10.0, 0, 100), Ok(10));
+        for bad in [-1.0, 1.5, f64::NAN, f64::INFINITY, 101.0, 1e300] {
+            let e = integer("getSessions", "limit", bad, 0, 100).unwrap_err();
+            assert_eq!(e.code.as_str(), "INVALID_ARGUMENT");
+            assert!(e.message.starts_with("getSessions: limit"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn pages_default_and_cap() {
+        assert_eq!(
+            page("f", None, None).unwrap(),
+            Page {
+                limit: DEFAULT_LIMIT,
+                offset: 0
+            }
+        );
+        assert!(page("f", Some((MAX_LIMIT + 1) as f64), None).is_err());
+        assert!(page("f", Some(10.0), Some(-5.0)).is_err());
+    }
+
+    #[test]
+    fn instants_accept_iso_and_millis() {
+        assert_eq!(
+            instant(
+                "f",
+                "since",
+                Some(InstantArg::Text("2026-02-10T14:03:22Z".into()))
+            )
+            .unwrap(),
+            Some(1_770_732_202_000)
+        );
+        assert_eq!(
+            instant("f", "since", Some(InstantArg::Millis(5.0))).unwrap(),
+            Some(5)
+        );
+        assert!(instant("f", "since", Some(InstantArg::Text("yesterday".into()))).is_err());
+    }
+
+    #[test]
+    fn order_words() {
+        assert!(descending("f", None).unwrap());
+        assert!(!descending("f", Some("ASC")).unwrap());
+        assert!(descending("f", Some("sideways")).is_err());
+    }
+}
