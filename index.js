@@ -8,6 +8,7 @@
 'use strict'
 
 const path = require('node:path')
+const { isTaktikError } = require('./lib/errors.js')
 
 function platformName() {
   const { platform, arch } = process
@@ -71,3 +72,4 @@ module.exports.defaultDatabasePath = binding.defaultDatabasePath
 module.exports.openDatabase = binding.openDatabase
 module.exports.openDatabaseAsync = binding.openDatabaseAsync
 module.exports.__napiBindingTarget = binding.__napiBindingTarget
+module.exports.isTaktikError = isTaktikError

@@ -1,7 +1,7 @@
 // Issue 6.6: when the native binary is missing or built for another platform,
 // the error names the platform, the files looked for and the fix.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PLATFORM, ROOT, tempDb } from './helpers'
@@ -12,7 +12,8 @@ const NODE_FILE = `taktik-db.${PLATFORM}.node`
 function requireIn(dir: string, env: Record<string, string> = {}): { code?: string; message: string; ok?: boolean } {
   mkdirSync(dir, { recursive: true })
   mkdirSync(path.join(dir, 'lib'), { recursive: true })
-  for (const f of ['index.js', 'binding.js', 'package.json', 'lib/deliver.js']) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+  const lib = readdirSync(path.join(ROOT, 'lib')).map((f) => `lib/${f}`)
+  for (const f of ['index.js', 'binding.js', 'package.json', ...lib]) copyFileSync(path.join(ROOT, f), path.join(dir, f))
   const script = `try { const m = require(${JSON.stringify(path.join(dir, 'index.js'))}); console.log(JSON.stringify({ ok: typeof m.openDatabase === 'function', message: '' })) }
     catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
   const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } })
@@ -20,6 +21,25 @@ function requireIn(dir: string, env: Record<string, string> = {}): { code?: stri
 }
 
 describe('loading the native binary', () => {
+  it('isTaktikError tells the addon\'s errors from every other value', () => {
+    const { openDatabase, isTaktikError } = require(path.join(ROOT, 'index.js')) as typeof import('../index.js')
+    const db = openDatabase({ path: tempDb() })
+    db.close()
+    let closed: unknown
+    try {
+      db.getAccountsSync()
+    } catch (e) {
+      closed = e
+    }
+    expect(isTaktikError(closed)).toBe(true)
+    expect(isTaktikError(Object.assign(new Error('no binary'), { code: 'NATIVE_BINDING_NOT_FOUND' }))).toBe(true)
+    expect(isTaktikError(new Error('plain'))).toBe(false)
+    expect(isTaktikError(Object.assign(new Error('fs'), { code: 'ENOENT' }))).toBe(false)
+    expect(isTaktikError({ code: 'CLOSED', message: 'not an Error' })).toBe(false)
+    expect(isTaktikError(null)).toBe(false)
+    expect(isTaktikError('CLOSED')).toBe(false)
+  })
+
   it('index.js re-exports every export of the generated loader, by name', () => {
     const binding = require(path.join(ROOT, 'binding.js')) as Record<string, unknown>
     const text = readFileSync(path.join(ROOT, 'index.js'), 'utf8')

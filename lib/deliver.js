@@ -43,14 +43,20 @@ function factoryFor(id, keys) {
   let make = factories[id]
   if (make === undefined) {
     try {
-      const body = keys.map((k, i) => `${JSON.stringify(k)}:v[${i}]`).join(',')
+      // A quoted `__proto__` in a literal would set the prototype: computed, it is a key.
+      const key = (/** @type {string} */ k) => (k === '__proto__' ? `[${JSON.stringify(k)}]` : JSON.stringify(k))
+      const body = keys.map((k, i) => `${key(k)}:v[${i}]`).join(',')
       // eslint-disable-next-line no-new-func -- keys are JSON-quoted column names; see above
       make = /** @type {RowFactory} */ (new Function('v', `return {${body}};`))
     } catch {
       make = (v) => {
         /** @type {Record<string, unknown>} */
         const o = {}
-        for (let i = 0; i < keys.length; i++) o[/** @type {string} */ (keys[i])] = v[i]
+        for (let i = 0; i < keys.length; i++) {
+          const k = /** @type {string} */ (keys[i])
+          if (k === '__proto__') Object.defineProperty(o, k, { value: v[i], enumerable: true, writable: true, configurable: true })
+          else o[k] = v[i]
+        }
         return o
       }
     }

@@ -4,6 +4,7 @@
 // "Unused '@ts-expect-error' directive".
 import {
   defaultDatabasePath,
+  isTaktikError,
   openDatabase,
   type Account,
   type ChangeEvent,
@@ -12,6 +13,7 @@ import {
   type Session,
   type TaktikDatabase,
   type TaktikError,
+  type TaktikErrorCode,
   type WriteResult,
 } from '../../index.js'
 
@@ -43,6 +45,15 @@ export async function correctUse(): Promise<void> {
   } catch (e) {
     const code: TaktikError['code'] = (e as TaktikError).code
     void code
+  }
+  try {
+    await db.getAccounts()
+  } catch (e) {
+    // The guard narrows: no cast, and `code` is the closed union.
+    if (isTaktikError(e)) {
+      const code: TaktikErrorCode = e.code
+      if (e.code === 'NATIVE_BINDING_NOT_FOUND' || e.code === 'SQLITE_BUSY') void code
+    }
   }
   db.close()
   void [name, synced, likes, count, notes, deleted]
@@ -82,4 +93,12 @@ export async function misuse(db: TaktikDatabase): Promise<void> {
   db.watch((e: string) => e)
   // @ts-expect-error notes are string | null
   await db.updateProfileNotes(1, 5)
+  try {
+    db.getAccountsSync()
+  } catch (e) {
+    // @ts-expect-error without the guard, an error is unknown
+    void e.code
+    // @ts-expect-error no such code
+    if (isTaktikError(e) && e.code === 'SQLITE_NOPE') void e
+  }
 }

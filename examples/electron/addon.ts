@@ -6,5 +6,5 @@
 // Only the main process and the utility process import the runtime values.
 // The preload and the renderer import types only (`import type`), which
 // TypeScript erases: the native addon is never loaded into a renderer.
-export { defaultDatabasePath, openDatabase } from '../../index.js'
+export { defaultDatabasePath, isTaktikError, openDatabase } from '../../index.js'
 export type * from '../../index.js'

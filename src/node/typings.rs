@@ -15,6 +15,10 @@ use crate::domain::scraping::PROFILE_SUMMARY;
 use crate::domain::stats::counters;
 use crate::rows::{camel_case, classify, Kind};
 
+/// The code index.js gives a missing or unloadable native binary (no Rust
+/// error has it: the addon is not there to make one).
+const NATIVE_BINDING_NOT_FOUND: &str = "NATIVE_BINDING_NOT_FOUND";
+
 /// Table -> interface name, in the order they are documented.
 const ROW_TYPES: &[(&str, &str)] = &[
     ("instagram_accounts", "Account"),
@@ -95,7 +99,9 @@ pub fn render() -> String {
     );
     let codes: Vec<String> = ErrorCode::ALL
         .iter()
-        .map(|c| format!("'{}'", c.as_str()))
+        .map(|c| c.as_str())
+        .chain([NATIVE_BINDING_NOT_FOUND])
+        .map(|c| format!("'{c}'"))
         .collect();
     let _ = writeln!(
         w,
@@ -109,6 +115,10 @@ pub fn render() -> String {
     let _ = writeln!(
         w,
         "export interface TaktikError extends Error {{\n  code: TaktikErrorCode\n}}\n"
+    );
+    let _ = writeln!(
+        w,
+        "/** Whether `error` is one of this addon's errors (an Error with one of TaktikErrorCode): narrows it to TaktikError. */\nexport declare function isTaktikError(error: unknown): error is TaktikError\n"
     );
     let layouts: Vec<String> = crate::db::layout::Layout::ALL
         .iter()
@@ -393,6 +403,22 @@ mod tests {
                 || table == "tiktok_daily_stats";
             assert!(covered, "{table} has no TypeScript type");
         }
+    }
+
+    /// lib/errors.js's runtime list (behind `isTaktikError`) is the type's.
+    #[test]
+    fn lib_errors_lists_every_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/lib/errors.js");
+        let text = std::fs::read_to_string(path).unwrap();
+        let start = text.find("new Set([").expect("CODES in lib/errors.js");
+        let end = start + text[start..].find("])").unwrap();
+        let listed: Vec<&str> = text[start..end].split('\'').skip(1).step_by(2).collect();
+        let expected: Vec<&str> = ErrorCode::ALL
+            .iter()
+            .map(|c| c.as_str())
+            .chain([NATIVE_BINDING_NOT_FOUND])
+            .collect();
+        assert_eq!(listed, expected, "lib/errors.js CODES");
     }
 
     #[test]

@@ -1,11 +1,10 @@
 // Runs validated requests against an open TaktikDatabase and turns every
 // outcome into an IpcResult. Transport-agnostic: the main process uses it
 // directly (createInProcessBackend), the utility process uses it behind
-// process.parentPort (utility/db-worker.ts). It imports only types from the
-// addon; the database it works on is handed in.
-import type { CallOptions, ChangeEvent, TaktikDatabase, TaktikErrorCode, WatchHandle } from '../addon.js'
+// process.parentPort (utility/db-worker.ts). From the addon it imports types
+// and the error guard; the database it works on is handed in.
+import { isTaktikError, type CallOptions, type ChangeEvent, type TaktikDatabase, type WatchHandle } from '../addon.js'
 import {
-  assertComplete,
   type IpcFailure,
   type IpcResult,
   type TaktikArgs,
@@ -45,32 +44,6 @@ export interface HostOptions {
 // Errors -> IpcFailure
 // ---------------------------------------------------------------------------------------
 
-const ADDON_ERROR_CODES = [
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_CORRUPT',
-  'SQLITE_NOTADB',
-  'SQLITE_CANTOPEN',
-  'SQLITE_READONLY',
-  'SQLITE_FULL',
-  'SQLITE_IOERR',
-  'SQLITE_CONSTRAINT',
-  'SQLITE_INTERRUPT',
-  'SQLITE_PERM',
-  'SQLITE_ERROR',
-  'INVALID_ARGUMENT',
-  'CLOSED',
-  'ABORTED',
-  'TIMEOUT',
-  'FILE_EXISTS',
-  'IO_ERROR',
-  'NOT_IN_THIS_FILE',
-  'NOT_A_TAKTIK_DATABASE',
-  'INTERNAL',
-] as const satisfies readonly TaktikErrorCode[]
-assertComplete<Exclude<TaktikErrorCode, (typeof ADDON_ERROR_CODES)[number]>>()
-const KNOWN_CODES: ReadonlySet<string> = new Set(ADDON_ERROR_CODES)
-
 const MAX_MESSAGE = 2000
 
 export function failure(code: IpcFailure['code'], message: string): IpcFailure {
@@ -85,12 +58,7 @@ export function failure(code: IpcFailure['code'], message: string): IpcFailure {
  */
 export function toFailure(error: unknown, onError?: HostOptions['onError'], context = 'request'): IpcFailure {
   if (error instanceof BoundaryError) return failure('INVALID_ARGUMENT', error.message)
-  if (typeof error === 'object' && error !== null) {
-    const { code, message } = error as { code?: unknown; message?: unknown }
-    if (typeof code === 'string' && KNOWN_CODES.has(code) && typeof message === 'string') {
-      return failure(code as TaktikErrorCode, message)
-    }
-  }
+  if (isTaktikError(error)) return failure(error.code, error.message)
   try {
     onError?.(error, context)
   } catch {
