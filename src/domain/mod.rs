@@ -1,5 +1,5 @@
-//! One module per area of the data. Each declares its queries once and exports
-//! them through `read_api!`.
+//! The reads, one module per area of the data. Each query is a type that
+//! implements `query::Read`; node/exports.rs exports it.
 
 pub mod accounts;
 pub mod discovery;

@@ -4,7 +4,7 @@
 use super::columns::Columns;
 use super::pool;
 
-/// How the JSON a query wrote becomes JS values (see api.rs, MATERIALIZE_JS).
+/// How the JSON a query wrote becomes JS values (node/deliver.rs, lib/deliver.js).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) enum Form {
     /// Any JSON value, parsed as is (counts).
@@ -30,7 +30,7 @@ pub(crate) struct Out {
     /// Rows output longer than SEGMENT_BYTES is written as consecutive arrays,
     /// `[keys][row, ...][row, ...]...`: the end of every one but the last.
     pub segments: Vec<u32>,
-    /// A streamed Sync read (api.rs): each row array goes to the JS thread as
+    /// A streamed Sync read (node/deliver.rs): each row array goes to the JS thread as
     /// soon as it is complete, instead of being recorded in `segments`.
     sink: Option<Sink>,
 }
@@ -63,7 +63,7 @@ pub(super) struct Sink {
 /// a string is a bump allocation in the young generation, where one multi-MB
 /// string costs an mmap and a page fault per 4 KiB on every Sync call (~6% of a
 /// getSessions(500)). Async results stay one string and are parsed an array or
-/// a few per event-loop turn (api.rs).
+/// a few per event-loop turn (lib/deliver.js).
 pub(crate) const SEGMENT_BYTES: usize = 64 << 10;
 
 impl Out {
