@@ -40,6 +40,21 @@ describe('loading the native binary', () => {
     expect(isTaktikError('CLOSED')).toBe(false)
   })
 
+  it('a call in an environment index.js did not initialize fails with INTERNAL, not a crash', () => {
+    // binding.js loaded directly: the addon has no lib/deliver.js to hand results to.
+    const script = `const b = require(${JSON.stringify(path.join(ROOT, 'binding.js'))})
+      const db = b.openDatabase({ path: ${JSON.stringify(tempDb())} })
+      const out = {}
+      try { db.getAccountsSync() } catch (e) { out.sync = [e.code, e.message] }
+      db.getAccounts().then(() => { out.async = 'resolved' }, (e) => { out.async = [e.code, e.message] })
+        .finally(() => { db.close(); console.log(JSON.stringify(out)) })`
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Record<string, [string, string]>
+    for (const form of ['sync', 'async']) {
+      expect(out[form]?.[0], form).toBe('INTERNAL')
+      expect(out[form]?.[1], form).toMatch(/not initialized.*require\('taktik-db'\)/)
+    }
+  })
+
   it('index.js re-exports every export of the generated loader, by name', () => {
     const binding = require(path.join(ROOT, 'binding.js')) as Record<string, unknown>
     const text = readFileSync(path.join(ROOT, 'index.js'), 'utf8')

@@ -9,6 +9,8 @@
 //   node --expose-gc benchmark/run.mjs --stall-rounds 12 [--layout unified]   (the stall alone, for ANALYSIS.md)
 //   node benchmark/run.mjs --child node:sqlite --layout L --ids JSON   (used by the parent on Node 22)
 //   node --expose-gc benchmark/run.mjs --leak-child legacy|unified   (the leak check, in its own process)
+//   node benchmark/run.mjs --ab ../other-checkout [--layout unified] [--samples N]
+//       (an A/B of this build against another checkout's, both loaded in this process)
 //
 // `--layout X` runs one layout only (for a quick look): BENCHMARKS.md is then not rewritten.
 import { execFileSync, spawn } from 'node:child_process'
@@ -120,6 +122,30 @@ function cases(ids) {
 const casesFor = (db, ids) => cases(ids).filter((c) => db.supports(c.fn))
 
 /**
+ * Median ms per call of each contender, over SAMPLES rounds that run every
+ * contender once in a rotating order, so drift and noise hit all of them alike.
+ * A sample of a microsecond call is mostly timer noise: each sample runs the
+ * call `reps` times (the same count for every contender, at least ~2 ms of the
+ * first one).
+ */
+async function interleaved(contenders) {
+  const names = Object.keys(contenders)
+  const times = Object.fromEntries(names.map((n) => [n, []]))
+  const t1 = now()
+  await contenders[names[0]]()
+  const reps = Math.max(1, Math.min(2000, Math.ceil(2 / Math.max(now() - t1, 1e-3))))
+  for (let s = 0; s < SAMPLES; s++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(s + k) % names.length]
+      const t0 = now()
+      for (let r = 0; r < reps; r++) await contenders[name]()
+      times[name].push((now() - t0) / reps)
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, median(times[n])]))
+}
+
+/**
  * Times every case: samples are interleaved (each round runs every contender once,
  * in a rotating order) so drift and noise hit all of them alike. The outputs are
  * compared first: a contender that returns something else is not timed.
@@ -136,27 +162,11 @@ async function timeCases(db, baselines, list, tag = '') {
     if (!isDeepStrictEqual(await db[c.fn](...c.args), expected)) {
       throw new Error(`async and Sync differ for ${c.label}${tag}`)
     }
-    const contenders = {
+    const m = await interleaved({
       sync: () => db[`${c.fn}Sync`](...c.args),
       async: () => db[c.fn](...c.args),
       ...Object.fromEntries(baselines.map((b) => [b.name, () => b.impl[c.fn](...c.args)])),
-    }
-    const names = Object.keys(contenders)
-    const times = Object.fromEntries(names.map((n) => [n, []]))
-    // A sample of a microsecond call is mostly timer noise: each sample runs the
-    // call `reps` times (the same count for every contender, at least ~2 ms).
-    const t1 = now()
-    contenders.sync()
-    const reps = Math.max(1, Math.min(2000, Math.ceil(2 / Math.max(now() - t1, 1e-3))))
-    for (let s = 0; s < SAMPLES; s++) {
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(s + k) % names.length]
-        const t0 = now()
-        for (let r = 0; r < reps; r++) await contenders[name]()
-        times[name].push((now() - t0) / reps)
-      }
-    }
-    const m = Object.fromEntries(names.map((n) => [n, median(times[n])]))
+    })
     results.push({
       label: c.label,
       rows: rowsOf(expected),
@@ -699,6 +709,62 @@ ${Object.keys(leak).length > 0 ? Object.entries(leak).map(([l, k]) => `- Leak ch
   log(`done in ${seconds.toFixed(0)} s`)
 }
 
-if (argv.includes('--leak-child')) process.stdout.write(JSON.stringify(await leakChild(option('--leak-child'))))
+/**
+ * An A/B of two builds in this one process (`--ab DIR`, DIR another checkout
+ * with its addon built): this checkout's addon (A) and DIR's (B) read copies
+ * of the same file. For every case, both forms of both builds are timed in
+ * interleaved rounds after their outputs are compared; then the main thread's
+ * longest stall under eight concurrent 10,000-row reads, the builds
+ * alternating round by round. Prints a table; writes nothing.
+ */
+async function abCompare(dir) {
+  const other = require(path.join(path.resolve(dir), 'index.js'))
+  mkdirSync(DATA_DIR, { recursive: true })
+  const l = ONLY ?? 'legacy'
+  const L = LAYOUTS[l]
+  const ids = l === 'legacy' ? legacyPristine().busiest : (await unifiedPristine()).busiest
+  const copyB = `${L.db}.ab`
+  freshCopy(L.pristine, L.db)
+  freshCopy(L.pristine, copyB)
+  const a = addon.openDatabase({ path: L.db })
+  const b = other.openDatabase({ path: copyB })
+  const rows = []
+  for (const c of casesFor(a, ids)) {
+    const expected = a[`${c.fn}Sync`](...c.args)
+    if (!isDeepStrictEqual(b[`${c.fn}Sync`](...c.args), expected)) throw new Error(`B's output differs for ${c.label}`)
+    if (!isDeepStrictEqual(await b[c.fn](...c.args), expected)) throw new Error(`B's async output differs for ${c.label}`)
+    const m = await interleaved({
+      aSync: () => a[`${c.fn}Sync`](...c.args),
+      bSync: () => b[`${c.fn}Sync`](...c.args),
+      aAsync: () => a[c.fn](...c.args),
+      bAsync: () => b[c.fn](...c.args),
+    })
+    rows.push({ label: c.label, ...m })
+    log(`  ${c.label}: Sync A ${m.aSync.toFixed(3)} B ${m.bSync.toFixed(3)} ms, async A ${m.aAsync.toFixed(3)} B ${m.bAsync.toFixed(3)} ms`)
+  }
+  const stalls = { a: [], b: [] }
+  const eight = (db) => () => Promise.all(Array.from({ length: 8 }, () => db.getProfiles(ids.accountId, { limit: 10000 })))
+  for (let r = 0; r < 8; r++) {
+    for (const [k, db] of r % 2 ? [['b', b], ['a', a]] : [['a', a], ['b', b]]) stalls[k].push((await longestStall(eight(db))).worst)
+  }
+  a.close()
+  b.close()
+  const ratio = (x, y) => (y / x).toFixed(3)
+  const geo = (key) => Math.exp(rows.reduce((t, r) => t + Math.log(r[`b${key}`] / r[`a${key}`]), 0) / rows.length)
+  console.log(`A/B on the ${l} file, Node ${process.versions.node}, medians of ${SAMPLES} interleaved samples (ms per call).
+A: ${ROOT}
+B: ${path.resolve(dir)}
+
+| case | Sync A | Sync B | B/A | async A | async B | B/A |
+|---|---:|---:|---:|---:|---:|---:|
+${rows.map((r) => `| ${r.label} | ${r.aSync.toFixed(3)} | ${r.bSync.toFixed(3)} | ${ratio(r.aSync, r.bSync)} | ${r.aAsync.toFixed(3)} | ${r.bAsync.toFixed(3)} | ${ratio(r.aAsync, r.bAsync)} |`).join('\n')}
+| **geometric mean of B/A** | | | **${geo('Sync').toFixed(3)}** | | | **${geo('Async').toFixed(3)}** |
+
+Longest main-thread stall, eight concurrent getProfiles(10,000) (median of 4 rounds each, alternating):
+A ${median(stalls.a).toFixed(1)} ms, B ${median(stalls.b).toFixed(1)} ms.`)
+}
+
+if (argv.includes('--ab')) await abCompare(option('--ab'))
+else if (argv.includes('--leak-child')) process.stdout.write(JSON.stringify(await leakChild(option('--leak-child'))))
 else if (argv.includes('--child')) await child()
 else await main()
