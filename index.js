@@ -12,7 +12,7 @@ function platformName() {
   if (platform === 'win32') return `win32-${arch}-msvc`
   if (platform === 'darwin') return `darwin-${arch}`
   if (platform === 'linux') {
-    let musl = false
+    let musl
     try {
       const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null
       musl = Boolean(report && report.header && !report.header.glibcVersionRuntime)

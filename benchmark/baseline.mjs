@@ -496,7 +496,9 @@ function taktikIcontains(hay, needle) {
   return hay.toLowerCase().includes(needle) ? 1 : 0
 }
 
-const I64_MAX = 9223372036854775807
+// i64::MAX (2^63 - 1) is not a double: the nearest one is 2^63, which is what the
+// literal 9223372036854775807 always evaluated to.
+const I64_MAX = 2 ** 63
 function taktikEpochMs(v) {
   switch (typeof v) {
     case 'string': return epochMs(v)
@@ -584,7 +586,7 @@ function openBetterSqlite3(BetterSqlite3, path) {
   db.function('taktik_epoch_ms', { deterministic: true }, taktikEpochMs)
   db.function('taktik_bool', { deterministic: true }, taktikBool)
   return {
-    prepare(sql, staticCols) {
+    prepare(sql, _staticCols) {
       const { text, order } = anonymize(sql)
       const n = paramCount(sql)
       const stmt = db.prepare(text)

@@ -227,7 +227,7 @@ const usernames = texts('SELECT username FROM instagram_profiles ORDER BY profil
 const fullNames = texts('SELECT full_name FROM instagram_profiles ORDER BY profile_id', 15)
 const ttNames = texts('SELECT username FROM tiktok_profiles ORDER BY profile_id', 8)
 const ttDisplay = texts('SELECT display_name FROM tiktok_profiles ORDER BY profile_id', 8)
-const nonAscii = [...new Set([...usernames, ...fullNames, ...ttNames, ...ttDisplay].join('').match(/[^\x00-\x7f]/gu) ?? [])].slice(0, 6)
+const nonAscii = [...new Set([...usernames, ...fullNames, ...ttNames, ...ttDisplay].join('').match(/\P{ASCII}/gu) ?? [])].slice(0, 6)
 const pieces = (list) => list.flatMap((s) => [s.slice(0, 3), s.slice(Math.floor(s.length / 2), Math.floor(s.length / 2) + 4), s.toUpperCase()]).filter((s) => s.trim() !== '')
 const SEARCHES = [...new Set([
   'a', 'E', 'bot', 'UNDER_', 'under_s', '_', '%', 'per%', 'per_', '%cent', 'mixedcase', 'MIXEDCASE', ' ', '@',

@@ -19,6 +19,7 @@ import {
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { createBaseline } from './baseline.mjs'
@@ -180,13 +181,13 @@ async function longestStall(work) {
     worst = Math.max(worst, t - last - 1)
     last = t
   }, 1)
-  await new Promise((r) => setTimeout(r, 20))
+  await sleep(20)
   worst = 0
   last = now()
   const t0 = now()
   await work()
   const total = now() - t0
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   clearInterval(timer)
   return { worst, total }
 }
@@ -240,13 +241,15 @@ async function firstOpen(L) {
     child.stderr.on('data', (d) => (String(d).includes('READY') ? resolve() : null))
     child.on('exit', () => reject(new Error('writer exited early')))
   })
-  await new Promise((r) => setTimeout(r, 500))
+  await sleep(500)
   const t0 = now()
   const db = addon.openDatabase({ path: file })
   const firstMs = now() - t0
   if (db.layout !== L.name) throw new Error(`first open: ${L.name} file read as ${db.layout}`)
   db.close()
-  const writer = await new Promise((resolve) => child.on('close', () => resolve(JSON.parse(out.trim()))))
+  const writer = await new Promise((resolve) => {
+    child.on('close', () => resolve(JSON.parse(out.trim())))
+  })
   const t1 = now()
   addon.openDatabase({ path: file }).close()
   const secondMs = now() - t1
@@ -467,7 +470,7 @@ async function unifiedPristine() {
     fixture: digest(FIXTURE),
     unifiedSchema: existsSync(UNIFIED_SCHEMA_JSON) ? digest(UNIFIED_SCHEMA_JSON) : null,
   }
-  let meta = null
+  let meta
   try {
     meta = JSON.parse(readFileSync(UNIFIED_META, 'utf8'))
   } catch {

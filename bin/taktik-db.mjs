@@ -58,9 +58,6 @@ class NotFoundError extends Error {
 // ---------------------------------------------------------------------------
 // Help
 
-const DB_DEFAULT_TEXT =
-  'taktik-data.db in %APPDATA%\\taktik-desktop when APPDATA is set, else in ~/taktik-desktop'
-
 function resolvedDefaultPath() {
   try {
     return loadAddon().defaultDatabasePath()
@@ -419,7 +416,7 @@ function width(s) {
 /** One line of text for a table cell: no control characters, at most `max` columns wide. */
 function cell(value, max = 40) {
   if (value === null || value === undefined || value === '') return '-'
-  const s = String(value).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+  const s = String(value).replace(/\p{Cc}+/gu, ' ')
   if (width(s) <= max) return s
   let cut = ''
   let w = 0

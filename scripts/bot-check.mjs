@@ -736,7 +736,6 @@ function scenario4() {
       `${rev} boot after the app's writable open: ${b.error ?? b.problems.join('; ')} (without: ${steps[i].botWarnings.join('; ') || 'ok'})`, sp)
     const schemaA = facts('schema', wdb)
     const d = openDatabase({ path: wdb })
-    let ch
     try {
       const reads = everyRead(d)
       check(!reads.errors.length, `reads threw after ${rev}: ${reads.errors.join('; ')}`, sp)
@@ -746,7 +745,7 @@ function scenario4() {
     } finally {
       d.close()
     }
-    ch = schemaChanges(schemaA, facts('schema', wdb))
+    const ch = schemaChanges(schemaA, facts('schema', wdb))
     check(ch.ok, `writable open after ${rev} changed sqlite_master: ${ch.text}`, sp)
     wsteps.push({ rev, ok: !sp.length, addonIndexes: ch.addonIndexes, problems: sp })
     p.push(...sp)

@@ -113,7 +113,7 @@ async function main() {
     })
     seed = JSON.parse(outText.trim().split('\n').pop())
   } catch (e) {
-    throw new Error(`seeding with ${PYTHON} failed: ${(e.stderr || e.message || String(e)).toString().trim()}`)
+    throw new Error(`seeding with ${PYTHON} failed: ${(e.stderr || e.message || String(e)).toString().trim()}`, { cause: e })
   }
   const accounts = Object.entries(seed.accounts)
     .map(([name, id]) => `${name} (${id})`)

@@ -222,6 +222,8 @@ async function main() {
   for (const n of nodes) {
     const out = path.join(CACHE, 'runs', 'version.txt')
     const fd = openOut(out)
+    // The template string is evaluated by the Windows node.exe (node -p), not here.
+    // eslint-disable-next-line no-template-curly-in-string
     spawnSync('wine', [n.exe, '-p', '`Node ${process.version} on Windows ${require("os").release()}`'], { env: { ...process.env, ...WINE_ENV }, stdio: ['ignore', fd, fd] })
     closeSync(fd)
     log(readFileSync(out, 'utf8').trim())
