@@ -1,7 +1,8 @@
 // ESLint for the project's own JavaScript: the package entry (index.js), the
 // CLI (bin/), the CommonJS library code (lib/), the dev scripts, the benchmark
 // and the test helpers written in JS (`npm run lint:js`, part of `npm run
-// lint`). The TypeScript tests are checked by tsc (tsconfig.json).
+// lint`). The TypeScript tests are checked by tsc (tsconfig.json), and the
+// JavaScript's types by tsc too (tsconfig.js.json, `npm run typecheck:js`).
 import js from '@eslint/js'
 import globals from 'globals'
 
