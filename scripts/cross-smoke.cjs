@@ -9,17 +9,20 @@
 
 const { openDatabaseAsync } = require('..')
 
+/** @param {string} file */
 async function main(file) {
   const db = await openDatabaseAsync({ path: file, readonly: true })
-  const answers = { layout: db.layout, capabilities: db.capabilities, supportsGetPosts: db.supports('getPosts') }
-  answers.accounts = await db.getAccounts()
-  answers.perAccount = []
-  for (const { accountId } of answers.accounts) {
+  const { layout, capabilities } = db
+  const supportsGetPosts = db.supports('getPosts')
+  const accounts = await db.getAccounts()
+  const perAccount = []
+  for (const { accountId } of accounts) {
     const sessions = await db.getSessions(accountId, { limit: 20 })
-    answers.perAccount.push({
+    const [firstSession] = sessions
+    perAccount.push({
       accountId,
       sessions,
-      firstSessionStats: sessions.length ? await db.getSessionStats(sessions[0].sessionId) : null,
+      firstSessionStats: firstSession ? await db.getSessionStats(firstSession.sessionId) : null,
       dailyStats: await db.getDailyStats(accountId, 14),
       profiles: await db.getProfiles(accountId, { sortBy: 'username', order: 'asc', limit: 25 }),
       profileCount: await db.countProfiles(accountId),
@@ -27,24 +30,32 @@ async function main(file) {
       interactions: await db.getInteractions(accountId, { limit: 30 }),
     })
   }
-  const someone = answers.perAccount.flatMap((a) => a.profiles)[0]
-  answers.profile = someone ? db.getProfileSync(someone.username) : null
-  answers.scrapingSessions = await db.getScrapingSessions({ limit: 10 })
-  answers.tiktokAccounts = await db.getTikTokAccounts()
-  answers.tiktok = []
-  for (const { accountId } of answers.tiktokAccounts) {
-    answers.tiktok.push({
+  const someone = perAccount.flatMap((a) => a.profiles)[0]
+  const profile = someone ? db.getProfileSync(someone.username) : null
+  const scrapingSessions = await db.getScrapingSessions({ limit: 10 })
+  const tiktokAccounts = await db.getTikTokAccounts()
+  const tiktok = []
+  for (const { accountId } of tiktokAccounts) {
+    tiktok.push({
       accountId,
       sessions: await db.getTikTokSessions(accountId, { limit: 10 }),
       dailyStats: await db.getTikTokDailyStats(accountId, 7),
     })
   }
   db.close()
+  // The same keys, in the same order, as the JSON line always had.
+  const answers = { layout, capabilities, supportsGetPosts, accounts, perAccount, profile, scrapingSessions, tiktokAccounts, tiktok }
   const host = { arch: process.arch, node: process.version, binary: process.env.NAPI_RS_NATIVE_LIBRARY_PATH ?? null }
   process.stdout.write(JSON.stringify({ host, answers }) + '\n')
 }
 
-main(process.argv[2]).catch((e) => {
+const file = process.argv[2]
+if (!file) {
+  // Without one, openDatabaseAsync would open the default database instead.
+  console.error('usage: node scripts/cross-smoke.cjs <database file>')
+  process.exit(2)
+}
+main(file).catch((e) => {
   console.error(e)
   process.exit(1)
 })

@@ -28,11 +28,16 @@ const WATCH_SECONDS = 8
 const WRITER_SECONDS = 7
 const WRITER_INTERVAL_MS = 200
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   process.stderr.write(`demo: ${message}\n`)
   process.exit(1)
 }
 
+/** @param {string} text */
 function heading(text) {
   process.stdout.write(`\n=== ${text}\n\n`)
 }
@@ -48,6 +53,7 @@ if (!existsSync(FIXTURE)) fail(`the Python fixture is missing: ${FIXTURE}`)
 
 const dir = mkdtempSync(path.join(tmpdir(), 'taktik-db-demo-'))
 const db = path.join(dir, 'taktik-data.db')
+/** @type {Set<import('node:child_process').ChildProcess>} */
 const children = new Set()
 let cleaned = false
 
@@ -66,7 +72,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-/** Starts a child, tracked so Ctrl-C can stop it. */
+/**
+ * Starts a child, tracked so Ctrl-C can stop it.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {import('node:child_process').StdioOptions} stdio
+ */
 function start(command, args, stdio) {
   const child = spawn(command, args, { stdio, env: process.env })
   children.add(child)
@@ -74,7 +85,22 @@ function start(command, args, stdio) {
   return child
 }
 
-/** Resolves with the exit code once the child has exited and its output is read. */
+/**
+ * A stream of a child spawned with 'pipe' for it.
+ * @param {import('node:stream').Readable | null} stream
+ * @param {string} what
+ */
+function piped(stream, what) {
+  if (!stream) throw new Error(`${what}: the stream is not piped`)
+  return stream
+}
+
+/**
+ * Resolves with the exit code once the child has exited and its output is read.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} what
+ * @returns {Promise<number>}
+ */
 function exited(child, what) {
   return new Promise((resolve, reject) => {
     child.on('error', (e) => reject(new Error(`${what}: ${e.message}`)))
@@ -82,17 +108,27 @@ function exited(child, what) {
   })
 }
 
-/** Runs the CLI with its output going straight to this terminal. */
+/**
+ * Runs the CLI with its output going straight to this terminal.
+ * @param {string[]} args
+ */
 async function cli(args) {
   const code = await exited(start(process.execPath, [CLI, ...args], 'inherit'), 'taktik-db')
   if (code !== 0) throw new Error(`taktik-db ${args.join(' ')} exited with ${code}`)
 }
 
-/** Resolves once `child` wrote `marker` on stderr; passes all its stderr through. */
+/**
+ * Resolves once `child` wrote `marker` on stderr; passes all its stderr through.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} marker
+ * @param {string} what
+ * @returns {Promise<void>}
+ */
 function waitForStderr(child, marker, what) {
+  const stderr = piped(child.stderr, what)
   return new Promise((resolve, reject) => {
     let seen = ''
-    child.stderr.on('data', (chunk) => {
+    stderr.on('data', (/** @type {Buffer} */ chunk) => {
       process.stderr.write(chunk)
       seen += chunk.toString()
       if (seen.includes(marker)) resolve()
@@ -111,9 +147,11 @@ async function main() {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    seed = JSON.parse(outText.trim().split('\n').pop())
+    seed = JSON.parse(outText.trim().split('\n').pop() ?? '')
   } catch (e) {
-    throw new Error(`seeding with ${PYTHON} failed: ${(e.stderr || e.message || String(e)).toString().trim()}`)
+    // execFileSync's error (with the child's stderr) or JSON.parse's.
+    const err = /** @type {Error & { stderr?: string }} */ (e)
+    throw new Error(`seeding with ${PYTHON} failed: ${(err.stderr || err.message || String(err)).toString().trim()}`, { cause: e })
   }
   const accounts = Object.entries(seed.accounts)
     .map(([name, id]) => `${name} (${id})`)
@@ -155,12 +193,12 @@ async function main() {
   )
   let writerOut = ''
   let writerErr = ''
-  writer.stdout.on('data', (c) => (writerOut += c))
-  writer.stderr.on('data', (c) => (writerErr += c))
+  piped(writer.stdout, 'python writer').on('data', (c) => (writerOut += c))
+  piped(writer.stderr, 'python writer').on('data', (c) => (writerErr += c))
   const [writerCode, watcherCode] = await Promise.all([exited(writer, 'python writer'), watcherDone])
   if (writerCode !== 0) throw new Error(`the Python writer exited with ${writerCode}: ${writerErr.trim()}`)
   if (watcherCode !== 0) throw new Error(`taktik-db watch exited with ${watcherCode}`)
-  const written = JSON.parse(writerOut.trim().split('\n').pop())
+  const written = JSON.parse(writerOut.trim().split('\n').pop() ?? '')
   const byType = Object.entries(written.byType)
     .map(([type, n]) => `${type} ${n}`)
     .join(', ')

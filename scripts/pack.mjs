@@ -32,12 +32,15 @@ const { values: opts } = parseArgs({
   },
 })
 const out = path.resolve(opts.out)
+/** @type {(...a: unknown[]) => void} */
 const log = opts.json ? (...a) => console.error(...a) : (...a) => console.log(...a)
 
 /**
  * Runs npm with this Node: npm-cli.js from npm_execpath (under `npm run`) or
  * beside node (a Windows install keeps it in node_modules\npm next to node.exe).
  * Else `npm`, which on Windows is a .cmd file and needs a shell.
+ * @param {string[]} args
+ * @param {string} cwd
  */
 function npm(args, cwd) {
   const beside = path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js')
@@ -46,14 +49,29 @@ function npm(args, cwd) {
   return execFileSync(cmd, argv, { cwd, encoding: 'utf8', shell: !cli && process.platform === 'win32', stdio: ['ignore', 'pipe', 'inherit'] })
 }
 
-/** `npm pack --json` output: the first (only) package. */
+/**
+ * @typedef {{ name: string, version: string, filename: string, size: number, unpackedSize: number, files: { path: string }[] }} PackResult
+ */
+
+/**
+ * `npm pack --json` output: the first (only) package.
+ * @param {string} dir
+ * @param {string[]} [extra]
+ * @returns {PackResult}
+ */
 function pack(dir, extra = []) {
   const [result] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', ...extra], dir))
   return result
 }
 
-/** Files named `name` under `dir`, at any depth but node_modules. */
+/**
+ * Files named `name` under `dir`, at any depth but node_modules.
+ * @param {string} dir
+ * @param {string} name
+ * @returns {string[]}
+ */
 function findAll(dir, name) {
+  /** @type {string[]} */
   const found = []
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name)
@@ -64,6 +82,8 @@ function findAll(dir, name) {
 }
 
 const { targets, binaryName, packageName, packageJson } = await readNapiConfig(path.join(ROOT, 'package.json'))
+const declaredTargets = packageJson.napi?.targets
+if (!declaredTargets) throw new Error('package.json has no napi.targets')
 
 // Which napi.targets have a binary, and where.
 const binaries = new Map()
@@ -114,7 +134,7 @@ try {
   rmSync(artifacts, { recursive: true })
   for (const f of readdirSync(stage)) if (f.endsWith('.node')) rmSync(path.join(stage, f))
   const published = JSON.parse(readFileSync(path.join(stage, 'package.json'), 'utf8'))
-  published.napi.targets = packageJson.napi.targets
+  published.napi.targets = declaredTargets
   // The scripts are the repository's (`prepare` builds from src/, which the tarball
   // lacks); npm 11 lists a file: dependency's `prepare` among unapproved install
   // scripts. devDependencies and allowScripts only matter inside the repository.
@@ -137,7 +157,7 @@ try {
   const stray = main.files.filter((f) => f.endsWith('.node'))
   if (stray.length) throw new Error(`the main tarball holds ${stray.join(', ')}`)
 
-  const kb = (n) => `${Math.round(n / 1024)} kB`
+  const kb = (/** @type {number} */ n) => `${Math.round(n / 1024)} kB`
   for (const p of [main, ...platforms]) log(`${path.relative(process.cwd(), p.file)}  ${kb(p.size)} (${kb(p.unpackedSize)} unpacked, ${p.files.length} files)`)
   if (missing.length) log(`not covered: ${missing.map((t) => t.platformArchABI).join(', ')} (an app on those platforms gets NATIVE_BINDING_NOT_FOUND)`)
   if (opts.json) console.log(JSON.stringify({ out, main, platforms, missing: missing.map((t) => t.platformArchABI) }, null, 2))

