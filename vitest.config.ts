@@ -9,7 +9,7 @@ const utc14: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'utc+14',
-    include: ['__test__/read-api.test.ts', '__test__/timezone.test.ts'],
+    include: ['__test__/read/**/*.test.ts', '__test__/timezone.test.ts'],
     env: { TZ: 'Pacific/Kiritimati' },
   },
 }

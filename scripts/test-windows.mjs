@@ -14,7 +14,7 @@
 // Options (environment): TAKTIK_WINDOWS_NODE=20,22 the Node majors;
 // TAKTIK_WINDOWS_FILES="__test__/paths.test.ts ..." only these test files.
 import { spawn, spawnSync } from 'node:child_process'
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -266,9 +266,11 @@ async function main() {
   const tmp = mkdtempSync(path.join(tmpdir(), 'taktik-windows-'))
   /** @type {(VitestResult | CargoResult)[]} */
   const results = []
+  // The read-API suites, one file per domain (as vitest.config.ts's utc+14 project takes them).
+  const readSuites = readdirSync(path.join(ROOT, '__test__', 'read')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `__test__/read/${f}`)
   const passes = [
     { zone: undefined, files: ONLY },
-    { zone: 'Pacific/Kiritimati', files: ['__test__/read-api.test.ts', '__test__/timezone.test.ts', '__test__/paths.test.ts'] },
+    { zone: 'Pacific/Kiritimati', files: [...readSuites, '__test__/timezone.test.ts', '__test__/paths.test.ts'] },
     { zone: 'America/New_York', files: ['__test__/timezone.test.ts'] },
   ]
   for (const n of nodes) {
