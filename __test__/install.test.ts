@@ -149,7 +149,9 @@ beforeAll(() => {
 
 describe('the tarballs', () => {
   it('main: the JS, types and CLI, no .node; optionalDependencies on the platform packages at its version', () => {
-    expect(packed.main.files).toEqual(expect.arrayContaining(['package.json', 'index.js', 'binding.js', 'index.d.ts', 'bin/taktik-db.mjs']))
+    expect(packed.main.files).toEqual(
+      expect.arrayContaining(['package.json', 'index.js', 'binding.js', 'index.d.ts', 'bin/taktik-db.mjs', 'lib/deliver.js', 'lib/errors.js']),
+    )
     expect(packed.main.files.filter((f) => f.endsWith('.node'))).toEqual([])
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
     expect(packed.main.optionalDependencies).toEqual(Object.fromEntries(packed.platforms.map((p) => [p.name, version])))
