@@ -482,6 +482,8 @@ const MODULE_ARGS: Record<string, (g: Gen, env: { file: string; out: string }) =
   // The classes are exported for instanceof; constructing them must fail with a code too.
   TaktikDatabase: (g) => (g.r.chance(0.5) ? [] : [g.any(), g.any()]),
   WatchHandle: (g) => (g.r.chance(0.5) ? [] : [g.any()]),
+  // A guard: anything at all, never a throw.
+  isTaktikError: (g) => [g.any()],
 }
 
 /** Methods of WatchHandle (on a fresh handle each time). */
