@@ -149,6 +149,44 @@ describe('lib/deliver.js', () => {
   })
 })
 
+describe('every environment gets its own delivery', () => {
+  it('worker threads and the main thread read at once, each through its own lib/deliver.js', async () => {
+    const file = tempDb()
+    const seed = py<{ accounts: Record<string, number> }>(['seed', file])
+    const account = Object.values(seed.accounts)[0]
+    // Each worker loads the package itself (initialize runs in its environment),
+    // reads both forms, and closes; one worker is terminated mid-read.
+    const body = `
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { openDatabase } = require(workerData.index)
+      const db = openDatabase({ path: workerData.file, readonly: true })
+      ;(async () => {
+        const sync = db.getSessionsSync(workerData.account, { limit: 600 })
+        const async_ = await db.getSessions(workerData.account, { limit: 600 })
+        const one = await db.getAccounts()
+        db.close()
+        parentPort.postMessage({ sync, async_, one })
+      })()`
+    const { Worker } = await import('node:worker_threads')
+    const run = (): Promise<{ sync: unknown; async_: unknown; one: unknown }> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(body, { eval: true, workerData: { index: path.join(ROOT, 'index.js'), file, account } })
+        w.once('message', resolve)
+        w.once('error', reject)
+      })
+    const doomed = new Worker(body, { eval: true, workerData: { index: path.join(ROOT, 'index.js'), file, account } })
+    const { openDatabase } = requireHere(path.join(ROOT, 'index.js')) as typeof import('../index.js')
+    const db = openDatabase({ path: file, readonly: true })
+    const [a, b] = await Promise.all([run(), run(), doomed.terminate()])
+    const main = { sync: db.getSessionsSync(account!, { limit: 600 }), async_: await db.getSessions(account!, { limit: 600 }), one: await db.getAccounts() }
+    db.close()
+    expect((main.sync as unknown[]).length).toBeGreaterThan(0)
+    expect(main.async_).toEqual(main.sync)
+    expect(a).toEqual(main)
+    expect(b).toEqual(main)
+  })
+})
+
 describe('the addon under --disallow-code-generation-from-strings', () => {
   let file = ''
   let seed: { accounts: Record<string, number> }

@@ -7,7 +7,7 @@
 //! by reference for that environment's thread. A call in an environment that
 //! was never initialized fails with INTERNAL, never with a crash.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::{Function, Object, ToNapiValue, TypeName};
@@ -32,8 +32,10 @@ enum Helper {
 const HELPER_NAMES: [&str; 3] = ["deliver", "materialize", "parseInto"];
 
 thread_local! {
-    /// This thread's environment and its references to the helpers.
-    static HELPERS: Cell<Option<(sys::napi_env, [sys::napi_ref; 3])>> = const { Cell::new(None) };
+    /// The helpers' references of each environment on this thread: usually
+    /// one, but an embedder (Electron with Node in several frames of one
+    /// renderer) may run several on one thread.
+    static HELPERS: RefCell<Vec<(sys::napi_env, [sys::napi_ref; 3])>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Called once by index.js at load, with `{ deliver, materialize, parseInto }`
@@ -55,28 +57,59 @@ pub fn initialize(env: Env, helpers: Object) -> napi::Result<()> {
             "helper reference",
         )?;
     }
-    if let Some((old_env, old)) = HELPERS.with(|h| h.replace(Some((raw, refs)))) {
-        if old_env == raw {
+    let replaced = HELPERS.with(|h| {
+        let mut h = h.borrow_mut();
+        match h.iter_mut().find(|(e, _)| *e == raw) {
+            Some(entry) => Some(std::mem::replace(&mut entry.1, refs)),
+            None => {
+                h.push((raw, refs));
+                None
+            }
+        }
+    });
+    match replaced {
+        Some(old) => {
             for r in old {
                 unsafe { sys::napi_delete_reference(raw, r) };
             }
         }
+        // First time in this environment: forget it when it is torn down
+        // (its references go with it), so a later environment at the same
+        // address is not taken for it.
+        None => check(
+            unsafe { sys::napi_add_env_cleanup_hook(raw, Some(forget_env), raw.cast()) },
+            "cleanup hook",
+        )?,
     }
     Ok(())
+}
+
+unsafe extern "C" fn forget_env(env: *mut std::ffi::c_void) {
+    let env: sys::napi_env = env.cast();
+    // During teardown: never panic across the FFI boundary.
+    let _ = HELPERS.try_with(|h| {
+        if let Ok(mut h) = h.try_borrow_mut() {
+            h.retain(|(e, _)| *e != env);
+        }
+    });
 }
 
 /// A helper of this environment, or INTERNAL if index.js did not initialize it.
 unsafe fn helper(env: sys::napi_env, which: Helper) -> napi::Result<sys::napi_value> {
     let mut value = std::ptr::null_mut();
-    if let Some((cached_env, refs)) = HELPERS.with(|h| h.get()) {
-        if cached_env == env {
-            check(
-                unsafe { sys::napi_get_reference_value(env, refs[which as usize], &mut value) },
-                "helper",
-            )?;
-            if !value.is_null() {
-                return Ok(value);
-            }
+    let reference = HELPERS.with(|h| {
+        h.borrow()
+            .iter()
+            .find(|(e, _)| *e == env)
+            .map(|(_, refs)| refs[which as usize])
+    });
+    if let Some(reference) = reference {
+        check(
+            unsafe { sys::napi_get_reference_value(env, reference, &mut value) },
+            "helper",
+        )?;
+        if !value.is_null() {
+            return Ok(value);
         }
     }
     Err(to_napi(
