@@ -60,11 +60,12 @@ function bareEnv(scratch: string): NodeJS.ProcessEnv {
 
 /** npm, run by this node (npm-cli.js beside it, or the one running the tests). */
 function npmCli(): string {
+  // This node's own npm first (as pack.mjs): under Wine npm_execpath is the Linux npm's.
   const candidates = [
-    process.env.npm_execpath,
     path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    process.env.npm_execpath,
     path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-  ]
+  ].map((c) => c && path.resolve(c))
   const cli = candidates.find((c) => c && /npm-cli\.c?js$/.test(c) && existsSync(c))
   if (!cli) throw new Error(`npm-cli.js not found (looked at ${candidates.join(', ')})`)
   return cli

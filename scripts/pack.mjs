@@ -36,17 +36,20 @@ const out = path.resolve(opts.out)
 const log = opts.json ? (...a) => console.error(...a) : (...a) => console.log(...a)
 
 /**
- * Runs npm with this Node: npm-cli.js from npm_execpath (under `npm run`, if
- * it exists on this system) or beside node (a Windows install keeps it in node_modules\npm next to node.exe).
+ * Runs npm with this Node: npm-cli.js beside node (a Windows install keeps it
+ * in node_modules\npm next to node.exe) or from npm_execpath (under `npm run`).
  * Else `npm`, which on Windows is a .cmd file and needs a shell.
  * @param {string[]} args
  * @param {string} cwd
  */
 function npm(args, cwd) {
   const beside = path.join(path.dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js')
-  // npm_execpath must exist here: under `npm run test:windows` it is the Linux
-  // npm's path, inherited by the Windows node in Wine.
-  const cli = [process.env.npm_execpath, beside].find((c) => c && /npm-cli\.c?js$/.test(c) && existsSync(c)) ?? null
+  // This node's own npm first: under `npm run test:windows` npm_execpath is the
+  // Linux npm's path, which the Windows node in Wine reads on another drive.
+  // Absolute, since npm runs with another working directory.
+  const cli = [beside, process.env.npm_execpath]
+    .map((c) => c && path.resolve(c))
+    .find((c) => c && /npm-cli\.c?js$/.test(c) && existsSync(c)) ?? null
   const [cmd, argv] = cli ? [process.execPath, [cli, ...args]] : ['npm', args]
   return execFileSync(cmd, argv, { cwd, encoding: 'utf8', shell: !cli && process.platform === 'win32', stdio: ['ignore', 'pipe', 'inherit'] })
 }
