@@ -52,7 +52,7 @@ mod tests {
     use super::json::{write_json_ascii, write_str, write_text};
     use super::*;
 
-    /// JS keeps one object constructor per shape id: the same statement must
+    /// JS keeps one object factory per columns id: the same statement must
     /// have the same id on every thread (a streamed Sync read runs on a new
     /// thread each call; a new id per call compiled and kept a new constructor
     /// per call, a leak).
