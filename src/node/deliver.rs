@@ -238,21 +238,6 @@ unsafe fn materialize(env: sys::napi_env, val: Answer) -> napi::Result<sys::napi
     Ok(result)
 }
 
-impl TypeName for Answer {
-    fn type_name() -> &'static str {
-        "unknown"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
-impl ToNapiValue for Answer {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        unsafe { materialize(env, val) }
-    }
-}
-
 /// What a Sync method returns: the answer, or for a long listing the job
 /// itself, run while the JS side takes its result (`stream`).
 pub(crate) enum SyncAnswer<J> {
