@@ -11,6 +11,7 @@
 //! sees a shape (it slices them off after that).
 
 mod columns;
+pub(crate) mod cursor;
 mod json;
 mod kind;
 mod out;
@@ -21,10 +22,10 @@ pub(crate) use json::{bool_of, write_i64};
 #[cfg(test)]
 pub(crate) use kind::camel_case;
 pub(crate) use kind::{classify, Kind};
-pub(crate) use out::{Form, Out, Part};
+pub(crate) use out::{Form, Next, Out, Part};
 pub(crate) use write::{
-    note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_row, write_rows,
-    write_rows_with,
+    note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_page, write_row,
+    write_rows, write_rows_with, Paging,
 };
 
 #[cfg(test)]

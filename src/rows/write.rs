@@ -4,8 +4,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Params, Row};
 
 use super::columns::Columns;
+use super::cursor;
 use super::json::{write_i64, write_value};
-use super::out::{Form, Out};
+use super::out::{Form, Next, Out};
 
 /// Runs `sql` and writes every row: `[keys][[values], ...]` (Form::Rows).
 /// Returns how many rows.
@@ -33,6 +34,55 @@ pub(crate) fn write_rows<P: Params>(
     drop(rows);
     note_reprepares(&stmt, reprepares);
     Ok(n)
+}
+
+/// What a listing's page needs to make its `nextCursor`: its limit, its
+/// cursor tag (rows/cursor.rs) and how many trailing columns are its sort key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    pub limit: i64,
+    pub tag: u32,
+    pub key_columns: usize,
+}
+
+/// `write_rows` for a listing's page: the statement's last `key_columns`
+/// columns are the sort key, not written; a full page ends with the cursor
+/// after its last row (Next::After), a short one with Next::End.
+pub(crate) fn write_page<P: Params>(
+    conn: &Connection,
+    sql: &'static str,
+    params: P,
+    out: &mut Out,
+    paging: Paging,
+) -> rusqlite::Result<usize> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let columns = Columns::cached_with(sql, &stmt, paging.key_columns);
+    let reprepares = reprepares(&stmt);
+    let mut rows = stmt.query(params)?;
+    let mut n = 0i64;
+    let mut next = Next::End;
+    out.keys(Form::Rows, &columns);
+    out.buf.push(b'[');
+    while let Some(row) = rows.next()? {
+        if n > 0 {
+            out.next_row();
+        }
+        columns.write(row, &mut out.buf)?;
+        n += 1;
+        // Only the row that fills the page is worth a cursor.
+        if n == paging.limit {
+            let shown = columns.kinds.len();
+            let key = (shown..shown + columns.hidden)
+                .map(|i| row.get_ref(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            next = Next::After(cursor::encode(paging.tag, &key));
+        }
+    }
+    out.buf.push(b']');
+    out.next = next;
+    drop(rows);
+    note_reprepares(&stmt, reprepares);
+    Ok(n as usize)
 }
 
 /// `write_rows` for a statement whose last `N` result columns are placeholders
