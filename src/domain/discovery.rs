@@ -135,6 +135,6 @@ impl Read for Discovered {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

@@ -6,13 +6,13 @@ use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{after_term, after_value, columns, filter, After, Platform};
+use super::{after_term, after_value, columns, filter, paging, After, Platform};
 use crate::base::error::{DbError, Result};
 use crate::db::layout::{FileSchema, Table};
 use crate::query::args::Args;
 use crate::query::args::{self, InstantArg, Page};
 use crate::query::Read;
-use crate::rows::{write_count, write_page, Out, Paging};
+use crate::rows::{write_count, write_page, Out};
 
 /// Options of getInteractions / getTikTokInteractions and their counts (which
 /// ignore paging).
@@ -253,12 +253,14 @@ impl<P: Platform> Read for Interactions<P> {
             after_value(&self.after, 0),
             after_value(&self.after, 1),
         ]);
-        let paging = Paging {
-            limit: self.page.limit,
-            tag: Self::tag(),
-            key_columns: 2,
-        };
-        write_page(conn, sql, p.as_slice(), out, paging).map(drop)
+        write_page(
+            conn,
+            sql,
+            p.as_slice(),
+            out,
+            paging(Self::tag(), self.page, 2),
+        )
+        .map(drop)
     }
 }
 
@@ -275,9 +277,8 @@ impl<P: Platform> Read for CountInteractions<P> {
     fn parse<A: Args>(a: &A) -> Result<Self> {
         let f = Self::NAME;
         let o: InteractionQuery = a.options("options")?;
-        // The listing's options object is accepted whole; paging still checked.
-        args::page(f, o.limit, o.offset)?;
-        args::after(f, o.after.clone(), o.offset, Interactions::<P>::tag(), 2)?;
+        let tag = Interactions::<P>::tag();
+        args::ignored_paging(f, o.limit, o.offset, o.after.clone(), tag, 2)?;
         Ok(CountInteractions {
             filter: InteractionFilter::parse(f, a, o)?,
             platform: PhantomData,

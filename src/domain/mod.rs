@@ -181,12 +181,13 @@ pub fn tag(name: &str) -> u32 {
     crate::rows::cursor::tag(name, 0)
 }
 
-/// The paging of a listing ordered by its id alone (one key column).
-pub fn paging(name: &str, page: crate::query::args::Page) -> crate::rows::Paging {
+/// What `write_page` needs of a listing: its cursor tag, its page, and how
+/// many columns its sort key takes at the end of each row.
+pub fn paging(tag: u32, page: crate::query::args::Page, key_columns: usize) -> crate::rows::Paging {
     crate::rows::Paging {
         limit: page.limit,
-        tag: tag(name),
-        key_columns: 1,
+        tag,
+        key_columns,
     }
 }
 

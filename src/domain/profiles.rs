@@ -15,7 +15,7 @@ use crate::query::args::{self, InstantArg, Page, ProfileKey};
 use crate::query::Read;
 use crate::rows::cursor;
 use crate::rows::{
-    write_count, write_i64, write_page, write_row, write_rows, write_rows_with, Next, Out, Paging,
+    write_count, write_i64, write_page, write_row, write_rows, write_rows_with, Next, Out,
 };
 
 /// Options of getProfiles and countProfiles (which ignores paging and sorting).
@@ -291,11 +291,7 @@ impl Read for Profiles {
             | self.filter.range_variant() << 11
             | u32::from(self.after.is_some()) << 13;
         let sql = super::sql((Self::NAME, variant), file, || self.sql(file));
-        let paging = Paging {
-            limit: self.page.limit,
-            tag: order_tag(self.sort, self.descending),
-            key_columns: 2,
-        };
+        let paging = paging(order_tag(self.sort, self.descending), self.page, 2);
         write_page(conn, sql, self.params().as_slice(), out, paging).map(drop)
     }
 }
@@ -548,18 +544,11 @@ impl Read for CountProfiles {
 
     fn parse<A: Args>(a: &A) -> Result<Self> {
         let (filter, o) = parse_filter(Self::NAME, a)?;
-        // Same options object as getProfiles: its paging/sort keys are accepted
-        // (so one object serves both calls) but still validated.
-        args::page(Self::NAME, o.limit, o.offset)?;
+        // Same options object as getProfiles: its sort keys are checked too.
         let descending = args::descending(Self::NAME, o.order.as_deref())?;
         let sort = sort_index(Self::NAME, o.sort_by.as_deref())?;
-        args::after(
-            Self::NAME,
-            o.after,
-            o.offset,
-            order_tag(sort, descending),
-            2,
-        )?;
+        let tag = order_tag(sort, descending);
+        args::ignored_paging(Self::NAME, o.limit, o.offset, o.after, tag, 2)?;
         Ok(CountProfiles { filter })
     }
 
@@ -678,7 +667,7 @@ impl<P: Platform> Read for FilteredProfiles<P> {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -776,7 +765,7 @@ impl Read for Posts {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -889,11 +878,7 @@ mod tests {
                                 q.run(conn, &file, &mut fast)?;
                                 let mut sql = Out::default();
                                 let text: &'static str = Box::leak(q.sql(&file).into_boxed_str());
-                                let paging = Paging {
-                                    limit,
-                                    tag: order_tag(sort, descending),
-                                    key_columns: 2,
-                                };
+                                let paging = paging(order_tag(sort, descending), q.page, 2);
                                 write_page(conn, text, q.params().as_slice(), &mut sql, paging)?;
                                 Ok((fast, sql))
                             })

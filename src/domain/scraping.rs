@@ -76,7 +76,7 @@ impl Read for ScrapingSessions {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -213,7 +213,7 @@ impl Read for ScrapedProfiles {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -291,7 +291,14 @@ impl Read for ScrapedComments {
             &self.page.offset,
             after_value(&self.after, 0),
         ];
-        write_page(conn, sql, p.as_slice(), out, paging(Self::NAME, self.page)).map(drop)
+        write_page(
+            conn,
+            sql,
+            p.as_slice(),
+            out,
+            paging(tag(Self::NAME), self.page, 1),
+        )
+        .map(drop)
     }
 }
 
@@ -359,6 +366,6 @@ impl Read for HashtagPosts {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

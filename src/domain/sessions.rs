@@ -6,13 +6,13 @@ use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::{after_term, after_value, columns, filter, After, Platform};
+use super::{after_term, after_value, columns, filter, paging, After, Platform};
 use crate::base::error::Result;
 use crate::db::layout::{FileSchema, Table};
 use crate::query::args::Args;
 use crate::query::args::{self, InstantArg, Page};
 use crate::query::Read;
-use crate::rows::{write_count, write_page, write_row, Out, Paging};
+use crate::rows::{write_count, write_page, write_row, Out};
 
 /// Options of getSessions / getTikTokSessions and their counts (which ignore
 /// paging).
@@ -146,12 +146,14 @@ impl<P: Platform> Read for Sessions<P> {
             after_value(&self.after, 0),
             after_value(&self.after, 1),
         ];
-        let paging = Paging {
-            limit: self.page.limit,
-            tag: Self::tag(),
-            key_columns: 2,
-        };
-        write_page(conn, sql, p.as_slice(), out, paging).map(drop)
+        write_page(
+            conn,
+            sql,
+            p.as_slice(),
+            out,
+            paging(Self::tag(), self.page, 2),
+        )
+        .map(drop)
     }
 }
 
@@ -168,16 +170,8 @@ impl<P: Platform> Read for CountSessions<P> {
     fn parse<A: Args>(a: &A) -> Result<Self> {
         let account_id = a.id("accountId")?;
         let o: SessionQuery = a.options("options")?;
-        // The listing's options object is accepted whole (one object serves
-        // both calls); its paging keys are still validated.
-        args::page(Self::NAME, o.limit, o.offset)?;
-        args::after(
-            Self::NAME,
-            o.after.clone(),
-            o.offset,
-            Sessions::<P>::tag(),
-            2,
-        )?;
+        let tag = Sessions::<P>::tag();
+        args::ignored_paging(Self::NAME, o.limit, o.offset, o.after.clone(), tag, 2)?;
         Ok(CountSessions {
             filter: SessionFilter::parse(Self::NAME, account_id, &o)?,
             platform: PhantomData,

@@ -72,6 +72,6 @@ impl Read for TikTokProfiles {
             self.page.offset,
             after_value(&self.after, 0),
         );
-        write_page(conn, sql, p, out, paging(Self::NAME, self.page)).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

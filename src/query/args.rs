@@ -82,6 +82,20 @@ pub fn after(
     crate::rows::cursor::decode(func, &cursor, tag, len).map(Some)
 }
 
+/// A count's copy of its listing's paging options: checked like the
+/// listing's (one options object serves both calls), then ignored.
+pub fn ignored_paging(
+    func: &str,
+    limit: Option<f64>,
+    offset: Option<f64>,
+    after: Option<String>,
+    tag: u32,
+    len: usize,
+) -> Result<()> {
+    page(func, limit, offset)?;
+    self::after(func, after, offset, tag, len).map(drop)
+}
+
 pub fn optional_integer(func: &str, name: &str, v: Option<f64>) -> Result<Option<i64>> {
     v.map(|n| integer(func, name, n, 0, MAX_SAFE_INTEGER as i64))
         .transpose()

@@ -16,24 +16,7 @@ pub(crate) fn write_rows<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<usize> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let columns = Columns::cached(sql, &stmt);
-    let reprepares = reprepares(&stmt);
-    let mut rows = stmt.query(params)?;
-    let mut n = 0;
-    out.keys(Form::Rows, &columns);
-    out.buf.push(b'[');
-    while let Some(row) = rows.next()? {
-        if n > 0 {
-            out.next_row();
-        }
-        columns.write(row, &mut out.buf)?;
-        n += 1;
-    }
-    out.buf.push(b']');
-    drop(rows);
-    note_reprepares(&stmt, reprepares);
-    Ok(n)
+    rows_into(conn, sql, params, out, None)
 }
 
 /// What a listing's page needs to make its `nextCursor`: its limit, its
@@ -55,8 +38,19 @@ pub(crate) fn write_page<P: Params>(
     out: &mut Out,
     paging: Paging,
 ) -> rusqlite::Result<usize> {
+    rows_into(conn, sql, params, out, Some(paging))
+}
+
+fn rows_into<P: Params>(
+    conn: &Connection,
+    sql: &'static str,
+    params: P,
+    out: &mut Out,
+    paging: Option<Paging>,
+) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let columns = Columns::cached_with(sql, &stmt, paging.key_columns);
+    let hidden = paging.map_or(0, |p| p.key_columns);
+    let columns = Columns::cached_with(sql, &stmt, hidden);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
     let mut n = 0i64;
@@ -70,16 +64,18 @@ pub(crate) fn write_page<P: Params>(
         columns.write(row, &mut out.buf)?;
         n += 1;
         // Only the row that fills the page is worth a cursor.
-        if n == paging.limit {
+        if let Some(p) = paging.filter(|p| p.limit == n) {
             let shown = columns.kinds.len();
             let key = (shown..shown + columns.hidden)
                 .map(|i| row.get_ref(i))
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            next = Next::After(cursor::encode(paging.tag, &key));
+            next = Next::After(cursor::encode(p.tag, &key));
         }
     }
     out.buf.push(b']');
-    out.next = next;
+    if paging.is_some() {
+        out.next = next;
+    }
     drop(rows);
     note_reprepares(&stmt, reprepares);
     Ok(n as usize)
