@@ -31,6 +31,15 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
 /** A row of `instagram_accounts`. */
 export interface Account {
   accountId: number
@@ -966,6 +975,19 @@ export declare class TaktikDatabase {
   exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
   /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
   exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
+  /**
+   * Runs one read-only SQL statement of the app's own and returns its rows,
+   * mapped like every read's (camelCase keys, booleans, parsed JSON, ISO
+   * timestamps). `params` binds `?` / `?NNN` (an array) or `:name` /
+   * `@name` / `$name` (an object). Writes, ATTACH, transactions, PRAGMAs
+   * that set a value and several statements are refused (INVALID_ARGUMENT);
+   * SQLite's own errors keep its message (SQLITE_ERROR). For the main
+   * process only: never let a renderer send SQL. The SQL names the file's
+   * own tables, which differ between layouts (`db.layout`).
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: QueryParams, options?: CallOptions): Promise<Row[]>
+  /** `query` on the calling thread: the same rows, returned. */
+  querySync<Row = Record<string, unknown>>(sql: string, params?: QueryParams): Row[]
   /**
    * Calls `callback` on the JS thread whenever a commit (by Python or anyone
    * else) changed rows of the watched datasets, with their names (the same

@@ -31,6 +31,15 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
 /** A row of `instagram_accounts`. */
 export interface Account {
   accountId: number

@@ -116,6 +116,30 @@ const LEGACY_TABLE: Record<string, string> = {
   tiktokSessions: 'tiktok_sessions', tiktokInteractions: 'tiktok_interaction_history', tiktokDailyStats: 'tiktok_daily_stats',
   tiktokFilteredProfiles: 'tiktok_filtered_profiles',
 }
+/** db.query()'s SQL: reads of the legacy file, and every kind of statement it must refuse
+ * (the snapshots prove none of them changed a file). */
+const QUERY_SQL = [
+  'SELECT * FROM instagram_accounts',
+  'SELECT * FROM sessions WHERE account_id = ?',
+  'SELECT * FROM sessions WHERE account_id = :account',
+  'SELECT count(*) AS n, max(interaction_time) AS last_at, sum(success) AS ok FROM interaction_history WHERE account_id = ?',
+  'SELECT p.*, i.interaction_type FROM interaction_history AS i JOIN instagram_profiles AS p USING (profile_id) LIMIT 200',
+  'PRAGMA table_info(sessions)',
+  'DELETE FROM sessions',
+  'UPDATE instagram_profiles SET notes = ?',
+  'INSERT INTO instagram_accounts (username) VALUES (:account)',
+  'DROP TABLE sessions',
+  'CREATE TABLE pwn (a)',
+  'PRAGMA user_version = 9',
+  'PRAGMA journal_mode = DELETE',
+  "ATTACH 'pwn.db' AS pwn",
+  'BEGIN IMMEDIATE',
+  'VACUUM',
+  "VACUUM INTO 'pwn.db'",
+  'SELECT 1; DELETE FROM sessions',
+  'SELEC 1',
+  '',
+]
 const CHECKPOINT_MODES = ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE', 'full', 'passive']
 const EXPORT_KINDS = ['profiles', 'interactions', 'scrapedProfiles'] as const
 /** Destination file names (a small pool, so files get reused: FILE_EXISTS / overwrite). */
@@ -388,6 +412,14 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
   getTikTokProfiles: { cat: 'read', args: (g) => [g.opts({ ...g.page(), search: () => g.text() })] },
   getTikTokInteractions: { cat: 'read', args: (g) => [g.id(g.p.ttAcc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.ttSess, g.p.ttProf) })] },
   getTikTokFilteredProfiles: { cat: 'read', args: (g) => [g.id(g.p.ttAcc), g.opts(g.page())] },
+  // SQL the app writes: reads run, everything else is refused
+  query: {
+    cat: 'read',
+    args: (g) => [
+      g.v(() => (g.r.chance(0.8) ? g.r.pick(QUERY_SQL) : g.r.pick(SQL_INJECTION))),
+      g.v(() => g.r.pick([undefined, null, [], [g.r.pick(g.p.acc)], { account: g.r.pick(g.p.acc) }, [g.any()], { account: g.any() }])),
+    ],
+  },
   // writes (run on the write copy)
   // 1 MB notes now and then: later reads of that profile return a large cell
   updateProfileNotes: {

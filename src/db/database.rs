@@ -302,7 +302,20 @@ impl Database {
         reads: &[Table],
         mut f: impl FnMut(&Connection, &FileSchema) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        self.read_with(what, cancel, |conn| {
+        self.query_mut(what, cancel, reads, |conn, file| f(conn, file))
+    }
+
+    /// `query` with the connection itself, for what needs `&mut` on it (an
+    /// authorizer around SQL the app wrote, db.query()). Whatever `f` sets
+    /// on the connection it must undo: the connection goes back to the pool.
+    pub fn query_mut<T>(
+        &self,
+        what: &str,
+        cancel: Option<&Cancel>,
+        reads: &[Table],
+        mut f: impl FnMut(&mut Connection, &FileSchema) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        self.read_conn(what, cancel, |conn| {
             let mut file = self.file();
             // Stand-ins read no table, so SQLite never tells them the bot has
             // since created it: ask.
@@ -555,6 +568,16 @@ impl Database {
         cancel: Option<&Cancel>,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
+        self.read_conn(what, cancel, |conn| f(conn))
+    }
+
+    /// `read_with`, handing `f` the pooled connection itself.
+    fn read_conn<T>(
+        &self,
+        what: &str,
+        cancel: Option<&Cancel>,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
         if let Some(code) = cancel.and_then(Cancel::reason) {
             return Err(cancel.expect("checked").error(code, what));
         }
@@ -568,7 +591,7 @@ impl Database {
             // Every ~4k VM steps: a few microseconds apart, negligible cost.
             let _ = conn.progress_handler(4096, Some(move || c.reason().is_some()));
         }
-        let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
+        let result = catch_unwind(AssertUnwindSafe(|| f(&mut conn)));
         if cancel.is_some() {
             let _ = conn.progress_handler(0, None::<fn() -> bool>);
         }

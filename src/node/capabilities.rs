@@ -20,6 +20,8 @@ const ALWAYS: &[&str] = &[
     "watch",
     "close",
     "supports",
+    // SQL the app writes: whatever it names, on any file.
+    "query",
 ];
 
 /// Whether `name` (an API table, or a method with or without `Sync`) is supported

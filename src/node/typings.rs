@@ -75,6 +75,8 @@ fn ts_type(c: &ColumnInfo, force_nullable: bool) -> &'static str {
         Kind::Text | Kind::Date => "string | null",
         Kind::Json => "JsonValue",
         Kind::Timestamp => "string | null",
+        // db.query()'s own kind: no schema column has it.
+        Kind::Value => "string | number | null",
     }
 }
 
@@ -142,6 +144,7 @@ pub fn render() -> String {
         w,
         "/** The name of a method of TaktikDatabase (for `db.supports()`). */\nexport type TaktikMethod = {{\n  [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never\n}}[keyof TaktikDatabase]\n"
     );
+    w.push_str(QUERY_TYPES);
 
     for (table, name) in ROW_TYPES {
         let _ = writeln!(w, "/** A row of `{table}`. */\nexport interface {name} {{");
@@ -370,6 +373,18 @@ fn operation_types(w: &mut String) {
     interface::<writes::DiscoveryCampaignInput>(w);
     interface::<writes::PruneOptions>(w);
 }
+
+/// The parameter types of `db.query()`: unions, no struct.
+const QUERY_TYPES: &str = r#"/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
+"#;
 
 /// exportCsv's argument types: unions over the listings' options, no struct.
 const EXPORT_TYPES: &str = r#"export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'

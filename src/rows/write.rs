@@ -1,7 +1,7 @@
 //! Running a statement and writing its rows, one row, days or a count.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Params, Row};
+use rusqlite::{Connection, Params, Row, Rows, Statement};
 
 use super::columns::Columns;
 use super::json::{write_i64, write_value};
@@ -18,9 +18,28 @@ pub(crate) fn write_rows<P: Params>(
     let mut stmt = conn.prepare_cached(sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
-    let mut rows = stmt.query(params)?;
+    let n = write_all(stmt.query(params)?, &columns, out)?;
+    note_reprepares(&stmt, reprepares);
+    Ok(n)
+}
+
+/// `write_rows` for a statement the caller prepared and bound (SQL the app
+/// wrote, db.query()): its shape is worked out for this call only
+/// (`Columns::uncached`), never kept per SQL text. Returns how many rows.
+pub(crate) fn write_statement_rows(
+    stmt: &mut Statement<'_>,
+    out: &mut Out,
+) -> rusqlite::Result<usize> {
+    let columns = Columns::uncached(stmt);
+    let reprepares = reprepares(stmt);
+    let n = write_all(stmt.raw_query(), &columns, out)?;
+    note_reprepares(stmt, reprepares);
+    Ok(n)
+}
+
+fn write_all(mut rows: Rows<'_>, columns: &Columns, out: &mut Out) -> rusqlite::Result<usize> {
     let mut n = 0;
-    out.keys(Form::Rows, &columns);
+    out.keys(Form::Rows, columns);
     out.buf.push(b'[');
     while let Some(row) = rows.next()? {
         if n > 0 {
@@ -30,8 +49,6 @@ pub(crate) fn write_rows<P: Params>(
         n += 1;
     }
     out.buf.push(b']');
-    drop(rows);
-    note_reprepares(&stmt, reprepares);
     Ok(n)
 }
 
