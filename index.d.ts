@@ -31,6 +31,9 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/** The name of a read method (its async form): what `db.tablesRead()` takes. */
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getInteractions' | 'getTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+
 /**
  * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
  * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
@@ -774,6 +777,12 @@ export declare class TaktikDatabase {
    * catching errors.
    */
   supports(name: ApiTable | TaktikMethod): boolean
+  /**
+   * The API tables a read method reads ("getProfiles": ["interactions",
+   * "profiles"]), the same names on every layout: what `watch` reports.
+   * INVALID_ARGUMENT for a name that is not a read.
+   */
+  tablesRead(name: ReadMethod): ApiTable[]
   /** The file this database reads. */
   get path(): string
   /** Whether it was opened with `readonly: true`. */

@@ -31,6 +31,9 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/** The name of a read method (its async form): what `db.tablesRead()` takes. */
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getInteractions' | 'getTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+
 /**
  * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
  * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.

@@ -460,6 +460,11 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
     cat: 'maintenance',
     args: (g) => [g.v(() => g.r.pick(['posts', 'discoveryCampaigns', 'interactions', 'getPosts', 'getPostsSync', 'deleteAccount', 'watch', 'instagram_posts', '']))],
   },
+  // the API tables a read reads: a read's name, or anything else
+  tablesRead: {
+    cat: 'maintenance',
+    args: (g) => [g.v(() => g.r.pick(['getProfiles', 'getDailyStats', 'getSessionsSync', 'getPosts', 'deleteAccount', 'watch', 'query', 'interactions', '']))],
+  },
   optimize: { cat: 'maintenance', args: () => [] },
   exportCsv: {
     cat: 'maintenance',

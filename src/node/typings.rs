@@ -144,6 +144,16 @@ pub fn render() -> String {
         w,
         "/** The name of a method of TaktikDatabase (for `db.supports()`). */\nexport type TaktikMethod = {{\n  [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never\n}}[keyof TaktikDatabase]\n"
     );
+    let reads: Vec<String> = super::exports::READ_METHODS
+        .iter()
+        .flatten()
+        .map(|(name, _)| format!("'{name}'"))
+        .collect();
+    let _ = writeln!(
+        w,
+        "/** The name of a read method (its async form): what `db.tablesRead()` takes. */"
+    );
+    let _ = writeln!(w, "export type ReadMethod = {}\n", reads.join(" | "));
     w.push_str(QUERY_TYPES);
 
     for (table, name) in ROW_TYPES {
