@@ -226,7 +226,7 @@ print(json.dumps({"master": master, "counts": counts, "hashes": hashes, "account
 // Argument generators
 // ---------------------------------------------------------------------------------------
 
-type Category = 'read' | 'write' | 'maintenance' | 'watch' | 'close'
+type Category = 'read' | 'write' | 'maintenance' | 'watch' | 'live' | 'close'
 interface Pools {
   acc: number[]
   prof: number[]
@@ -489,6 +489,16 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
       g.opts({ intervalMs: () => g.r.pick([10, 250, 60_000]), tables: () => TABLE_NAMES.filter(() => g.r.chance(0.4)) }),
     ],
   },
+  // a live query: a read's name (or anything), its args, a callback, options; closed right away
+  live: {
+    cat: 'live',
+    args: (g) => [
+      g.v(() => g.r.pick(['getAccounts', 'getSessions', 'getDailyStats', 'getProfiles', 'getPosts', 'getSessionsSync', 'deleteAccount', 'query'])),
+      g.v(() => g.r.pick([[], [g.r.pick(g.p.acc)], [g.r.pick(g.p.acc), 7], [g.r.pick(g.p.acc), g.any()], [g.any()]])),
+      g.v(() => () => {}),
+      g.opts({ throttleMs: () => g.r.pick([0, 100, 60_000]), onError: () => () => {} }),
+    ],
+  },
   // on a database opened for the purpose
   close: { cat: 'close', args: () => [] },
 }
@@ -707,9 +717,16 @@ c.commit()`
                     h.close()
                     return h.closed ? null : 'handle not closed after close()'
                   }
-                : spec.cat === 'write'
-                  ? (v) => writeShapeProblem(base, v)
-                  : undefined,
+                : spec.cat === 'live'
+                  ? (h) => {
+                      const q = h as { close?: unknown; closed?: unknown } | null
+                      if (typeof q?.close !== 'function') return `live returned ${describe_(h)}`
+                      ;(q.close as () => void)()
+                      return q.closed === true ? null : 'live query not closed after close()'
+                    }
+                  : spec.cat === 'write'
+                    ? (v) => writeShapeProblem(base, v)
+                    : undefined,
             onOk:
               dbName === 'B'
                 ? (v) => {
@@ -1244,6 +1261,8 @@ describe('hostile rows: every storage class in every column', () => {
       for (const s of ttSessIds) add('getTikTokInteractions', [links.ttAccount, { sessionId: s }])
       add('getDatabaseInfo', [])
       add('integrityCheck', [], [{ quick: true }])
+      // The app's own SQL over every hostile row: the same row mapper, every column of every table.
+      for (const t of Object.keys(built.columns)) add('query', [`SELECT * FROM "${t}"`], [`SELECT count(*) AS n, max(rowid) AS last_id FROM "${t}" WHERE rowid > ?`, [0]])
 
       // every read function is in the plan (derived from the prototype, like the fuzzer)
       const names = methodNames(db)

@@ -23,10 +23,14 @@ const ALWAYS: &[&str] = &[
     "tablesRead",
     // SQL the app writes: whatever it names, on any file.
     "query",
+    // JS (lib/live.js): a read, re-run on change; where its read is not
+    // supported, its runs report NOT_IN_THIS_FILE.
+    "live",
 ];
 
 /// The API tables read method `name` (its async or Sync name) reads: what
-/// `db.tablesRead()` answers. None for a name that is not a read.
+/// `db.tablesRead()` answers and what `db.live()` watches. None for a name
+/// that is not a read.
 pub(crate) fn tables_read(name: &str) -> Option<&'static [Table]> {
     let method = name.strip_suffix("Sync").unwrap_or(name);
     READ_METHODS
@@ -102,8 +106,8 @@ impl TaktikDatabase {
 #[napi_derive::napi]
 impl TaktikDatabase {
     /// The API tables a read method reads ("getProfiles": ["interactions",
-    /// "profiles"]), the same names on every layout: what `watch` reports.
-    /// INVALID_ARGUMENT for a name that is not a read.
+    /// "profiles"]), the same names on every layout: what `watch` reports and
+    /// what `live` re-runs on. INVALID_ARGUMENT for a name that is not a read.
     #[napi(ts_args_type = "name: ReadMethod", ts_return_type = "ApiTable[]")]
     pub fn tables_read(&self, env: napi::Env, name: napi::Unknown) -> napi::Result<Vec<String>> {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
