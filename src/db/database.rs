@@ -302,20 +302,7 @@ impl Database {
         reads: &[Table],
         mut f: impl FnMut(&Connection, &FileSchema) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        self.query_mut(what, cancel, reads, |conn, file| f(conn, file))
-    }
-
-    /// `query` with the connection itself, for what needs `&mut` on it (an
-    /// authorizer around SQL the app wrote, db.query()). Whatever `f` sets
-    /// on the connection it must undo: the connection goes back to the pool.
-    pub fn query_mut<T>(
-        &self,
-        what: &str,
-        cancel: Option<&Cancel>,
-        reads: &[Table],
-        mut f: impl FnMut(&mut Connection, &FileSchema) -> rusqlite::Result<T>,
-    ) -> Result<T> {
-        self.read_conn(what, cancel, |conn| {
+        self.read_with(what, cancel, |conn| {
             let mut file = self.file();
             // Stand-ins read no table, so SQLite never tells them the bot has
             // since created it: ask.
@@ -517,7 +504,7 @@ impl Database {
     fn open_reader_at(&self, immutable: bool) -> Result<Connection> {
         let what = "opening a read connection";
         let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = if immutable {
+        let mut conn = if immutable {
             flags |= OpenFlags::SQLITE_OPEN_URI;
             Connection::open_with_flags(immutable_uri(&self.path), flags)
         } else {
@@ -536,6 +523,11 @@ impl Database {
         // Touch the file now: a non-database or corrupt header fails here with
         // SQLITE_NOTADB / SQLITE_CORRUPT rather than mid-query.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .map_err(self.sqlite_err(what))?;
+        // Installed once, before any statement is cached (setting an
+        // authorizer expires every prepared statement): it does nothing until
+        // db.query() arms it around its own prepare (guard.rs).
+        conn.authorizer(Some(super::guard::authorize))
             .map_err(self.sqlite_err(what))?;
         Ok(conn)
     }
@@ -568,16 +560,6 @@ impl Database {
         cancel: Option<&Cancel>,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
     ) -> Result<T> {
-        self.read_conn(what, cancel, |conn| f(conn))
-    }
-
-    /// `read_with`, handing `f` the pooled connection itself.
-    fn read_conn<T>(
-        &self,
-        what: &str,
-        cancel: Option<&Cancel>,
-        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
-    ) -> Result<T> {
         if let Some(code) = cancel.and_then(Cancel::reason) {
             return Err(cancel.expect("checked").error(code, what));
         }
@@ -591,7 +573,7 @@ impl Database {
             // Every ~4k VM steps: a few microseconds apart, negligible cost.
             let _ = conn.progress_handler(4096, Some(move || c.reason().is_some()));
         }
-        let result = catch_unwind(AssertUnwindSafe(|| f(&mut conn)));
+        let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
         if cancel.is_some() {
             let _ = conn.progress_handler(0, None::<fn() -> bool>);
         }

@@ -3,12 +3,10 @@
 //! read. What may run is decided by SQLite, never by looking at the text:
 //! - `sqlite3_stmt_readonly` (`Statement::readonly`) must say the statement
 //!   makes no change to the database file;
-//! - an authorizer, armed while the statement is prepared, refuses what
-//!   SQLite counts as read-only but would change the pooled connection for
-//!   the calls after it: ATTACH / DETACH, BEGIN / COMMIT / ROLLBACK /
-//!   SAVEPOINT (a transaction left open would pin an old snapshot), PRAGMAs
-//!   that set a value (`foreign_keys = OFF`, `query_only`, ...), REINDEX and
-//!   ANALYZE;
+//! - the read connections' authorizer (db/guard.rs), armed while the
+//!   statement is prepared, refuses what SQLite counts as read-only but would
+//!   change the pooled connection for the calls after it (ATTACH, a
+//!   transaction left open, a PRAGMA that sets a value, ...);
 //! - exactly one statement: rusqlite's `prepare` fails with
 //!   `MultipleStatement` when anything but whitespace or comments follows.
 //!
@@ -21,10 +19,6 @@
 //! (`Columns::uncached`, id 0), and the SQL text is owned by the call. Nothing
 //! is kept per distinct statement.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
 use rusqlite::{Connection, Statement};
 
 use super::args::{Args, SqlParams, SqlValue};
@@ -32,23 +26,8 @@ use super::Job;
 use crate::base::cancel::Cancel;
 use crate::base::error::{DbError, Result};
 use crate::db::database::Database;
+use crate::db::guard::prepare_guarded;
 use crate::rows::{write_statement_rows, Out};
-
-/// PRAGMAs that take an argument only to say what to report on (a table, an
-/// index, a row limit): allowed with one. Every other PRAGMA with a value sets
-/// something and is refused.
-const QUERY_PRAGMAS: &[&str] = &[
-    "table_info",
-    "table_xinfo",
-    "table_list",
-    "index_info",
-    "index_xinfo",
-    "index_list",
-    "foreign_key_list",
-    "foreign_key_check",
-    "integrity_check",
-    "quick_check",
-];
 
 /// A parsed `db.query()` call.
 pub(crate) struct SqlQuery {
@@ -76,24 +55,13 @@ impl SqlQuery {
     /// Prepares, checks, binds and runs the statement. The outer error is
     /// SQLite's (syntax, no such table, interrupted, ...); the inner one
     /// the caller's (a refused statement, parameters that do not fit).
-    fn run(
-        &self,
-        conn: &Connection,
-        armed: &AtomicBool,
-        refused: &Mutex<Option<String>>,
-        out: &mut Out,
-    ) -> rusqlite::Result<Result<()>> {
+    fn run(&self, conn: &Connection, out: &mut Out) -> rusqlite::Result<Result<()>> {
         let f = Self::NAME;
-        armed.store(true, Ordering::SeqCst);
-        let prepared = conn.prepare(&self.sql);
-        armed.store(false, Ordering::SeqCst);
-        let denied = refused.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let mut stmt = match prepared {
-            Ok(stmt) => stmt,
-            Err(_) if denied.is_some() => {
+        let mut stmt = match prepare_guarded(conn, &self.sql) {
+            Ok(Ok(stmt)) => stmt,
+            Ok(Err(refused)) => {
                 return Ok(Err(DbError::invalid(format!(
-                    "{f}: {} is not allowed: db.query() runs one read-only statement on a shared read connection",
-                    denied.unwrap_or_default()
+                    "{f}: {refused} is not allowed: db.query() runs one read-only statement on a shared read connection"
                 ))))
             }
             Err(rusqlite::Error::MultipleStatement) => {
@@ -131,54 +99,11 @@ impl Job for SqlQuery {
 
     fn execute(&self, db: &Database, cancel: Option<&Cancel>, out: &mut Out) -> Result<()> {
         // Reads no API table of its own: whatever the SQL names, on this file.
-        db.query_mut(Self::NAME, cancel, &[], |conn, _file| {
+        db.query(Self::NAME, cancel, &[], |conn, _file| {
             out.clear();
-            let armed = Arc::new(AtomicBool::new(false));
-            let refused = Arc::new(Mutex::new(None));
-            let (gate, why) = (armed.clone(), refused.clone());
-            conn.authorizer(Some(move |ctx: AuthContext<'_>| {
-                authorize(&ctx, &gate, &why)
-            }))?;
-            let result = self.run(conn, &armed, &refused, out);
-            // Off again before the connection returns to the pool (the
-            // statement is gone by now). While stepping it was disarmed, so
-            // a re-prepare after a schema change passes.
-            conn.authorizer(None::<fn(AuthContext<'_>) -> Authorization>)?;
-            result
+            self.run(conn, out)
         })?
     }
-}
-
-/// The authorizer: while armed, refuses the actions the module comment
-/// lists, remembering which for the message.
-fn authorize(
-    ctx: &AuthContext<'_>,
-    armed: &AtomicBool,
-    refused: &Mutex<Option<String>>,
-) -> Authorization {
-    if !armed.load(Ordering::SeqCst) {
-        return Authorization::Allow;
-    }
-    let what = match ctx.action {
-        AuthAction::Attach { .. } => "ATTACH".to_string(),
-        AuthAction::Detach { .. } => "DETACH".to_string(),
-        AuthAction::Transaction { .. } => {
-            "a transaction statement (BEGIN, COMMIT, ROLLBACK)".to_string()
-        }
-        AuthAction::Savepoint { .. } => "SAVEPOINT / RELEASE".to_string(),
-        AuthAction::Reindex { .. } => "REINDEX".to_string(),
-        AuthAction::Analyze { .. } => "ANALYZE".to_string(),
-        AuthAction::Pragma {
-            pragma_name,
-            pragma_value: Some(_),
-        } if !QUERY_PRAGMAS.contains(&pragma_name.to_ascii_lowercase().as_str()) => {
-            format!("PRAGMA {pragma_name} with a value (it sets, not reads)")
-        }
-        _ => return Authorization::Allow,
-    };
-    let mut slot = refused.lock().unwrap_or_else(|p| p.into_inner());
-    slot.get_or_insert(what);
-    Authorization::Deny
 }
 
 /// The start of a statement, for messages.
