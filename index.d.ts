@@ -31,6 +31,62 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+
+/** The arguments of read method `N` as an array, without its trailing CallOptions:
+ * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
+export type ReadArgs<N extends ReadMethod> = TaktikDatabase[N] extends (...args: infer A) => unknown
+  ? A extends [...infer Head, (CallOptions | undefined)?]
+    ? Head
+    : never
+  : never
+
+/** What read method `N` resolves to: `ReadResult<'getDailyStats'>` is `DailyStatsDay[]`. */
+export type ReadResult<N extends ReadMethod> = TaktikDatabase[N] extends (...args: never[]) => Promise<infer R> ? R : never
+
+/** Options of `db.live()`. */
+export interface LiveOptions {
+  /** Commits seen within this many ms of the first one cause one re-run, after the window (0..60000). Default 100. */
+  throttleMs?: number
+  /**
+   * Called with what went wrong in a run: the read's own error (a TaktikError: INVALID_ARGUMENT for bad
+   * args, NOT_IN_THIS_FILE, SQLITE_BUSY, ...) or what the callback threw. The live query keeps running.
+   * Default: a process warning.
+   */
+  onError?: (error: unknown) => void
+}
+
+/** A running live query (`db.live()`). */
+export interface LiveQuery {
+  /** Stops it: no callback runs after this returns, not even for a run already in flight. Idempotent. */
+  close(): void
+  /** True once closed, by close() or by the database's close(). */
+  readonly closed: boolean
+  /** How many times the read has run so far, the first run included. */
+  readonly runs: number
+}
+
+export interface TaktikDatabase {
+  /**
+   * Runs the read `name` with `args` (an array: `live('getDailyStats', [accountId, 30], cb)`) and calls
+   * `callback` with its result, then runs it again whenever a commit (the bot's, another process's, the
+   * app's own) changes a table it reads (`tablesRead(name)`), and calls back only when the result differs
+   * from the last one delivered. Runs never overlap; commits within `throttleMs` cause one re-run. Does not
+   * keep the process alive. Stop it with `close()` (or the database's close()).
+   */
+  live<N extends ReadMethod>(name: N, args: ReadArgs<N>, callback: (result: ReadResult<N>) => void, options?: LiveOptions): LiveQuery
+}
+
+/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
 /** A row of `instagram_accounts`. */
 export interface Account {
   accountId: number
@@ -862,6 +918,12 @@ export declare class TaktikDatabase {
    * catching errors.
    */
   supports(name: ApiTable | TaktikMethod): boolean
+  /**
+   * The API tables a read method reads ("getProfiles": ["interactions",
+   * "profiles"]), the same names on every layout: what `watch` reports and
+   * what `live` re-runs on. INVALID_ARGUMENT for a name that is not a read.
+   */
+  tablesRead(name: ReadMethod): ApiTable[]
   /** The file this database reads. */
   get path(): string
   /** Whether it was opened with `readonly: true`. */
@@ -1095,6 +1157,19 @@ export declare class TaktikDatabase {
   exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters, options?: ExportOptions): Promise<ExportResult>
   /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), in the listing's order from one snapshot, streamed as it is read. Returns the rows written. The async form can be cancelled (`signal`, `timeoutMs`: nothing is left behind) and reports progress (`onProgress`). */
   exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
+  /**
+   * Runs one read-only SQL statement of the app's own and returns its rows,
+   * mapped like every read's (camelCase keys, booleans, parsed JSON, ISO
+   * timestamps). `params` binds `?` / `?NNN` (an array) or `:name` /
+   * `@name` / `$name` (an object). Writes, ATTACH, transactions, PRAGMAs
+   * that set a value and several statements are refused (INVALID_ARGUMENT);
+   * SQLite's own errors keep its message (SQLITE_ERROR). For the main
+   * process only: never let a renderer send SQL. The SQL names the file's
+   * own tables, which differ between layouts (`db.layout`).
+   */
+  query<Row = Record<string, unknown>>(sql: string, params?: QueryParams, options?: CallOptions): Promise<Row[]>
+  /** `query` on the calling thread: the same rows, returned. */
+  querySync<Row = Record<string, unknown>>(sql: string, params?: QueryParams): Row[]
   /**
    * Calls `callback` on the JS thread whenever a commit (by Python or anyone
    * else) changed rows of the watched datasets, with their names (the same

@@ -4,7 +4,8 @@
 // native binding" into an error that names the platform, the files looked for
 // and the fix, with code NATIVE_BINDING_NOT_FOUND; and it hands the addon the
 // JavaScript that turns results into values (lib/deliver.js), once per
-// environment, before anything can call it.
+// environment, before anything can call it; and it adds the methods written in
+// JavaScript (lib/live.js) to the class.
 'use strict'
 
 const path = require('node:path')
@@ -74,6 +75,8 @@ function loadBinding() {
 
 const binding = loadBinding()
 binding.initialize(require('./lib/deliver.js'))
+// db.live() is JavaScript over the native watch feed and reads (lib/live.js).
+require('./lib/live.js').install(binding.TaktikDatabase)
 
 // Named, so Node's ESM import (`import { openDatabase } from 'taktik-db'`)
 // sees them statically (cjs-module-lexer). __test__/load.test.ts checks the

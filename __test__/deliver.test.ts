@@ -71,6 +71,22 @@ describe('lib/deliver.js', () => {
     expect(Object.getPrototypeOf(row)).toBe(Object.prototype)
   })
 
+  it('column set 0 (db.query): factories by key list, in a bounded cache', async () => {
+    const d = fresh() as Deliver & { dynamicShapes: () => number; DYNAMIC_SHAPES: number }
+    expect(d.materialize(...wire(['a'], '[[1],[2]]', 0))).toEqual([{ a: 1 }, { a: 2 }])
+    // Another key list under the same id 0 is its own shape.
+    expect(d.materialize(...wire(['b', 'c'], '[[1,2]]', 0))).toEqual([{ b: 1, c: 2 }])
+    expect(await d.deliver(...wire(['a'], '[[3]]', 0), null)).toEqual([{ a: 3 }])
+    expect(d.dynamicShapes()).toBe(2)
+    for (let i = 0; i < 3 * d.DYNAMIC_SHAPES; i++) expect(d.materialize(...wire([`k${i}`], '[[1]]', 0))).toEqual([{ [`k${i}`]: 1 }])
+    expect(d.dynamicShapes()).toBe(d.DYNAMIC_SHAPES)
+    // An evicted key list is compiled again, correctly.
+    expect(d.materialize(...wire(['a'], '[[4]]', 0))).toEqual([{ a: 4 }])
+    const row = (d.materialize(...wire(['__proto__', 'x'], '[[{"polluted":true},1]]', 0)) as object[])[0] as object
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype)
+    expect(Object.keys(row)).toEqual(['__proto__', 'x'])
+  })
+
   it('materialize: a long listing in parts (keys with the first) is one array', () => {
     const d = fresh()
     const [first, tag, keysEnd] = wire(['n'], '[[1],[2]]', 13)

@@ -9,9 +9,10 @@
 // Importing the example's .ts modules here is also what type-checks them under
 // the repository's tsconfig (which includes __test__/ only).
 import { EventEmitter } from 'node:events'
+import { isDeepStrictEqual } from 'node:util'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { openDatabase, type OpenOptions, type Session, type TaktikDatabase, type WatchHandle } from '../index.js'
+import { openDatabase, type DailyStatsDay, type LiveQuery, type OpenOptions, type Session, type TaktikDatabase, type WatchHandle } from '../index.js'
 import { finished, py, spawnPy, tempDb, waitForStderr } from './helpers'
 import { connectDbWorker, type DbWorkerClient, type UtilityProcessLike } from '../examples/electron/main/db-worker-client'
 import {
@@ -25,12 +26,17 @@ import {
 } from '../examples/electron/main/taktik-ipc'
 import { exposeTaktikApi, type ContextBridgeLike, type IpcRendererLike } from '../examples/electron/preload/preload'
 import {
+  LIMITS,
+  LIVE_RESULT_CHANNEL,
+  LIVE_SUBSCRIBE_CHANNEL,
+  LIVE_UNSUBSCRIBE_CHANNEL,
   TAKTIK_METHODS,
   WATCH_EVENT_CHANNEL,
   WATCH_SUBSCRIBE_CHANNEL,
   WATCH_UNSUBSCRIBE_CHANNEL,
   channelOf,
   type IpcResult,
+  type LiveResultPayload,
   type RowsPage,
   type TaktikApi,
   type TaktikMethod,
@@ -87,6 +93,7 @@ type Listener = (event: unknown, ...args: unknown[]) => void
 class FakeWebContents implements WebContentsLike {
   destroyed = false
   readonly sent: { channel: string; args: unknown[] }[] = []
+  private readonly onDestroyed: (() => void)[] = []
   /** ipcRenderer.on listeners of the page in this WebContents. */
   readonly rendererListeners = new Map<string, Set<Listener>>()
   constructor(
@@ -101,8 +108,25 @@ class FakeWebContents implements WebContentsLike {
   isDestroyed(): boolean {
     return this.destroyed
   }
+  /** Electron's WebContents is an EventEmitter; only 'destroyed' is used. */
+  once(event: 'destroyed', listener: () => void): this {
+    if (event === 'destroyed') this.onDestroyed.push(listener)
+    return this
+  }
+  /** The window closes: Electron destroys its WebContents and emits 'destroyed'. */
+  destroy(): void {
+    this.destroyed = true
+    for (const l of this.onDestroyed.splice(0)) l()
+  }
   events(): WatchEventPayload[] {
     return this.sent.filter((s) => s.channel === WATCH_EVENT_CHANNEL).map((s) => s.args[0] as WatchEventPayload)
+  }
+  /** The live results sent to this window, of one key or all. */
+  liveResults(key?: string): LiveResultPayload[] {
+    return this.sent
+      .filter((s) => s.channel === LIVE_RESULT_CHANNEL)
+      .map((s) => s.args[0] as LiveResultPayload)
+      .filter((p) => key === undefined || p.key === key)
   }
 }
 
@@ -155,21 +179,23 @@ function rendererApi(ipcMain: FakeIpcMain, wc: FakeWebContents): { api: TaktikAp
 // ---------------------------------------------------------------------------------------
 
 interface AddonSpies {
-  /** Calls of every request method and of watch(). */
+  /** Calls of every request method, of watch() and of live(). */
   calls(): number
   watchHandles(): WatchHandle[]
-  method(name: TaktikMethod): ReturnType<typeof vi.fn>
+  liveHandles(): LiveQuery[]
+  method(name: TaktikMethod | 'live'): ReturnType<typeof vi.fn>
 }
 
 function spyOnAddon(db: TaktikDatabase): AddonSpies {
   const target = db as unknown as Record<string, (...args: unknown[]) => unknown>
   const spies = new Map<string, ReturnType<typeof vi.fn>>()
-  for (const name of [...TAKTIK_METHODS, 'watch']) {
+  for (const name of [...TAKTIK_METHODS, 'watch', 'live']) {
     spies.set(name, vi.spyOn(target, name) as unknown as ReturnType<typeof vi.fn>)
   }
   return {
     calls: () => [...spies.values()].reduce((n, s) => n + s.mock.calls.length, 0),
     watchHandles: () => must(spies.get('watch'), 'watch spy').mock.results.map((r) => r.value as WatchHandle),
+    liveHandles: () => must(spies.get('live'), 'live spy').mock.results.map((r) => r.value as LiveQuery),
     method: (name) => must(spies.get(name), `${name} spy`),
   }
 }
@@ -263,7 +289,13 @@ describe('main process: channels and data', () => {
   it('opens the file the main process chose and registers only the dashboard channels', () => {
     expect(t.opened).toEqual([{ path: t.file }])
     expect(t.db.path).toBe(t.file)
-    const expected = [...TAKTIK_METHODS.map((m) => channelOf(m)), WATCH_SUBSCRIBE_CHANNEL, WATCH_UNSUBSCRIBE_CHANNEL]
+    const expected = [
+      ...TAKTIK_METHODS.map((m) => channelOf(m)),
+      WATCH_SUBSCRIBE_CHANNEL,
+      WATCH_UNSUBSCRIBE_CHANNEL,
+      LIVE_SUBSCRIBE_CHANNEL,
+      LIVE_UNSUBSCRIBE_CHANNEL,
+    ]
     expect([...t.ipcMain.handlers.keys()].sort()).toEqual([...expected].sort())
     expect([...t.ipc.channels].sort()).toEqual([...expected].sort())
     // Nothing that takes a path, SQL, or deletes wholesale.
@@ -393,7 +425,7 @@ describe('main process: channels and data', () => {
     const { api, exposed } = rendererApi(t.ipcMain, t.wc)
     expect([...exposed.keys()]).toEqual(['taktik'])
     expect(exposed.get('taktik')).toBe(api)
-    expect(Object.keys(api).sort()).toEqual([...TAKTIK_METHODS, 'watch'].sort())
+    expect(Object.keys(api).sort()).toEqual([...TAKTIK_METHODS, 'watch', 'live'].sort())
     expect(Object.isFrozen(api)).toBe(true)
 
     const res: IpcResult<RowsPage<Session>> = await api.getSessions(t.alice, { limit: 2 })
@@ -631,6 +663,8 @@ describe('main process: the sender check', () => {
       [channelOf('updateProfileNotes'), [1, 'pwned']],
       [WATCH_SUBSCRIBE_CHANNEL, [{}]],
       [WATCH_UNSUBSCRIBE_CHANNEL, []],
+      [LIVE_SUBSCRIBE_CHANNEL, ['k', 'getAccounts', []]],
+      [LIVE_UNSUBSCRIBE_CHANNEL, ['k']],
     ] as const) {
       const res = await t.ipcMain.invoke(wc, url, channel, ...args)
       expect(res).toMatchObject({ ok: false, code: 'FORBIDDEN' })
@@ -772,6 +806,149 @@ describe('main process: watch events and before-quit', () => {
     await t.ipc.dispose()
     expect(t.ipcMain.handlers.size).toBe(0)
     expect(t.app.listenerCount('before-quit')).toBe(0)
+  })
+})
+
+// ---------------------------------------------------------------------------------------
+// Live queries
+// ---------------------------------------------------------------------------------------
+
+describe('main process: live queries forwarded to the window', () => {
+  let t: InProcess
+  let other: FakeWebContents
+  beforeAll(() => {
+    t = setUpInProcess()
+    other = new FakeWebContents(2, APP_PAGE)
+    t.windows.push(other)
+    toClose.push(() => t.ipc.dispose(), () => t.direct.close())
+  })
+
+  /** Alice's today in the daily stats, as the dashboard shows it. */
+  const todayOf = (days: DailyStatsDay[] | undefined): DailyStatsDay => must(days?.at(-1), 'today')
+
+  it('the window gets the read’s result at once, then a new one when the bot writes, through the preload', async () => {
+    const { api } = rendererApi(t.ipcMain, t.wc)
+    const got: IpcResult<DailyStatsDay[]>[] = []
+    const sub = await api.live.subscribe('daily', 'getDailyStats', [t.alice, 30], (r) => got.push(r))
+    expect(sub).toEqual({ ok: true, data: null })
+    await until(() => got.length === 1, 'the first result')
+    expect(got[0]).toEqual({ ok: true, data: await t.direct.getDailyStats(t.alice, 30) })
+
+    // The bot, in its own process, records interactions for alice: her counters move.
+    const writer = spawnPy(['writer', t.file, '--count', '5', '--interval-ms', '20', '--account', 'alice_bot'])
+    const done = finished<{ written: number }>(writer)
+    await waitForStderr(writer, 'READY')
+    expect((await done).written).toBe(5)
+    const expected = await t.direct.getDailyStats(t.alice, 30)
+    expect(todayOf(expected)).not.toEqual(todayOf(got[0]?.ok ? got[0].data : undefined))
+    await until(() => isDeepStrictEqual(got.at(-1), { ok: true, data: expected }), 'the result after the write')
+    expect(got.length).toBeGreaterThan(1)
+    // Only changed results are sent, each structured-cloned like real IPC, to this window only.
+    for (let i = 1; i < got.length; i++) expect(got[i]).not.toEqual(got[i - 1])
+    expect(t.wc.liveResults('daily')).toHaveLength(got.length)
+    expect(other.liveResults()).toEqual([])
+  })
+
+  it('unsubscribe stops it (while the file keeps changing); re-subscribing a key replaces the query', async () => {
+    const { api } = rendererApi(t.ipcMain, t.wc)
+    expect(await api.live.unsubscribe('daily')).toEqual({ ok: true, data: true })
+    expect(await api.live.unsubscribe('daily')).toEqual({ ok: true, data: false })
+    const seen = t.wc.liveResults('daily').length
+    // A fence: another live query over the same table, still subscribed.
+    const fence: unknown[] = []
+    expect(await api.live.subscribe('fence', 'getDailyStats', [t.alice, 7], (r) => fence.push(r))).toMatchObject({ ok: true })
+    await until(() => fence.length === 1, 'the fence’s first result')
+    await finished(spawnPy(['writer', t.file, '--count', '3', '--interval-ms', '20', '--account', 'alice_bot']))
+    await until(() => fence.length === 2, 'the fence to see the write')
+    await sleep(300)
+    expect(t.wc.liveResults('daily')).toHaveLength(seen)
+
+    const before = t.spies.liveHandles().length
+    expect(await api.live.subscribe('fence', 'getSessions', [t.alice, { limit: 3 }], () => {})).toMatchObject({ ok: true })
+    const [replaced, current] = t.spies.liveHandles().slice(before - 1)
+    expect(replaced?.closed).toBe(true)
+    expect(current?.closed).toBe(false)
+    expect(await api.live.unsubscribe('fence')).toEqual({ ok: true, data: true })
+    expect(current?.closed).toBe(true)
+  })
+
+  it('a failed run reaches the window as { ok: false, code, message }', async () => {
+    const { api } = rendererApi(t.ipcMain, t.wc)
+    const got: IpcResult<unknown>[] = []
+    // The bot held its lock past busyTimeoutMs during this run.
+    const busy = Object.assign(new Error('getAccounts failed on taktik-data.db: database is locked'), { code: 'SQLITE_BUSY' })
+    t.spies.method('getAccounts').mockImplementationOnce(() => Promise.reject(busy))
+    expect(await api.live.subscribe('busy', 'getAccounts', [], (r) => got.push(r))).toMatchObject({ ok: true })
+    await until(() => got.length === 1, 'the failure')
+    expect(got[0]).toEqual({ ok: false, code: 'SQLITE_BUSY', message: busy.message })
+    await api.live.unsubscribe('busy')
+  })
+
+  it('closing the window stops its live queries at once', async () => {
+    const win = new FakeWebContents(7, APP_PAGE)
+    t.windows.push(win)
+    const { api } = rendererApi(t.ipcMain, win)
+    const before = t.spies.liveHandles().length
+    const got: unknown[] = []
+    for (const key of ['a', 'b']) expect(await api.live.subscribe(key, 'getAccounts', [], (r) => got.push(r))).toMatchObject({ ok: true })
+    await until(() => got.length === 2, 'the first results')
+    const handles = t.spies.liveHandles().slice(before)
+    expect(handles.map((h) => h.closed)).toEqual([false, false])
+    win.destroy()
+    expect(handles.map((h) => h.closed)).toEqual([true, true])
+  })
+
+  it('bad subscriptions stop at the boundary: the addon is never called', async () => {
+    const before = t.spies.calls()
+    const bad: unknown[][] = [
+      ['k', 'updateProfileNotes', [1, 'x']], // a write
+      ['k', 'getDatabaseInfo', []], // not a read of the addon
+      ['k', 'query', ['SELECT 1']], // no SQL from a window
+      ['k', 'nope', []],
+      ['k', 'getDailyStats', [t.alice]], // missing days
+      ['k', 'getDailyStats', [t.alice, 0]],
+      ['k', 'getSessions', [t.alice, { limt: 5 }]],
+      ['k', 'getSessions', 'not an array'],
+      ['', 'getAccounts', []],
+      ['a key with spaces', 'getAccounts', []],
+      ['x'.repeat(101), 'getAccounts', []],
+      [5, 'getAccounts', []],
+      ['k', 'getAccounts', [], { throttleMs: 1 }],
+      ['k', 'getAccounts', [], { every: 5 }],
+      ['k', 'getAccounts', [], {}, 'extra'],
+      ['k', 'getAccounts'],
+    ]
+    for (const args of bad) {
+      const res = await t.invoke(LIVE_SUBSCRIBE_CHANNEL, ...args)
+      expect(res, JSON.stringify(args)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    }
+    expect(await t.invoke(LIVE_UNSUBSCRIBE_CHANNEL)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await t.invoke(LIVE_UNSUBSCRIBE_CHANNEL, 'a b')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(t.spies.calls()).toBe(before)
+  })
+
+  it('a window holds at most LIMITS.maxLivePerWindow live queries', async () => {
+    const win = new FakeWebContents(8, APP_PAGE)
+    t.windows.push(win)
+    const invoke = (channel: string, ...args: unknown[]) => t.ipcMain.invoke(win, APP_PAGE, channel, ...args)
+    for (let i = 0; i < LIMITS.maxLivePerWindow; i++) {
+      expect(await invoke(LIVE_SUBSCRIBE_CHANNEL, `q${i}`, 'getAccounts', [])).toMatchObject({ ok: true })
+    }
+    expect(await invoke(LIVE_SUBSCRIBE_CHANNEL, 'one-more', 'getAccounts', [])).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    // Replacing one of its own keys is fine.
+    expect(await invoke(LIVE_SUBSCRIBE_CHANNEL, 'q0', 'getTikTokAccounts', [])).toMatchObject({ ok: true })
+    win.destroy()
+  })
+
+  it('before-quit closes the live queries with the database', async () => {
+    const { api } = rendererApi(t.ipcMain, t.wc)
+    expect(await api.live.subscribe('last', 'getAccounts', [], () => {})).toMatchObject({ ok: true })
+    const handles = t.spies.liveHandles()
+    expect(handles.some((h) => !h.closed)).toBe(true)
+    t.app.emit('before-quit')
+    await t.ipc.close()
+    expect(handles.every((h) => h.closed)).toBe(true)
+    expect(await api.live.subscribe('later', 'getAccounts', [], () => {})).toMatchObject({ ok: false, code: 'CLOSED' })
   })
 })
 
@@ -964,6 +1141,21 @@ describe('utility process over a MessagePort pair', () => {
     expect(wc.events()[0]?.tables).toEqual(['profiles'])
     expect(await invoke(WATCH_UNSUBSCRIBE_CHANNEL)).toEqual({ ok: true, data: true })
     expect(u.workerSpies().watchHandles().every((h) => h.closed)).toBe(true)
+  })
+
+  it('live results travel over the port to the window; unsubscribe stops them', async () => {
+    const { api } = rendererApi(ipcMain, wc)
+    const got: IpcResult<RowsPage<Session>>[] = []
+    expect(await api.live.subscribe('sessions', 'getSessions', [alice, { limit: 50 }], (r) => got.push(r))).toEqual({ ok: true, data: null })
+    await until(() => got.length === 1, 'the first result from the worker')
+    expect(got[0]).toEqual({ ok: true, data: overIpc(await direct.getSessions(alice, { limit: 50 })) })
+    const session = must(seed.sessions.find((x) => x.accountId === alice), 'a session of alice')
+    await invoke(channelOf('updateProfileNotes'), must(seed.profiles['anna.fit'], 'anna.fit'), 'not a session change')
+    direct.deleteSessionSync(session.sessionId)
+    await until(() => got.length === 2, 'the result after the delete')
+    expect(got[1]).toEqual({ ok: true, data: overIpc(await direct.getSessions(alice, { limit: 50 })) })
+    expect(await api.live.unsubscribe('sessions')).toEqual({ ok: true, data: true })
+    expect(u.workerSpies().liveHandles().every((h) => h.closed)).toBe(true)
   })
 
   it('a failed open is reported by ready and by every later call', async () => {

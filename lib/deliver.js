@@ -10,6 +10,9 @@
 // for the life of the process: each gets an object factory, made the first
 // time it is seen, so later results skip parsing the keys (`text.slice` is a
 // V8 sliced string, no copy) and every row object has one fixed shape.
+// Column set 0 (rows of SQL the app wrote, db.query()) has no lasting id: its
+// factories are found by key list, in a cache of bounded size, so any number
+// of distinct statements cannot grow memory.
 'use strict'
 
 const parse = JSON.parse
@@ -35,6 +38,31 @@ const factories = []
  * one by one). Where code generation from strings is disallowed
  * (`--disallow-code-generation-from-strings`, a CSP) a loop builds the same
  * objects.
+ * @param {string[]} keys
+ * @returns {RowFactory}
+ */
+function compile(keys) {
+  try {
+    // A quoted `__proto__` in a literal would set the prototype: computed, it is a key.
+    const key = (/** @type {string} */ k) => (k === '__proto__' ? `[${JSON.stringify(k)}]` : JSON.stringify(k))
+    const body = keys.map((k, i) => `${key(k)}:v[${i}]`).join(',')
+    // eslint-disable-next-line no-new-func -- keys are JSON-quoted column names; see above
+    return /** @type {RowFactory} */ (new Function('v', `return {${body}};`))
+  } catch {
+    return (v) => {
+      /** @type {Record<string, unknown>} */
+      const o = {}
+      for (let i = 0; i < keys.length; i++) {
+        const k = /** @type {string} */ (keys[i])
+        if (k === '__proto__') Object.defineProperty(o, k, { value: v[i], enumerable: true, writable: true, configurable: true })
+        else o[k] = v[i]
+      }
+      return o
+    }
+  }
+}
+
+/**
  * @param {number} id
  * @param {string[]} keys
  * @returns {RowFactory}
@@ -42,26 +70,31 @@ const factories = []
 function factoryFor(id, keys) {
   let make = factories[id]
   if (make === undefined) {
-    try {
-      // A quoted `__proto__` in a literal would set the prototype: computed, it is a key.
-      const key = (/** @type {string} */ k) => (k === '__proto__' ? `[${JSON.stringify(k)}]` : JSON.stringify(k))
-      const body = keys.map((k, i) => `${key(k)}:v[${i}]`).join(',')
-      // eslint-disable-next-line no-new-func -- keys are JSON-quoted column names; see above
-      make = /** @type {RowFactory} */ (new Function('v', `return {${body}};`))
-    } catch {
-      make = (v) => {
-        /** @type {Record<string, unknown>} */
-        const o = {}
-        for (let i = 0; i < keys.length; i++) {
-          const k = /** @type {string} */ (keys[i])
-          if (k === '__proto__') Object.defineProperty(o, k, { value: v[i], enumerable: true, writable: true, configurable: true })
-          else o[k] = v[i]
-        }
-        return o
-      }
-    }
+    make = compile(keys)
     factories[id] = make
   }
+  return make
+}
+
+// Factories of column set 0, by key list text, least recently used first.
+const DYNAMIC_SHAPES = 64
+/** @type {Map<string, RowFactory>} */
+const dynamic = new Map()
+
+/**
+ * The factory of a db.query() result's key list (JSON text).
+ * @param {string} keysText
+ * @returns {RowFactory}
+ */
+function dynamicFactory(keysText) {
+  let make = dynamic.get(keysText)
+  if (make !== undefined) {
+    dynamic.delete(keysText)
+  } else {
+    make = compile(parse(keysText))
+    if (dynamic.size >= DYNAMIC_SHAPES) dynamic.delete(/** @type {string} */ (dynamic.keys().next().value))
+  }
+  dynamic.set(keysText, make)
   return make
 }
 
@@ -83,6 +116,7 @@ function rowsInto(into, table, make) {
  */
 function factoryOf(tag, text, keysEnd) {
   const id = (tag - (tag % 2)) / 2
+  if (id === 0) return dynamicFactory(text.slice(0, keysEnd))
   const make = factories[id]
   return make !== undefined ? make : factoryFor(id, parse(text.slice(0, keysEnd)))
 }
@@ -222,4 +256,13 @@ function deliver(text, tag, keysEnd, ends, next) {
   })
 }
 
-module.exports = { deliver, materialize, parseInto }
+/**
+ * How many db.query() key lists have a factory now (at most DYNAMIC_SHAPES):
+ * for the test that holds the cache bounded.
+ * @returns {number}
+ */
+function dynamicShapes() {
+  return dynamic.size
+}
+
+module.exports = { deliver, materialize, parseInto, dynamicShapes, DYNAMIC_SHAPES }

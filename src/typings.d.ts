@@ -31,6 +31,62 @@ export type TaktikMethod = {
   [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never
 }[keyof TaktikDatabase]
 
+/** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+
+/** The arguments of read method `N` as an array, without its trailing CallOptions:
+ * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
+export type ReadArgs<N extends ReadMethod> = TaktikDatabase[N] extends (...args: infer A) => unknown
+  ? A extends [...infer Head, (CallOptions | undefined)?]
+    ? Head
+    : never
+  : never
+
+/** What read method `N` resolves to: `ReadResult<'getDailyStats'>` is `DailyStatsDay[]`. */
+export type ReadResult<N extends ReadMethod> = TaktikDatabase[N] extends (...args: never[]) => Promise<infer R> ? R : never
+
+/** Options of `db.live()`. */
+export interface LiveOptions {
+  /** Commits seen within this many ms of the first one cause one re-run, after the window (0..60000). Default 100. */
+  throttleMs?: number
+  /**
+   * Called with what went wrong in a run: the read's own error (a TaktikError: INVALID_ARGUMENT for bad
+   * args, NOT_IN_THIS_FILE, SQLITE_BUSY, ...) or what the callback threw. The live query keeps running.
+   * Default: a process warning.
+   */
+  onError?: (error: unknown) => void
+}
+
+/** A running live query (`db.live()`). */
+export interface LiveQuery {
+  /** Stops it: no callback runs after this returns, not even for a run already in flight. Idempotent. */
+  close(): void
+  /** True once closed, by close() or by the database's close(). */
+  readonly closed: boolean
+  /** How many times the read has run so far, the first run included. */
+  readonly runs: number
+}
+
+export interface TaktikDatabase {
+  /**
+   * Runs the read `name` with `args` (an array: `live('getDailyStats', [accountId, 30], cb)`) and calls
+   * `callback` with its result, then runs it again whenever a commit (the bot's, another process's, the
+   * app's own) changes a table it reads (`tablesRead(name)`), and calls back only when the result differs
+   * from the last one delivered. Runs never overlap; commits within `throttleMs` cause one re-run. Does not
+   * keep the process alive. Stop it with `close()` (or the database's close()).
+   */
+  live<N extends ReadMethod>(name: N, args: ReadArgs<N>, callback: (result: ReadResult<N>) => void, options?: LiveOptions): LiveQuery
+}
+
+/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
 /** A row of `instagram_accounts`. */
 export interface Account {
   accountId: number

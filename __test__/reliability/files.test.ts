@@ -182,6 +182,8 @@ function readCalls(ids: Ids): Call[] {
     { label: 'getTikTokProfiles', name: 'getTikTokProfiles', args: [{ limit: 100 }] },
     { label: 'getTikTokInteractions', name: 'getTikTokInteractions', args: [ids.tiktokAccount, { limit: 1000 }] },
     { label: 'getTikTokFilteredProfiles', name: 'getTikTokFilteredProfiles', args: [ids.tiktokAccount] },
+    // The app's own SQL, on the same read connections (of any file, an empty one too).
+    { label: 'query', name: 'query', args: ["SELECT count(*) > ? AS has_tables FROM sqlite_master WHERE type = 'table'", [0]] },
   ]
 }
 

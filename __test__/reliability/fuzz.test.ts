@@ -116,6 +116,30 @@ const LEGACY_TABLE: Record<string, string> = {
   tiktokSessions: 'tiktok_sessions', tiktokInteractions: 'tiktok_interaction_history', tiktokDailyStats: 'tiktok_daily_stats',
   tiktokFilteredProfiles: 'tiktok_filtered_profiles',
 }
+/** db.query()'s SQL: reads of the legacy file, and every kind of statement it must refuse
+ * (the snapshots prove none of them changed a file). */
+const QUERY_SQL = [
+  'SELECT * FROM instagram_accounts',
+  'SELECT * FROM sessions WHERE account_id = ?',
+  'SELECT * FROM sessions WHERE account_id = :account',
+  'SELECT count(*) AS n, max(interaction_time) AS last_at, sum(success) AS ok FROM interaction_history WHERE account_id = ?',
+  'SELECT p.*, i.interaction_type FROM interaction_history AS i JOIN instagram_profiles AS p USING (profile_id) LIMIT 200',
+  'PRAGMA table_info(sessions)',
+  'DELETE FROM sessions',
+  'UPDATE instagram_profiles SET notes = ?',
+  'INSERT INTO instagram_accounts (username) VALUES (:account)',
+  'DROP TABLE sessions',
+  'CREATE TABLE pwn (a)',
+  'PRAGMA user_version = 9',
+  'PRAGMA journal_mode = DELETE',
+  "ATTACH 'pwn.db' AS pwn",
+  'BEGIN IMMEDIATE',
+  'VACUUM',
+  "VACUUM INTO 'pwn.db'",
+  'SELECT 1; DELETE FROM sessions',
+  'SELEC 1',
+  '',
+]
 const CHECKPOINT_MODES = ['PASSIVE', 'FULL', 'RESTART', 'TRUNCATE', 'full', 'passive']
 const EXPORT_KINDS = ['profiles', 'interactions', 'scrapedProfiles'] as const
 /** Destination file names (a small pool, so files get reused: FILE_EXISTS / overwrite). */
@@ -202,7 +226,7 @@ print(json.dumps({"master": master, "counts": counts, "hashes": hashes, "account
 // Argument generators
 // ---------------------------------------------------------------------------------------
 
-type Category = 'read' | 'write' | 'maintenance' | 'watch' | 'close'
+type Category = 'read' | 'write' | 'maintenance' | 'watch' | 'live' | 'close'
 interface Pools {
   acc: number[]
   prof: number[]
@@ -419,6 +443,14 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
   getTikTokProfiles: { cat: 'read', args: (g) => [g.opts({ ...g.page(), search: () => g.text() })] },
   getTikTokInteractions: { cat: 'read', args: (g) => [g.id(g.p.ttAcc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.ttSess, g.p.ttProf) })] },
   getTikTokFilteredProfiles: { cat: 'read', args: (g) => [g.id(g.p.ttAcc), g.opts(g.page())] },
+  // SQL the app writes: reads run, everything else is refused
+  query: {
+    cat: 'read',
+    args: (g) => [
+      g.v(() => (g.r.chance(0.8) ? g.r.pick(QUERY_SQL) : g.r.pick(SQL_INJECTION))),
+      g.v(() => g.r.pick([undefined, null, [], [g.r.pick(g.p.acc)], { account: g.r.pick(g.p.acc) }, [g.any()], { account: g.any() }])),
+    ],
+  },
   // writes (run on the write copy)
   // 1 MB notes now and then: later reads of that profile return a large cell
   updateProfileNotes: {
@@ -459,6 +491,11 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
     cat: 'maintenance',
     args: (g) => [g.v(() => g.r.pick(['posts', 'discoveryCampaigns', 'interactions', 'getPosts', 'getPostsSync', 'deleteAccount', 'watch', 'instagram_posts', '']))],
   },
+  // the API tables a read reads: a read's name, or anything else
+  tablesRead: {
+    cat: 'maintenance',
+    args: (g) => [g.v(() => g.r.pick(['getProfiles', 'getDailyStats', 'getSessionsSync', 'getPosts', 'deleteAccount', 'watch', 'query', 'interactions', '']))],
+  },
   optimize: { cat: 'maintenance', args: () => [] },
   exportCsv: {
     cat: 'maintenance',
@@ -482,6 +519,16 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
     args: (g) => [
       g.v(() => (_e: ChangeEvent) => {}),
       g.opts({ intervalMs: () => g.r.pick([10, 250, 60_000]), tables: () => TABLE_NAMES.filter(() => g.r.chance(0.4)) }),
+    ],
+  },
+  // a live query: a read's name (or anything), its args, a callback, options; closed right away
+  live: {
+    cat: 'live',
+    args: (g) => [
+      g.v(() => g.r.pick(['getAccounts', 'getSessions', 'getDailyStats', 'getProfiles', 'getPosts', 'getSessionsSync', 'deleteAccount', 'query'])),
+      g.v(() => g.r.pick([[], [g.r.pick(g.p.acc)], [g.r.pick(g.p.acc), 7], [g.r.pick(g.p.acc), g.any()], [g.any()]])),
+      g.v(() => () => {}),
+      g.opts({ throttleMs: () => g.r.pick([0, 100, 60_000]), onError: () => () => {} }),
     ],
   },
   // on a database opened for the purpose
@@ -702,9 +749,16 @@ c.commit()`
                     h.close()
                     return h.closed ? null : 'handle not closed after close()'
                   }
-                : spec.cat === 'write'
-                  ? (v) => writeShapeProblem(base, v)
-                  : undefined,
+                : spec.cat === 'live'
+                  ? (h) => {
+                      const q = h as { close?: unknown; closed?: unknown } | null
+                      if (typeof q?.close !== 'function') return `live returned ${describe_(h)}`
+                      ;(q.close as () => void)()
+                      return q.closed === true ? null : 'live query not closed after close()'
+                    }
+                  : spec.cat === 'write'
+                    ? (v) => writeShapeProblem(base, v)
+                    : undefined,
             onOk:
               dbName === 'B'
                 ? (v) => {
@@ -1254,6 +1308,8 @@ describe('hostile rows: every storage class in every column', () => {
       for (const s of ttSessIds) add('getTikTokInteractions', [links.ttAccount, { sessionId: s }])
       add('getDatabaseInfo', [])
       add('integrityCheck', [], [{ quick: true }])
+      // The app's own SQL over every hostile row: the same row mapper, every column of every table.
+      for (const t of Object.keys(built.columns)) add('query', [`SELECT * FROM "${t}"`], [`SELECT count(*) AS n, max(rowid) AS last_id FROM "${t}" WHERE rowid > ?`, [0]])
 
       // every read function is in the plan (derived from the prototype, like the fuzzer)
       const names = methodNames(db)

@@ -9,7 +9,10 @@ import {
   type Account,
   type ChangeEvent,
   type DailyStatsDay,
+  type LiveQuery,
   type ProfileWithInteractions,
+  type ReadArgs,
+  type ReadResult,
   type Session,
   type TaktikDatabase,
   type TaktikError,
@@ -55,8 +58,30 @@ export async function correctUse(): Promise<void> {
       if (e.code === 'NATIVE_BINDING_NOT_FOUND' || e.code === 'SQLITE_BUSY') void code
     }
   }
+  // Live queries: the callback gets the read's own result type; args are the read's parameters.
+  const live: LiveQuery = db.live('getDailyStats', [first.accountId, 30], (days) => {
+    const d: DailyStatsDay[] = days
+    void d[0]?.totalLikes
+  }, { throttleMs: 250, onError: (e) => void (isTaktikError(e) && e.code) })
+  db.live('getSessions', [first.accountId], (rows: Session[]) => void rows.length)
+  db.live('getSessions', [first.accountId, { limit: 5, status: 'ACTIVE' }], (rows) => void rows[0]?.sessionName)
+  db.live('getAccounts', [], (rows) => void rows.map((a: Account) => a.username))
+  db.live('getProfile', ['anna.fit'], (p) => void p?.notes)
+  db.live('countProfiles', [first.accountId, { search: 'a' }], (n: number) => void n)
+  db.live('getDiscoveryCampaigns', [null], (c) => void c.length)
+  const runs: number = live.runs
+  const closed: boolean = live.closed
+  live.close()
+  const args: ReadArgs<'getDailyStats'> = [first.accountId, 7]
+  const result: ReadResult<'countProfiles'> = 1
+  // Raw SQL: rows typed by the caller (Record<string, unknown> by default), params bound.
+  const raw = await db.query<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE account_id = ?', [first.accountId], { timeoutMs: 500 })
+  const n: number | undefined = raw[0]?.n
+  const loose: Record<string, unknown>[] = db.querySync('SELECT * FROM sessions WHERE status = :status', { status: 'COMPLETED' })
+  db.querySync('SELECT ?', [1, 'x', true, null, Buffer.from('b'), new Uint8Array(1)])
+  const tables: string[] = db.tablesRead('getProfiles')
   db.close()
-  void [name, synced, likes, count, notes, deleted]
+  void [name, synced, likes, count, notes, deleted, runs, closed, args, result, n, loose, tables]
 }
 
 export async function misuse(db: TaktikDatabase): Promise<void> {
@@ -93,6 +118,30 @@ export async function misuse(db: TaktikDatabase): Promise<void> {
   db.watch((e: string) => e)
   // @ts-expect-error notes are string | null
   await db.updateProfileNotes(1, 5)
+  // @ts-expect-error live takes a read's name, not a write's
+  db.live('deleteAccount', [1], () => {})
+  // @ts-expect-error nor a Sync form
+  db.live('getSessionsSync', [1], () => {})
+  // @ts-expect-error nor a misspelled one
+  db.live('getDailyStat', [1, 30], () => {})
+  // @ts-expect-error getDailyStats' days is required
+  db.live('getDailyStats', [1], () => {})
+  // @ts-expect-error accountId is a number
+  db.live('getDailyStats', ['1', 30], () => {})
+  // @ts-expect-error the args are an array, not spread
+  db.live('getDailyStats', 1, 30, () => {})
+  // @ts-expect-error options are the read's own (limt is a typo)
+  db.live('getSessions', [1, { limt: 5 }], () => {})
+  // @ts-expect-error the callback gets DailyStatsDay[], not Session[]
+  db.live('getDailyStats', [1, 30], (rows: Session[]) => rows)
+  // @ts-expect-error throttleMs is a number
+  db.live('getAccounts', [], () => {}, { throttleMs: '100' })
+  // @ts-expect-error query params are values, not nested objects
+  db.querySync('SELECT ?', [{ a: 1 }])
+  // @ts-expect-error no bigint parameters
+  db.querySync('SELECT ?', [1n])
+  // @ts-expect-error tablesRead takes a read's name
+  db.tablesRead('watch')
   try {
     db.getAccountsSync()
   } catch (e) {

@@ -504,7 +504,7 @@ impl Database {
     fn open_reader_at(&self, immutable: bool) -> Result<Connection> {
         let what = "opening a read connection";
         let mut flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = if immutable {
+        let mut conn = if immutable {
             flags |= OpenFlags::SQLITE_OPEN_URI;
             Connection::open_with_flags(immutable_uri(&self.path), flags)
         } else {
@@ -523,6 +523,11 @@ impl Database {
         // Touch the file now: a non-database or corrupt header fails here with
         // SQLITE_NOTADB / SQLITE_CORRUPT rather than mid-query.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .map_err(self.sqlite_err(what))?;
+        // Installed once, before any statement is cached (setting an
+        // authorizer expires every prepared statement): it does nothing until
+        // db.query() arms it around its own prepare (guard.rs).
+        conn.authorizer(Some(super::guard::authorize))
             .map_err(self.sqlite_err(what))?;
         Ok(conn)
     }

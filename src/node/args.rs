@@ -2,14 +2,15 @@
 //! by name. The exports table gives each argument its name; a name the table
 //! does not list reads as undefined.
 
-use napi::bindgen_prelude::{FromNapiValue, Function, Object};
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi::{Env, JsValue, Unknown, ValueType};
 use serde::de::DeserializeOwned;
 
 use crate::base::error::{DbError, Result};
 use crate::query::args::{
-    integer, profile_key_text, Args, Callback, ProfileKey, MAX_DAYS, MAX_SAFE_INTEGER,
+    integer, profile_key_text, sql_number, Args, Callback, ProfileKey, SqlParams, SqlValue,
+    MAX_DAYS, MAX_SAFE_INTEGER, SQL_VALUE_TYPES,
 };
 
 pub(crate) struct JsArgs<'a, 'e> {
@@ -85,6 +86,48 @@ fn describe(v: Option<&Unknown<'_>>) -> String {
         Ok(other) => format!("a {other}"),
         Err(_) => "an unreadable value".into(),
     }
+}
+
+/// One parameter of db.query() (`at` names it: `params[2]`, `params.name`).
+fn sql_value(env: &Env, func: &str, at: &str, v: &Unknown<'_>) -> Result<SqlValue> {
+    let bad = |what: String| {
+        DbError::invalid(format!(
+            "{func}: {at} must be {SQL_VALUE_TYPES}, got {what}"
+        ))
+    };
+    match v.get_type() {
+        Ok(ValueType::Null) => Ok(SqlValue::Null),
+        Ok(ValueType::Boolean) => unsafe { bool::from_napi_value(env.raw(), v.raw()) }
+            .map(|b| SqlValue::Integer(i64::from(b)))
+            .map_err(|e| bad(e.reason)),
+        Ok(ValueType::Number) => match unsafe { v.cast::<f64>() } {
+            Ok(n) => sql_number(func, at, n),
+            Err(e) => Err(bad(e.reason)),
+        },
+        Ok(ValueType::String) => unsafe { v.cast::<String>() }
+            .map(SqlValue::Text)
+            .map_err(|e| bad(e.reason)),
+        // A Buffer is a Uint8Array; other typed arrays (and DataView,
+        // ArrayBuffer) are refused rather than reinterpreted as bytes.
+        Ok(ValueType::Object) if v.is_typedarray().unwrap_or(false) => {
+            unsafe { <&[u8]>::from_napi_value(env.raw(), v.raw()) }
+                .map(|bytes| SqlValue::Blob(bytes.to_vec()))
+                .map_err(|_| bad("a typed array other than Uint8Array".into()))
+        }
+        Ok(ValueType::Undefined) => sql_value_undefined(func, at),
+        // napi_bigint: not in napi-rs's ValueType below the napi6 feature.
+        Ok(ValueType::Unknown) => Err(bad(
+            "a bigint (pass a number: ids and counts are below 2^53)".into(),
+        )),
+        _ => Err(bad(describe(Some(v)))),
+    }
+}
+
+/// undefined is refused, not bound as NULL: it is usually a missing value.
+fn sql_value_undefined(func: &str, at: &str) -> Result<SqlValue> {
+    Err(DbError::invalid(format!(
+        "{func}: {at} is undefined (bind NULL with null)"
+    )))
 }
 
 fn number_of(v: Option<&Unknown<'_>>) -> Option<f64> {
@@ -255,6 +298,44 @@ impl Args for JsArgs<'_, '_> {
                 .map(Some)
                 .map_err(|_| DbError::invalid(format!("{}: {key} must be a boolean", self.func))),
         }
+    }
+
+    fn sql_params(&self, name: &str) -> Result<SqlParams> {
+        let (env, func) = (self.env, self.func);
+        let v = self.get(name);
+        if Self::is_nullish(v) {
+            return Ok(SqlParams::None);
+        }
+        let Some(v) = v.filter(|v| {
+            v.get_type().ok() == Some(ValueType::Object) && !v.is_typedarray().unwrap_or(true)
+        }) else {
+            return Err(DbError::invalid(format!(
+                "{func}: {name} must be an array (for ? parameters) or an object (for :name parameters), got {}",
+                describe(v)
+            )));
+        };
+        let obj = unsafe { Object::from_napi_value(env.raw(), v.raw()) }
+            .map_err(|e| DbError::invalid(format!("{func}: {name}: {}", e.reason)))?;
+        let js = |e: napi::Error| DbError::invalid(format!("{func}: {name}: {}", e.reason));
+        if v.is_array().unwrap_or(false) {
+            let len = obj.get_array_length().map_err(js)?;
+            let mut values = Vec::with_capacity(len as usize);
+            for i in 0..len {
+                let item: Unknown = obj.get_element(i).map_err(js)?;
+                values.push(sql_value(env, func, &format!("{name}[{i}]"), &item)?);
+            }
+            return Ok(SqlParams::Positional(values));
+        }
+        let mut values = Vec::new();
+        for key in Object::keys(&obj).map_err(js)? {
+            let at = format!("{name}.{key}");
+            let value = match obj.get::<Unknown>(&key).map_err(js)? {
+                Some(item) => sql_value(env, func, &at, &item)?,
+                None => sql_value_undefined(func, &at)?,
+            };
+            values.push((key, value));
+        }
+        Ok(SqlParams::Named(values))
     }
 
     fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>> {

@@ -20,7 +20,25 @@ const ALWAYS: &[&str] = &[
     "watch",
     "close",
     "supports",
+    "tablesRead",
+    // SQL the app writes: whatever it names, on any file.
+    "query",
+    // JS (lib/live.js): a read, re-run on change; where its read is not
+    // supported, its runs report NOT_IN_THIS_FILE.
+    "live",
 ];
+
+/// The API tables read method `name` (its async or Sync name) reads: what
+/// `db.tablesRead()` answers and what `db.live()` watches. None for a name
+/// that is not a read.
+pub(crate) fn tables_read(name: &str) -> Option<&'static [Table]> {
+    let method = name.strip_suffix("Sync").unwrap_or(name);
+    READ_METHODS
+        .iter()
+        .flatten()
+        .find(|(n, _)| *n == method)
+        .map(|(_, reads)| *reads)
+}
 
 /// Whether `name` (an API table, or a method with or without `Sync`) is supported
 /// by `file`; None for a name that is neither.
@@ -29,7 +47,7 @@ pub(crate) fn supports(file: &FileSchema, name: &str) -> Option<bool> {
         return Some(file.supports(t));
     }
     let method = name.strip_suffix("Sync").unwrap_or(name);
-    if let Some((_, reads)) = READ_METHODS.iter().flatten().find(|(n, _)| *n == method) {
+    if let Some(reads) = tables_read(method) {
         return Some(file.missing(reads).is_none());
     }
     let here = |t: Table| !matches!(file.source(t), Source::Missing | Source::Empty(_));
@@ -81,6 +99,34 @@ impl TaktikDatabase {
             })
         }))
         .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "supports")))
+        .map_err(|e| to_napi(&env, e))
+    }
+}
+
+#[napi_derive::napi]
+impl TaktikDatabase {
+    /// The API tables a read method reads ("getProfiles": ["interactions",
+    /// "profiles"]), the same names on every layout: what `watch` reports and
+    /// what `live` re-runs on. INVALID_ARGUMENT for a name that is not a read.
+    #[napi(ts_args_type = "name: ReadMethod", ts_return_type = "ApiTable[]")]
+    pub fn tables_read(&self, env: napi::Env, name: napi::Unknown) -> napi::Result<Vec<String>> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // Like every call after close(), even though the answer is static.
+            self.db.ensure_open()?;
+            let values = [Some(&name)];
+            let name =
+                super::args::JsArgs::new(&env, "tablesRead", &["name"], &values).text("name")?;
+            tables_read(&name)
+                .map(|reads| reads.iter().map(|t| t.api_name().to_string()).collect())
+                .ok_or_else(|| {
+                    let reads: Vec<&str> = READ_METHODS.iter().flatten().map(|(n, _)| *n).collect();
+                    crate::base::error::DbError::invalid(format!(
+                        "tablesRead: {name:?} is not a read method of TaktikDatabase ({})",
+                        reads.join(", ")
+                    ))
+                })
+        }))
+        .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "tablesRead")))
         .map_err(|e| to_napi(&env, e))
     }
 }

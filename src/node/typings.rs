@@ -75,6 +75,8 @@ fn ts_type(c: &ColumnInfo, force_nullable: bool) -> &'static str {
         Kind::Text | Kind::Date => "string | null",
         Kind::Json => "JsonValue",
         Kind::Timestamp => "string | null",
+        // db.query()'s own kind: no schema column has it.
+        Kind::Value => "string | number | null",
     }
 }
 
@@ -142,6 +144,18 @@ pub fn render() -> String {
         w,
         "/** The name of a method of TaktikDatabase (for `db.supports()`). */\nexport type TaktikMethod = {{\n  [K in keyof TaktikDatabase]: TaktikDatabase[K] extends (...args: never[]) => unknown ? K : never\n}}[keyof TaktikDatabase]\n"
     );
+    let reads: Vec<String> = super::exports::READ_METHODS
+        .iter()
+        .flatten()
+        .map(|(name, _)| format!("'{name}'"))
+        .collect();
+    let _ = writeln!(
+        w,
+        "/** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */"
+    );
+    let _ = writeln!(w, "export type ReadMethod = {}\n", reads.join(" | "));
+    w.push_str(LIVE_TYPES);
+    w.push_str(QUERY_TYPES);
 
     for (table, name) in ROW_TYPES {
         let _ = writeln!(w, "/** A row of `{table}`. */\nexport interface {name} {{");
@@ -387,6 +401,66 @@ fn operation_types(w: &mut String) {
     interface::<writes::DiscoveryCampaignInput>(w);
     interface::<writes::PruneOptions>(w);
 }
+
+/// The types of `db.live()` (lib/live.js, declared on the class by interface
+/// merging): mapped over the read methods, no struct.
+const LIVE_TYPES: &str = r#"/** The arguments of read method `N` as an array, without its trailing CallOptions:
+ * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
+export type ReadArgs<N extends ReadMethod> = TaktikDatabase[N] extends (...args: infer A) => unknown
+  ? A extends [...infer Head, (CallOptions | undefined)?]
+    ? Head
+    : never
+  : never
+
+/** What read method `N` resolves to: `ReadResult<'getDailyStats'>` is `DailyStatsDay[]`. */
+export type ReadResult<N extends ReadMethod> = TaktikDatabase[N] extends (...args: never[]) => Promise<infer R> ? R : never
+
+/** Options of `db.live()`. */
+export interface LiveOptions {
+  /** Commits seen within this many ms of the first one cause one re-run, after the window (0..60000). Default 100. */
+  throttleMs?: number
+  /**
+   * Called with what went wrong in a run: the read's own error (a TaktikError: INVALID_ARGUMENT for bad
+   * args, NOT_IN_THIS_FILE, SQLITE_BUSY, ...) or what the callback threw. The live query keeps running.
+   * Default: a process warning.
+   */
+  onError?: (error: unknown) => void
+}
+
+/** A running live query (`db.live()`). */
+export interface LiveQuery {
+  /** Stops it: no callback runs after this returns, not even for a run already in flight. Idempotent. */
+  close(): void
+  /** True once closed, by close() or by the database's close(). */
+  readonly closed: boolean
+  /** How many times the read has run so far, the first run included. */
+  readonly runs: number
+}
+
+export interface TaktikDatabase {
+  /**
+   * Runs the read `name` with `args` (an array: `live('getDailyStats', [accountId, 30], cb)`) and calls
+   * `callback` with its result, then runs it again whenever a commit (the bot's, another process's, the
+   * app's own) changes a table it reads (`tablesRead(name)`), and calls back only when the result differs
+   * from the last one delivered. Runs never overlap; commits within `throttleMs` cause one re-run. Does not
+   * keep the process alive. Stop it with `close()` (or the database's close()).
+   */
+  live<N extends ReadMethod>(name: N, args: ReadArgs<N>, callback: (result: ReadResult<N>) => void, options?: LiveOptions): LiveQuery
+}
+
+"#;
+
+/// The parameter types of `db.query()`: unions, no struct.
+const QUERY_TYPES: &str = r#"/**
+ * A value `db.query()` binds to a parameter: a number (a whole number in the safe range as INTEGER, any other as
+ * REAL), a string (TEXT), a boolean (1 or 0), null (NULL) or a Uint8Array / Buffer (BLOB). No bigint, no undefined.
+ */
+export type QueryValue = number | string | boolean | null | Uint8Array
+
+/** `db.query()`'s parameters: an array for `?` / `?NNN`, an object for `:name` / `@name` / `$name` (keys without the prefix). */
+export type QueryParams = readonly QueryValue[] | { readonly [name: string]: QueryValue }
+
+"#;
 
 /// exportCsv's argument types: unions over the listings' options, no struct.
 const EXPORT_TYPES: &str = r#"export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'

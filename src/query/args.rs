@@ -199,6 +199,10 @@ pub trait Args {
     /// `name.key` as a callback called on the JS thread with a JSON value
     /// (undefined: None). The callback does not keep the process alive.
     fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>>;
+    /// The parameters of a SQL statement (db.query): an array (positional),
+    /// an object (named), or undefined / null (none). Each value is checked
+    /// here; whether they fit the statement is checked when it is prepared.
+    fn sql_params(&self, name: &str) -> Result<SqlParams>;
 
     /// A string with something in it besides whitespace.
     fn required_text(&self, name: &str) -> Result<String> {
@@ -215,6 +219,58 @@ pub trait Args {
 /// A JS function as the layers below see it: called from any thread, run on
 /// the JS thread later (never waited for).
 pub type Callback = Box<dyn Fn(serde_json::Value) + Send + Sync>;
+
+/// A value bound to a statement parameter: NULL, INTEGER, REAL, TEXT or BLOB.
+pub type SqlValue = rusqlite::types::Value;
+
+/// The parameters of db.query(): bound by SQLite, never written into the SQL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlParams {
+    /// None given: the statement must have no parameters.
+    None,
+    /// An array: `?`, `?NNN`, the i-th value for parameter i + 1.
+    Positional(Vec<SqlValue>),
+    /// An object: `:name`, `@name`, `$name` by their name without the prefix.
+    Named(Vec<(String, SqlValue)>),
+}
+
+/// A JS number as SQLite stores it: a whole number in the safe range as
+/// INTEGER (so `typeof(?)` and integer comparisons are what the caller
+/// meant), anything else as REAL. NaN and infinities are refused: SQLite
+/// would store NaN as NULL.
+pub fn sql_number(func: &str, at: &str, n: f64) -> Result<SqlValue> {
+    if !n.is_finite() {
+        return Err(DbError::invalid(format!(
+            "{func}: {at} must be a finite number, got {n}"
+        )));
+    }
+    if n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER {
+        Ok(SqlValue::Integer(n as i64))
+    } else {
+        Ok(SqlValue::Real(n))
+    }
+}
+
+/// The values db.query() binds, for messages.
+pub const SQL_VALUE_TYPES: &str = "a number, a string, a boolean, null or a Uint8Array / Buffer";
+
+/// A JSON value as a parameter (JsonArgs): no arrays or objects.
+fn sql_json_value(func: &str, at: &str, v: &serde_json::Value) -> Result<SqlValue> {
+    use serde_json::Value;
+    match v {
+        Value::Null => Ok(SqlValue::Null),
+        Value::Bool(b) => Ok(SqlValue::Integer(i64::from(*b))),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Ok(SqlValue::Integer(i)),
+            None => sql_number(func, at, n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Ok(SqlValue::Text(s.clone())),
+        other => Err(DbError::invalid(format!(
+            "{func}: {at} must be {SQL_VALUE_TYPES}, got {}",
+            describe_json(other)
+        ))),
+    }
+}
 
 /// What a JSON value is, for messages ("got a string").
 fn describe_json(v: &serde_json::Value) -> String {
@@ -344,6 +400,27 @@ impl Args for JsonArgs<'_> {
             "{}: {key} cannot be a function here",
             self.func
         )))
+    }
+    fn sql_params(&self, name: &str) -> Result<SqlParams> {
+        let func = self.func;
+        match self.get(name) {
+            None => Ok(SqlParams::None),
+            Some(serde_json::Value::Array(values)) => values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| sql_json_value(func, &format!("{name}[{i}]"), v))
+                .collect::<Result<_>>()
+                .map(SqlParams::Positional),
+            Some(serde_json::Value::Object(values)) => values
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), sql_json_value(func, &format!("{name}.{k}"), v)?)))
+                .collect::<Result<_>>()
+                .map(SqlParams::Named),
+            Some(other) => Err(DbError::invalid(format!(
+                "{func}: {name} must be an array or an object, got {}",
+                describe_json(other)
+            ))),
+        }
     }
 }
 

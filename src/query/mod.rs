@@ -5,6 +5,7 @@
 //! either as a [`Job`] and hands the [`Answer`] to JavaScript.
 
 pub(crate) mod args;
+pub(crate) mod sql;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 

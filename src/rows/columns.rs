@@ -4,7 +4,7 @@
 use rusqlite::{Row, Statement};
 
 use super::json::{write_str, write_value};
-use super::kind::{camel_case, classify, Kind};
+use super::kind::{camel_case, classify, classify_sql, Kind};
 
 /// How one statement's columns are written: the JSON key (with its quotes and
 /// colon) and the kind, worked out once per statement, not per row.
@@ -68,6 +68,25 @@ impl Columns {
     }
 
     pub fn of(stmt: &Statement<'_>, hidden: usize) -> Self {
+        let id = NEXT_SHAPE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self::with_kinds(stmt, id, classify, hidden)
+    }
+
+    /// The shape of a statement the app wrote (db.query()), for this call
+    /// only: nothing is cached per SQL text, so any number of distinct
+    /// statements costs no memory after their call. Its id is 0, which tells
+    /// lib/deliver.js the shape has no lasting id (it keeps a bounded cache
+    /// of object factories by key list instead).
+    pub fn uncached(stmt: &Statement<'_>) -> Self {
+        Self::with_kinds(stmt, 0, classify_sql, 0)
+    }
+
+    fn with_kinds(
+        stmt: &Statement<'_>,
+        id: u32,
+        classify: fn(&str, Option<&str>) -> Kind,
+        hidden: usize,
+    ) -> Self {
         let shown = stmt.column_count().saturating_sub(hidden);
         let keys: Vec<String> = stmt
             .columns()
@@ -89,7 +108,7 @@ impl Columns {
         }
         keys_json.push(b']');
         Columns {
-            id: NEXT_SHAPE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id,
             keys_json: String::from_utf8_lossy(&keys_json).into_owned(),
             kinds,
             hidden,

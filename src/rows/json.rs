@@ -280,6 +280,12 @@ pub(super) fn write_value(out: &mut Vec<u8>, v: ValueRef<'_>, kind: Kind) {
             ValueRef::Real(f) => write_str(out, &f.to_string()),
             ValueRef::Null => out.extend_from_slice(b"null"),
         },
+        Kind::Value => match v {
+            ValueRef::Integer(i) => write_i64(out, i),
+            ValueRef::Real(f) => write_f64(out, f),
+            ValueRef::Text(t) | ValueRef::Blob(t) => write_text(out, t),
+            ValueRef::Null => out.extend_from_slice(b"null"),
+        },
         Kind::Json => match v {
             ValueRef::Text(t) | ValueRef::Blob(t) => {
                 match serde_json::from_str::<&RawValue>(lossy(t).trim()) {

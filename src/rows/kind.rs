@@ -19,6 +19,9 @@ pub(crate) enum Kind {
     Json,
     /// TEXT timestamp: ISO-8601 UTC with `Z`, unparseable text unchanged.
     Timestamp,
+    /// db.query()'s columns that no rule above claims: by the value's own
+    /// storage class (INTEGER and REAL as numbers, TEXT and BLOB as strings).
+    Value,
 }
 
 /// Flag columns that do not start with `is_`.
@@ -83,6 +86,24 @@ pub(crate) fn classify(name: &str, decl_type: Option<&str>) -> Kind {
         None if name.ends_with("_id") => Kind::Int,
         None => Kind::Text,
     }
+}
+
+/// The kind of a column of SQL the app wrote (db.query()): the rules above,
+/// by name and declared type, except that a column they would read as plain
+/// TEXT only because nothing is known of it (an expression such as
+/// `count(*) AS n`, or a declared type without text affinity) keeps its
+/// value's own type, so `n` is a number, not "5".
+pub(crate) fn classify_sql(name: &str, decl_type: Option<&str>) -> Kind {
+    match classify(name, decl_type) {
+        Kind::Text if !decl_type.is_some_and(text_affinity) => Kind::Value,
+        kind => kind,
+    }
+}
+
+/// SQLite's TEXT affinity rule for a declared type.
+fn text_affinity(decl: &str) -> bool {
+    let d = decl.to_ascii_uppercase();
+    !d.contains("INT") && (d.contains("CHAR") || d.contains("CLOB") || d.contains("TEXT"))
 }
 
 pub(crate) fn camel_case(snake: &str) -> String {

@@ -25,7 +25,7 @@ pub(crate) use kind::{classify, Kind};
 pub(crate) use out::{Form, Next, Out, Part};
 pub(crate) use write::{
     note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_page, write_row,
-    write_rows, write_rows_with, Paging,
+    write_rows, write_rows_with, write_statement_rows, Paging,
 };
 
 #[cfg(test)]
@@ -193,6 +193,30 @@ mod tests {
         assert_eq!(camel_case("session_id"), "sessionId");
         assert_eq!(camel_case("is_private"), "isPrivate");
         assert_eq!(camel_case("_x"), "x");
+        // db.query() aliases: leading underscores go, so no key is ever `__proto__`.
+        assert_eq!(camel_case("__proto__"), "proto");
+    }
+
+    /// db.query()'s columns: the same rules, but what they would only call
+    /// TEXT for lack of knowledge keeps its stored type.
+    #[test]
+    fn sql_kinds_keep_the_stored_type_of_unknown_columns() {
+        use super::kind::classify_sql;
+        assert_eq!(classify_sql("n", None), Kind::Value);
+        assert_eq!(classify_sql("label", Some("BLOB")), Kind::Value);
+        assert_eq!(classify_sql("label", Some("NUMERIC")), Kind::Value);
+        assert_eq!(classify_sql("username", Some("TEXT")), Kind::Text);
+        assert_eq!(classify_sql("username", Some("VARCHAR(30)")), Kind::Text);
+        assert_eq!(classify_sql("is_shown", None), Kind::Bool);
+        assert_eq!(classify_sql("config_used", None), Kind::Json);
+        assert_eq!(classify_sql("created_at", None), Kind::Timestamp);
+        assert_eq!(classify_sql("total", None), Kind::Value);
+        assert_eq!(classify_sql("total_likes", None), Kind::Count);
+        let conn = Connection::open_in_memory().unwrap();
+        let stmt = conn.prepare("SELECT 1 AS a, 'x' AS b").unwrap();
+        // No lasting id: nothing is cached for it.
+        assert_eq!(Columns::uncached(&stmt).id, 0);
+        assert_ne!(Columns::of(&stmt, 0).id, 0);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Running a statement and writing its rows, one row, days or a count.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Params, Row};
+use rusqlite::{Connection, Params, Row, Rows, Statement};
 
 use super::columns::Columns;
 use super::cursor;
@@ -52,10 +52,34 @@ fn rows_into<P: Params>(
     let hidden = paging.map_or(0, |p| p.key_columns);
     let columns = Columns::cached_with(sql, &stmt, hidden);
     let reprepares = reprepares(&stmt);
-    let mut rows = stmt.query(params)?;
+    let n = write_all(stmt.query(params)?, &columns, out, paging)?;
+    note_reprepares(&stmt, reprepares);
+    Ok(n)
+}
+
+/// `write_rows` for a statement the caller prepared and bound (SQL the app
+/// wrote, db.query()): its shape is worked out for this call only
+/// (`Columns::uncached`), never kept per SQL text. Returns how many rows.
+pub(crate) fn write_statement_rows(
+    stmt: &mut Statement<'_>,
+    out: &mut Out,
+) -> rusqlite::Result<usize> {
+    let columns = Columns::uncached(stmt);
+    let reprepares = reprepares(stmt);
+    let n = write_all(stmt.raw_query(), &columns, out, None)?;
+    note_reprepares(stmt, reprepares);
+    Ok(n)
+}
+
+fn write_all(
+    mut rows: Rows<'_>,
+    columns: &Columns,
+    out: &mut Out,
+    paging: Option<Paging>,
+) -> rusqlite::Result<usize> {
     let mut n = 0i64;
     let mut next = Next::End;
-    out.keys(Form::Rows, &columns);
+    out.keys(Form::Rows, columns);
     out.buf.push(b'[');
     while let Some(row) = rows.next()? {
         if n > 0 {
@@ -76,8 +100,6 @@ fn rows_into<P: Params>(
     if paging.is_some() {
         out.next = next;
     }
-    drop(rows);
-    note_reprepares(&stmt, reprepares);
     Ok(n as usize)
 }
 

@@ -3,10 +3,21 @@
 // directly (createInProcessBackend), the utility process uses it behind
 // process.parentPort (utility/db-worker.ts). From the addon it imports types
 // and the error guard; the database it works on is handed in.
-import { isTaktikError, type CallOptions, type ChangeEvent, type Paged, type TaktikDatabase, type WatchHandle } from '../addon.js'
+import {
+  isTaktikError,
+  type CallOptions,
+  type ChangeEvent,
+  type LiveOptions,
+  type LiveQuery,
+  type Paged,
+  type TaktikDatabase,
+  type WatchHandle,
+} from '../addon.js'
 import {
   type IpcFailure,
   type IpcResult,
+  type LiveMethod,
+  type LiveSubscribeOptions,
   type RowsPage,
   type TaktikArgs,
   type TaktikMethod,
@@ -14,7 +25,7 @@ import {
   type WatchEventPayload,
   type WatchSubscribeOptions,
 } from '../shared/api.js'
-import { BoundaryError, isTaktikMethod, validateArgs, validateWatchOptions } from '../shared/validate.js'
+import { BoundaryError, isLiveMethod, isTaktikMethod, validateArgs, validateLiveOptions, validateWatchOptions } from '../shared/validate.js'
 
 /**
  * Where requests go once the IPC layer has accepted them: the database in this
@@ -27,7 +38,20 @@ export interface TaktikBackend {
   subscribe(key: string, options: WatchSubscribeOptions, onEvent: (event: WatchEventPayload) => void): Promise<IpcResult<null>>
   /** Stops the feed named `key`; `data` says whether it was running. */
   unsubscribe(key: string): Promise<IpcResult<boolean>>
-  /** Stops every feed and closes the database. Idempotent. */
+  /**
+   * Starts (or replaces) the live query named `key`: `onResult` gets the read's result, then each
+   * changed result, or a failure, until `unlive(key)`.
+   */
+  live(
+    key: string,
+    method: LiveMethod,
+    args: readonly unknown[],
+    options: LiveSubscribeOptions,
+    onResult: (result: IpcResult<unknown>) => void,
+  ): Promise<IpcResult<null>>
+  /** Stops the live query named `key`; `data` says whether it was running. */
+  unlive(key: string): Promise<IpcResult<boolean>>
+  /** Stops every feed and live query and closes the database. Idempotent. */
   close(): Promise<void>
 }
 
@@ -82,6 +106,13 @@ type Invoker<K extends TaktikMethod> = (
 async function page<T>(rows: Promise<Paged<T>>): Promise<RowsPage<T>> {
   const r = await rows
   return { rows: r, nextCursor: r.nextCursor }
+}
+
+/** A result as plain data for IPC: a listing (an array with its cursor) as a RowsPage. */
+function ipcValue(v: unknown): unknown {
+  if (!Array.isArray(v)) return v
+  const nextCursor: unknown = Reflect.get(v, 'nextCursor')
+  return nextCursor === undefined ? v : { rows: v, nextCursor }
 }
 
 /** One line per request: which addon method it calls, with which arguments. */
@@ -201,15 +232,87 @@ export class FeedSet {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Live queries
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Named `db.live` queries: one per key, replaced on re-subscribe. The addon calls back with a
+ * read's first result and then only with changed ones, never after `close()` returns, and
+ * reports a failed run (a read's error, e.g. NOT_IN_THIS_FILE or SQLITE_BUSY) to `onError`:
+ * both become IpcResults for `onResult`.
+ */
+export class LiveSet {
+  private readonly queries = new Map<string, LiveQuery>()
+
+  constructor(
+    private readonly db: TaktikDatabase,
+    private readonly options: HostOptions = {},
+  ) {}
+
+  subscribe(key: string, method: unknown, rawArgs: unknown, rawOptions: unknown, onResult: (result: IpcResult<unknown>) => void): IpcResult<null> {
+    try {
+      if (!isLiveMethod(method)) return failure('INVALID_ARGUMENT', 'unknown live method')
+      const args = validateArgs(method, rawArgs)
+      const { throttleMs } = validateLiveOptions(rawOptions)
+      const send = (result: IpcResult<unknown>): void => {
+        try {
+          onResult(result)
+        } catch (error) {
+          toFailure(error, this.options.onError, 'live result')
+        }
+      }
+      // validateArgs checked `args` for `method`: they are that read's arguments, which
+      // TypeScript cannot relate to a method chosen at run time.
+      const live = this.db.live.bind(this.db) as unknown as (
+        name: LiveMethod,
+        args: readonly unknown[],
+        callback: (result: unknown) => void,
+        options: LiveOptions,
+      ) => LiveQuery
+      const query = live(method, args, (data) => send({ ok: true, data: ipcValue(data) }), {
+        ...(throttleMs ? { throttleMs } : {}),
+        onError: (error) => send(toFailure(error, this.options.onError, method)),
+      })
+      this.queries.get(key)?.close()
+      this.queries.set(key, query)
+      return { ok: true, data: null }
+    } catch (error) {
+      return toFailure(error, this.options.onError, 'live')
+    }
+  }
+
+  unsubscribe(key: string): IpcResult<boolean> {
+    const query = this.queries.get(key)
+    if (!query) return { ok: true, data: false }
+    query.close()
+    this.queries.delete(key)
+    return { ok: true, data: true }
+  }
+
+  closeAll(): void {
+    for (const query of this.queries.values()) query.close()
+    this.queries.clear()
+  }
+
+  get size(): number {
+    return this.queries.size
+  }
+}
+
 /** The database in this process, as a TaktikBackend. `close()` closes it. */
 export function createInProcessBackend(db: TaktikDatabase, options: HostOptions = {}): TaktikBackend {
   const feeds = new FeedSet(db, options)
+  const lives = new LiveSet(db, options)
   return {
     call: (method, args) => dispatch(db, method, args, options),
     subscribe: async (key, watchOptions, onEvent) => feeds.subscribe(key, watchOptions, onEvent),
     unsubscribe: async (key) => feeds.unsubscribe(key),
+    live: async (key, method, args, liveOptions, onResult) => lives.subscribe(key, method, args, liveOptions, onResult),
+    unlive: async (key) => lives.unsubscribe(key),
     close: async () => {
       feeds.closeAll()
+      lives.closeAll()
       db.close()
     },
   }

@@ -12,7 +12,7 @@
 // This module imports no runtime code from the addon: the database is opened
 // in the utility process only.
 import type { OpenOptions } from '../addon.js'
-import { isChangeEvent, isIpcResult, isRecord, type IpcResult, type WatchEventPayload } from '../shared/api.js'
+import { isChangeEvent, isIpcResult, isLiveResult, isRecord, type IpcResult, type WatchEventPayload } from '../shared/api.js'
 import { failure, type HostOptions, type TaktikBackend } from './database-host.js'
 import type { WorkerRequest } from '../utility/protocol.js'
 
@@ -47,6 +47,7 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
   const timeoutMs = options.requestTimeoutMs ?? 60_000
   const pending = new Map<number, Pending>()
   const feeds = new Map<string, (event: WatchEventPayload) => void>()
+  const lives = new Map<string, (result: IpcResult<unknown>) => void>()
   let state: 'open' | 'closed' | 'exited' = 'open'
   let exitCode: number | null = null
   let nextId = 1
@@ -57,6 +58,8 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
       pending.get(message.id)?.(message.result)
     } else if (message.kind === 'event' && typeof message.key === 'string' && isChangeEvent(message.event)) {
       feeds.get(message.key)?.({ ...message.event, tables: [...message.event.tables] })
+    } else if (message.kind === 'live' && isLiveResult(message)) {
+      lives.get(message.key)?.(message.result)
     }
   })
 
@@ -66,6 +69,9 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
     const gone = failure('UNAVAILABLE', `the database process exited (code ${code})`)
     for (const resolve of [...pending.values()]) resolve(gone)
     feeds.clear()
+    // A live query's window learns that its results stopped.
+    for (const onResult of [...lives.values()]) onResult(gone)
+    lives.clear()
   })
 
   const request = (body: RequestBody): Promise<IpcResult<unknown>> => {
@@ -111,11 +117,29 @@ export function connectDbWorker(child: UtilityProcessLike, options: DbWorkerClie
       const result = await request({ kind: 'unsubscribe', key })
       return result.ok ? { ok: true, data: result.data === true } : result
     },
+    async live(key, method, args, liveOptions, onResult) {
+      // As subscribe: listen before asking (the first result may come before the reply).
+      const previous = lives.get(key)
+      lives.set(key, onResult)
+      const result = await request({ kind: 'live', key, method, args: [...args], options: liveOptions })
+      if (result.ok) return { ok: true, data: null }
+      if (lives.get(key) === onResult) {
+        if (previous) lives.set(key, previous)
+        else lives.delete(key)
+      }
+      return result
+    },
+    async unlive(key) {
+      lives.delete(key)
+      const result = await request({ kind: 'unlive', key })
+      return result.ok ? { ok: true, data: result.data === true } : result
+    },
     async close() {
       if (state !== 'open') return
       const closed = request({ kind: 'close' })
       state = 'closed' // later calls answer CLOSED at once
       feeds.clear()
+      lives.clear()
       await closed
       child.kill()
     },

@@ -1,7 +1,7 @@
 // The Electron main-process side: opens taktik-data.db (the path is chosen
 // here, never by a renderer), registers one typed `ipcMain.handle` channel per
-// request in shared/api.ts plus the watch subscribe/unsubscribe channels, and
-// closes everything on `before-quit`.
+// request in shared/api.ts plus the watch and live-query subscribe/unsubscribe
+// channels, and closes everything on `before-quit`.
 //
 // Each channel, in order:
 //   1. checks the sender: the URL of the frame that sent the message
@@ -23,6 +23,10 @@
 import type { OpenOptions, TaktikDatabase } from '../addon.js'
 import { defaultDatabasePath, openDatabase } from '../addon.js'
 import {
+  LIMITS,
+  LIVE_RESULT_CHANNEL,
+  LIVE_SUBSCRIBE_CHANNEL,
+  LIVE_UNSUBSCRIBE_CHANNEL,
   TAKTIK_METHODS,
   WATCH_EVENT_CHANNEL,
   WATCH_SUBSCRIBE_CHANNEL,
@@ -30,10 +34,11 @@ import {
   channelOf,
   type IpcFailure,
   type IpcResult,
+  type LiveResultPayload,
   type TaktikMethod,
   type WatchEventPayload,
 } from '../shared/api.js'
-import { BoundaryError, validateArgs, validateWatchOptions } from '../shared/validate.js'
+import { BoundaryError, liveKey, validateArgs, validateLiveSubscription, validateWatchOptions } from '../shared/validate.js'
 import { createInProcessBackend, failure, toFailure, type HostOptions, type TaktikBackend } from './database-host.js'
 
 // ---------------------------------------------------------------------------------------
@@ -52,9 +57,12 @@ export interface WebContentsLike {
   isDestroyed(): boolean
 }
 
-/** Electron's `IpcMainInvokeEvent`. `senderFrame` is null once the frame navigated away or was destroyed. */
+/**
+ * Electron's `IpcMainInvokeEvent`. `senderFrame` is null once the frame navigated away or was
+ * destroyed. `sender` is the window's WebContents, whose 'destroyed' event stops its live queries.
+ */
 export interface IpcMainInvokeEventLike {
-  readonly sender: { readonly id: number }
+  readonly sender: { readonly id: number; once?(event: 'destroyed', listener: () => void): unknown }
   readonly senderFrame: WebFrameLike | null
 }
 
@@ -159,7 +167,7 @@ export interface TaktikIpc {
   readonly backend: TaktikBackend
   /** Every channel registered with `ipcMain.handle`. */
   readonly channels: readonly string[]
-  /** Stops the change feeds and closes the database (what `before-quit` does). Later calls answer CLOSED. */
+  /** Stops the change feeds and live queries and closes the database (what `before-quit` does). Later calls answer CLOSED. */
   close(): Promise<void>
   /** close(), then removes every handler and the `before-quit` listener. */
   dispose(): Promise<void>
@@ -168,6 +176,11 @@ export interface TaktikIpc {
 /** The key of a renderer's change feed in the backend. */
 function feedKey(webContentsId: number): string {
   return `webContents:${webContentsId}`
+}
+
+/** The key of a renderer's live query `key` in the backend. */
+function liveBackendKey(webContentsId: number, key: string): string {
+  return `webContents:${webContentsId}:live:${key}`
 }
 
 export function registerTaktikIpc(options: TaktikIpcOptions): TaktikIpc {
@@ -210,20 +223,50 @@ export function registerTaktikIpc(options: TaktikIpcOptions): TaktikIpc {
     })
   }
 
+  /** The live window `webContentsId`, or undefined once it is gone or destroyed. */
+  const windowOf = (webContentsId: number): WebContentsLike | undefined => {
+    for (const wc of options.webContents()) {
+      if (wc.id === webContentsId) return wc.isDestroyed() ? undefined : wc
+    }
+    return undefined
+  }
+
+  /** Each window's live query keys (its own names for them). */
+  const liveKeys = new Map<number, Set<string>>()
+  /** Windows whose 'destroyed' event is already hooked. */
+  const hooked = new Set<number>()
+
+  const stopLive = (webContentsId: number, key: string): Promise<IpcResult<boolean>> => {
+    const keys = liveKeys.get(webContentsId)
+    keys?.delete(key)
+    if (keys?.size === 0) liveKeys.delete(webContentsId)
+    return backend.unlive(liveBackendKey(webContentsId, key))
+  }
+
+  /** A window is gone: stop its change feed and its live queries. */
+  const dropWindow = (webContentsId: number): void => {
+    void backend.unsubscribe(feedKey(webContentsId))
+    for (const key of [...(liveKeys.get(webContentsId) ?? [])]) void stopLive(webContentsId, key)
+  }
+
   /** Sends a change event to the renderer that subscribed, or drops its feed if it is gone. */
   const forward = (webContentsId: number, payload: WatchEventPayload): void => {
-    let target: WebContentsLike | undefined
-    for (const wc of options.webContents()) {
-      if (wc.id === webContentsId) {
-        target = wc
-        break
-      }
-    }
-    if (!target || target.isDestroyed()) {
+    const target = windowOf(webContentsId)
+    if (!target) {
       void backend.unsubscribe(feedKey(webContentsId))
       return
     }
     target.send(WATCH_EVENT_CHANNEL, payload)
+  }
+
+  /** Sends a live query's result to its window, or stops the window's queries if it is gone. */
+  const forwardLive = (webContentsId: number, key: string, result: IpcResult<unknown>): void => {
+    const target = windowOf(webContentsId)
+    if (!target) {
+      dropWindow(webContentsId)
+      return
+    }
+    target.send(LIVE_RESULT_CHANNEL, { key, result } satisfies LiveResultPayload)
   }
 
   handle(WATCH_SUBSCRIBE_CHANNEL, async (event, args) => {
@@ -238,8 +281,34 @@ export function registerTaktikIpc(options: TaktikIpcOptions): TaktikIpc {
     return backend.unsubscribe(feedKey(event.sender.id))
   })
 
+  handle(LIVE_SUBSCRIBE_CHANNEL, async (event, args) => {
+    const sub = validateLiveSubscription(args)
+    const id = event.sender.id
+    const keys = liveKeys.get(id) ?? new Set<string>()
+    if (!keys.has(sub.key) && keys.size >= LIMITS.maxLivePerWindow) {
+      throw new BoundaryError(`a window may hold at most ${LIMITS.maxLivePerWindow} live queries`)
+    }
+    // Closing the window stops its live queries at once, not at their next result.
+    if (!hooked.has(id) && typeof event.sender.once === 'function') {
+      hooked.add(id)
+      event.sender.once('destroyed', () => {
+        hooked.delete(id)
+        dropWindow(id)
+      })
+    }
+    const result = await backend.live(liveBackendKey(id, sub.key), sub.method, sub.args, sub.options, (r) => forwardLive(id, sub.key, r))
+    if (result.ok) liveKeys.set(id, keys.add(sub.key))
+    return result
+  })
+
+  handle(LIVE_UNSUBSCRIBE_CHANNEL, async (event, args) => {
+    if (args.length !== 1) throw new BoundaryError(`live unsubscribe takes 1 argument, got ${args.length}`)
+    return stopLive(event.sender.id, liveKey(args[0]))
+  })
+
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
+    liveKeys.clear()
     closing ??= backend.close().catch((error: unknown) => {
       toFailure(error, onError, 'close')
     })

@@ -1,6 +1,6 @@
 // The preload: exposes `window.taktik` (type TaktikApi, shared/api.ts) through
-// contextBridge. The renderer gets one function per request and a `watch`
-// object, never `ipcRenderer` itself, never the IPC event object (whose
+// contextBridge. The renderer gets one function per request, a `watch` and a
+// `live` object, never `ipcRenderer` itself, never the IPC event object (whose
 // `sender` is the ipcRenderer), and no way to name a channel, a file or SQL.
 //
 // No dependency on the `electron` package: contextBridge and ipcRenderer come
@@ -15,6 +15,9 @@
 // script (electron-vite, webpack, esbuild). It imports no runtime code from
 // the addon.
 import {
+  LIVE_RESULT_CHANNEL,
+  LIVE_SUBSCRIBE_CHANNEL,
+  LIVE_UNSUBSCRIBE_CHANNEL,
   TAKTIK_METHODS,
   WATCH_EVENT_CHANNEL,
   WATCH_SUBSCRIBE_CHANNEL,
@@ -22,7 +25,9 @@ import {
   channelOf,
   isChangeEvent,
   isIpcResult,
+  isLiveResult,
   type IpcResult,
+  type LiveSubscribeOptions,
   type TaktikApi,
   type WatchEventPayload,
   type WatchSubscribeOptions,
@@ -74,6 +79,31 @@ export function createTaktikApi(ipc: IpcRendererLike): TaktikApi {
       return () => {
         ipc.removeListener(WATCH_EVENT_CHANNEL, forward)
       }
+    },
+  })
+  // One IPC listener for every live query of the page, dispatching by key; added with the first.
+  const liveListeners = new Map<string, (result: IpcResult<unknown>) => void>()
+  const onLive = (_event: unknown, payload: unknown): void => {
+    if (isLiveResult(payload)) liveListeners.get(payload.key)?.(payload.result)
+  }
+  api.live = Object.freeze({
+    async subscribe(key: string, method: string, args: unknown[], listener: (result: IpcResult<unknown>) => void, options?: LiveSubscribeOptions) {
+      if (typeof listener !== 'function') throw new TypeError('live.subscribe needs a listener function')
+      if (liveListeners.size === 0) ipc.on(LIVE_RESULT_CHANNEL, onLive)
+      // Listen before asking: the first result may arrive before the reply.
+      const previous = liveListeners.get(key)
+      liveListeners.set(key, listener)
+      const res = await call(LIVE_SUBSCRIBE_CHANNEL, options === undefined ? [key, method, args] : [key, method, args, options])
+      if (!res.ok && liveListeners.get(key) === listener) {
+        if (previous) liveListeners.set(key, previous)
+        else liveListeners.delete(key)
+        if (liveListeners.size === 0) ipc.removeListener(LIVE_RESULT_CHANNEL, onLive)
+      }
+      return res
+    },
+    async unsubscribe(key: string) {
+      if (liveListeners.delete(key) && liveListeners.size === 0) ipc.removeListener(LIVE_RESULT_CHANNEL, onLive)
+      return call(LIVE_UNSUBSCRIBE_CHANNEL, [key])
     },
   })
   // The object is built from TAKTIK_METHODS, whose completeness shared/api.ts checks at compile time.

@@ -24,6 +24,7 @@ import type {
   ProfileQuery,
   ProfileSortBy,
   ProfileWithInteractions,
+  ReadMethod,
   ScrapedProfileQuery,
   ScrapedProfileWithProfile,
   ScrapingSession,
@@ -56,8 +57,8 @@ export interface RowsPage<T> {
  * the main process before it reaches the addon.
  *
  * Deliberately absent: anything that takes a file path (backup, exportCsv),
- * raw SQL (the addon's `query` stays in the main process), and the
- * destructive account/history deletes.
+ * raw SQL (`db.query` is for the main process's own code, never a renderer's),
+ * and the destructive account/history deletes.
  * Offer those from the main process (e.g. behind a save dialog) if needed.
  */
 export interface TaktikRequests {
@@ -185,6 +186,60 @@ export interface WatchSubscribeOptions {
 /** What the renderer receives on WATCH_EVENT_CHANNEL (the addon's ChangeEvent). */
 export type WatchEventPayload = ChangeEvent
 
+/**
+ * The requests a window may also subscribe to as live queries (`db.live` in the main process):
+ * the reads among TaktikRequests. The main process runs the read, sends its result on
+ * LIVE_RESULT_CHANNEL, and sends it again each time a commit (the bot's, in its own process)
+ * changes it, until the window unsubscribes or closes.
+ */
+export type LiveMethod = Extract<TaktikMethod, ReadMethod>
+
+/** The live methods at run time (checked against LiveMethod below). */
+export const LIVE_METHODS = [
+  'getAccounts',
+  'getSessions',
+  'getSessionStats',
+  'getDailyStats',
+  'getProfiles',
+  'countProfiles',
+  'getProfile',
+  'getInteractions',
+  'getFilteredProfiles',
+  'getScrapingSessions',
+  'getScrapingSession',
+  'getScrapedProfiles',
+  'getDiscoveryCampaigns',
+  'getDiscoveryProgress',
+  'getDiscoveredProfiles',
+  'getTikTokAccounts',
+  'getTikTokSessions',
+  'getTikTokDailyStats',
+  'countSessions',
+  'getSession',
+  'getActivity',
+  'countInteractions',
+  'getTikTokActivity',
+] as const satisfies readonly LiveMethod[]
+assertComplete<Exclude<LiveMethod, (typeof LIVE_METHODS)[number]>>()
+
+/** Renderer -> main: start (or replace) one of this window's live queries, by the window's own key. */
+export const LIVE_SUBSCRIBE_CHANNEL = 'taktik:live:subscribe'
+/** Renderer -> main: stop one of them. */
+export const LIVE_UNSUBSCRIBE_CHANNEL = 'taktik:live:unsubscribe'
+/** Main -> renderer (`webContents.send`): a `LiveResultPayload`. */
+export const LIVE_RESULT_CHANNEL = 'taktik:live:result'
+
+export interface LiveSubscribeOptions {
+  /** Commits within this many ms make one re-run, LIMITS.minLiveThrottleMs..60000. Default 100 (the addon's). */
+  throttleMs?: number
+}
+
+/** What the renderer receives on LIVE_RESULT_CHANNEL: the key it subscribed with, and a result or a failure. */
+export interface LiveResultPayload {
+  key: string
+  result: IpcResult<unknown>
+}
+
 /** The `sortBy` values, at run time (checked against the addon's union below). */
 export const PROFILE_SORT_KEYS = [
   'lastInteractionAt',
@@ -229,6 +284,13 @@ export const LIMITS = {
   /** The shortest watch poll interval a renderer may ask for. */
   minWatchIntervalMs: 50,
   maxWatchIntervalMs: 60_000,
+  /** The shortest throttle a renderer may ask of a live query. */
+  minLiveThrottleMs: 50,
+  maxLiveThrottleMs: 60_000,
+  /** A live query's key (the window's own name for it). */
+  maxLiveKeyLength: 100,
+  /** Live queries per window. */
+  maxLivePerWindow: 32,
 } as const
 
 /**
@@ -264,6 +326,22 @@ export type TaktikApi = {
     /** Adds a listener for change events; returns the function that removes it. */
     onChange(listener: (event: WatchEventPayload) => void): () => void
   }
+  readonly live: {
+    /**
+     * Starts (or replaces) the live query `key` of this window: `listener` gets the read's result at
+     * once, then each time it changes (or a failure, `{ ok: false, code, message }`), until
+     * `unsubscribe(key)` or the window closes.
+     */
+    subscribe<K extends LiveMethod>(
+      key: string,
+      method: K,
+      args: TaktikArgs<K>,
+      listener: (result: IpcResult<TaktikResult<K>>) => void,
+      options?: LiveSubscribeOptions,
+    ): Promise<IpcResult<null>>
+    /** Stops it (and its listener); `data` says whether it was running. */
+    unsubscribe(key: string): Promise<IpcResult<boolean>>
+  }
 }
 
 /**
@@ -283,6 +361,11 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 /** Whether `v` is an IpcResult as the main process / worker sends it. */
 export function isIpcResult(v: unknown): v is IpcResult<unknown> {
   return isRecord(v) && (v.ok === true || (v.ok === false && typeof v.code === 'string' && typeof v.message === 'string'))
+}
+
+/** Whether `v` is a live result as the main process / worker sends it. */
+export function isLiveResult(v: unknown): v is LiveResultPayload {
+  return isRecord(v) && typeof v.key === 'string' && isIpcResult(v.result)
 }
 
 /** Whether `v` is a change event as the main process / worker sends it. */

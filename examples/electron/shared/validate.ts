@@ -30,9 +30,12 @@ import type {
 } from '../addon.js'
 import {
   LIMITS,
+  LIVE_METHODS,
   PROFILE_SORT_KEYS,
   TAKTIK_METHODS,
   TAKTIK_TABLES,
+  type LiveMethod,
+  type LiveSubscribeOptions,
   type TaktikArgs,
   type TaktikMethod,
   type TaktikTable,
@@ -302,6 +305,9 @@ const WATCH_OPTIONS: Spec<WatchSubscribeOptions> = {
   },
   intervalMs: (v, n) => intIn(v, n, LIMITS.minWatchIntervalMs, LIMITS.maxWatchIntervalMs),
 }
+const LIVE_OPTIONS: Spec<LiveSubscribeOptions> = {
+  throttleMs: (v, n) => intIn(v, n, LIMITS.minLiveThrottleMs, LIMITS.maxLiveThrottleMs),
+}
 const OPEN_OPTIONS: Spec<OpenOptions> = {
   path: text(4096, { nonEmpty: true }),
   readonly: bool,
@@ -409,6 +415,41 @@ export function validateArgs<K extends TaktikMethod>(method: K, args: unknown): 
 /** The argument of the watch subscribe channel. */
 export function validateWatchOptions(v: unknown): WatchSubscribeOptions {
   return options(v, 'options', WATCH_OPTIONS) ?? {}
+}
+
+const LIVE: ReadonlySet<string> = new Set(LIVE_METHODS)
+
+/** True for the reads a window may subscribe to (LIVE_METHODS). */
+export function isLiveMethod(v: unknown): v is LiveMethod {
+  return typeof v === 'string' && LIVE.has(v)
+}
+
+/** The name a window gives one of its live queries: short, [A-Za-z0-9_.:-]. */
+const LIVE_KEY = /^[A-Za-z0-9_.:-]+$/
+export function liveKey(v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > LIMITS.maxLiveKeyLength || !LIVE_KEY.test(v)) {
+    fail(`a live query key must be 1 to ${LIMITS.maxLiveKeyLength} letters, digits or '_.:-', got ${describe(v)}`)
+  }
+  return v
+}
+
+/** The arguments of the live subscribe channel: key, method, the method's arguments, options. */
+export function validateLiveSubscription(args: readonly unknown[]): {
+  key: string
+  method: LiveMethod
+  args: readonly unknown[]
+  options: LiveSubscribeOptions
+} {
+  arity(args, 'live subscribe', 3, 4)
+  const key = liveKey(args[0])
+  const method = args[1]
+  if (!isLiveMethod(method)) fail(`live subscribe: method must be one of LIVE_METHODS, got ${describe(method)}`)
+  return { key, method, args: validateArgs(method, args[2]), options: validateLiveOptions(args[3]) }
+}
+
+/** The options of a live query. */
+export function validateLiveOptions(v: unknown): LiveSubscribeOptions {
+  return options(v, 'options', LIVE_OPTIONS) ?? {}
 }
 
 /** What the main process sends the utility process to open the database (trusted, still checked). */

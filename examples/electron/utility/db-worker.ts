@@ -1,5 +1,5 @@
-// The database in an Electron utility process: the same requests, validation
-// and change feeds as the in-process variant (main/database-host.ts), served
+// The database in an Electron utility process: the same requests, validation,
+// change feeds and live queries as the in-process variant (main/database-host.ts), served
 // over `process.parentPort`. The main process keeps the IPC channels, the
 // sender check and a first round of validation (main/taktik-ipc.ts with
 // `backend: connectDbWorker(child)`); this process opens the file the main
@@ -17,7 +17,7 @@ import type { OpenOptions, TaktikDatabase } from '../addon.js'
 import { openDatabase } from '../addon.js'
 import { isRecord, type IpcFailure, type IpcResult } from '../shared/api.js'
 import { validateOpenOptions } from '../shared/validate.js'
-import { FeedSet, dispatch, failure, toFailure, type HostOptions } from '../main/database-host.js'
+import { FeedSet, LiveSet, dispatch, failure, toFailure, type HostOptions } from '../main/database-host.js'
 import { WORKER_REQUEST_KINDS, type WorkerMessage } from './protocol.js'
 
 /** Electron's `process.parentPort` (a `ParentPort`), as far as this module uses it. */
@@ -45,6 +45,7 @@ export function hostTaktikDatabase(port: ParentPortLike, options: DbWorkerOption
   const open = options.open ?? openDatabase
   let db: TaktikDatabase | null = null
   let feeds: FeedSet | null = null
+  let lives: LiveSet | null = null
   let closed = false
   /** Why `open` failed; later requests answer with it. */
   let openFailure: IpcFailure | null = null
@@ -55,8 +56,10 @@ export function hostTaktikDatabase(port: ParentPortLike, options: DbWorkerOption
   const close = (): void => {
     closed = true
     feeds?.closeAll()
+    lives?.closeAll()
     db?.close()
     feeds = null
+    lives = null
     db = null
   }
 
@@ -71,6 +74,7 @@ export function hostTaktikDatabase(port: ParentPortLike, options: DbWorkerOption
           const database = open(validateOpenOptions(message.options))
           db = database
           feeds = new FeedSet(database, options)
+          lives = new LiveSet(database, options)
           return { ok: true, data: null }
         } catch (error) {
           openFailure = toFailure(error, options.onError, 'open')
@@ -82,13 +86,19 @@ export function hostTaktikDatabase(port: ParentPortLike, options: DbWorkerOption
         if (!Array.isArray(message.args)) return failure('INVALID_ARGUMENT', 'args must be an array')
         return dispatch(db, message.method, message.args, options)
       case 'subscribe':
-      case 'unsubscribe': {
+      case 'unsubscribe':
+      case 'live':
+      case 'unlive': {
         const { key } = message
         if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
           return failure('INVALID_ARGUMENT', 'a feed key must be a short string')
         }
-        if (!feeds) return notOpen()
+        if (!feeds || !lives) return notOpen()
         if (message.kind === 'unsubscribe') return feeds.unsubscribe(key)
+        if (message.kind === 'unlive') return lives.unsubscribe(key)
+        if (message.kind === 'live') {
+          return lives.subscribe(key, message.method, message.args, message.options, (result) => post({ kind: 'live', key, result }))
+        }
         return feeds.subscribe(key, message.options, (event) => post({ kind: 'event', key, event }))
       }
       case 'close':
