@@ -1,12 +1,13 @@
 // A dashboard's every panel through the read API alone, on both layouts: accounts,
 // today, 30 days and a chosen range, activity by type and by hour (with the
 // success/failure split, for one account, several and all), sessions with their
-// total, one session and its interactions, profiles with their total, and paging
-// by cursor. getActivity is checked against the interactions it counts, grouped
+// total, one session and its interactions, profiles with their total, paging by
+// cursor, and live updates while the bot (another process) writes. getActivity is checked against the interactions it counts, grouped
 // here in JavaScript in the process's zone (this folder also runs in UTC+14).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ActivityQuery, ActivityRow, InteractionWithUsername } from '../../index.js'
-import { LAYOUTS } from '../layouts'
+import { py } from '../helpers'
+import { LAYOUTS, layoutArgs } from '../layouts'
 import { both, must, openSeeded, type Seeded } from './common'
 
 const pad = (n: number): string => String(n).padStart(2, '0')
@@ -131,5 +132,28 @@ describe.each(LAYOUTS)('dashboard panels (%s)', (layout) => {
     const page2 = await both(db, 'getProfiles', alice, { limit: 3, after: must(page1.nextCursor, 'cursor') })
     expect(profileTotal).toBe(Object.keys(must(seed.profileInteractionCounts[String(alice)], 'profiles')).length)
     expect([...page1, ...page2]).toStrictEqual(db.getProfilesSync(alice, { limit: 6 }).slice(0, 6))
+  })
+
+  it('live panels follow the bot: today\'s activity and the session total update after its writes', async () => {
+    const { db, alice } = s
+    const username = must(Object.entries(s.seed.accounts).find(([, id]) => id === alice), 'alice')[0]
+    const activity: number[] = []
+    const sessions: number[] = []
+    const a = db.live('getActivity', [{ groupBy: 'type', accountId: alice }], (rows) => activity.push(rows.reduce((n, r) => n + r.total, 0)))
+    const b = db.live('countSessions', [alice], (n) => sessions.push(n), { throttleMs: 20 })
+    try {
+      const waitFor = async (what: string, ok: () => boolean) => {
+        for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20))
+        expect(ok(), what).toBe(true)
+      }
+      await waitFor('first results', () => activity.length === 1 && sessions.length === 1)
+      // The bot, in its own process: one session with five interactions.
+      py([...layoutArgs(layout), 'writer', db.path, '--account', username, '--count', '5', '--interval-ms', '0'])
+      await waitFor('updates', () => activity.at(-1) === (activity[0] ?? 0) + 5 && sessions.at(-1) === (sessions[0] ?? 0) + 1)
+      expect(activity.at(-1)).toBe(db.countInteractionsSync(alice))
+    } finally {
+      a.close()
+      b.close()
+    }
   })
 })
