@@ -32,7 +32,7 @@ export type TaktikMethod = {
 }[keyof TaktikDatabase]
 
 /** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
-export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getInteractions' | 'getTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
 
 /** The arguments of read method `N` as an array, without its trailing CallOptions:
  * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
@@ -628,6 +628,12 @@ export interface ExportFileOptions {
   overwrite?: boolean
 }
 
+/** The async exportCsv's last argument: `signal` / `timeoutMs` stop it (the file is not written). */
+export interface ExportOptions extends CallOptions {
+  /** Called on the JS thread as rows are written: about every 100 ms, and once at the end. */
+  onProgress?: (progress: ExportProgress) => void
+}
+
 /** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
  * `scrapedProfiles`: getScrapedProfiles'. */
 export type ExportFilters =
@@ -642,32 +648,59 @@ export interface ExportResult {
   rows: number
 }
 
+/** What `onProgress` receives as rows are written. */
+export interface ExportProgress {
+  /** Data rows written so far. */
+  rowsWritten: number
+}
+
+/** A listing's page: its rows, and `nextCursor` (read-only, not enumerable, so not kept by
+ * JSON or structured clone: send it along yourself) to pass back as `after` for the rows
+ * after this page, or null when the page came back short. */
+export type Paged<T> = T[] & { readonly nextCursor: string | null }
+
 /** Options of the listings that only page: `{ limit?, offset? }`. */
 export interface PageQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
-/** Options of getSessions / getTikTokSessions. */
+/**
+ * Options of getSessions / getTikTokSessions and their counts (which ignore
+ * paging).
+ */
 export interface SessionQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
   /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
   status?: string
+  /** Only sessions started at or after this instant: ISO-8601 text or Unix milliseconds. */
+  since?: string | number
+  /** Only sessions started at or before this instant: ISO-8601 text or Unix milliseconds. */
+  until?: string | number
 }
 
-/** Options of getInteractions / getTikTokInteractions. */
+/**
+ * Options of getInteractions / getTikTokInteractions and their counts (which
+ * ignore paging).
+ */
 export interface InteractionQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
-  /** Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
-  type?: string
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
+  /** Interaction type or types (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
+  type?: string | string[]
   sessionId?: number
   profileId?: number
   /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
@@ -686,8 +719,17 @@ export interface ProfileQuery {
   order?: 'asc' | 'desc'
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor` (same sortBy and order): no row repeated or skipped while the bot writes. */
+  after?: string
+  /**
+   * Only interactions at or after this instant count (ISO-8601 text or Unix
+   * milliseconds): profiles interacted with in the range, their count and latest in it.
+   */
+  since?: string | number
+  /** Only interactions at or before this instant count (see `since`). */
+  until?: string | number
   minFollowers?: number
   maxFollowers?: number
   isPrivate?: boolean
@@ -705,6 +747,8 @@ export interface PostQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getTikTokProfiles. */
@@ -715,6 +759,8 @@ export interface TikTokProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getScrapingSessions. */
@@ -723,6 +769,8 @@ export interface ScrapingSessionQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
   /** RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive). */
   status?: string
   /** e.g. "followers", "hashtag" (case-insensitive). */
@@ -739,6 +787,8 @@ export interface ScrapedProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getScrapedComments. */
@@ -752,6 +802,8 @@ export interface ScrapedCommentQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getProcessedHashtagPosts. */
@@ -762,6 +814,8 @@ export interface HashtagPostQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getDiscoveredProfiles. */
@@ -774,6 +828,49 @@ export interface DiscoveredProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
+}
+
+/** The second argument of getDailyStats / getTikTokDailyStats as a range. */
+export interface DayRange {
+  /** First local date, `YYYY-MM-DD`. */
+  from: string
+  /** Last local date, `YYYY-MM-DD` (inclusive). */
+  to: string
+}
+
+export type ActivityGroup = 'day' | 'hour' | 'type' | 'account'
+
+/** Options of getActivity / getTikTokActivity. */
+export interface ActivityQuery {
+  /** What each row counts: 'day', 'hour' (of the local day, 0-23), 'type' or 'account', or several. Default 'day'. */
+  groupBy?: ActivityGroup | ActivityGroup[]
+  /** One account, several, or (left out) all of them. */
+  accountId?: number | number[]
+  /** First local date counted, `YYYY-MM-DD`. */
+  from?: string
+  /** Last local date counted, `YYYY-MM-DD` (inclusive). */
+  to?: string
+  /** Only these interaction types (case-insensitive). */
+  type?: string | string[]
+}
+
+/** One group's counts; only the keys grouped by are present. */
+export interface ActivityRow {
+  /** Local date, `YYYY-MM-DD` (groupBy 'day'). */
+  day?: string
+  /** Hour of the local day, 0-23 (groupBy 'hour'). */
+  hour?: number
+  /** Interaction type, upper case (groupBy 'type'). */
+  type?: string
+  /** groupBy 'account'. */
+  accountId?: number
+  total: number
+  /** Interactions recorded as successful. */
+  succeeded: number
+  /** The rest (unsuccessful, or success not recorded). */
+  failed: number
 }
 
 /** Options of deleteSession. */
@@ -859,59 +956,91 @@ export declare class TaktikDatabase {
   /** Every TikTok account in the file, by id. */
   getTikTokAccountsSync(): TikTokAccount[]
   /** Sessions of an Instagram account, newest first. */
-  getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Session[]>
+  getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Paged<Session>>
   /** Sessions of an Instagram account, newest first. */
-  getSessionsSync(accountId: number, options?: SessionQuery): Session[]
+  getSessionsSync(accountId: number, options?: SessionQuery): Paged<Session>
   /** Sessions of a TikTok account, newest first. */
-  getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<TikTokSession[]>
+  getTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Paged<TikTokSession>>
   /** Sessions of a TikTok account, newest first. */
-  getTikTokSessionsSync(accountId: number, options?: SessionQuery): TikTokSession[]
+  getTikTokSessionsSync(accountId: number, options?: SessionQuery): Paged<TikTokSession>
+  /** One Instagram session by id, or null. */
+  getSession(sessionId: number, call?: CallOptions): Promise<Session | null>
+  /** One Instagram session by id, or null. */
+  getSessionSync(sessionId: number): Session | null
+  /** One TikTok session by id, or null. */
+  getTikTokSession(sessionId: number, call?: CallOptions): Promise<TikTokSession | null>
+  /** One TikTok session by id, or null. */
+  getTikTokSessionSync(sessionId: number): TikTokSession | null
+  /** How many sessions getSessions would return without limit/offset. */
+  countSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<number>
+  /** How many sessions getSessions would return without limit/offset. */
+  countSessionsSync(accountId: number, options?: SessionQuery): number
+  /** How many sessions getTikTokSessions would return without limit/offset. */
+  countTikTokSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<number>
+  /** How many sessions getTikTokSessions would return without limit/offset. */
+  countTikTokSessionsSync(accountId: number, options?: SessionQuery): number
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStats(sessionId: number, call?: CallOptions): Promise<SessionStats>
   /** Interaction totals of one session, counted from interaction_history. */
   getSessionStatsSync(sessionId: number): SessionStats
   /**
-   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
-   * oldest first; days without a row are zero-filled.
+   * One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)
+   * ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive).
    */
-  getDailyStats(accountId: number, days: number, call?: CallOptions): Promise<DailyStatsDay[]>
+  getDailyStats(accountId: number, days: number | DayRange, call?: CallOptions): Promise<DailyStatsDay[]>
   /**
-   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
-   * oldest first; days without a row are zero-filled.
+   * One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)
+   * ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive).
    */
-  getDailyStatsSync(accountId: number, days: number): DailyStatsDay[]
+  getDailyStatsSync(accountId: number, days: number | DayRange): DailyStatsDay[]
   /**
-   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
-   * oldest first; days without a row are zero-filled.
+   * One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)
+   * ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive).
    */
-  getTikTokDailyStats(accountId: number, days: number, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
+  getTikTokDailyStats(accountId: number, days: number | DayRange, call?: CallOptions): Promise<TikTokDailyStatsDay[]>
   /**
-   * Exactly `days` rows (1..=3650), one per local calendar day ending today,
-   * oldest first; days without a row are zero-filled.
+   * One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)
+   * ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive).
    */
-  getTikTokDailyStatsSync(accountId: number, days: number): TikTokDailyStatsDay[]
-  /** Interactions of an Instagram account, newest first, with the profile's username. */
-  getInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<InteractionWithUsername[]>
-  /** Interactions of an Instagram account, newest first, with the profile's username. */
-  getInteractionsSync(accountId: number, options?: InteractionQuery): InteractionWithUsername[]
-  /** Interactions of a TikTok account, newest first, with the profile's username. */
-  getTikTokInteractions(accountId: number, options?: InteractionQuery, call?: CallOptions): Promise<TikTokInteractionWithUsername[]>
-  /** Interactions of a TikTok account, newest first, with the profile's username. */
-  getTikTokInteractionsSync(accountId: number, options?: InteractionQuery): TikTokInteractionWithUsername[]
+  getTikTokDailyStatsSync(accountId: number, days: number | DayRange): TikTokDailyStatsDay[]
+  /** Instagram interactions counted by local day, hour, type and/or account, with the success/failure split. */
+  getActivity(options?: ActivityQuery, call?: CallOptions): Promise<ActivityRow[]>
+  /** Instagram interactions counted by local day, hour, type and/or account, with the success/failure split. */
+  getActivitySync(options?: ActivityQuery): ActivityRow[]
+  /** TikTok interactions counted by local day, hour, type and/or account, with the success/failure split. */
+  getTikTokActivity(options?: ActivityQuery, call?: CallOptions): Promise<ActivityRow[]>
+  /** TikTok interactions counted by local day, hour, type and/or account, with the success/failure split. */
+  getTikTokActivitySync(options?: ActivityQuery): ActivityRow[]
+  /** Interactions of an Instagram account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username. */
+  getInteractions(accountId: number | null, options?: InteractionQuery, call?: CallOptions): Promise<Paged<InteractionWithUsername>>
+  /** Interactions of an Instagram account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username. */
+  getInteractionsSync(accountId: number | null, options?: InteractionQuery): Paged<InteractionWithUsername>
+  /** Interactions of a TikTok account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username. */
+  getTikTokInteractions(accountId: number | null, options?: InteractionQuery, call?: CallOptions): Promise<Paged<TikTokInteractionWithUsername>>
+  /** Interactions of a TikTok account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username. */
+  getTikTokInteractionsSync(accountId: number | null, options?: InteractionQuery): Paged<TikTokInteractionWithUsername>
+  /** How many interactions getInteractions would return without limit/offset. */
+  countInteractions(accountId: number | null, options?: InteractionQuery, call?: CallOptions): Promise<number>
+  /** How many interactions getInteractions would return without limit/offset. */
+  countInteractionsSync(accountId: number | null, options?: InteractionQuery): number
+  /** How many interactions getTikTokInteractions would return without limit/offset. */
+  countTikTokInteractions(accountId: number | null, options?: InteractionQuery, call?: CallOptions): Promise<number>
+  /** How many interactions getTikTokInteractions would return without limit/offset. */
+  countTikTokInteractionsSync(accountId: number | null, options?: InteractionQuery): number
   /**
    * Profiles this Instagram account has interacted with: every profile column plus
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
-  getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<ProfileWithInteractions[]>
+  getProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<Paged<ProfileWithInteractions>>
   /**
    * Profiles this Instagram account has interacted with: every profile column plus
    * interactionCount and lastInteractionAt. Default order: latest interaction first.
    */
-  getProfilesSync(accountId: number, options?: ProfileQuery): ProfileWithInteractions[]
+  getProfilesSync(accountId: number, options?: ProfileQuery): Paged<ProfileWithInteractions>
   /** TikTok profiles, newest first. */
-  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<TikTokProfile[]>
+  getTikTokProfiles(options?: TikTokProfileQuery, call?: CallOptions): Promise<Paged<TikTokProfile>>
   /** TikTok profiles, newest first. */
-  getTikTokProfilesSync(options?: TikTokProfileQuery): TikTokProfile[]
+  getTikTokProfilesSync(options?: TikTokProfileQuery): Paged<TikTokProfile>
   /** How many profiles getProfiles would return without limit/offset. */
   countProfiles(accountId: number, options?: ProfileQuery, call?: CallOptions): Promise<number>
   /** How many profiles getProfiles would return without limit/offset. */
@@ -921,41 +1050,41 @@ export declare class TaktikDatabase {
   /** One profile by id (number) or username (string, `@` optional), or null. */
   getProfileSync(usernameOrId: string | number): Profile | null
   /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<FilteredProfile[]>
+  getFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<Paged<FilteredProfile>>
   /** Profiles the bot filtered out for this Instagram account, newest first. */
-  getFilteredProfilesSync(accountId: number, options?: PageQuery): FilteredProfile[]
+  getFilteredProfilesSync(accountId: number, options?: PageQuery): Paged<FilteredProfile>
   /** Profiles the bot filtered out for this TikTok account, newest first. */
-  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<TikTokFilteredProfile[]>
+  getTikTokFilteredProfiles(accountId: number, options?: PageQuery, call?: CallOptions): Promise<Paged<TikTokFilteredProfile>>
   /** Profiles the bot filtered out for this TikTok account, newest first. */
-  getTikTokFilteredProfilesSync(accountId: number, options?: PageQuery): TikTokFilteredProfile[]
+  getTikTokFilteredProfilesSync(accountId: number, options?: PageQuery): Paged<TikTokFilteredProfile>
   /** Snapshots of a profile's counters over time, oldest first. */
   getProfileStatsHistory(profileId: number, call?: CallOptions): Promise<ProfileStatsSnapshot[]>
   /** Snapshots of a profile's counters over time, oldest first. */
   getProfileStatsHistorySync(profileId: number): ProfileStatsSnapshot[]
   /** Instagram posts (scraped or scheduled), newest first. */
-  getPosts(options?: PostQuery, call?: CallOptions): Promise<Post[]>
+  getPosts(options?: PostQuery, call?: CallOptions): Promise<Paged<Post>>
   /** Instagram posts (scraped or scheduled), newest first. */
-  getPostsSync(options?: PostQuery): Post[]
+  getPostsSync(options?: PostQuery): Paged<Post>
   /** Scraping runs, newest first. */
-  getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<ScrapingSession[]>
+  getScrapingSessions(options?: ScrapingSessionQuery, call?: CallOptions): Promise<Paged<ScrapingSession>>
   /** Scraping runs, newest first. */
-  getScrapingSessionsSync(options?: ScrapingSessionQuery): ScrapingSession[]
+  getScrapingSessionsSync(options?: ScrapingSessionQuery): Paged<ScrapingSession>
   /** One scraping run by id, or null. */
   getScrapingSession(id: number, call?: CallOptions): Promise<ScrapingSession | null>
   /** One scraping run by id, or null. */
   getScrapingSessionSync(id: number): ScrapingSession | null
   /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<ScrapedProfileWithProfile[]>
+  getScrapedProfiles(scrapingId: number, options?: ScrapedProfileQuery, call?: CallOptions): Promise<Paged<ScrapedProfileWithProfile>>
   /** Profiles a scraping run collected, in scrape order, with a summary of each profile. */
-  getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): ScrapedProfileWithProfile[]
+  getScrapedProfilesSync(scrapingId: number, options?: ScrapedProfileQuery): Paged<ScrapedProfileWithProfile>
   /** Scraped comments, newest first. */
-  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<ScrapedComment[]>
+  getScrapedComments(options?: ScrapedCommentQuery, call?: CallOptions): Promise<Paged<ScrapedComment>>
   /** Scraped comments, newest first. */
-  getScrapedCommentsSync(options?: ScrapedCommentQuery): ScrapedComment[]
+  getScrapedCommentsSync(options?: ScrapedCommentQuery): Paged<ScrapedComment>
   /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<ProcessedHashtagPost[]>
+  getProcessedHashtagPosts(accountId: number, options?: HashtagPostQuery, call?: CallOptions): Promise<Paged<ProcessedHashtagPost>>
   /** Hashtag posts this account already processed, newest first. */
-  getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): ProcessedHashtagPost[]
+  getProcessedHashtagPostsSync(accountId: number, options?: HashtagPostQuery): Paged<ProcessedHashtagPost>
   /** Discovery campaigns, newest first; all of them, or one account's. */
   getDiscoveryCampaigns(accountId?: number | null, call?: CallOptions): Promise<DiscoveryCampaign[]>
   /** Discovery campaigns, newest first; all of them, or one account's. */
@@ -965,9 +1094,9 @@ export declare class TaktikDatabase {
   /** Resume state of a campaign, one row per source. */
   getDiscoveryProgressSync(campaignId: number): DiscoveryProgress[]
   /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<DiscoveredProfile[]>
+  getDiscoveredProfiles(campaignId: number, options?: DiscoveredProfileQuery, call?: CallOptions): Promise<Paged<DiscoveredProfile>>
   /** Profiles a campaign discovered, in discovery order. */
-  getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): DiscoveredProfile[]
+  getDiscoveredProfilesSync(campaignId: number, options?: DiscoveredProfileQuery): Paged<DiscoveredProfile>
   /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
   updateProfileNotes(profileId: number, notes: string | null): Promise<WriteResult>
   /** Sets (or, with null, clears) the app's notes on an Instagram profile. */
@@ -1024,9 +1153,9 @@ export declare class TaktikDatabase {
   optimize(): Promise<OptimizeResult>
   /** PRAGMA optimize: refreshes the query planner's statistics where useful. */
   optimizeSync(): OptimizeResult
-  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
-  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters): Promise<ExportResult>
-  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written. */
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), in the listing's order from one snapshot, streamed as it is read. Returns the rows written. The async form can be cancelled (`signal`, `timeoutMs`: nothing is left behind) and reports progress (`onProgress`). */
+  exportCsv(kind: ExportKind, destPath: string, filters: ExportFilters, options?: ExportOptions): Promise<ExportResult>
+  /** Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), in the listing's order from one snapshot, streamed as it is read. Returns the rows written. The async form can be cancelled (`signal`, `timeoutMs`: nothing is left behind) and reports progress (`onProgress`). */
   exportCsvSync(kind: ExportKind, destPath: string, filters: ExportFilters): ExportResult
   /**
    * Runs one read-only SQL statement of the app's own and returns its rows,

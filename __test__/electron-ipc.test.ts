@@ -37,6 +37,7 @@ import {
   channelOf,
   type IpcResult,
   type LiveResultPayload,
+  type RowsPage,
   type TaktikApi,
   type TaktikMethod,
   type WatchEventPayload,
@@ -199,6 +200,13 @@ function spyOnAddon(db: TaktikDatabase): AddonSpies {
   }
 }
 
+/** What a channel sends for an addon result: a listing's cursor beside its rows (see RowsPage). */
+function overIpc(v: unknown): unknown {
+  if (!Array.isArray(v)) return v
+  const next: unknown = Reflect.get(v, 'nextCursor')
+  return next === undefined ? v : { rows: v, nextCursor: next }
+}
+
 interface InProcess {
   file: string
   seed: Seed
@@ -355,13 +363,42 @@ describe('main process: channels and data', () => {
       const id = must(seed.tiktokAccounts.tt_alpha, 'tt_alpha')
       return { args: [id, 7], direct: (db) => db.getTikTokDailyStats(id, 7) }
     }],
+    // The dashboard's panels beyond the listings: totals, one session, ranges, activity, cursors.
+    ['countSessions', ({ alice }) => ({ args: [alice, { status: 'completed' }], direct: (db) => db.countSessions(alice, { status: 'completed' }) })],
+    ['getSession', ({ seed }) => {
+      const id = must(seed.sessions[0], 'session').sessionId
+      return { args: [id], direct: (db) => db.getSession(id) }
+    }],
+    ['getSession', () => ({ args: [987_654], direct: (db) => db.getSession(987_654) })],
+    ['getDailyStats', ({ alice }) => {
+      const range = { from: '2020-01-01', to: '2020-01-10' }
+      return { args: [alice, range], direct: (db) => db.getDailyStats(alice, range) }
+    }],
+    ['getActivity', () => ({ args: [{ groupBy: 'type' }], direct: (db) => db.getActivity({ groupBy: 'type' }) })],
+    ['getActivity', ({ alice }) => {
+      const o = { groupBy: ['hour'], accountId: [alice], type: ['LIKE', 'follow'] } as const
+      return { args: [o], direct: (db) => db.getActivity({ ...o, groupBy: [...o.groupBy], accountId: [...o.accountId], type: [...o.type] }) }
+    }],
+    ['getTikTokActivity', () => ({ args: [{ groupBy: ['account', 'type'] }], direct: (db) => db.getTikTokActivity({ groupBy: ['account', 'type'] }) })],
+    ['getInteractions', ({ seed }) => {
+      const id = must(seed.sessions[0], 'session').sessionId
+      return { args: [null, { sessionId: id }], direct: (db) => db.getInteractions(null, { sessionId: id }), allowEmpty: true }
+    }],
+    ['getInteractions', ({ alice, direct }) => {
+      const after = direct.getInteractionsSync(alice, { limit: 2 }).nextCursor ?? undefined
+      return { args: [alice, { limit: 2, after }], direct: (db) => db.getInteractions(alice, { limit: 2, after }) }
+    }],
+    ['countInteractions', ({ alice }) => ({ args: [alice, { type: ['LIKE', 'FOLLOW'] }], direct: (db) => db.countInteractions(alice, { type: ['LIKE', 'FOLLOW'] }) })],
+    ['countInteractions', () => ({ args: [null], direct: (db) => db.countInteractions(null) })],
   ]
+
+
 
   it.each(cases)('%s returns exactly what the addon returns', async (method, make) => {
     const { args, direct, allowEmpty } = make(t)
     const res = await t.invoke(channelOf(method), ...args)
     const expected = await direct(t.direct)
-    expect(res).toEqual({ ok: true, data: expected })
+    expect(res).toEqual({ ok: true, data: overIpc(expected) })
     if (Array.isArray(expected) && !allowEmpty) expect(expected.length).toBeGreaterThan(0)
     if (typeof expected === 'object' && expected !== null && !Array.isArray(expected)) expect(Object.keys(expected).length).toBeGreaterThan(0)
   })
@@ -391,8 +428,9 @@ describe('main process: channels and data', () => {
     expect(Object.keys(api).sort()).toEqual([...TAKTIK_METHODS, 'watch', 'live'].sort())
     expect(Object.isFrozen(api)).toBe(true)
 
-    const res: IpcResult<Session[]> = await api.getSessions(t.alice, { limit: 2 })
-    expect(res).toEqual({ ok: true, data: await t.direct.getSessions(t.alice, { limit: 2 }) })
+    const res: IpcResult<RowsPage<Session>> = await api.getSessions(t.alice, { limit: 2 })
+    const direct = await t.direct.getSessions(t.alice, { limit: 2 })
+    expect(res).toEqual({ ok: true, data: { rows: direct, nextCursor: direct.nextCursor } })
 
     // @ts-expect-error a typo in an option key does not compile ...
     const typo = await api.getSessions(t.alice, { limt: 2 })
@@ -1040,8 +1078,8 @@ describe('utility process over a MessagePort pair', () => {
     const o = { sortBy: 'username', order: 'asc', limit: 7 } as const
     expect(await invoke(channelOf('getAccounts'))).toEqual({ ok: true, data: await direct.getAccounts() })
     expect(await invoke(channelOf('getDailyStats'), alice, 30)).toEqual({ ok: true, data: await direct.getDailyStats(alice, 30) })
-    expect(await invoke(channelOf('getProfiles'), alice, o)).toEqual({ ok: true, data: await direct.getProfiles(alice, o) })
-    expect(await invoke(channelOf('getSessions'), alice, { limit: 4 })).toEqual({ ok: true, data: await direct.getSessions(alice, { limit: 4 }) })
+    expect(await invoke(channelOf('getProfiles'), alice, o)).toEqual({ ok: true, data: overIpc(await direct.getProfiles(alice, o)) })
+    expect(await invoke(channelOf('getSessions'), alice, { limit: 4 })).toEqual({ ok: true, data: overIpc(await direct.getSessions(alice, { limit: 4 })) })
     const pid = must(seed.profiles['anna.fit'], 'anna.fit')
     expect(await invoke(channelOf('updateProfileNotes'), pid, 'via worker')).toMatchObject({ ok: true, data: { changes: 1 } })
     expect(direct.getProfileSync(pid)?.notes).toBe('via worker')
@@ -1049,7 +1087,7 @@ describe('utility process over a MessagePort pair', () => {
 
   it('the preload works unchanged against it', async () => {
     const { api } = rendererApi(ipcMain, wc)
-    expect(await api.getSessions(alice, { limit: 2 })).toEqual({ ok: true, data: await direct.getSessions(alice, { limit: 2 }) })
+    expect(await api.getSessions(alice, { limit: 2 })).toEqual({ ok: true, data: overIpc(await direct.getSessions(alice, { limit: 2 })) })
   })
 
   it('bad arguments stop in the main process: nothing is posted to the worker', async () => {
@@ -1107,15 +1145,20 @@ describe('utility process over a MessagePort pair', () => {
 
   it('live results travel over the port to the window; unsubscribe stops them', async () => {
     const { api } = rendererApi(ipcMain, wc)
-    const got: IpcResult<Session[]>[] = []
+    const got: IpcResult<RowsPage<Session>>[] = []
+    const page = async () => {
+      const rows = await direct.getSessions(alice, { limit: 50 })
+      return { ok: true, data: { rows, nextCursor: rows.nextCursor } }
+    }
     expect(await api.live.subscribe('sessions', 'getSessions', [alice, { limit: 50 }], (r) => got.push(r))).toEqual({ ok: true, data: null })
     await until(() => got.length === 1, 'the first result from the worker')
-    expect(got[0]).toEqual({ ok: true, data: await direct.getSessions(alice, { limit: 50 }) })
+    // A listing arrives as its request's own channel returns it: a RowsPage.
+    expect(got[0]).toEqual(await page())
     const session = must(seed.sessions.find((x) => x.accountId === alice), 'a session of alice')
     await invoke(channelOf('updateProfileNotes'), must(seed.profiles['anna.fit'], 'anna.fit'), 'not a session change')
     direct.deleteSessionSync(session.sessionId)
     await until(() => got.length === 2, 'the result after the delete')
-    expect(got[1]).toEqual({ ok: true, data: await direct.getSessions(alice, { limit: 50 }) })
+    expect(got[1]).toEqual(await page())
     expect(await api.live.unsubscribe('sessions')).toEqual({ ok: true, data: true })
     expect(u.workerSpies().liveHandles().every((h) => h.closed)).toBe(true)
   })

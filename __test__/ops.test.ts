@@ -1,7 +1,7 @@
 // The app's own writes, the change feed, maintenance, CSV export and
 // cancellation, each checked against the file as Python's stdlib sqlite3 sees it.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
@@ -457,10 +457,28 @@ c.executemany("INSERT INTO ${table}session_id, account_id, profile_id, interacti
 c.commit()`, file])
     const big = openDatabase({ path: file })
     const out = path.join(path.dirname(file), 'big.csv')
-    const rb = await big.exportCsv('interactions', out, { accountId: acc })
+    const progress: number[] = []
+    const rb = await big.exportCsv('interactions', out, { accountId: acc }, { onProgress: (p) => progress.push(p.rowsWritten) })
     expect(rb.rows).toBe(count(file, `SELECT count(*) FROM ${T.interactions} WHERE account_id = ?`, [acc]))
     const lines = readFileSync(out, 'utf8').split('\r\n').filter((l) => l.length > 0)
     expect(lines.length).toBe(rb.rows + 1)
+    // In the listing's order (one unpaged pass, not pages by offset).
+    const firstIds = lines.slice(1, 10_001).map((l) => Number(l.split(',')[0]))
+    expect(firstIds).toEqual(big.getInteractionsSync(acc, { limit: 10_000 }).map((r) => r.id))
+    // Progress: rising, the last report the whole count (callbacks may land just after the promise).
+    for (let i = 0; i < 100 && progress.at(-1) !== rb.rows; i++) await new Promise((r) => setTimeout(r, 20))
+    expect(progress.at(-1)).toBe(rb.rows)
+    expect(progress).toEqual([...progress].sort((a, b) => a - b))
+    // Cancelled: ABORTED / TIMEOUT, and no file left behind.
+    const cut = path.join(path.dirname(file), 'cut.csv')
+    const aborted = new AbortController()
+    aborted.abort()
+    await expect(big.exportCsv('interactions', cut, { accountId: acc }, { signal: aborted.signal })).rejects.toMatchObject({ code: 'ABORTED' })
+    await expect(big.exportCsv('interactions', cut, { accountId: acc }, { timeoutMs: 1 })).rejects.toMatchObject({ code: 'TIMEOUT' })
+    expect(existsSync(cut)).toBe(false)
+    expect(readdirSync(path.dirname(file)).filter((f) => f.includes('cut'))).toEqual([])
+    await expect(big.exportCsv('interactions', cut, { accountId: acc }, { bogus: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    await expect(big.exportCsv('interactions', cut, { accountId: acc }, { onProgress: 5 } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     big.close()
   })
 })

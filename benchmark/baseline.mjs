@@ -57,6 +57,18 @@ import { Buffer } from 'node:buffer'
 // copy against that file). Queries select exactly these columns, in this order.
 // ---------------------------------------------------------------------------
 
+/**
+ * The peer implements the calls the benchmark times, in the forms it times
+ * them: an argument of another form (a day range, all accounts) is refused.
+ * @template T
+ * @param {T | null | import('../index.js').DayRange} v
+ * @returns {T}
+ */
+function benchmarked(v) {
+  if (v === null || typeof v === 'object') throw new Error('baseline: this form of the argument is not benchmarked')
+  return v
+}
+
 /** @type {Record<string, string>} */
 const SCHEMA_TEXT = {
   daily_stats: 'id:INTEGER account_id:INTEGER date:TEXT total_likes:INTEGER=0 total_follows:INTEGER=0 total_unfollows:INTEGER=0 total_comments:INTEGER=0 total_story_views:INTEGER=0 total_story_likes:INTEGER=0 total_profile_visits:INTEGER=0 total_sessions:INTEGER=0 completed_sessions:INTEGER=0 failed_sessions:INTEGER=0 total_duration_seconds:INTEGER=0 synced_to_api:INTEGER=0 synced_at:TEXT created_at:TEXT updated_at:TEXT',
@@ -1233,11 +1245,11 @@ export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
 
   /** @type {(s: Prepared, accountId: number, o: import('../index.js').SessionQuery) => any[]} */
   const sessions = (s, accountId, o) => s.all(accountId, opt(o.status), lim(o), off(o))
-  /** @type {(s: Prepared, accountId: number, o: import('../index.js').InteractionQuery) => any[]} */
-  const interactions = (s, accountId, o) => s.all(accountId, opt(o.type), opt(o.sessionId), opt(o.profileId),
+  /** @type {(s: Prepared, accountId: number | null, o: import('../index.js').InteractionQuery) => any[]} */
+  const interactions = (s, accountId, o) => s.all(benchmarked(accountId), opt(o.type), opt(o.sessionId), opt(o.profileId),
     instant(o.since), instant(o.until), lim(o), off(o))
-  /** @type {(s: Prepared, accountId: number, days: number) => any[]} */
-  const daily = (s, accountId, days) => s.all(accountId, firstLocalDay(days), days)
+  /** @type {(s: Prepared, accountId: number, days: number | import('../index.js').DayRange) => any[]} */
+  const daily = (s, accountId, days) => s.all(accountId, firstLocalDay(benchmarked(days)), days)
 
   let closed = false
   return {
@@ -1352,11 +1364,11 @@ function unifiedService(driver, conn, cache, stmt) {
 
   /** @type {(s: Prepared, platform: string, accountId: number, o: import('../index.js').SessionQuery) => any[]} */
   const sessions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.status), lim(o), off(o))
-  /** @type {(s: Prepared, platform: string, accountId: number, o: import('../index.js').InteractionQuery) => any[]} */
-  const interactions = (s, platform, accountId, o) => s.all(platform, accountId, opt(o.type), opt(o.sessionId),
+  /** @type {(s: Prepared, platform: string, accountId: number | null, o: import('../index.js').InteractionQuery) => any[]} */
+  const interactions = (s, platform, accountId, o) => s.all(platform, benchmarked(accountId), opt(o.type), opt(o.sessionId),
     opt(o.profileId), instant(o.since), instant(o.until), lim(o), off(o))
-  /** @type {(s: Prepared, platform: string, accountId: number, days: number) => any[]} */
-  const daily = (s, platform, accountId, days) => s.all(platform, accountId, firstLocalDay(days), days)
+  /** @type {(s: Prepared, platform: string, accountId: number, days: number | import('../index.js').DayRange) => any[]} */
+  const daily = (s, platform, accountId, days) => s.all(platform, accountId, firstLocalDay(benchmarked(days)), days)
   const group = stmt('groupIndex', SQL_UNIFIED.groupIndex).all().length > 0 ? 'profile_id' : '+profile_id'
 
   let closed = false

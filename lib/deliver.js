@@ -182,6 +182,7 @@ function parseInto(rows, text, tag, keysEnd) {
  * @property {RowFactory | null} make
  * @property {number} from
  * @property {number} i
+ * @property {string | null | undefined} next
  */
 
 /** @type {Job[]} */
@@ -197,7 +198,7 @@ function step() {
   try {
     if (job.ends === null) {
       queue.shift()
-      job.resolve(materialize(job.text, job.tag, job.keysEnd))
+      job.resolve(withNext(materialize(job.text, job.tag, job.keysEnd), job.next))
     } else {
       if (job.make === null) job.make = factoryOf(job.tag, job.text, job.keysEnd)
       const turn = job.from
@@ -209,7 +210,7 @@ function step() {
       } while (job.i < job.ends.length && /** @type {number} */ (job.ends[job.i]) - turn <= TURN)
       if (job.i === job.ends.length) {
         queue.shift()
-        job.resolve(job.rows)
+        job.resolve(withNext(job.rows, job.next))
       }
     }
   } catch (e) {
@@ -221,6 +222,19 @@ function step() {
 }
 
 /**
+ * A listing's cursor to its next page (undefined: not a listing), as the
+ * native side sets it on Sync results: read-only and not enumerable, so the
+ * rows still compare, clone and serialize as a plain array.
+ * @param {unknown} rows
+ * @param {string | null | undefined} next
+ * @returns {unknown}
+ */
+function withNext(rows, next) {
+  if (next !== undefined) Object.defineProperty(rows, 'nextCursor', { value: next })
+  return rows
+}
+
+/**
  * An async result, delivered in event-loop turns of about TURN bytes of row
  * arrays each, behind `setImmediate`, so timers, I/O and painting get in
  * between. `ends` are the offsets where a long listing's row arrays end
@@ -229,11 +243,12 @@ function step() {
  * @param {number} tag
  * @param {number} keysEnd
  * @param {number[] | null} ends
+ * @param {string | null | undefined} next a listing's cursor to its next page
  * @returns {Promise<unknown>}
  */
-function deliver(text, tag, keysEnd, ends) {
+function deliver(text, tag, keysEnd, ends, next) {
   return new Promise((resolve, reject) => {
-    queue.push({ text, tag, keysEnd, ends, resolve, reject, rows: [], make: null, from: keysEnd, i: 0 })
+    queue.push({ text, tag, keysEnd, ends, resolve, reject, rows: [], make: null, from: keysEnd, i: 0, next })
     if (!scheduled) {
       scheduled = true
       later(step)

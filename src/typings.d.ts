@@ -32,7 +32,7 @@ export type TaktikMethod = {
 }[keyof TaktikDatabase]
 
 /** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
-export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getInteractions' | 'getTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
 
 /** The arguments of read method `N` as an array, without its trailing CallOptions:
  * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
@@ -628,6 +628,12 @@ export interface ExportFileOptions {
   overwrite?: boolean
 }
 
+/** The async exportCsv's last argument: `signal` / `timeoutMs` stop it (the file is not written). */
+export interface ExportOptions extends CallOptions {
+  /** Called on the JS thread as rows are written: about every 100 ms, and once at the end. */
+  onProgress?: (progress: ExportProgress) => void
+}
+
 /** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
  * `scrapedProfiles`: getScrapedProfiles'. */
 export type ExportFilters =
@@ -642,32 +648,59 @@ export interface ExportResult {
   rows: number
 }
 
+/** What `onProgress` receives as rows are written. */
+export interface ExportProgress {
+  /** Data rows written so far. */
+  rowsWritten: number
+}
+
+/** A listing's page: its rows, and `nextCursor` (read-only, not enumerable, so not kept by
+ * JSON or structured clone: send it along yourself) to pass back as `after` for the rows
+ * after this page, or null when the page came back short. */
+export type Paged<T> = T[] & { readonly nextCursor: string | null }
+
 /** Options of the listings that only page: `{ limit?, offset? }`. */
 export interface PageQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
-/** Options of getSessions / getTikTokSessions. */
+/**
+ * Options of getSessions / getTikTokSessions and their counts (which ignore
+ * paging).
+ */
 export interface SessionQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
   /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
   status?: string
+  /** Only sessions started at or after this instant: ISO-8601 text or Unix milliseconds. */
+  since?: string | number
+  /** Only sessions started at or before this instant: ISO-8601 text or Unix milliseconds. */
+  until?: string | number
 }
 
-/** Options of getInteractions / getTikTokInteractions. */
+/**
+ * Options of getInteractions / getTikTokInteractions and their counts (which
+ * ignore paging).
+ */
 export interface InteractionQuery {
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
-  /** Interaction type (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
-  type?: string
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
+  /** Interaction type or types (LIKE, FOLLOW, ...; case-insensitive; any string, the set is open). */
+  type?: string | string[]
   sessionId?: number
   profileId?: number
   /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
@@ -686,8 +719,17 @@ export interface ProfileQuery {
   order?: 'asc' | 'desc'
   /** Rows to return: 0..=10000, default 50. */
   limit?: number
-  /** Rows to skip, default 0. */
+  /** Rows to skip, default 0. Not with `after`. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor` (same sortBy and order): no row repeated or skipped while the bot writes. */
+  after?: string
+  /**
+   * Only interactions at or after this instant count (ISO-8601 text or Unix
+   * milliseconds): profiles interacted with in the range, their count and latest in it.
+   */
+  since?: string | number
+  /** Only interactions at or before this instant count (see `since`). */
+  until?: string | number
   minFollowers?: number
   maxFollowers?: number
   isPrivate?: boolean
@@ -705,6 +747,8 @@ export interface PostQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getTikTokProfiles. */
@@ -715,6 +759,8 @@ export interface TikTokProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getScrapingSessions. */
@@ -723,6 +769,8 @@ export interface ScrapingSessionQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
   /** RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive). */
   status?: string
   /** e.g. "followers", "hashtag" (case-insensitive). */
@@ -739,6 +787,8 @@ export interface ScrapedProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getScrapedComments. */
@@ -752,6 +802,8 @@ export interface ScrapedCommentQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getProcessedHashtagPosts. */
@@ -762,6 +814,8 @@ export interface HashtagPostQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
 }
 
 /** Options of getDiscoveredProfiles. */
@@ -774,6 +828,49 @@ export interface DiscoveredProfileQuery {
   limit?: number
   /** Rows to skip, default 0. */
   offset?: number
+  /** Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes. */
+  after?: string
+}
+
+/** The second argument of getDailyStats / getTikTokDailyStats as a range. */
+export interface DayRange {
+  /** First local date, `YYYY-MM-DD`. */
+  from: string
+  /** Last local date, `YYYY-MM-DD` (inclusive). */
+  to: string
+}
+
+export type ActivityGroup = 'day' | 'hour' | 'type' | 'account'
+
+/** Options of getActivity / getTikTokActivity. */
+export interface ActivityQuery {
+  /** What each row counts: 'day', 'hour' (of the local day, 0-23), 'type' or 'account', or several. Default 'day'. */
+  groupBy?: ActivityGroup | ActivityGroup[]
+  /** One account, several, or (left out) all of them. */
+  accountId?: number | number[]
+  /** First local date counted, `YYYY-MM-DD`. */
+  from?: string
+  /** Last local date counted, `YYYY-MM-DD` (inclusive). */
+  to?: string
+  /** Only these interaction types (case-insensitive). */
+  type?: string | string[]
+}
+
+/** One group's counts; only the keys grouped by are present. */
+export interface ActivityRow {
+  /** Local date, `YYYY-MM-DD` (groupBy 'day'). */
+  day?: string
+  /** Hour of the local day, 0-23 (groupBy 'hour'). */
+  hour?: number
+  /** Interaction type, upper case (groupBy 'type'). */
+  type?: string
+  /** groupBy 'account'. */
+  accountId?: number
+  total: number
+  /** Interactions recorded as successful. */
+  succeeded: number
+  /** The rest (unsuccessful, or success not recorded). */
+  failed: number
 }
 
 /** Options of deleteSession. */

@@ -23,17 +23,26 @@ describe('argument validation', () => {
     ['getScrapedProfiles', (x) => [x]], ['getProcessedHashtagPosts', (x) => [x]], ['getDiscoveryProgress', (x) => [x]],
     ['getDiscoveredProfiles', (x) => [x]], ['getTikTokSessions', (x) => [x]], ['getTikTokDailyStats', (x) => [x, 7]],
     ['getTikTokInteractions', (x) => [x]], ['getTikTokFilteredProfiles', (x) => [x]],
+    ['getSession', (x) => [x]], ['getTikTokSession', (x) => [x]], ['countSessions', (x) => [x]],
+    ['countTikTokSessions', (x) => [x]], ['countInteractions', (x) => [x]], ['countTikTokInteractions', (x) => [x]],
   ]
+  // Interactions and their counts take null for "every account" (a session's interactions).
+  const NULLABLE_ID = new Set(['getInteractions', 'getTikTokInteractions', 'countInteractions', 'countTikTokInteractions'])
   const OPTION_FUNCTIONS: [string, (o: unknown) => unknown[]][] = [
     ['getSessions', (o) => [1, o]], ['getProfiles', (o) => [1, o]], ['countProfiles', (o) => [1, o]],
     ['getInteractions', (o) => [1, o]], ['getFilteredProfiles', (o) => [1, o]], ['getPosts', (o) => [o]],
     ['getScrapingSessions', (o) => [o]], ['getScrapedProfiles', (o) => [1, o]], ['getScrapedComments', (o) => [o]],
     ['getProcessedHashtagPosts', (o) => [1, o]], ['getDiscoveredProfiles', (o) => [1, o]], ['getTikTokSessions', (o) => [1, o]],
     ['getTikTokProfiles', (o) => [o]], ['getTikTokInteractions', (o) => [1, o]], ['getTikTokFilteredProfiles', (o) => [1, o]],
+    ['countSessions', (o) => [1, o]], ['countTikTokSessions', (o) => [1, o]], ['countInteractions', (o) => [1, o]],
+    ['countTikTokInteractions', (o) => [null, o]],
   ]
 
   it.each(ID_FUNCTIONS)('%s rejects ids that are not non-negative safe integers', async (name, args) => {
-    for (const bad of BAD_IDS) await expectFailsBoth(db, name, args(bad), 'INVALID_ARGUMENT')
+    for (const bad of BAD_IDS) {
+      if (bad === null && NULLABLE_ID.has(name)) expect(await both(db, name as 'countInteractions', ...(args(null) as [null]))).toEqual(name.startsWith('count') ? 0 : [])
+      else await expectFailsBoth(db, name, args(bad), 'INVALID_ARGUMENT')
+    }
     // and accepts a valid one (the failures above are about the id, not the call)
     const ok = method(db, `${name}Sync`)(...args(1))
     expect(ok === null || typeof ok === 'object' || typeof ok === 'number').toBe(true)
@@ -49,6 +58,46 @@ describe('argument validation', () => {
       await expectFailsBoth(db, 'getDiscoveryCampaigns', [bad], 'INVALID_ARGUMENT')
     }
     expect(await both(db, 'getDiscoveryCampaigns', null)).toEqual([])
+  })
+
+  it('getDailyStats / getTikTokDailyStats take a { from, to } range of real local dates, in order, at most 3650 days', async () => {
+    for (const name of ['getDailyStats', 'getTikTokDailyStats']) {
+      for (const range of [
+        { from: '2026-01-02', to: '2026-01-01' }, { from: '2026-02-30', to: '2026-03-01' }, { from: '2026-1-1', to: '2026-01-02' },
+        { from: '2026-01-01' }, { to: '2026-01-01' }, { from: '2000-01-01', to: '2010-01-01' }, { from: 20260101, to: '2026-01-02' },
+        { from: '2026-01-01', to: '2026-01-02', days: 3 }, { from: '2026-01-01T00:00:00', to: '2026-01-02' },
+      ]) {
+        await expectFailsBoth(db, name, [1, range], 'INVALID_ARGUMENT')
+      }
+      const days = await both(db, name as 'getDailyStats', 1, { from: '2024-02-27', to: '2024-03-01' })
+      expect((days as { date: string }[]).map((d) => d.date)).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01'])
+      expect(method(db, `${name}Sync`)(1, { from: '2016-01-01', to: '2025-12-28' })).toHaveLength(3650)
+    }
+  })
+
+  it('getActivity / getTikTokActivity validate groupBy, accountId, from/to and type', async () => {
+    for (const name of ['getActivity', 'getTikTokActivity']) {
+      for (const o of [
+        { groupBy: 'week' }, { groupBy: [] }, { groupBy: ['day', 'minute'] }, { groupBy: 5 },
+        { accountId: -1 }, { accountId: [] }, { accountId: ['1'] }, { accountId: 1.5 },
+        { from: '2026-13-01' }, { to: 'yesterday' }, { from: '2026-02-01', to: '2026-01-01' }, { groupBy: 'day', from: '1990-01-01', to: '2026-01-01' },
+        { type: '' }, { type: [] }, { type: [''] }, { type: 5 }, { limit: 5 }, 'day', [],
+      ]) {
+        await expectFailsBoth(db, name, [o], 'INVALID_ARGUMENT')
+      }
+      // Zero-filled on an empty file: every date of the range, every hour of the day.
+      expect(await both(db, name as 'getActivity', { groupBy: 'day', from: '2026-01-30', to: '2026-02-02' })).toEqual(
+        ['2026-01-30', '2026-01-31', '2026-02-01', '2026-02-02'].map((day) => ({ day, total: 0, succeeded: 0, failed: 0 })),
+      )
+      expect(await both(db, name as 'getActivity', { groupBy: 'hour' })).toEqual([...Array(24).keys()].map((hour) => ({ hour, total: 0, succeeded: 0, failed: 0 })))
+      expect(await both(db, name as 'getActivity', { groupBy: ['type', 'account'], accountId: [1, 2], type: ['LIKE'] })).toEqual([])
+    }
+  })
+
+  it('after must be a cursor (listings of real rows check which: __test__/read/paging.test.ts)', async () => {
+    for (const bad of ['', 'x', 'not base64!', 5, {}, 'WzEsMl0']) {
+      await expectFailsBoth(db, 'getSessions', [1, { after: bad }], 'INVALID_ARGUMENT')
+    }
   })
 
   it('getDailyStats / getTikTokDailyStats accept days 1..3650 only', async () => {

@@ -304,7 +304,18 @@ class Gen {
     }
     return o
   }
-  page = () => ({ limit: this.limit, offset: this.offset })
+  page = () => ({ limit: this.limit, offset: this.offset, after: this.after })
+  /** A cursor: garbage, injection, a well-formed one of another listing, or none. */
+  after = (): unknown => this.r.pick([undefined, '', 'WzEsMl0', 'WzM2MzA3NjQ3NTEsMV0', ...SQL_INJECTION, this.nasty(), this.any()])
+  /** A local date, real or not. */
+  date = (): unknown => this.r.pick(['2026-01-01', '2025-12-31', '2026-02-30', '2026-1-1', '', this.nasty(), 20260101, this.any()])
+  activityQuery = (acc: number[]): Record<string, () => unknown> => ({
+    groupBy: () => this.r.pick(['day', 'hour', 'type', 'account', ['day', 'type'], ['hour', 'account', 'type'], [], 'week', this.any()]),
+    accountId: () => (this.r.chance(0.5) ? this.id(acc) : [this.id(acc), this.id(acc)]),
+    from: this.date,
+    to: this.date,
+    type: () => (this.r.chance(0.5) ? this.r.pick(INTERACTION_TYPES) : [this.r.pick(INTERACTION_TYPES), this.text()]),
+  })
   profileQuery = (): Record<string, () => unknown> => ({
     search: () => this.text(),
     sortBy: () => (this.r.chance(0.9) ? this.r.pick(SORT_BY) : this.r.pick(SQL_INJECTION)),
@@ -316,7 +327,7 @@ class Gen {
     isBusiness: () => this.r.chance(0.5),
   })
   interactionQuery = (sess: number[], prof: number[]): Record<string, () => unknown> => ({
-    type: () => (this.r.chance(0.7) ? this.r.pick(INTERACTION_TYPES) : this.text()),
+    type: () => (this.r.chance(0.6) ? this.r.pick(INTERACTION_TYPES) : this.r.chance(0.5) ? [this.r.pick(INTERACTION_TYPES), this.text()] : this.text()),
     sessionId: () => this.id(sess),
     profileId: () => this.id(prof),
     since: this.instant,
@@ -356,7 +367,10 @@ class Gen {
     )
   }
   callOptions(): unknown {
-    return this.opts({
+    return this.opts(this.callOptionsSpec())
+  }
+  callOptionsSpec(): Record<string, () => unknown> {
+    return {
       signal: () =>
         this.r.pick([
           () => new AbortController().signal,
@@ -368,7 +382,7 @@ class Gen {
           },
         ])(),
       timeoutMs: () => this.r.pick([1, 5, 1000, 60_000, 2 ** 31 - 1]),
-    })
+    }
   }
 }
 
@@ -379,10 +393,27 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
   getTikTokAccounts: { cat: 'read', args: () => [] },
   getSessions: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), status: () => g.text() })] },
   getSessionStats: { cat: 'read', args: (g) => [g.id(g.p.sess)] },
-  getDailyStats: { cat: 'read', args: (g) => [g.id(g.p.acc), g.days()] },
+  getSession: { cat: 'read', args: (g) => [g.id(g.p.sess)] },
+  countSessions: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), status: () => g.text(), since: g.instant, until: g.instant })] },
+  getDailyStats: { cat: 'read', args: (g) => [g.id(g.p.acc), g.r.chance(0.7) ? g.days() : g.opts({ from: g.date, to: g.date })] },
+  getActivity: { cat: 'read', args: (g) => [g.opts(g.activityQuery(g.p.acc))] },
+  getTikTokActivity: { cat: 'read', args: (g) => [g.opts(g.activityQuery(g.p.ttAcc))] },
+  countInteractions: {
+    cat: 'read',
+    args: (g) => [g.r.chance(0.2) ? null : g.id(g.p.acc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.sess, g.p.prof) })],
+  },
+  countTikTokInteractions: {
+    cat: 'read',
+    args: (g) => [g.r.chance(0.2) ? null : g.id(g.p.ttAcc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.ttSess, g.p.ttProf) })],
+  },
+  getTikTokSession: { cat: 'read', args: (g) => [g.id(g.p.ttSess)] },
+  countTikTokSessions: { cat: 'read', args: (g) => [g.id(g.p.ttAcc), g.opts({ ...g.page(), status: () => g.text() })] },
   getProfiles: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), ...g.profileQuery() })] },
   countProfiles: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), ...g.profileQuery() })] },
-  getInteractions: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.sess, g.p.prof) })] },
+  getInteractions: {
+    cat: 'read',
+    args: (g) => [g.r.chance(0.2) ? null : g.id(g.p.acc), g.opts({ ...g.page(), ...g.interactionQuery(g.p.sess, g.p.prof) })],
+  },
   getFilteredProfiles: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts(g.page())] },
   getProfile: {
     cat: 'read',
@@ -478,7 +509,8 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
           : kind === 'profiles'
             ? { accountId: () => g.id(g.p.acc), search: q.search!, sortBy: q.sortBy!, order: q.order!, minFollowers: q.minFollowers!, isPrivate: q.isPrivate!, ...file }
             : { accountId: () => g.id(g.p.acc), ...g.interactionQuery(g.p.sess, g.p.prof), ...file }
-      return [g.v(() => kind), g.dest('.csv'), g.opts(filters, [kind === 'scrapedProfiles' ? 'scrapingId' : 'accountId'])]
+      const call = g.opts({ ...g.callOptionsSpec(), onProgress: () => g.r.pick([() => undefined, 5, 'x']) })
+      return [g.v(() => kind), g.dest('.csv'), g.opts(filters, [kind === 'scrapedProfiles' ? 'scrapingId' : 'accountId']), call]
     },
   },
   // the change feed: the handle is closed right away
@@ -1243,6 +1275,18 @@ describe('hostile rows: every storage class in every column', () => {
       }
       for (const u of built.usernames) if (typeof u === 'string' && u !== '') add('getProfile', [u], [`@${u}`])
       for (const s of sessIds) add('getSessionStats', [s])
+      for (const s of sessIds) {
+        add('getSession', [s])
+        add('getInteractions', [null, { sessionId: s, limit: 10000 }])
+        add('countInteractions', [null, { sessionId: s }])
+      }
+      for (const a of accIds) {
+        add('countSessions', [a], [a, { since: 0, until: '2100-01-01 00:00:00' }])
+        add('countInteractions', [a], [a, { type: ['abc', 'LIKE'], since: 0 }])
+        add('getActivity', [{ accountId: a, groupBy: ['day', 'hour', 'type', 'account'] }])
+      }
+      add('getActivity', [{ groupBy: 'type' }], [{ groupBy: 'day', from: '2000-01-01', to: '2000-01-31' }], [{ groupBy: ['hour', 'account'] }])
+      add('getTikTokActivity', [{ groupBy: ['type', 'day'] }], [{ groupBy: 'hour', accountId: ttAccIds }])
       for (const s of scrIds) {
         add('getScrapingSession', [s])
         add('getScrapedProfiles', [s, { limit: 10000 }], [s, { minScore: 0, qualifiedOnly: true }])
@@ -1257,7 +1301,10 @@ describe('hostile rows: every storage class in every column', () => {
         add('getTikTokDailyStats', [a, 3650])
         add('getTikTokInteractions', [a, { limit: 10000 }], [a, { since: 0, type: 'abc' }])
         add('getTikTokFilteredProfiles', [a, { limit: 10000 }])
+        add('countTikTokSessions', [a], [a, { status: 'abc' }])
+        add('countTikTokInteractions', [a], [a, { type: ['abc'] }])
       }
+      for (const s of ttSessIds) add('getTikTokSession', [s])
       for (const s of ttSessIds) add('getTikTokInteractions', [links.ttAccount, { sessionId: s }])
       add('getDatabaseInfo', [])
       add('integrityCheck', [], [{ quick: true }])
@@ -1289,6 +1336,38 @@ describe('hostile rows: every storage class in every column', () => {
         results.set(label, fromSync)
       }
       expect(failures).toEqual([])
+
+      // Pages by cursor over hostile sort keys (every storage class, NULLs, ties): the
+      // concatenated pages are the whole listing, for every order of getProfiles.
+      const walks: string[] = []
+      const walk = (name: string, args: (o: Record<string, unknown>) => unknown[]) => {
+        const full = callMethod(db, `${name}Sync`, args({ limit: 10000 })) as unknown[]
+        const got: unknown[] = []
+        let after: unknown
+        for (let i = 0; i < 10000; i++) {
+          const page = callMethod(db, `${name}Sync`, args(after === undefined ? { limit: 7 } : { limit: 7, after })) as unknown[] & { nextCursor: unknown }
+          got.push(...page)
+          if (page.nextCursor === null) break
+          after = page.nextCursor
+        }
+        if (!isDeepStrictEqual(got, full)) walks.push(`${name}(${describeArgs(args({}))}): ${got.length} rows by cursor, ${full.length} in one page`)
+      }
+      for (const a of [links.account, seed.accounts['alice_bot']!]) {
+        for (const sortBy of SORT_BY) for (const order of ['asc', 'desc']) walk('getProfiles', (o) => [a, { ...o, sortBy, order }])
+        walk('getProfiles', (o) => [a, { ...o, search: 'a' }])
+        walk('getSessions', (o) => [a, o])
+        walk('getInteractions', (o) => [a, o])
+        walk('getFilteredProfiles', (o) => [a, o])
+        walk('getProcessedHashtagPosts', (o) => [a, o])
+      }
+      walk('getScrapedProfiles', (o) => [links.scraping, o])
+      walk('getDiscoveredProfiles', (o) => [links.campaign, o])
+      walk('getScrapedComments', (o) => [o])
+      walk('getPosts', (o) => [o])
+      walk('getScrapingSessions', (o) => [o])
+      walk('getTikTokProfiles', (o) => [o])
+      walk('getTikTokInteractions', (o) => [links.ttAccount, o])
+      expect(walks).toEqual([])
 
       // The linked hostile rows really were read (they are in the results, not skipped).
       const result = (name: string, ...args: unknown[]): unknown => {

@@ -266,6 +266,131 @@ pub fn last_local_days(days: u32) -> Vec<String> {
         .collect()
 }
 
+/// Every local date from `from` to `to` (inclusive), as `YYYY-MM-DD`.
+pub fn local_days(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        .collect()
+}
+
+/// A calendar date written exactly `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 2)?, digits(b, 8, 2)?)
+}
+
+/// Instants to the machine's local calendar day and hour, for counting many
+/// rows. The zone's offset is looked up once per UTC day and cached; a day
+/// on which the offset changes (a DST switch) is worked out instant by instant.
+#[derive(Default)]
+pub struct LocalClock {
+    /// UTC day number of `offsets[0]`.
+    first: i64,
+    /// Per UTC day: unknown, the offset in seconds all day, or changing.
+    offsets: Vec<Offsets>,
+}
+
+#[derive(Clone, Copy)]
+enum Offsets {
+    Unknown,
+    Fixed(i32),
+    Changing,
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+impl LocalClock {
+    /// The local day (days since 1970-01-01) and hour of a Unix ms instant.
+    pub fn day_hour(&mut self, ms: i64) -> Option<(i64, u32)> {
+        let day = ms.div_euclid(DAY_MS);
+        let offset = match self.offsets_of(day) {
+            Offsets::Fixed(secs) => i64::from(secs),
+            _ => i64::from(local_offset_secs(ms)?),
+        };
+        let local = ms + offset * 1000;
+        let hour = (local.rem_euclid(DAY_MS) / 3_600_000) as u32;
+        Some((local.div_euclid(DAY_MS), hour))
+    }
+
+    fn offsets_of(&mut self, day: i64) -> Offsets {
+        if self.offsets.is_empty() {
+            self.first = day;
+        }
+        if day < self.first {
+            let grow = (self.first - day) as usize;
+            if grow > 40_000 {
+                return Offsets::Changing;
+            }
+            self.offsets
+                .splice(0..0, std::iter::repeat_n(Offsets::Unknown, grow));
+            self.first = day;
+        }
+        let i = (day - self.first) as usize;
+        if i >= self.offsets.len() {
+            if i > 40_000 + self.offsets.len() {
+                return Offsets::Changing;
+            }
+            self.offsets.resize(i + 1, Offsets::Unknown);
+        }
+        if let Offsets::Unknown = self.offsets[i] {
+            let start = local_offset_secs(day * DAY_MS);
+            let end = local_offset_secs(day * DAY_MS + DAY_MS - 1);
+            self.offsets[i] = match (start, end) {
+                (Some(a), Some(b)) if a == b => Offsets::Fixed(a),
+                _ => Offsets::Changing,
+            };
+        }
+        self.offsets[i]
+    }
+
+    /// The local day and hour a stored timestamp names: a naive local
+    /// `...T...` time is read as it is written (it *is* the local wall
+    /// clock; no zone lookup), anything else through its instant.
+    pub fn day_hour_of_text(&mut self, b: &[u8]) -> Option<(i64, u32)> {
+        if let Some(ms) = sqlite_utc_ms(b) {
+            return self.day_hour(ms);
+        }
+        let s = std::str::from_utf8(b).ok()?;
+        match parse(s)? {
+            (naive, Zone::NaiveLocal) => {
+                let d = naive.date();
+                let day = days_from_civil(
+                    i64::from(d.year()),
+                    i64::from(d.month()),
+                    i64::from(d.day()),
+                );
+                Some((day, naive.hour()))
+            }
+            _ => self.day_hour(epoch_ms(s)?),
+        }
+    }
+}
+
+/// The local zone's offset east of UTC at an instant, in seconds.
+fn local_offset_secs(ms: i64) -> Option<i32> {
+    let t = DateTime::<Utc>::from_timestamp_millis(ms)?;
+    Some(t.with_timezone(&Local).offset().fix().local_minus_utc())
+}
+
+/// A day number (days since 1970-01-01) as `YYYY-MM-DD`.
+pub fn day_text(day: i64) -> Option<String> {
+    let d = NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(Duration::days(day))?;
+    Some(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+}
+
+/// A date as a day number (days since 1970-01-01).
+pub fn day_number(d: NaiveDate) -> i64 {
+    days_from_civil(
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,13 +3,13 @@
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::columns;
+use super::{after_term, after_value, columns, paging, tag, After};
 use crate::base::error::Result;
 use crate::db::layout::{FileSchema, Table};
 use crate::query::args::Args;
 use crate::query::args::{self, Page};
 use crate::query::Read;
-use crate::rows::{write_rows, Out};
+use crate::rows::{write_page, write_rows, Out};
 
 pub struct Campaigns {
     account_id: Option<i64>,
@@ -80,6 +80,8 @@ pub struct DiscoveredProfileQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 pub struct Discovered {
@@ -87,6 +89,7 @@ pub struct Discovered {
     status: Option<String>,
     min_score: Option<f64>,
     page: Page,
+    after: After,
 }
 
 impl Read for Discovered {
@@ -104,20 +107,24 @@ impl Read for Discovered {
             status: args::optional_text(Self::NAME, "status", o.status)?,
             min_score: args::optional_number(Self::NAME, "minScore", o.min_score)?,
             page: args::page(Self::NAME, o.limit, o.offset)?,
+            after: args::after(Self::NAME, o.after, o.offset, tag(Self::NAME), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::DiscoveredProfiles];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             format!(
-                "SELECT {} FROM {} AS d
+                "SELECT {}, d.profile_id FROM {} AS d
              WHERE d.campaign_id = ?1 AND (?2 IS NULL OR d.status = ?2 COLLATE NOCASE)
                AND (?3 IS NULL OR (typeof(d.ai_score) IN ('integer', 'real') AND d.ai_score >= ?3))
+               AND {}
              ORDER BY d.profile_id LIMIT ?4 OFFSET ?5",
                 columns(file, Table::DiscoveredProfiles, "d"),
-                file.rel(Table::DiscoveredProfiles)
+                file.rel(Table::DiscoveredProfiles),
+                after_term(keyed, &["d.profile_id"], false, 6),
             )
         });
         let p = (
@@ -126,7 +133,8 @@ impl Read for Discovered {
             self.min_score,
             self.page.limit,
             self.page.offset,
+            after_value(&self.after, 0),
         );
-        write_rows(conn, sql, p, out).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

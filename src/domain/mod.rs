@@ -2,6 +2,7 @@
 //! implements `query::Read`; node/exports.rs exports it.
 
 pub mod accounts;
+pub mod activity;
 pub mod discovery;
 pub mod interactions;
 pub mod profiles;
@@ -48,6 +49,10 @@ pub trait Platform: Send + Sync + 'static {
     // JS names of the shared queries, for error messages.
     const ACCOUNTS_FN: &'static str;
     const SESSIONS_FN: &'static str;
+    const SESSION_FN: &'static str;
+    const COUNT_SESSIONS_FN: &'static str;
+    const COUNT_INTERACTIONS_FN: &'static str;
+    const ACTIVITY_FN: &'static str;
     const DAILY_STATS_FN: &'static str;
     const INTERACTIONS_FN: &'static str;
     const FILTERED_FN: &'static str;
@@ -67,6 +72,10 @@ impl Platform for Instagram {
     const FILTERED: Table = Table::IgFiltered;
     const ACCOUNTS_FN: &'static str = "getAccounts";
     const SESSIONS_FN: &'static str = "getSessions";
+    const SESSION_FN: &'static str = "getSession";
+    const COUNT_SESSIONS_FN: &'static str = "countSessions";
+    const COUNT_INTERACTIONS_FN: &'static str = "countInteractions";
+    const ACTIVITY_FN: &'static str = "getActivity";
     const DAILY_STATS_FN: &'static str = "getDailyStats";
     const INTERACTIONS_FN: &'static str = "getInteractions";
     const FILTERED_FN: &'static str = "getFilteredProfiles";
@@ -81,6 +90,10 @@ impl Platform for TikTok {
     const FILTERED: Table = Table::TtFiltered;
     const ACCOUNTS_FN: &'static str = "getTikTokAccounts";
     const SESSIONS_FN: &'static str = "getTikTokSessions";
+    const SESSION_FN: &'static str = "getTikTokSession";
+    const COUNT_SESSIONS_FN: &'static str = "countTikTokSessions";
+    const COUNT_INTERACTIONS_FN: &'static str = "countTikTokInteractions";
+    const ACTIVITY_FN: &'static str = "getTikTokActivity";
     const DAILY_STATS_FN: &'static str = "getTikTokDailyStats";
     const INTERACTIONS_FN: &'static str = "getTikTokInteractions";
     const FILTERED_FN: &'static str = "getTikTokFilteredProfiles";
@@ -94,8 +107,10 @@ impl Platform for TikTok {
 pub struct PageQuery {
     /// Rows to return: 0..=10000, default 50.
     pub limit: Option<f64>,
-    /// Rows to skip, default 0.
+    /// Rows to skip, default 0. Not with `after`.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 /// The SQL of a query, built on first use and kept for the process. Keyed by the
@@ -116,7 +131,7 @@ pub fn sql(
     // profile of single-row reads. Equal names at two addresses just make two
     // entries for the same text.
     type Key = (usize, usize, u32, u32);
-    type Cache = Mutex<HashMap<Key, &'static str, BuildHasherDefault<IntHasher>>>;
+    type Cache = Mutex<HashMap<Key, &'static str, BuildHasherDefault<crate::base::IntHasher>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
@@ -127,30 +142,6 @@ pub fn sql(
             // whole text on each call, and indentation is most of it.
             Box::leak(collapse_whitespace(&build()).into_boxed_str())
         })
-}
-
-/// A multiply-xor hasher for sql()'s integer keys.
-#[derive(Default)]
-struct IntHasher(u64);
-
-impl std::hash::Hasher for IntHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
 }
 
 /// SQL with each run of whitespace outside '...' literals turned into one space.
@@ -173,6 +164,56 @@ fn collapse_whitespace(sql: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// `after` of a listing, decoded: the sort key of the row to continue after
+/// (rows/cursor.rs), bound as the listing's last parameters.
+pub type After = Option<Vec<rusqlite::types::Value>>;
+
+/// The `i`-th value of the cursor, or NULL without one.
+pub fn after_value(after: &After, i: usize) -> &rusqlite::types::Value {
+    static NULL: rusqlite::types::Value = rusqlite::types::Value::Null;
+    after.as_ref().and_then(|k| k.get(i)).unwrap_or(&NULL)
+}
+
+/// The cursor tag of a listing with one order (by its id).
+pub fn tag(name: &str) -> u32 {
+    crate::rows::cursor::tag(name, 0)
+}
+
+/// What `write_page` needs of a listing: its cursor tag, its page, and how
+/// many columns its sort key takes at the end of each row.
+pub fn paging(tag: u32, page: crate::query::args::Page, key_columns: usize) -> crate::rows::Paging {
+    crate::rows::Paging {
+        limit: page.limit,
+        tag,
+        key_columns,
+    }
+}
+
+/// The WHERE term of keyset paging: only rows strictly after the cursor in
+/// the listing's order, `ORDER BY keys[0] dir[, keys[1] dir]`, where the last
+/// key is unique and never NULL (the row id) and the first of two may be NULL
+/// (SQLite sorts NULL first, so last when descending). The cursor's values
+/// are bound as `?first`, `?first + 1`. Without a cursor (`set` false) the
+/// term is true and names no column, like `filter`.
+pub fn after_term(set: bool, keys: &[&str], descending: bool, first: u8) -> String {
+    let (a, b) = (first, first + 1);
+    match (set, keys) {
+        (false, [_]) => format!("?{a} IS NULL"),
+        (false, _) => format!("(?{a} IS NULL AND ?{b} IS NULL)"),
+        (true, [id]) if descending => format!("{id} < ?{a}"),
+        (true, [id]) => format!("{id} > ?{a}"),
+        (true, [k, id, ..]) if descending => format!(
+            "((?{a} IS NOT NULL AND ({k} < ?{a} OR ({k} = ?{a} AND {id} < ?{b}) OR {k} IS NULL))
+              OR (?{a} IS NULL AND {k} IS NULL AND {id} < ?{b}))"
+        ),
+        (true, [k, id, ..]) => format!(
+            "((?{a} IS NULL AND ({k} IS NOT NULL OR {id} > ?{b}))
+              OR {k} > ?{a} OR ({k} = ?{a} AND {id} > ?{b}))"
+        ),
+        (true, []) => "1".into(),
+    }
 }
 
 /// A WHERE term for an optional filter bound as `?n`: the condition when the

@@ -4,13 +4,13 @@ use rusqlite::types::ToSql;
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::columns;
+use super::{after_term, after_value, columns, paging, tag, After};
 use crate::base::error::Result;
 use crate::db::layout::{FileSchema, Table};
 use crate::query::args::Args;
 use crate::query::args::{self, Page};
 use crate::query::Read;
-use crate::rows::{write_row, write_rows, Out};
+use crate::rows::{write_page, write_row, Out};
 
 /// Options of getScrapingSessions.
 #[derive(ts_rs::TS)]
@@ -22,6 +22,8 @@ pub struct ScrapingSessionQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
     /// RUNNING, IN_PROGRESS, COMPLETED, ERROR, CANCELLED, INTERRUPTED, ... (case-insensitive).
     pub status: Option<String>,
     /// e.g. "followers", "hashtag" (case-insensitive).
@@ -32,6 +34,7 @@ pub struct ScrapingSessions {
     status: Option<String>,
     scraping_type: Option<String>,
     page: Page,
+    after: After,
 }
 
 impl Read for ScrapingSessions {
@@ -47,20 +50,23 @@ impl Read for ScrapingSessions {
             status: args::optional_text(Self::NAME, "status", o.status)?,
             scraping_type: args::optional_text(Self::NAME, "scrapingType", o.scraping_type)?,
             page: args::page(Self::NAME, o.limit, o.offset)?,
+            after: args::after(Self::NAME, o.after, o.offset, tag(Self::NAME), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::ScrapingSessions];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             format!(
-                "SELECT {} FROM {} AS s
+                "SELECT {}, s.scraping_id FROM {} AS s
              WHERE (?1 IS NULL OR s.status = ?1 COLLATE NOCASE)
-               AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE)
+               AND (?2 IS NULL OR s.scraping_type = ?2 COLLATE NOCASE) AND {}
              ORDER BY s.scraping_id DESC LIMIT ?3 OFFSET ?4",
                 columns(file, Table::ScrapingSessions, "s"),
-                file.rel(Table::ScrapingSessions)
+                file.rel(Table::ScrapingSessions),
+                after_term(keyed, &["s.scraping_id"], true, 5),
             )
         });
         let p = (
@@ -68,8 +74,9 @@ impl Read for ScrapingSessions {
             &self.scraping_type,
             self.page.limit,
             self.page.offset,
+            after_value(&self.after, 0),
         );
-        write_rows(conn, sql, p, out).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -112,6 +119,8 @@ pub struct ScrapedProfileQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 #[derive(Clone)]
@@ -120,6 +129,7 @@ pub struct ScrapedProfiles {
     min_score: Option<f64>,
     qualified_only: bool,
     page: Page,
+    after: After,
 }
 
 /// Profile columns shown beside each scraped row (the full profile is getProfile).
@@ -155,13 +165,15 @@ impl Read for ScrapedProfiles {
             min_score: args::optional_number(Self::NAME, "minScore", o.min_score)?,
             qualified_only: o.qualified_only.unwrap_or(false),
             page: args::page(Self::NAME, o.limit, o.offset)?,
+            after: args::after(Self::NAME, o.after, o.offset, tag(Self::NAME), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::ScrapedProfiles, Table::IgProfiles];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             let summary: Vec<String> = PROFILE_SUMMARY
                 .iter()
                 .map(|c| format!("p.{c} AS {c}"))
@@ -181,15 +193,16 @@ impl Read for ScrapedProfiles {
                 )
             };
             format!(
-            "SELECT {}, {}
+            "SELECT {}, {}, sp.id
              FROM {} AS sp LEFT JOIN {owner}
              WHERE sp.scraping_id = ?1
                AND (?2 IS NULL OR (typeof(sp.ai_score) IN ('integer', 'real') AND sp.ai_score >= ?2))
-               AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1)
+               AND (?3 = 0 OR taktik_bool(sp.ai_qualified) = 1) AND {}
              ORDER BY sp.id LIMIT ?4 OFFSET ?5",
             columns(file, Table::ScrapedProfiles, "sp"),
             summary.join(", "),
-            file.rel(Table::ScrapedProfiles)
+            file.rel(Table::ScrapedProfiles),
+            after_term(keyed, &["sp.id"], false, 6),
             )
         });
         let p = (
@@ -198,8 +211,9 @@ impl Read for ScrapedProfiles {
             self.qualified_only,
             self.page.limit,
             self.page.offset,
+            after_value(&self.after, 0),
         );
-        write_rows(conn, sql, p, out).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }
 
@@ -218,6 +232,8 @@ pub struct ScrapedCommentQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 pub struct ScrapedComments {
@@ -225,6 +241,7 @@ pub struct ScrapedComments {
     username: Option<String>,
     target_username: Option<String>,
     page: Page,
+    after: After,
 }
 
 impl Read for ScrapedComments {
@@ -246,31 +263,42 @@ impl Read for ScrapedComments {
             username: args::optional_text(f, "username", o.username)?,
             target_username: args::optional_text(f, "targetUsername", o.target_username)?,
             page: args::page(f, o.limit, o.offset)?,
+            after: args::after(f, o.after, o.offset, tag(f), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::ScrapedComments];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             format!(
-                "SELECT {} FROM {} AS c
+                "SELECT {}, c.comment_id FROM {} AS c
              WHERE (?1 IS NULL OR c.scraping_session_id = ?1)
                AND (?2 IS NULL OR c.username = ?2 COLLATE NOCASE)
-               AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE)
+               AND (?3 IS NULL OR c.target_username = ?3 COLLATE NOCASE) AND {}
              ORDER BY c.comment_id DESC LIMIT ?4 OFFSET ?5",
                 columns(file, Table::ScrapedComments, "c"),
-                file.rel(Table::ScrapedComments)
+                file.rel(Table::ScrapedComments),
+                after_term(keyed, &["c.comment_id"], true, 6),
             )
         });
-        let p: [&dyn ToSql; 5] = [
+        let p: [&dyn ToSql; 6] = [
             &self.scraping_session_id,
             &self.username,
             &self.target_username,
             &self.page.limit,
             &self.page.offset,
+            after_value(&self.after, 0),
         ];
-        write_rows(conn, sql, p.as_slice(), out).map(drop)
+        write_page(
+            conn,
+            sql,
+            p.as_slice(),
+            out,
+            paging(tag(Self::NAME), self.page, 1),
+        )
+        .map(drop)
     }
 }
 
@@ -286,12 +314,15 @@ pub struct HashtagPostQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 pub struct HashtagPosts {
     account_id: i64,
     hashtag: Option<String>,
     page: Page,
+    after: After,
 }
 
 impl Read for HashtagPosts {
@@ -309,19 +340,23 @@ impl Read for HashtagPosts {
             account_id,
             hashtag: args::optional_text(Self::NAME, "hashtag", hashtag)?,
             page: args::page(Self::NAME, o.limit, o.offset)?,
+            after: args::after(Self::NAME, o.after, o.offset, tag(Self::NAME), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::HashtagPosts];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             format!(
-                "SELECT {} FROM {} AS h
+                "SELECT {}, h.id FROM {} AS h
              WHERE h.account_id = ?1 AND (?2 IS NULL OR ltrim(h.hashtag, '#') = ?2 COLLATE NOCASE)
+               AND {}
              ORDER BY h.id DESC LIMIT ?3 OFFSET ?4",
                 columns(file, Table::HashtagPosts, "h"),
-                file.rel(Table::HashtagPosts)
+                file.rel(Table::HashtagPosts),
+                after_term(keyed, &["h.id"], true, 5),
             )
         });
         let p = (
@@ -329,7 +364,8 @@ impl Read for HashtagPosts {
             &self.hashtag,
             self.page.limit,
             self.page.offset,
+            after_value(&self.after, 0),
         );
-        write_rows(conn, sql, p, out).map(drop)
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

@@ -5,13 +5,13 @@
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use super::columns;
+use super::{after_term, after_value, columns, paging, tag, After};
 use crate::base::error::Result;
 use crate::db::layout::{FileSchema, Table};
 use crate::query::args::Args;
 use crate::query::args::{self, Page};
 use crate::query::Read;
-use crate::rows::{write_rows, Out};
+use crate::rows::{write_page, Out};
 
 /// Options of getTikTokProfiles.
 #[derive(ts_rs::TS)]
@@ -25,11 +25,14 @@ pub struct TikTokProfileQuery {
     pub limit: Option<f64>,
     /// Rows to skip, default 0.
     pub offset: Option<f64>,
+    /// Continue after the page that returned this `nextCursor`: no row repeated or skipped while the bot writes.
+    pub after: Option<String>,
 }
 
 pub struct TikTokProfiles {
     search: Option<String>,
     page: Page,
+    after: After,
 }
 
 impl Read for TikTokProfiles {
@@ -44,27 +47,31 @@ impl Read for TikTokProfiles {
         Ok(TikTokProfiles {
             search: args::search(o.search),
             page: args::page(Self::NAME, o.limit, o.offset)?,
+            after: args::after(Self::NAME, o.after, o.offset, tag(Self::NAME), 1)?,
         })
     }
 
     const READS: &'static [Table] = &[Table::TtProfiles];
 
     fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
-        let sql = super::sql((Self::NAME, 0), file, || {
+        let keyed = self.after.is_some();
+        let sql = super::sql((Self::NAME, u32::from(keyed)), file, || {
             format!(
-            "SELECT {} FROM {} AS p
-             WHERE ?1 IS NULL OR taktik_icontains(p.username, ?1) OR taktik_icontains(p.display_name, ?1)
+            "SELECT {}, p.profile_id FROM {} AS p
+             WHERE (?1 IS NULL OR taktik_icontains(p.username, ?1) OR taktik_icontains(p.display_name, ?1))
+               AND {}
              ORDER BY p.profile_id DESC LIMIT ?2 OFFSET ?3",
             columns(file, Table::TtProfiles, "p"),
-            file.rel(Table::TtProfiles)
+            file.rel(Table::TtProfiles),
+            after_term(keyed, &["p.profile_id"], true, 4),
         )
         });
-        write_rows(
-            conn,
-            sql,
-            (&self.search, self.page.limit, self.page.offset),
-            out,
-        )
-        .map(drop)
+        let p = (
+            &self.search,
+            self.page.limit,
+            self.page.offset,
+            after_value(&self.after, 0),
+        );
+        write_page(conn, sql, p, out, paging(tag(Self::NAME), self.page, 1)).map(drop)
     }
 }

@@ -271,6 +271,12 @@ impl Args for JsArgs<'_, '_> {
         }
     }
 
+    fn is_object(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| {
+            v.get_type().ok() == Some(ValueType::Object) && !v.is_array().unwrap_or(false)
+        })
+    }
+
     fn keys(&self, name: &str) -> Result<Option<Vec<String>>> {
         match self.object(name)? {
             None => Ok(None),

@@ -39,8 +39,15 @@ impl CallCancel {
         &self.token
     }
 
-    /// Reads `{ signal?: AbortSignal, timeoutMs?: number }`. None when absent.
-    pub fn from_js(env: &Env, func: &str, v: Option<&Unknown<'_>>) -> Result<Option<CallCancel>> {
+    /// Reads `{ signal?: AbortSignal, timeoutMs?: number }`, and lets the
+    /// `extra` keys through (the call's own options, read by its parser).
+    /// None when absent.
+    pub fn from_js(
+        env: &Env,
+        func: &str,
+        v: Option<&Unknown<'_>>,
+        extra: &[&str],
+    ) -> Result<Option<CallCancel>> {
         let Some(v) = v else { return Ok(None) };
         match v.get_type() {
             Ok(ValueType::Undefined | ValueType::Null) => return Ok(None),
@@ -54,7 +61,7 @@ impl CallCancel {
         let raw = v.raw();
         let obj = unsafe { Object::from_napi_value(env.raw(), raw) }.map_err(napi_err(func))?;
         for key in Object::keys(&obj).map_err(napi_err(func))? {
-            if key != "signal" && key != "timeoutMs" {
+            if key != "signal" && key != "timeoutMs" && !extra.contains(&key.as_str()) {
                 return Err(DbError::invalid(format!(
                     "{func}: call options: unknown field `{key}`, expected `signal` or `timeoutMs`"
                 )));

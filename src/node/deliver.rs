@@ -19,7 +19,7 @@ use crate::base::error::{from_panic, DbError};
 use crate::db::database::Database;
 use crate::query::{answer, run_caught, Answer, Job};
 use crate::rows::pool::{give_back, take_buffer};
-use crate::rows::{Form, Out, Part};
+use crate::rows::{Form, Next, Out, Part};
 
 /// The functions of lib/deliver.js.
 #[derive(Clone, Copy)]
@@ -216,9 +216,10 @@ unsafe fn js_number(env: sys::napi_env, n: f64) -> napi::Result<sys::napi_value>
 }
 
 /// A Sync result, materialized right away by lib/deliver.js's `materialize`.
-unsafe fn materialize(env: sys::napi_env, val: Answer) -> napi::Result<sys::napi_value> {
+unsafe fn materialize(env: sys::napi_env, mut val: Answer) -> napi::Result<sys::napi_value> {
     let mut undefined = std::ptr::null_mut();
     let mut result = std::ptr::null_mut();
+    let next = std::mem::take(&mut val.next);
     unsafe {
         let materialize = helper(env, Helper::Materialize)?;
         let tag = js_number(env, tag(&val))?;
@@ -234,8 +235,48 @@ unsafe fn materialize(env: sys::napi_env, val: Answer) -> napi::Result<sys::napi
             sys::napi_call_function(env, undefined, materialize, 3, args.as_ptr(), &mut result),
             "materialize",
         )?;
+        set_next(env, result, &next)?;
     }
     Ok(result)
+}
+
+/// A listing's cursor as a JS value: a string, or null after the last page
+/// (None: not a listing).
+unsafe fn js_next(env: sys::napi_env, next: &Next) -> napi::Result<Option<sys::napi_value>> {
+    let mut value = std::ptr::null_mut();
+    match next {
+        Next::None => return Ok(None),
+        Next::End => check(unsafe { sys::napi_get_null(env, &mut value) }, "null")?,
+        Next::After(c) => check(
+            unsafe {
+                sys::napi_create_string_latin1(env, c.as_ptr().cast(), c.len() as isize, &mut value)
+            },
+            "cursor",
+        )?,
+    }
+    Ok(Some(value))
+}
+
+/// `rows.nextCursor`, read-only and not enumerable (as lib/deliver.js sets it
+/// on async results): rows still compare and serialize as plain arrays.
+unsafe fn set_next(env: sys::napi_env, rows: sys::napi_value, next: &Next) -> napi::Result<()> {
+    let Some(value) = unsafe { js_next(env, next) }? else {
+        return Ok(());
+    };
+    let property = sys::napi_property_descriptor {
+        utf8name: c"nextCursor".as_ptr(),
+        name: std::ptr::null_mut(),
+        method: None,
+        getter: None,
+        setter: None,
+        value,
+        attributes: sys::PropertyAttributes::default,
+        data: std::ptr::null_mut(),
+    };
+    check(
+        unsafe { sys::napi_define_properties(env, rows, 1, &property) },
+        "nextCursor",
+    )
 }
 
 /// What a Sync method returns: the answer, or for a long listing the job
@@ -321,10 +362,15 @@ unsafe fn receive(
     };
     let mut rows = new_array()?;
     let mut whole = None;
+    let mut next = Next::None;
     for part in rx {
         let (bytes, form, columns_id, keys_len) = match part {
             Part::Restart => {
                 rows = new_array()?;
+                continue;
+            }
+            Part::Next(n) => {
+                next = n;
                 continue;
             }
             Part::Text {
@@ -355,7 +401,10 @@ unsafe fn receive(
             )?;
         }
     }
-    Ok(whole.unwrap_or(rows))
+    match whole {
+        Some(value) => Ok(value),
+        None => unsafe { set_next(env, rows, &next) }.map(|()| rows),
+    }
 }
 
 /// An async result: the answer, and for a large array the end offsets of the
@@ -415,11 +464,12 @@ impl ToNapiValue for AsyncAnswer {
                     }
                 }
             }
-            let text = js_string(env, val.text)?;
             check(sys::napi_get_undefined(env, &mut undefined), "undefined")?;
-            let args = [text, tag, keys_end, ends];
+            let next = js_next(env, &val.text.next)?.unwrap_or(undefined);
+            let text = js_string(env, val.text)?;
+            let args = [text, tag, keys_end, ends, next];
             check(
-                sys::napi_call_function(env, undefined, deliver, 4, args.as_ptr(), &mut promise),
+                sys::napi_call_function(env, undefined, deliver, 5, args.as_ptr(), &mut promise),
                 "deliver",
             )?;
         }

@@ -9,8 +9,8 @@
 
 use super::class::TaktikDatabase;
 use crate::domain::{
-    accounts, discovery, interactions, profiles, scraping, sessions, stats, tiktok, Instagram,
-    TikTok,
+    accounts, activity, discovery, interactions, profiles, scraping, sessions, stats, tiktok,
+    Instagram, TikTok,
 };
 use crate::ops::{backup, export, maintenance, writes};
 
@@ -25,11 +25,12 @@ macro_rules! exports {
     ($(
         $(#[$meta:meta])*
         $kind:ident $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
-            ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*);
+            ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)
+            $(, async $call:ident : $call_ts:literal [$($extra:literal),*])?;
     )*) => {
         $(
             exports!(@entry $kind [$(#[$meta])*] $query => $async_fn, $sync_fn, $ts, $ts_promise,
-                ($($req : $req_ts),*), ($($opt : $opt_ts),*));
+                ($($req : $req_ts),*), ($($opt : $opt_ts),*) ($($call : $call_ts [$($extra),*])?));
         )*
 
         /// Every read's JS name and the API tables it reads (for `supports`).
@@ -41,7 +42,7 @@ macro_rules! exports {
     };
     (@reads op $query:ty) => { None };
     (@entry read [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
-        ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)) => {
+        ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*) ()) => {
         #[napi_derive::napi]
         impl TaktikDatabase {
             $($meta)*
@@ -72,8 +73,12 @@ macro_rules! exports {
             }
         }
     };
+    // An operation; with `async name: "Type" [extra keys]`, its async form
+    // takes a trailing `{ signal, timeoutMs, ...extra }` (the extra keys are
+    // the operation's own, read by its `parse` under `name`).
     (@entry op [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
-        ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)) => {
+        ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)
+        ($($call:ident : $call_ts:literal [$($extra:literal),*])?)) => {
         #[napi_derive::napi]
         impl TaktikDatabase {
             $($meta)*
@@ -84,9 +89,11 @@ macro_rules! exports {
                 env: napi::Env,
                 $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
                 $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
+                $(#[napi(ts_arg_type = $call_ts)] $call: Option<napi::Unknown>,)?
             ) -> napi::bindgen_prelude::AsyncTask<crate::node::task::CallTask<crate::query::Operating<$query>>> {
-                let job = exports!(@parse op self env $query, ($($req),*) ($($opt),*));
-                napi::bindgen_prelude::AsyncTask::new(crate::node::task::CallTask::operation(self.db.clone(), job))
+                let job = exports!(@parse op self env $query, ($($req),*) ($($opt,)* $($call)?));
+                let task = exports!(@op_task self env job $($call [$($extra),*])?);
+                napi::bindgen_prelude::AsyncTask::new(task)
             }
 
             $($meta)*
@@ -103,8 +110,14 @@ macro_rules! exports {
             }
         }
     };
+    (@op_task $self:ident $env:ident $job:ident) => {
+        crate::node::task::CallTask::operation($self.db.clone(), $job)
+    };
+    (@op_task $self:ident $env:ident $job:ident $call:ident [$($extra:literal),*]) => {
+        crate::node::task::CallTask::operation_with($self.db.clone(), &$env, $job, $call.as_ref(), &[$($extra),*])
+    };
     // The arguments by name, then the query's own `parse`, panics caught.
-    (@parse $kind:ident $self:ident $env:ident $query:ty, ($($req:ident),*) ($($opt:ident),*)) => {{
+    (@parse $kind:ident $self:ident $env:ident $query:ty, ($($req:ident),*) ($($opt:ident),* $(,)?)) => {{
         let values = [$(Some(&$req),)* $($opt.as_ref(),)*];
         crate::node::task::parse(&$self.db, || {
             let args = crate::node::args::JsArgs::new(
@@ -136,37 +149,61 @@ exports! {
         (), ();
     // ---- Sessions
     #[doc = "Sessions of an Instagram account, newest first."]
-    read sessions::Sessions<Instagram> => get_sessions, get_sessions_sync, "Session[]", "Promise<Session[]>",
+    read sessions::Sessions<Instagram> => get_sessions, get_sessions_sync, "Paged<Session>", "Promise<Paged<Session>>",
         (accountId: "number"), (options: "SessionQuery");
     #[doc = "Sessions of a TikTok account, newest first."]
-    read sessions::Sessions<TikTok> => get_tik_tok_sessions, get_tik_tok_sessions_sync, "TikTokSession[]", "Promise<TikTokSession[]>",
+    read sessions::Sessions<TikTok> => get_tik_tok_sessions, get_tik_tok_sessions_sync, "Paged<TikTokSession>", "Promise<Paged<TikTokSession>>",
+        (accountId: "number"), (options: "SessionQuery");
+    #[doc = "One Instagram session by id, or null."]
+    read sessions::SessionById<Instagram> => get_session, get_session_sync, "Session | null", "Promise<Session | null>",
+        (sessionId: "number"), ();
+    #[doc = "One TikTok session by id, or null."]
+    read sessions::SessionById<TikTok> => get_tik_tok_session, get_tik_tok_session_sync, "TikTokSession | null", "Promise<TikTokSession | null>",
+        (sessionId: "number"), ();
+    #[doc = "How many sessions getSessions would return without limit/offset."]
+    read sessions::CountSessions<Instagram> => count_sessions, count_sessions_sync, "number", "Promise<number>",
+        (accountId: "number"), (options: "SessionQuery");
+    #[doc = "How many sessions getTikTokSessions would return without limit/offset."]
+    read sessions::CountSessions<TikTok> => count_tik_tok_sessions, count_tik_tok_sessions_sync, "number", "Promise<number>",
         (accountId: "number"), (options: "SessionQuery");
     #[doc = "Interaction totals of one session, counted from interaction_history."]
     read sessions::SessionStats => get_session_stats, get_session_stats_sync, "SessionStats", "Promise<SessionStats>",
         (sessionId: "number"), ();
     // ---- Daily stats
-    #[doc = "Exactly `days` rows (1..=3650), one per local calendar day ending today,"]
-    #[doc = "oldest first; days without a row are zero-filled."]
+    #[doc = "One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)"]
+    #[doc = "ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive)."]
     read stats::DailyStats<Instagram> => get_daily_stats, get_daily_stats_sync, "DailyStatsDay[]", "Promise<DailyStatsDay[]>",
-        (accountId: "number", days: "number"), ();
-    #[doc = "Exactly `days` rows (1..=3650), one per local calendar day ending today,"]
-    #[doc = "oldest first; days without a row are zero-filled."]
+        (accountId: "number", days: "number | DayRange"), ();
+    #[doc = "One row per local calendar day, oldest first, days without a row zero-filled: `days` (1..=3650)"]
+    #[doc = "ending today, or every date of `{ from, to }` (local `YYYY-MM-DD`, inclusive)."]
     read stats::DailyStats<TikTok> => get_tik_tok_daily_stats, get_tik_tok_daily_stats_sync, "TikTokDailyStatsDay[]", "Promise<TikTokDailyStatsDay[]>",
-        (accountId: "number", days: "number"), ();
+        (accountId: "number", days: "number | DayRange"), ();
+    #[doc = "Instagram interactions counted by local day, hour, type and/or account, with the success/failure split."]
+    read activity::Activity<Instagram> => get_activity, get_activity_sync, "ActivityRow[]", "Promise<ActivityRow[]>",
+        (), (options: "ActivityQuery");
+    #[doc = "TikTok interactions counted by local day, hour, type and/or account, with the success/failure split."]
+    read activity::Activity<TikTok> => get_tik_tok_activity, get_tik_tok_activity_sync, "ActivityRow[]", "Promise<ActivityRow[]>",
+        (), (options: "ActivityQuery");
     // ---- Interactions
-    #[doc = "Interactions of an Instagram account, newest first, with the profile's username."]
-    read interactions::Interactions<Instagram> => get_interactions, get_interactions_sync, "InteractionWithUsername[]", "Promise<InteractionWithUsername[]>",
-        (accountId: "number"), (options: "InteractionQuery");
-    #[doc = "Interactions of a TikTok account, newest first, with the profile's username."]
-    read interactions::Interactions<TikTok> => get_tik_tok_interactions, get_tik_tok_interactions_sync, "TikTokInteractionWithUsername[]", "Promise<TikTokInteractionWithUsername[]>",
-        (accountId: "number"), (options: "InteractionQuery");
+    #[doc = "Interactions of an Instagram account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username."]
+    read interactions::Interactions<Instagram> => get_interactions, get_interactions_sync, "Paged<InteractionWithUsername>", "Promise<Paged<InteractionWithUsername>>",
+        (accountId: "number | null"), (options: "InteractionQuery");
+    #[doc = "Interactions of a TikTok account (null: of every account, e.g. with `sessionId`), newest first, with the profile's username."]
+    read interactions::Interactions<TikTok> => get_tik_tok_interactions, get_tik_tok_interactions_sync, "Paged<TikTokInteractionWithUsername>", "Promise<Paged<TikTokInteractionWithUsername>>",
+        (accountId: "number | null"), (options: "InteractionQuery");
+    #[doc = "How many interactions getInteractions would return without limit/offset."]
+    read interactions::CountInteractions<Instagram> => count_interactions, count_interactions_sync, "number", "Promise<number>",
+        (accountId: "number | null"), (options: "InteractionQuery");
+    #[doc = "How many interactions getTikTokInteractions would return without limit/offset."]
+    read interactions::CountInteractions<TikTok> => count_tik_tok_interactions, count_tik_tok_interactions_sync, "number", "Promise<number>",
+        (accountId: "number | null"), (options: "InteractionQuery");
     // ---- Profiles
     #[doc = "Profiles this Instagram account has interacted with: every profile column plus"]
     #[doc = "interactionCount and lastInteractionAt. Default order: latest interaction first."]
-    read profiles::Profiles => get_profiles, get_profiles_sync, "ProfileWithInteractions[]", "Promise<ProfileWithInteractions[]>",
+    read profiles::Profiles => get_profiles, get_profiles_sync, "Paged<ProfileWithInteractions>", "Promise<Paged<ProfileWithInteractions>>",
         (accountId: "number"), (options: "ProfileQuery");
     #[doc = "TikTok profiles, newest first."]
-    read tiktok::TikTokProfiles => get_tik_tok_profiles, get_tik_tok_profiles_sync, "TikTokProfile[]", "Promise<TikTokProfile[]>",
+    read tiktok::TikTokProfiles => get_tik_tok_profiles, get_tik_tok_profiles_sync, "Paged<TikTokProfile>", "Promise<Paged<TikTokProfile>>",
         (), (options: "TikTokProfileQuery");
     #[doc = "How many profiles getProfiles would return without limit/offset."]
     read profiles::CountProfiles => count_profiles, count_profiles_sync, "number", "Promise<number>",
@@ -175,32 +212,32 @@ exports! {
     read profiles::ProfileLookup => get_profile, get_profile_sync, "Profile | null", "Promise<Profile | null>",
         (usernameOrId: "string | number"), ();
     #[doc = "Profiles the bot filtered out for this Instagram account, newest first."]
-    read profiles::FilteredProfiles<Instagram> => get_filtered_profiles, get_filtered_profiles_sync, "FilteredProfile[]", "Promise<FilteredProfile[]>",
+    read profiles::FilteredProfiles<Instagram> => get_filtered_profiles, get_filtered_profiles_sync, "Paged<FilteredProfile>", "Promise<Paged<FilteredProfile>>",
         (accountId: "number"), (options: "PageQuery");
     #[doc = "Profiles the bot filtered out for this TikTok account, newest first."]
-    read profiles::FilteredProfiles<TikTok> => get_tik_tok_filtered_profiles, get_tik_tok_filtered_profiles_sync, "TikTokFilteredProfile[]", "Promise<TikTokFilteredProfile[]>",
+    read profiles::FilteredProfiles<TikTok> => get_tik_tok_filtered_profiles, get_tik_tok_filtered_profiles_sync, "Paged<TikTokFilteredProfile>", "Promise<Paged<TikTokFilteredProfile>>",
         (accountId: "number"), (options: "PageQuery");
     #[doc = "Snapshots of a profile's counters over time, oldest first."]
     read profiles::StatsHistory => get_profile_stats_history, get_profile_stats_history_sync, "ProfileStatsSnapshot[]", "Promise<ProfileStatsSnapshot[]>",
         (profileId: "number"), ();
     #[doc = "Instagram posts (scraped or scheduled), newest first."]
-    read profiles::Posts => get_posts, get_posts_sync, "Post[]", "Promise<Post[]>",
+    read profiles::Posts => get_posts, get_posts_sync, "Paged<Post>", "Promise<Paged<Post>>",
         (), (options: "PostQuery");
     // ---- Scraping
     #[doc = "Scraping runs, newest first."]
-    read scraping::ScrapingSessions => get_scraping_sessions, get_scraping_sessions_sync, "ScrapingSession[]", "Promise<ScrapingSession[]>",
+    read scraping::ScrapingSessions => get_scraping_sessions, get_scraping_sessions_sync, "Paged<ScrapingSession>", "Promise<Paged<ScrapingSession>>",
         (), (options: "ScrapingSessionQuery");
     #[doc = "One scraping run by id, or null."]
     read scraping::ScrapingSession => get_scraping_session, get_scraping_session_sync, "ScrapingSession | null", "Promise<ScrapingSession | null>",
         (id: "number"), ();
     #[doc = "Profiles a scraping run collected, in scrape order, with a summary of each profile."]
-    read scraping::ScrapedProfiles => get_scraped_profiles, get_scraped_profiles_sync, "ScrapedProfileWithProfile[]", "Promise<ScrapedProfileWithProfile[]>",
+    read scraping::ScrapedProfiles => get_scraped_profiles, get_scraped_profiles_sync, "Paged<ScrapedProfileWithProfile>", "Promise<Paged<ScrapedProfileWithProfile>>",
         (scrapingId: "number"), (options: "ScrapedProfileQuery");
     #[doc = "Scraped comments, newest first."]
-    read scraping::ScrapedComments => get_scraped_comments, get_scraped_comments_sync, "ScrapedComment[]", "Promise<ScrapedComment[]>",
+    read scraping::ScrapedComments => get_scraped_comments, get_scraped_comments_sync, "Paged<ScrapedComment>", "Promise<Paged<ScrapedComment>>",
         (), (options: "ScrapedCommentQuery");
     #[doc = "Hashtag posts this account already processed, newest first."]
-    read scraping::HashtagPosts => get_processed_hashtag_posts, get_processed_hashtag_posts_sync, "ProcessedHashtagPost[]", "Promise<ProcessedHashtagPost[]>",
+    read scraping::HashtagPosts => get_processed_hashtag_posts, get_processed_hashtag_posts_sync, "Paged<ProcessedHashtagPost>", "Promise<Paged<ProcessedHashtagPost>>",
         (accountId: "number"), (options: "HashtagPostQuery");
     // ---- Discovery
     #[doc = "Discovery campaigns, newest first; all of them, or one account's."]
@@ -210,7 +247,7 @@ exports! {
     read discovery::Progress => get_discovery_progress, get_discovery_progress_sync, "DiscoveryProgress[]", "Promise<DiscoveryProgress[]>",
         (campaignId: "number"), ();
     #[doc = "Profiles a campaign discovered, in discovery order."]
-    read discovery::Discovered => get_discovered_profiles, get_discovered_profiles_sync, "DiscoveredProfile[]", "Promise<DiscoveredProfile[]>",
+    read discovery::Discovered => get_discovered_profiles, get_discovered_profiles_sync, "Paged<DiscoveredProfile>", "Promise<Paged<DiscoveredProfile>>",
         (campaignId: "number"), (options: "DiscoveredProfileQuery");
     // ---- Writes (ops/writes.rs)
     #[doc = "Sets (or, with null, clears) the app's notes on an Instagram profile."]
@@ -256,7 +293,7 @@ exports! {
     #[doc = "PRAGMA optimize: refreshes the query planner's statistics where useful."]
     op maintenance::Optimize => optimize, optimize_sync, "OptimizeResult", "Promise<OptimizeResult>",
         (), ();
-    #[doc = "Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), streaming page by page from one snapshot. Returns the rows written."]
+    #[doc = "Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), in the listing's order from one snapshot, streamed as it is read. Returns the rows written. The async form can be cancelled (`signal`, `timeoutMs`: nothing is left behind) and reports progress (`onProgress`)."]
     op export::Export => export_csv, export_csv_sync, "ExportResult", "Promise<ExportResult>",
-        (kind: "ExportKind", destPath: "string", filters: "ExportFilters"), ();
+        (kind: "ExportKind", destPath: "string", filters: "ExportFilters"), (), async options: "ExportOptions" ["onProgress"];
 }

@@ -73,18 +73,41 @@ impl<J: Job> CallTask<J> {
         job: Result<J>,
         call: Option<&Unknown<'_>>,
     ) -> Self {
-        match CallCancel::from_js(env, J::NAME, call) {
+        Self::cancellable(db, env, job, call, &[], true)
+    }
+
+    /// An operation that can be cut off (exportCsv: nothing is left behind),
+    /// with its trailing `{ signal, timeoutMs, ...extra }` argument.
+    pub(crate) fn operation_with(
+        db: Arc<Database>,
+        env: &Env,
+        job: Result<J>,
+        call: Option<&Unknown<'_>>,
+        extra: &[&str],
+    ) -> Self {
+        Self::cancellable(db, env, job, call, extra, false)
+    }
+
+    fn cancellable(
+        db: Arc<Database>,
+        env: &Env,
+        job: Result<J>,
+        call: Option<&Unknown<'_>>,
+        extra: &[&str],
+        throttled: bool,
+    ) -> Self {
+        match CallCancel::from_js(env, J::NAME, call, extra) {
             Ok(cancel) => CallTask {
                 db,
                 job: Some(job),
                 cancel,
-                throttled: true,
+                throttled,
             },
             Err(e) => CallTask {
                 db,
                 job: Some(job.and(Err(e))),
                 cancel: None,
-                throttled: true,
+                throttled,
             },
         }
     }

@@ -347,7 +347,9 @@ fn split_members(body: &str) -> Vec<String> {
 /// API, generated from the structs the Rust side reads and writes, and the
 /// few unions that are no struct.
 fn operation_types(w: &mut String) {
-    use crate::domain::{discovery, interactions, profiles, scraping, sessions, tiktok};
+    use crate::domain::{
+        activity, discovery, interactions, profiles, scraping, sessions, stats, tiktok,
+    };
     use crate::ops::{backup, export, maintenance, writes};
 
     interface::<super::cancel::CallOptions>(w);
@@ -369,6 +371,14 @@ fn operation_types(w: &mut String) {
     interface::<maintenance::OptimizeResult>(w);
     w.push_str(EXPORT_TYPES);
     interface::<export::ExportResult>(w);
+    interface::<export::ExportProgress>(w);
+    let _ = writeln!(
+        w,
+        "/** A listing's page: its rows, and `nextCursor` (read-only, not enumerable, so not kept by\n \
+         * JSON or structured clone: send it along yourself) to pass back as `after` for the rows\n \
+         * after this page, or null when the page came back short. */\n\
+         export type Paged<T> = T[] & {{ readonly nextCursor: string | null }}\n"
+    );
     interface::<crate::domain::PageQuery>(w);
     interface::<sessions::SessionQuery>(w);
     interface::<interactions::InteractionQuery>(w);
@@ -380,6 +390,13 @@ fn operation_types(w: &mut String) {
     interface::<scraping::ScrapedCommentQuery>(w);
     interface::<scraping::HashtagPostQuery>(w);
     interface::<discovery::DiscoveredProfileQuery>(w);
+    interface::<stats::DayRange>(w);
+    let _ = writeln!(
+        w,
+        "export type ActivityGroup = 'day' | 'hour' | 'type' | 'account'\n"
+    );
+    interface::<activity::ActivityQuery>(w);
+    interface::<activity::ActivityRow>(w);
     interface::<writes::DeleteSessionOptions>(w);
     interface::<writes::DiscoveryCampaignInput>(w);
     interface::<writes::PruneOptions>(w);
@@ -454,6 +471,12 @@ export interface ExportFileOptions {
   bom?: boolean
   /** Replace destPath if it exists. Default false (FILE_EXISTS). */
   overwrite?: boolean
+}
+
+/** The async exportCsv's last argument: `signal` / `timeoutMs` stop it (the file is not written). */
+export interface ExportOptions extends CallOptions {
+  /** Called on the JS thread as rows are written: about every 100 ms, and once at the end. */
+  onProgress?: (progress: ExportProgress) => void
 }
 
 /** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';

@@ -1,5 +1,9 @@
-//! `exportCsv`: every row a listing would return, written as CSV page by page
-//! from one snapshot.
+//! `exportCsv`: every row a listing would return, written as CSV from one
+//! snapshot. The listing runs once, unpaged, in its own order (no OFFSET:
+//! paging by offset re-read every earlier row for each page, so time grew
+//! with the square of the rows), its row arrays streamed to a second thread
+//! that writes the file as they come: memory stays bounded and the two
+//! halves overlap.
 
 use std::io::Write;
 use std::path::Path;
@@ -14,9 +18,10 @@ use crate::domain::interactions::Interactions;
 use crate::domain::profiles::Profiles;
 use crate::domain::scraping::ScrapedProfiles;
 use crate::domain::Instagram;
-use crate::query::args::{self, Args, JsonArgs};
+use crate::query::args::{self, Args, Callback, JsonArgs};
 use crate::query::{Operation, Read};
-use crate::rows::Out;
+use crate::rows::pool::{give_back, take_buffer};
+use crate::rows::{Out, Part};
 
 /// What `exportCsv` wrote.
 #[derive(Serialize, ts_rs::TS)]
@@ -26,8 +31,16 @@ pub(crate) struct ExportResult {
     rows: u64,
 }
 
-/// Rows per page while exporting: bounded memory whatever the row count.
-const EXPORT_PAGE: i64 = 5_000;
+/// What `onProgress` receives as rows are written.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExportProgress {
+    /// Data rows written so far.
+    rows_written: u64,
+}
+
+/// How often `onProgress` is called at most.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 enum ExportQuery {
     Profiles(Profiles),
@@ -40,6 +53,7 @@ pub struct Export {
     dest: String,
     overwrite: bool,
     bom: bool,
+    progress: Option<Callback>,
 }
 
 /// `filters` without the export's own keys, plus those keys.
@@ -133,6 +147,7 @@ impl Operation for Export {
             dest,
             overwrite,
             bom,
+            progress: a.member_callback("options", "onProgress")?,
         })
     }
 
@@ -165,11 +180,36 @@ impl Export {
         if self.bom {
             w.write_all("\u{feff}".as_bytes()).map_err(io)?;
         }
-        let mut rows = 0u64;
-        let mut header = false;
-        let mut page = Out::default();
-        // One read transaction over every page: the export is one snapshot
-        // even while Python writes (the layout read inside it, too).
+        // A few row arrays in flight: the reader runs ahead of the writer, bounded.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(4);
+        let rows = std::thread::scope(|scope| {
+            // Builder, not scope.spawn: that panics when the OS refuses a thread.
+            let writer = std::thread::Builder::new()
+                .name("taktik-db export".into())
+                .spawn_scoped(scope, || self.write_parts(rx, &mut w, tmp))
+                .map_err(|e| DbError::internal(format!("{F}: no thread to write with: {e}")))?;
+            let read = self.read_parts(db, cancel, tx);
+            let written = writer
+                .join()
+                .unwrap_or_else(|panic| Err(crate::base::error::from_panic(panic, F)));
+            // The reader's error explains a writer that stopped early.
+            read.and(written)
+        })?;
+        w.flush().map_err(io)?;
+        w.get_ref().sync_all().map_err(io)?;
+        Ok(rows)
+    }
+
+    /// Runs the listing once, unpaged, in one read transaction (one snapshot,
+    /// the layout read inside it too), sending its row arrays through `tx`.
+    fn read_parts(
+        &self,
+        db: &Database,
+        cancel: Option<&Cancel>,
+        tx: std::sync::mpsc::SyncSender<Part>,
+    ) -> Result<()> {
+        const F: &str = "exportCsv";
+        let mut out = Out::streaming(take_buffer(), tx);
         db.read_with(F, cancel, |conn| {
             conn.execute_batch("BEGIN")?;
             let outcome = (|| -> rusqlite::Result<std::result::Result<(), DbError>> {
@@ -177,58 +217,84 @@ impl Export {
                 if let Some(t) = file.missing(self.query.reads()) {
                     return Ok(Err(db.not_in_file(F, &file, t)));
                 }
-                let mut offset = 0i64;
-                loop {
-                    page.clear();
-                    let page_args = args::Page {
-                        limit: EXPORT_PAGE,
-                        offset,
-                    };
-                    match &self.query {
-                        ExportQuery::Profiles(q) => run_page(q, page_args, conn, &file, &mut page)?,
-                        ExportQuery::Scraped(q) => run_page(q, page_args, conn, &file, &mut page)?,
-                        ExportQuery::Interactions(q) => {
-                            run_page(q, page_args, conn, &file, &mut page)?
-                        }
-                    }
-                    let keys_len = page.keys_len as usize;
-                    let keys: Vec<String> =
-                        serde_json::from_slice(&page.buf[..keys_len]).unwrap_or_default();
-                    let mut values: Vec<Vec<serde_json::Value>> = Vec::new();
-                    for array in page.row_arrays() {
-                        match serde_json::from_slice::<Vec<Vec<serde_json::Value>>>(array) {
-                            Ok(v) => values.extend(v),
-                            Err(e) => return Ok(Err(DbError::internal(format!("{F}: {e}")))),
-                        }
-                    }
-                    if !header {
-                        header = true;
-                        if let Err(e) = write_record(&mut w, keys.iter().map(|k| k.as_str().into()))
-                        {
-                            return Ok(Err(io(e)));
-                        }
-                    }
-                    for row in &values {
-                        if let Err(e) = write_record(&mut w, row.iter().map(cell)) {
-                            return Ok(Err(io(e)));
-                        }
-                    }
-                    rows += values.len() as u64;
-                    if (values.len() as i64) < EXPORT_PAGE {
-                        return Ok(Ok(()));
-                    }
-                    offset += EXPORT_PAGE;
+                let all = args::Page {
+                    limit: i64::MAX,
+                    offset: 0,
+                };
+                match &self.query {
+                    ExportQuery::Profiles(q) => run_page(q, all, conn, &file, &mut out)?,
+                    ExportQuery::Scraped(q) => run_page(q, all, conn, &file, &mut out)?,
+                    ExportQuery::Interactions(q) => run_page(q, all, conn, &file, &mut out)?,
                 }
+                Ok(Ok(()))
             })();
             let _ = conn.execute_batch("COMMIT");
             outcome
         })??;
-        w.flush().map_err(io)?;
-        w.get_ref().sync_all().map_err(io)?;
+        out.finish();
+        Ok(())
+    }
+
+    /// The writing half: each row array as CSV records, the header first.
+    /// Returns the rows written.
+    fn write_parts(
+        &self,
+        rx: std::sync::mpsc::Receiver<Part>,
+        w: &mut std::io::BufWriter<std::fs::File>,
+        tmp: &Path,
+    ) -> Result<u64> {
+        const F: &str = "exportCsv";
+        let io = |e: std::io::Error| io_error(F, tmp, e);
+        // Where the header ends: a result started over is written again from there.
+        let mut data_start = None;
+        let mut rows = 0u64;
+        let mut reported = std::time::Instant::now();
+        for part in rx {
+            let (bytes, keys_len) = match part {
+                Part::Text {
+                    bytes, keys_len, ..
+                } => (bytes, keys_len as usize),
+                Part::Restart => {
+                    if let Some(start) = data_start {
+                        use std::io::Seek;
+                        w.flush().map_err(io)?;
+                        w.get_ref().set_len(start).map_err(io)?;
+                        w.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
+                    }
+                    rows = 0;
+                    continue;
+                }
+                Part::Next(_) => continue,
+            };
+            if data_start.is_none() {
+                let keys: Vec<String> =
+                    serde_json::from_slice(&bytes[..keys_len]).unwrap_or_default();
+                write_record(w, keys.iter().map(|k| k.as_str().into())).map_err(io)?;
+                use std::io::Seek;
+                data_start = Some(w.stream_position().map_err(io)?);
+            }
+            let values: Vec<Vec<serde_json::Value>> = serde_json::from_slice(&bytes[keys_len..])
+                .map_err(|e| DbError::internal(format!("{F}: {e}")))?;
+            give_back(bytes);
+            for row in &values {
+                write_record(w, row.iter().map(cell)).map_err(io)?;
+            }
+            rows += values.len() as u64;
+            if let Some(f) = &self.progress {
+                if reported.elapsed() >= PROGRESS_EVERY {
+                    reported = std::time::Instant::now();
+                    f(serde_json::json!(ExportProgress { rows_written: rows }));
+                }
+            }
+        }
+        if let Some(f) = &self.progress {
+            f(serde_json::json!(ExportProgress { rows_written: rows }));
+        }
         Ok(rows)
     }
 }
 
+/// The listing `q` with this page instead of its own.
 fn run_page<Q: Read + Clone>(
     q: &Q,
     page: args::Page,

@@ -61,6 +61,41 @@ pub fn page(func: &str, limit: Option<f64>, offset: Option<f64>) -> Result<Page>
     })
 }
 
+/// `after` of a listing: a cursor its own earlier page returned (see
+/// rows/cursor.rs), with `len` sort key values. Jumping by `offset` and
+/// continuing after a row are two ways to page: not both at once.
+pub fn after(
+    func: &str,
+    after: Option<String>,
+    offset: Option<f64>,
+    tag: u32,
+    len: usize,
+) -> Result<Option<Vec<rusqlite::types::Value>>> {
+    let Some(cursor) = after else {
+        return Ok(None);
+    };
+    if offset.is_some() {
+        return Err(DbError::invalid(format!(
+            "{func}: pass either after (continue after a page) or offset (jump to a row), not both"
+        )));
+    }
+    crate::rows::cursor::decode(func, &cursor, tag, len).map(Some)
+}
+
+/// A count's copy of its listing's paging options: checked like the
+/// listing's (one options object serves both calls), then ignored.
+pub fn ignored_paging(
+    func: &str,
+    limit: Option<f64>,
+    offset: Option<f64>,
+    after: Option<String>,
+    tag: u32,
+    len: usize,
+) -> Result<()> {
+    page(func, limit, offset)?;
+    self::after(func, after, offset, tag, len).map(drop)
+}
+
 pub fn optional_integer(func: &str, name: &str, v: Option<f64>) -> Result<Option<i64>> {
     v.map(|n| integer(func, name, n, 0, MAX_SAFE_INTEGER as i64))
         .transpose()
@@ -149,6 +184,8 @@ pub trait Args {
     fn nullable_text(&self, name: &str) -> Result<Option<String>>;
     /// Whether the argument was left out (or is undefined).
     fn is_undefined(&self, name: &str) -> bool;
+    /// Whether the argument is a plain object (not an array, not null).
+    fn is_object(&self, name: &str) -> bool;
     /// An options object: undefined/null gives the defaults; unknown keys and
     /// wrongly typed values are rejected (a typo like `{ limt: 10 }` must not
     /// pass silently).
@@ -323,6 +360,9 @@ impl Args for JsonArgs<'_> {
     }
     fn is_undefined(&self, name: &str) -> bool {
         !self.values.iter().any(|(n, _)| *n == name)
+    }
+    fn is_object(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(serde_json::Value::Object(_)))
     }
     fn options<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
         match self.get(name) {

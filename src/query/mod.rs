@@ -16,7 +16,7 @@ use crate::base::error::{from_panic, DbError, Result};
 use crate::db::database::Database;
 use crate::db::layout::{FileSchema, Table};
 use crate::rows::pool::{give_back, take_buffer};
-use crate::rows::{Form, Out};
+use crate::rows::{Form, Next, Out};
 use args::{Args, Page};
 
 /// A read query, its arguments already validated.
@@ -140,6 +140,8 @@ pub(crate) struct Answer {
     pub keys_len: u32,
     /// Out::segments: where the row arrays of a long listing end (not the last).
     pub segments: Vec<u32>,
+    /// A listing's cursor to its next page.
+    pub next: Next,
 }
 
 impl Answer {
@@ -165,6 +167,7 @@ impl Answer {
             columns_id,
             keys_len,
             segments,
+            next: Next::None,
         })
     }
 }
@@ -179,10 +182,12 @@ pub(crate) fn answer<J: Job>(db: &Database, job: &J, cancel: Option<&Cancel>) ->
         columns_id,
         keys_len,
         segments,
+        next,
         ..
     } = out;
     match result {
-        Ok(()) => Answer::checked(J::NAME, buf, form, columns_id, keys_len, segments),
+        Ok(()) => Answer::checked(J::NAME, buf, form, columns_id, keys_len, segments)
+            .map(|a| Answer { next, ..a }),
         Err(e) => {
             give_back(buf);
             Err(e)

@@ -15,6 +15,9 @@ pub(crate) struct Columns {
     /// `["sessionId","accountId",...]`: the keys, written once per result.
     pub(super) keys_json: String,
     pub(super) kinds: Vec<Kind>,
+    /// Trailing result columns that are not written: a listing's sort key,
+    /// read for its cursor (write_page).
+    pub(super) hidden: usize,
 }
 
 pub(super) static NEXT_SHAPE_ID: std::sync::atomic::AtomicU32 =
@@ -30,6 +33,16 @@ impl Columns {
     /// every call). Each thread keeps its own map in front of the shared one,
     /// so a call takes no lock once its thread has met the statement.
     pub fn cached(sql: &'static str, stmt: &Statement<'_>) -> std::sync::Arc<Columns> {
+        Self::cached_with(sql, stmt, 0)
+    }
+
+    /// `cached`, the last `hidden` columns left out of the keys and values (a
+    /// SQL text always has the same number).
+    pub fn cached_with(
+        sql: &'static str,
+        stmt: &Statement<'_>,
+        hidden: usize,
+    ) -> std::sync::Arc<Columns> {
         use std::collections::HashMap;
         use std::sync::{Arc, Mutex, OnceLock};
         type Shapes = std::cell::RefCell<HashMap<usize, Arc<Columns>>>;
@@ -47,16 +60,16 @@ impl Columns {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .entry(key)
-                .or_insert_with(|| Arc::new(Columns::of(stmt)))
+                .or_insert_with(|| Arc::new(Columns::of(stmt, hidden)))
                 .clone();
             cache.borrow_mut().insert(key, columns.clone());
             columns
         })
     }
 
-    pub fn of(stmt: &Statement<'_>) -> Self {
+    pub fn of(stmt: &Statement<'_>, hidden: usize) -> Self {
         let id = NEXT_SHAPE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Self::with_kinds(stmt, id, classify)
+        Self::with_kinds(stmt, id, hidden, classify)
     }
 
     /// The shape of a statement the app wrote (db.query()), for this call
@@ -65,13 +78,24 @@ impl Columns {
     /// lib/deliver.js the shape has no lasting id (it keeps a bounded cache
     /// of object factories by key list instead).
     pub fn uncached(stmt: &Statement<'_>) -> Self {
-        Self::with_kinds(stmt, 0, classify_sql)
+        Self::with_kinds(stmt, 0, 0, classify_sql)
     }
 
-    fn with_kinds(stmt: &Statement<'_>, id: u32, classify: fn(&str, Option<&str>) -> Kind) -> Self {
-        let keys: Vec<String> = stmt.columns().map(|c| camel_case(c.name())).collect();
+    fn with_kinds(
+        stmt: &Statement<'_>,
+        id: u32,
+        hidden: usize,
+        classify: fn(&str, Option<&str>) -> Kind,
+    ) -> Self {
+        let shown = stmt.column_count().saturating_sub(hidden);
+        let keys: Vec<String> = stmt
+            .columns()
+            .take(shown)
+            .map(|c| camel_case(c.name()))
+            .collect();
         let kinds = stmt
             .columns()
+            .take(shown)
             .map(|c| classify(c.name(), c.decl_type()))
             .collect();
         let mut keys_json = Vec::new();
@@ -87,6 +111,7 @@ impl Columns {
             id,
             keys_json: String::from_utf8_lossy(&keys_json).into_owned(),
             kinds,
+            hidden,
         }
     }
 

@@ -11,6 +11,7 @@
 //! sees a shape (it slices them off after that).
 
 mod columns;
+pub(crate) mod cursor;
 mod json;
 mod kind;
 mod out;
@@ -21,10 +22,10 @@ pub(crate) use json::{bool_of, write_i64};
 #[cfg(test)]
 pub(crate) use kind::camel_case;
 pub(crate) use kind::{classify, Kind};
-pub(crate) use out::{Form, Out, Part};
+pub(crate) use out::{Form, Next, Out, Part};
 pub(crate) use write::{
-    note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_row, write_rows,
-    write_rows_with, write_statement_rows,
+    note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_page, write_row,
+    write_rows, write_rows_with, write_statement_rows, Paging,
 };
 
 #[cfg(test)]
@@ -215,7 +216,7 @@ mod tests {
         let stmt = conn.prepare("SELECT 1 AS a, 'x' AS b").unwrap();
         // No lasting id: nothing is cached for it.
         assert_eq!(Columns::uncached(&stmt).id, 0);
-        assert_ne!(Columns::of(&stmt).id, 0);
+        assert_ne!(Columns::of(&stmt, 0).id, 0);
     }
 
     #[test]

@@ -30,9 +30,23 @@ pub(crate) struct Out {
     /// Rows output longer than SEGMENT_BYTES is written as consecutive arrays,
     /// `[keys][row, ...][row, ...]...`: the end of every one but the last.
     pub segments: Vec<u32>,
+    /// A listing's cursor to its next page (keyset paging, rows/cursor.rs).
+    pub next: Next,
     /// A streamed Sync read (node/deliver.rs): each row array goes to the JS thread as
     /// soon as it is complete, instead of being recorded in `segments`.
     sink: Option<Sink>,
+}
+
+/// Where a listing's next page starts: JS gets it as the result's `nextCursor`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Not a listing (no `nextCursor`).
+    #[default]
+    None,
+    /// The page came back short: there is no next page (`nextCursor: null`).
+    End,
+    /// The cursor after the page's last row.
+    After(String),
 }
 
 /// A piece of a streamed result.
@@ -49,6 +63,8 @@ pub(crate) enum Part {
     },
     /// Forget the rows sent so far: the query started its result over.
     Restart,
+    /// The listing's cursor, sent last.
+    Next(Next),
 }
 
 #[derive(Debug)]
@@ -74,6 +90,7 @@ impl Out {
             columns_id: 0,
             keys_len: 0,
             segments: Vec::new(),
+            next: Next::None,
             sink: None,
         }
     }
@@ -98,6 +115,9 @@ impl Out {
                 columns_id: self.columns_id,
                 keys_len: self.keys_len,
             });
+            if self.next != Next::None {
+                let _ = sink.tx.send(Part::Next(std::mem::take(&mut self.next)));
+            }
         }
     }
 
@@ -108,6 +128,7 @@ impl Out {
         self.columns_id = 0;
         self.keys_len = 0;
         self.segments.clear();
+        self.next = Next::None;
     }
 
     /// Drops what was written after `len` (a result being replaced). Streamed
@@ -135,6 +156,7 @@ impl Out {
     }
 
     /// The row arrays of Rows output, in order (one unless it was segmented).
+    #[cfg(test)]
     pub fn row_arrays(&self) -> impl Iterator<Item = &[u8]> {
         let starts = std::iter::once(self.keys_len).chain(self.segments.iter().copied());
         let ends = self.segments.iter().copied().map(|e| e as usize);

@@ -1,11 +1,12 @@
 //! Running a statement and writing its rows, one row, days or a count.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Params, Row, Rows, Statement};
+use rusqlite::{Connection, Params, Row, Statement};
 
 use super::columns::Columns;
+use super::cursor;
 use super::json::{write_i64, write_value};
-use super::out::{Form, Out};
+use super::out::{Form, Next, Out};
 
 /// Runs `sql` and writes every row: `[keys][[values], ...]` (Form::Rows).
 /// Returns how many rows.
@@ -15,12 +16,69 @@ pub(crate) fn write_rows<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<usize> {
+    rows_into(conn, sql, params, out, None)
+}
+
+/// What a listing's page needs to make its `nextCursor`: its limit, its
+/// cursor tag (rows/cursor.rs) and how many trailing columns are its sort key.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paging {
+    pub limit: i64,
+    pub tag: u32,
+    pub key_columns: usize,
+}
+
+/// `write_rows` for a listing's page: the statement's last `key_columns`
+/// columns are the sort key, not written; a full page ends with the cursor
+/// after its last row (Next::After), a short one with Next::End.
+pub(crate) fn write_page<P: Params>(
+    conn: &Connection,
+    sql: &'static str,
+    params: P,
+    out: &mut Out,
+    paging: Paging,
+) -> rusqlite::Result<usize> {
+    rows_into(conn, sql, params, out, Some(paging))
+}
+
+fn rows_into<P: Params>(
+    conn: &Connection,
+    sql: &'static str,
+    params: P,
+    out: &mut Out,
+    paging: Option<Paging>,
+) -> rusqlite::Result<usize> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let columns = Columns::cached(sql, &stmt);
+    let hidden = paging.map_or(0, |p| p.key_columns);
+    let columns = Columns::cached_with(sql, &stmt, hidden);
     let reprepares = reprepares(&stmt);
-    let n = write_all(stmt.query(params)?, &columns, out)?;
+    let mut rows = stmt.query(params)?;
+    let mut n = 0i64;
+    let mut next = Next::End;
+    out.keys(Form::Rows, &columns);
+    out.buf.push(b'[');
+    while let Some(row) = rows.next()? {
+        if n > 0 {
+            out.next_row();
+        }
+        columns.write(row, &mut out.buf)?;
+        n += 1;
+        // Only the row that fills the page is worth a cursor.
+        if let Some(p) = paging.filter(|p| p.limit == n) {
+            let shown = columns.kinds.len();
+            let key = (shown..shown + columns.hidden)
+                .map(|i| row.get_ref(i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            next = Next::After(cursor::encode(p.tag, &key));
+        }
+    }
+    out.buf.push(b']');
+    if paging.is_some() {
+        out.next = next;
+    }
+    drop(rows);
     note_reprepares(&stmt, reprepares);
-    Ok(n)
+    Ok(n as usize)
 }
 
 /// `write_rows` for a statement the caller prepared and bound (SQL the app
@@ -32,14 +90,9 @@ pub(crate) fn write_statement_rows(
 ) -> rusqlite::Result<usize> {
     let columns = Columns::uncached(stmt);
     let reprepares = reprepares(stmt);
-    let n = write_all(stmt.raw_query(), &columns, out)?;
-    note_reprepares(stmt, reprepares);
-    Ok(n)
-}
-
-fn write_all(mut rows: Rows<'_>, columns: &Columns, out: &mut Out) -> rusqlite::Result<usize> {
+    let mut rows = stmt.raw_query();
     let mut n = 0;
-    out.keys(Form::Rows, columns);
+    out.keys(Form::Rows, &columns);
     out.buf.push(b'[');
     while let Some(row) = rows.next()? {
         if n > 0 {
@@ -49,6 +102,8 @@ fn write_all(mut rows: Rows<'_>, columns: &Columns, out: &mut Out) -> rusqlite::
         n += 1;
     }
     out.buf.push(b']');
+    drop(rows);
+    note_reprepares(stmt, reprepares);
     Ok(n)
 }
 

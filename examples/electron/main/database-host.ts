@@ -3,12 +3,22 @@
 // directly (createInProcessBackend), the utility process uses it behind
 // process.parentPort (utility/db-worker.ts). From the addon it imports types
 // and the error guard; the database it works on is handed in.
-import { isTaktikError, type CallOptions, type ChangeEvent, type LiveOptions, type LiveQuery, type TaktikDatabase, type WatchHandle } from '../addon.js'
+import {
+  isTaktikError,
+  type CallOptions,
+  type ChangeEvent,
+  type LiveOptions,
+  type LiveQuery,
+  type Paged,
+  type TaktikDatabase,
+  type WatchHandle,
+} from '../addon.js'
 import {
   type IpcFailure,
   type IpcResult,
   type LiveMethod,
   type LiveSubscribeOptions,
+  type RowsPage,
   type TaktikArgs,
   type TaktikMethod,
   type TaktikResult,
@@ -92,26 +102,37 @@ type Invoker<K extends TaktikMethod> = (
   call: CallOptions | undefined,
 ) => Promise<TaktikResult<K>>
 
+/** A listing's rows with their cursor, as plain data for IPC (see RowsPage). */
+async function page<T>(rows: Promise<Paged<T>>): Promise<RowsPage<T>> {
+  const r = await rows
+  return { rows: r, nextCursor: r.nextCursor }
+}
+
 /** One line per request: which addon method it calls, with which arguments. */
 const invokers: { readonly [K in TaktikMethod]: Invoker<K> } = {
   getAccounts: (db, [], call) => db.getAccounts(call),
-  getSessions: (db, [accountId, options], call) => db.getSessions(accountId, options, call),
+  getSessions: (db, [accountId, options], call) => page(db.getSessions(accountId, options, call)),
+  countSessions: (db, [accountId, options], call) => db.countSessions(accountId, options, call),
+  getSession: (db, [sessionId], call) => db.getSession(sessionId, call),
   getSessionStats: (db, [sessionId], call) => db.getSessionStats(sessionId, call),
   getDailyStats: (db, [accountId, days], call) => db.getDailyStats(accountId, days, call),
-  getProfiles: (db, [accountId, options], call) => db.getProfiles(accountId, options, call),
+  getActivity: (db, [options], call) => db.getActivity(options, call),
+  getProfiles: (db, [accountId, options], call) => page(db.getProfiles(accountId, options, call)),
   countProfiles: (db, [accountId, options], call) => db.countProfiles(accountId, options, call),
   getProfile: (db, [usernameOrId], call) => db.getProfile(usernameOrId, call),
-  getInteractions: (db, [accountId, options], call) => db.getInteractions(accountId, options, call),
-  getFilteredProfiles: (db, [accountId, options], call) => db.getFilteredProfiles(accountId, options, call),
-  getScrapingSessions: (db, [options], call) => db.getScrapingSessions(options, call),
+  getInteractions: (db, [accountId, options], call) => page(db.getInteractions(accountId, options, call)),
+  countInteractions: (db, [accountId, options], call) => db.countInteractions(accountId, options, call),
+  getFilteredProfiles: (db, [accountId, options], call) => page(db.getFilteredProfiles(accountId, options, call)),
+  getScrapingSessions: (db, [options], call) => page(db.getScrapingSessions(options, call)),
   getScrapingSession: (db, [scrapingId], call) => db.getScrapingSession(scrapingId, call),
-  getScrapedProfiles: (db, [scrapingId, options], call) => db.getScrapedProfiles(scrapingId, options, call),
+  getScrapedProfiles: (db, [scrapingId, options], call) => page(db.getScrapedProfiles(scrapingId, options, call)),
   getDiscoveryCampaigns: (db, [accountId], call) => db.getDiscoveryCampaigns(accountId, call),
   getDiscoveryProgress: (db, [campaignId], call) => db.getDiscoveryProgress(campaignId, call),
-  getDiscoveredProfiles: (db, [campaignId, options], call) => db.getDiscoveredProfiles(campaignId, options, call),
+  getDiscoveredProfiles: (db, [campaignId, options], call) => page(db.getDiscoveredProfiles(campaignId, options, call)),
   getTikTokAccounts: (db, [], call) => db.getTikTokAccounts(call),
-  getTikTokSessions: (db, [accountId, options], call) => db.getTikTokSessions(accountId, options, call),
+  getTikTokSessions: (db, [accountId, options], call) => page(db.getTikTokSessions(accountId, options, call)),
   getTikTokDailyStats: (db, [accountId, days], call) => db.getTikTokDailyStats(accountId, days, call),
+  getTikTokActivity: (db, [options], call) => db.getTikTokActivity(options, call),
   getDatabaseInfo: (db) => db.getDatabaseInfo(),
   updateProfileNotes: (db, [profileId, notes]) => db.updateProfileNotes(profileId, notes),
   removeFilteredProfile: (db, [accountId, profileId]) => db.removeFilteredProfile(accountId, profileId),
@@ -208,6 +229,14 @@ export class FeedSet {
 // Live queries
 // ---------------------------------------------------------------------------------------
 
+/** A live result as the request's own channel returns it: a listing's page as a RowsPage (see page()). */
+function asIpcData(data: unknown): unknown {
+  if (Array.isArray(data) && Object.hasOwn(data, 'nextCursor')) {
+    return { rows: data, nextCursor: (data as Paged<unknown>).nextCursor }
+  }
+  return data
+}
+
 /**
  * Named `db.live` queries: one per key, replaced on re-subscribe. The addon calls back with a
  * read's first result and then only with changed ones, never after `close()` returns, and
@@ -242,7 +271,7 @@ export class LiveSet {
         callback: (result: unknown) => void,
         options: LiveOptions,
       ) => LiveQuery
-      const query = live(method, args, (data) => send({ ok: true, data }), {
+      const query = live(method, args, (data) => send({ ok: true, data: asIpcData(data) }), {
         ...(throttleMs ? { throttleMs } : {}),
         onError: (error) => send(toFailure(error, this.options.onError, method)),
       })

@@ -4,10 +4,13 @@
 // to bundle into the preload and the renderer.
 import type {
   Account,
+  ActivityQuery,
+  ActivityRow,
   ApiTable,
   ChangeEvent,
   DailyStatsDay,
   DatabaseInfo,
+  DayRange,
   DiscoveredProfile,
   DiscoveredProfileQuery,
   DiscoveryCampaign,
@@ -37,6 +40,16 @@ import type {
 } from '../addon.js'
 
 /**
+ * A listing's page as it crosses IPC: the addon's `nextCursor` rides on the
+ * rows array as a non-enumerable property, which structured clone drops, so
+ * the main process sends it beside the rows. Pass it back as `after`.
+ */
+export interface RowsPage<T> {
+  rows: T[]
+  nextCursor: string | null
+}
+
+/**
  * Every request the renderer may make: its arguments (as the renderer passes
  * them to `window.taktik.<name>(...)`) and what a successful call returns.
  * The argument shapes are the addon's own option types, so a typo in the
@@ -44,30 +57,35 @@ import type {
  * the main process before it reaches the addon.
  *
  * Deliberately absent: anything that takes a file path (backup, exportCsv),
- * raw SQL (`db.query` is for the main process's own code, never a renderer's),
- * and the destructive account/history deletes.
+ * raw SQL (the addon's `query` stays in the main process), and the
+ * destructive account/history deletes.
  * Offer those from the main process (e.g. behind a save dialog) if needed.
  */
 export interface TaktikRequests {
   // Reads
   getAccounts: { args: []; result: Account[] }
-  getSessions: { args: [accountId: number, options?: SessionQuery]; result: Session[] }
+  getSessions: { args: [accountId: number, options?: SessionQuery]; result: RowsPage<Session> }
+  countSessions: { args: [accountId: number, options?: SessionQuery]; result: number }
+  getSession: { args: [sessionId: number]; result: Session | null }
   getSessionStats: { args: [sessionId: number]; result: SessionStats }
-  getDailyStats: { args: [accountId: number, days: number]; result: DailyStatsDay[] }
-  getProfiles: { args: [accountId: number, options?: ProfileQuery]; result: ProfileWithInteractions[] }
+  getDailyStats: { args: [accountId: number, days: number | DayRange]; result: DailyStatsDay[] }
+  getActivity: { args: [options?: ActivityQuery]; result: ActivityRow[] }
+  getProfiles: { args: [accountId: number, options?: ProfileQuery]; result: RowsPage<ProfileWithInteractions> }
   countProfiles: { args: [accountId: number, options?: ProfileQuery]; result: number }
   getProfile: { args: [usernameOrId: string | number]; result: Profile | null }
-  getInteractions: { args: [accountId: number, options?: InteractionQuery]; result: InteractionWithUsername[] }
-  getFilteredProfiles: { args: [accountId: number, options?: PageQuery]; result: FilteredProfile[] }
-  getScrapingSessions: { args: [options?: ScrapingSessionQuery]; result: ScrapingSession[] }
+  getInteractions: { args: [accountId: number | null, options?: InteractionQuery]; result: RowsPage<InteractionWithUsername> }
+  countInteractions: { args: [accountId: number | null, options?: InteractionQuery]; result: number }
+  getFilteredProfiles: { args: [accountId: number, options?: PageQuery]; result: RowsPage<FilteredProfile> }
+  getScrapingSessions: { args: [options?: ScrapingSessionQuery]; result: RowsPage<ScrapingSession> }
   getScrapingSession: { args: [scrapingId: number]; result: ScrapingSession | null }
-  getScrapedProfiles: { args: [scrapingId: number, options?: ScrapedProfileQuery]; result: ScrapedProfileWithProfile[] }
+  getScrapedProfiles: { args: [scrapingId: number, options?: ScrapedProfileQuery]; result: RowsPage<ScrapedProfileWithProfile> }
   getDiscoveryCampaigns: { args: [accountId?: number | null]; result: DiscoveryCampaign[] }
   getDiscoveryProgress: { args: [campaignId: number]; result: DiscoveryProgress[] }
-  getDiscoveredProfiles: { args: [campaignId: number, options?: DiscoveredProfileQuery]; result: DiscoveredProfile[] }
+  getDiscoveredProfiles: { args: [campaignId: number, options?: DiscoveredProfileQuery]; result: RowsPage<DiscoveredProfile> }
   getTikTokAccounts: { args: []; result: TikTokAccount[] }
-  getTikTokSessions: { args: [accountId: number, options?: SessionQuery]; result: TikTokSession[] }
-  getTikTokDailyStats: { args: [accountId: number, days: number]; result: TikTokDailyStatsDay[] }
+  getTikTokSessions: { args: [accountId: number, options?: SessionQuery]; result: RowsPage<TikTokSession> }
+  getTikTokDailyStats: { args: [accountId: number, days: number | DayRange]; result: TikTokDailyStatsDay[] }
+  getTikTokActivity: { args: [options?: ActivityQuery]; result: ActivityRow[] }
   getDatabaseInfo: { args: []; result: DatabaseInfo }
   // The app's own writes
   updateProfileNotes: { args: [profileId: number, notes: string | null]; result: WriteResult }
@@ -85,12 +103,16 @@ export type TaktikResult<K extends TaktikMethod> = TaktikRequests[K]['result']
 export const TAKTIK_METHODS = [
   'getAccounts',
   'getSessions',
+  'countSessions',
+  'getSession',
   'getSessionStats',
   'getDailyStats',
+  'getActivity',
   'getProfiles',
   'countProfiles',
   'getProfile',
   'getInteractions',
+  'countInteractions',
   'getFilteredProfiles',
   'getScrapingSessions',
   'getScrapingSession',
@@ -101,6 +123,7 @@ export const TAKTIK_METHODS = [
   'getTikTokAccounts',
   'getTikTokSessions',
   'getTikTokDailyStats',
+  'getTikTokActivity',
   'getDatabaseInfo',
   'updateProfileNotes',
   'removeFilteredProfile',
@@ -166,8 +189,9 @@ export type WatchEventPayload = ChangeEvent
 /**
  * The requests a window may also subscribe to as live queries (`db.live` in the main process):
  * the reads among TaktikRequests. The main process runs the read, sends its result on
- * LIVE_RESULT_CHANNEL, and sends it again each time a commit (the bot's, in its own process)
- * changes it, until the window unsubscribes or closes.
+ * LIVE_RESULT_CHANNEL (a listing as its RowsPage, like the request's own channel), and sends it
+ * again each time a commit (the bot's, in its own process) changes it, until the window
+ * unsubscribes or closes.
  */
 export type LiveMethod = Extract<TaktikMethod, ReadMethod>
 
@@ -175,12 +199,16 @@ export type LiveMethod = Extract<TaktikMethod, ReadMethod>
 export const LIVE_METHODS = [
   'getAccounts',
   'getSessions',
+  'countSessions',
+  'getSession',
   'getSessionStats',
   'getDailyStats',
+  'getActivity',
   'getProfiles',
   'countProfiles',
   'getProfile',
   'getInteractions',
+  'countInteractions',
   'getFilteredProfiles',
   'getScrapingSessions',
   'getScrapingSession',
@@ -191,6 +219,7 @@ export const LIVE_METHODS = [
   'getTikTokAccounts',
   'getTikTokSessions',
   'getTikTokDailyStats',
+  'getTikTokActivity',
 ] as const satisfies readonly LiveMethod[]
 assertComplete<Exclude<LiveMethod, (typeof LIVE_METHODS)[number]>>()
 
@@ -249,6 +278,10 @@ export const LIMITS = {
   maxListItemLength: 500,
   /** since / until as text. */
   maxInstantLength: 40,
+  /** A nextCursor passed back as `after`. */
+  maxCursorLength: 2048,
+  /** Ids in an activity query's accountId list, types in a type list. */
+  maxFilterItems: 100,
   /** The shortest watch poll interval a renderer may ask for. */
   minWatchIntervalMs: 50,
   maxWatchIntervalMs: 60_000,

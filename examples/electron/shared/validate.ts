@@ -15,6 +15,9 @@
 // sizes), and so the option types stay in step with the addon's: each `Spec`
 // below must name every key of the addon's option type, or it fails to compile.
 import type {
+  ActivityGroup,
+  ActivityQuery,
+  DayRange,
   DiscoveredProfileQuery,
   DiscoveryCampaignInput,
   InteractionQuery,
@@ -205,10 +208,56 @@ function required<T>(v: T | undefined, name: string): T {
   return v
 }
 
-const PAGE: Spec<PageQuery> = { limit, offset: count }
-const SESSION_QUERY: Spec<SessionQuery> = { ...PAGE, status: label }
+const CURSOR = /^[A-Za-z0-9_-]+$/
+/** A nextCursor handed back as `after`: base64url text (the addon checks what it says). */
+function cursor(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > LIMITS.maxCursorLength || !CURSOR.test(v)) {
+    fail(`${name} must be a nextCursor as returned, got ${describe(v)}`)
+  }
+  return v
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** A local calendar date, YYYY-MM-DD (the addon checks that it exists). */
+function date(v: unknown, name: string): string {
+  if (typeof v !== 'string' || !DATE.test(v)) fail(`${name} must be a date written YYYY-MM-DD, got ${describe(v)}`)
+  return v
+}
+
+/** One value, or a short non-empty list of them. */
+function oneOrMany<T>(check: (v: unknown, name: string) => T): (v: unknown, name: string) => T | T[] {
+  return (v, name) => {
+    if (!Array.isArray(v)) return check(v, name)
+    if (v.length === 0 || v.length > LIMITS.maxFilterItems) {
+      fail(`${name} must have 1 to ${LIMITS.maxFilterItems} items, got ${v.length}`)
+    }
+    return v.map((x, i) => check(x, `${name}[${i}]`))
+  }
+}
+
+const DAY_RANGE: Spec<DayRange> = { from: date, to: date }
+/** getDailyStats' second argument: a number of days, or `{ from, to }`. */
+function daysOrRange(v: unknown, name: string): number | DayRange {
+  if (typeof v === 'number') return days(v, name)
+  const range = required(options(v, name, DAY_RANGE), name)
+  return { from: required(range.from, `${name}.from`), to: required(range.to, `${name}.to`) }
+}
+
+const ACTIVITY_GROUPS = ['day', 'hour', 'type', 'account'] as const satisfies readonly ActivityGroup[]
+const ACTIVITY_QUERY: Spec<ActivityQuery> = {
+  groupBy: oneOrMany(oneOf(ACTIVITY_GROUPS)),
+  accountId: oneOrMany(id),
+  from: date,
+  to: date,
+  type: oneOrMany(label),
+}
+
+const PAGE: Spec<PageQuery> = { limit, offset: count, after: cursor }
+const SESSION_QUERY: Spec<SessionQuery> = { ...PAGE, status: label, since: instant, until: instant }
 const PROFILE_QUERY: Spec<ProfileQuery> = {
   ...PAGE,
+  since: instant,
+  until: instant,
   search: text(LIMITS.maxSearchLength),
   sortBy: oneOf(PROFILE_SORT_KEYS),
   order: oneOf(['asc', 'desc'] as const),
@@ -220,7 +269,7 @@ const PROFILE_QUERY: Spec<ProfileQuery> = {
 }
 const INTERACTION_QUERY: Spec<InteractionQuery> = {
   ...PAGE,
-  type: label,
+  type: oneOrMany(label),
   sessionId: id,
   profileId: id,
   since: instant,
@@ -290,8 +339,11 @@ type Validators = { readonly [K in TaktikMethod]: (args: readonly unknown[]) => 
 export const validators: Validators = {
   getAccounts: (a) => (arity(a, 'getAccounts', 0, 0), []),
   getSessions: (a) => (arity(a, 'getSessions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', SESSION_QUERY)]),
+  countSessions: (a) => (arity(a, 'countSessions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', SESSION_QUERY)]),
+  getSession: (a) => (arity(a, 'getSession', 1, 1), [id(a[0], 'sessionId')]),
   getSessionStats: (a) => (arity(a, 'getSessionStats', 1, 1), [id(a[0], 'sessionId')]),
-  getDailyStats: (a) => (arity(a, 'getDailyStats', 2, 2), [id(a[0], 'accountId'), days(a[1], 'days')]),
+  getDailyStats: (a) => (arity(a, 'getDailyStats', 2, 2), [id(a[0], 'accountId'), daysOrRange(a[1], 'days')]),
+  getActivity: (a) => (arity(a, 'getActivity', 0, 1), [options(a[0], 'options', ACTIVITY_QUERY)]),
   getProfiles: (a) => (arity(a, 'getProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PROFILE_QUERY)]),
   countProfiles: (a) => (arity(a, 'countProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PROFILE_QUERY)]),
   getProfile: (a) => {
@@ -299,7 +351,12 @@ export const validators: Validators = {
     return [typeof a[0] === 'number' ? id(a[0], 'profileId') : username(a[0], 'username')]
   },
   getInteractions: (a) => (
-    arity(a, 'getInteractions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', INTERACTION_QUERY)]
+    arity(a, 'getInteractions', 1, 2),
+    [a[0] === null ? null : id(a[0], 'accountId'), options(a[1], 'options', INTERACTION_QUERY)]
+  ),
+  countInteractions: (a) => (
+    arity(a, 'countInteractions', 1, 2),
+    [a[0] === null ? null : id(a[0], 'accountId'), options(a[1], 'options', INTERACTION_QUERY)]
   ),
   getFilteredProfiles: (a) => (arity(a, 'getFilteredProfiles', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', PAGE)]),
   getScrapingSessions: (a) => (arity(a, 'getScrapingSessions', 0, 1), [options(a[0], 'options', SCRAPING_SESSION_QUERY)]),
@@ -318,7 +375,8 @@ export const validators: Validators = {
   ),
   getTikTokAccounts: (a) => (arity(a, 'getTikTokAccounts', 0, 0), []),
   getTikTokSessions: (a) => (arity(a, 'getTikTokSessions', 1, 2), [id(a[0], 'accountId'), options(a[1], 'options', SESSION_QUERY)]),
-  getTikTokDailyStats: (a) => (arity(a, 'getTikTokDailyStats', 2, 2), [id(a[0], 'accountId'), days(a[1], 'days')]),
+  getTikTokDailyStats: (a) => (arity(a, 'getTikTokDailyStats', 2, 2), [id(a[0], 'accountId'), daysOrRange(a[1], 'days')]),
+  getTikTokActivity: (a) => (arity(a, 'getTikTokActivity', 0, 1), [options(a[0], 'options', ACTIVITY_QUERY)]),
   getDatabaseInfo: (a) => (arity(a, 'getDatabaseInfo', 0, 0), []),
   updateProfileNotes: (a) => {
     // `notes` is required: null clears, an omitted or undefined value is an error.

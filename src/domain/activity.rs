@@ -1,0 +1,350 @@
+//! Activity: interactions counted by local day, local hour, type and account,
+//! with the success/failure split, over a range of local dates, for one
+//! account, several or all (getActivity / getTikTokActivity).
+//!
+//! The rows are read once (from the addon's covering index plus the `success`
+//! column) and counted in Rust: grouping by a local day or hour needs each
+//! instant in the machine's zone, which SQL cannot do without a call into the
+//! zone database per row; here it is one hash lookup per row (LocalClock).
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::marker::PhantomData;
+
+use chrono::NaiveDate;
+use rusqlite::types::{ToSql, ValueRef};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::interactions::{TypeFilter, Types};
+use super::{filter, Platform};
+use crate::base::error::{DbError, Result};
+use crate::base::time::{self, LocalClock};
+use crate::base::IntHasher;
+use crate::db::layout::{FileSchema, Table};
+use crate::query::args::{self, Args};
+use crate::query::Read;
+use crate::rows::{bool_of, Out};
+
+/// Options of getActivity / getTikTokActivity.
+#[derive(ts_rs::TS)]
+#[ts(optional_fields)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActivityQuery {
+    /// What each row counts: 'day', 'hour' (of the local day, 0-23), 'type' or 'account', or several. Default 'day'.
+    #[ts(optional, type = "ActivityGroup | ActivityGroup[]")]
+    pub group_by: Option<Groups>,
+    /// One account, several, or (left out) all of them.
+    #[ts(optional, type = "number | number[]")]
+    pub account_id: Option<Ids>,
+    /// First local date counted, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last local date counted, `YYYY-MM-DD` (inclusive).
+    pub to: Option<String>,
+    /// Only these interaction types (case-insensitive).
+    #[serde(rename = "type")]
+    #[ts(optional, type = "string | string[]")]
+    pub kind: Option<Types>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Groups {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Ids {
+    One(f64),
+    Many(Vec<f64>),
+}
+
+/// One group's counts; only the keys grouped by are present.
+#[derive(Debug, Default, Serialize, ts_rs::TS)]
+#[ts(optional_fields)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivityRow {
+    /// Local date, `YYYY-MM-DD` (groupBy 'day').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<String>,
+    /// Hour of the local day, 0-23 (groupBy 'hour').
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hour: Option<u32>,
+    /// Interaction type, upper case (groupBy 'type').
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    /// groupBy 'account'.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<i64>,
+    total: u64,
+    /// Interactions recorded as successful.
+    succeeded: u64,
+    /// The rest (unsuccessful, or success not recorded).
+    failed: u64,
+}
+
+const DAY: u8 = 1;
+const HOUR: u8 = 2;
+const TYPE: u8 = 4;
+const ACCOUNT: u8 = 8;
+const GROUPS: [(&str, u8); 4] = [
+    ("day", DAY),
+    ("hour", HOUR),
+    ("type", TYPE),
+    ("account", ACCOUNT),
+];
+
+pub struct Activity<P> {
+    /// Bits of DAY, HOUR, TYPE, ACCOUNT.
+    groups: u8,
+    /// None: every account. One id is compared directly, several bound as JSON.
+    accounts: Option<AccountFilter>,
+    kind: Option<TypeFilter>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    platform: PhantomData<P>,
+}
+
+#[derive(Debug, Clone)]
+enum AccountFilter {
+    One(i64),
+    Many(String),
+}
+
+impl ToSql for AccountFilter {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            AccountFilter::One(id) => id.to_sql(),
+            AccountFilter::Many(json) => json.to_sql(),
+        }
+    }
+}
+
+fn date(func: &str, name: &str, v: Option<String>) -> Result<Option<NaiveDate>> {
+    v.map(|s| {
+        time::parse_date(&s).ok_or_else(|| {
+            DbError::invalid(format!(
+                "{func}: {name} must be a local date written YYYY-MM-DD, got {s:?}"
+            ))
+        })
+    })
+    .transpose()
+}
+
+impl<P: Platform> Read for Activity<P> {
+    const NAME: &'static str = P::ACTIVITY_FN;
+
+    fn parse<A: Args>(a: &A) -> Result<Self> {
+        let f = Self::NAME;
+        let o: ActivityQuery = a.options("options")?;
+        let names = match o.group_by {
+            None => vec!["day".to_string()],
+            Some(Groups::One(g)) => vec![g],
+            Some(Groups::Many(gs)) => gs,
+        };
+        let mut groups = 0;
+        for g in &names {
+            let bit = GROUPS
+                .iter()
+                .find(|(n, _)| n == g)
+                .map(|(_, b)| *b)
+                .ok_or_else(|| {
+                    DbError::invalid(format!(
+                        "{f}: groupBy must be 'day', 'hour', 'type' or 'account' (or a list of them), got {g:?}"
+                    ))
+                })?;
+            groups |= bit;
+        }
+        if groups == 0 {
+            return Err(DbError::invalid(format!(
+                "{f}: groupBy must name at least one of 'day', 'hour', 'type', 'account'"
+            )));
+        }
+        let id = |n: f64| args::integer(f, "accountId", n, 0, args::MAX_SAFE_INTEGER as i64);
+        let accounts = match o.account_id {
+            None => None,
+            Some(Ids::One(n)) => Some(AccountFilter::One(id(n)?)),
+            Some(Ids::Many(ns)) if ns.is_empty() => {
+                return Err(DbError::invalid(format!(
+                    "{f}: accountId must be an id or a non-empty array of ids (leave it out for all accounts)"
+                )))
+            }
+            Some(Ids::Many(ns)) => {
+                let ids = ns.into_iter().map(id).collect::<Result<Vec<i64>>>()?;
+                Some(AccountFilter::Many(serde_json::Value::from(ids).to_string()))
+            }
+        };
+        let (from, to) = (date(f, "from", o.from)?, date(f, "to", o.to)?);
+        if let (Some(a), Some(b)) = (from, to) {
+            if a > b {
+                return Err(DbError::invalid(format!(
+                    "{f}: from ({a}) must not be after to ({b})"
+                )));
+            }
+            // Days grouped alone come back zero-filled: one row per date.
+            if groups == DAY && (b - a).num_days() >= args::MAX_DAYS {
+                return Err(DbError::invalid(format!(
+                    "{f}: grouped by day alone, from..to spans more than {} days",
+                    args::MAX_DAYS
+                )));
+            }
+        }
+        Ok(Activity {
+            groups,
+            accounts,
+            kind: TypeFilter::parse(f, o.kind)?,
+            from,
+            to,
+            platform: PhantomData,
+        })
+    }
+
+    const READS: &'static [Table] = &[P::INTERACTIONS];
+
+    fn run(&self, conn: &Connection, file: &FileSchema, out: &mut Out) -> rusqlite::Result<()> {
+        let accounts = match &self.accounts {
+            None => 0,
+            Some(AccountFilter::One(_)) => 1,
+            Some(AccountFilter::Many(_)) => 2,
+        };
+        let variant = accounts | TypeFilter::variant(self.kind.as_ref()) << 2;
+        let sql = super::sql((Self::NAME, variant), file, || {
+            let account = match &self.accounts {
+                Some(AccountFilter::Many(_)) => {
+                    "i.account_id IN (SELECT value FROM json_each(?1))".to_string()
+                }
+                a => filter(a.is_some(), "i.account_id = ?1", 1),
+            };
+            format!(
+                "SELECT i.account_id, i.interaction_time, i.interaction_type, i.success
+                 FROM {} AS i WHERE {account} AND {}",
+                file.rel(P::INTERACTIONS),
+                TypeFilter::sql(self.kind.as_ref(), "i.interaction_type", 2)
+            )
+        });
+        let from = self.from.map(time::day_number);
+        let to = self.to.map(time::day_number);
+        let timed = self.groups & (DAY | HOUR) != 0 || from.is_some() || to.is_some();
+
+        let mut stmt = conn.prepare_cached(sql)?;
+        let reprepares = crate::rows::reprepares(&stmt);
+        let mut rows = stmt.query((&self.accounts, &self.kind))?;
+        let mut clock = LocalClock::default();
+        // Types are interned: each row's type is matched against the few
+        // seen so far, no string made per row.
+        let mut types: Vec<String> = Vec::new();
+        let mut counts: Counts = HashMap::default();
+        while let Some(row) = rows.next()? {
+            let (mut day, mut hour) = (0, 0);
+            if timed {
+                let Some((d, h)) = day_hour(&mut clock, row.get_ref(1)?) else {
+                    // No readable time: outside any range, day or hour.
+                    continue;
+                };
+                if from.is_some_and(|f| d < f) || to.is_some_and(|t| d > t) {
+                    continue;
+                }
+                if self.groups & DAY != 0 {
+                    day = d;
+                }
+                if self.groups & HOUR != 0 {
+                    hour = h;
+                }
+            }
+            let kind = if self.groups & TYPE != 0 {
+                intern(&mut types, row.get_ref(2)?)
+            } else {
+                0
+            };
+            let account = if self.groups & ACCOUNT != 0 {
+                match row.get_ref(0)? {
+                    ValueRef::Integer(i) => i,
+                    _ => -1,
+                }
+            } else {
+                0
+            };
+            let ok = bool_of(row.get_ref(3)?).unwrap_or(false);
+            let c = counts.entry((day, hour, kind, account)).or_default();
+            c.0 += 1;
+            c.1 += u64::from(ok);
+        }
+        drop(rows);
+        crate::rows::note_reprepares(&stmt, reprepares);
+
+        // Charts want every bucket: one dimension of days (with both ends
+        // given) or of hours comes back zero-filled.
+        if self.groups == DAY {
+            if let (Some(a), Some(b)) = (from, to) {
+                for d in a..=b {
+                    counts.entry((d, 0, 0, 0)).or_default();
+                }
+            }
+        } else if self.groups == HOUR {
+            for h in 0..24 {
+                counts.entry((0, h, 0, 0)).or_default();
+            }
+        }
+        let mut keys: Vec<_> = counts.into_iter().collect();
+        keys.sort_by(|(a, _), (b, _)| {
+            (a.0, a.1, &types.get(a.2 as usize), a.3).cmp(&(
+                b.0,
+                b.1,
+                &types.get(b.2 as usize),
+                b.3,
+            ))
+        });
+        let result: Vec<ActivityRow> = keys
+            .into_iter()
+            .map(|((day, hour, kind, account), (total, ok))| ActivityRow {
+                day: (self.groups & DAY != 0)
+                    .then(|| time::day_text(day))
+                    .flatten(),
+                hour: (self.groups & HOUR != 0).then_some(hour),
+                kind: (self.groups & TYPE != 0)
+                    .then(|| types.get(kind as usize).cloned().unwrap_or_default()),
+                account_id: (self.groups & ACCOUNT != 0).then_some(account),
+                total,
+                succeeded: ok,
+                failed: total - ok,
+            })
+            .collect();
+        out.set_value(&result)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    }
+}
+
+/// Counts per (local day, hour, type, account), total and succeeded.
+type Counts = HashMap<(i64, u32, u32, i64), (u64, u64), BuildHasherDefault<IntHasher>>;
+
+/// The local day and hour of a stored interaction_time, by taktik_epoch_ms's
+/// rules (numbers are Unix seconds).
+fn day_hour(clock: &mut LocalClock, v: ValueRef<'_>) -> Option<(i64, u32)> {
+    match v {
+        ValueRef::Text(t) => clock.day_hour_of_text(t),
+        ValueRef::Integer(s) => clock.day_hour(s.checked_mul(1000)?),
+        ValueRef::Real(f) if f.is_finite() => clock.day_hour((f * 1000.0) as i64),
+        _ => None,
+    }
+}
+
+/// The index of a row's type in `types` (upper case), added if new.
+fn intern(types: &mut Vec<String>, v: ValueRef<'_>) -> u32 {
+    let text: std::borrow::Cow<'_, [u8]> = match v {
+        ValueRef::Text(t) | ValueRef::Blob(t) => t.into(),
+        ValueRef::Integer(i) => i.to_string().into_bytes().into(),
+        ValueRef::Real(f) => f.to_string().into_bytes().into(),
+        ValueRef::Null => (&[][..]).into(),
+    };
+    if let Some(i) = types
+        .iter()
+        .position(|t| t.as_bytes().eq_ignore_ascii_case(&text))
+    {
+        return i as u32;
+    }
+    types.push(crate::base::text::lossy(&text).to_ascii_uppercase());
+    (types.len() - 1) as u32
+}
