@@ -35,7 +35,8 @@ function taktikError(code, message) {
 
 /**
  * Whether two results are the same data. Results are JSON-shaped (plain
- * objects, arrays, strings, numbers, booleans, null), so this is all it needs.
+ * objects, arrays, strings, numbers, booleans, null; a listing's array has
+ * its nextCursor), so this is all it needs.
  * @param {unknown} a
  * @param {unknown} b
  * @returns {boolean}
@@ -46,6 +47,8 @@ function same(a, b) {
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false
+    // A listing's page also carries its (non-enumerable) nextCursor.
+    if (/** @type {{ nextCursor?: unknown }} */ (a).nextCursor !== /** @type {{ nextCursor?: unknown }} */ (b).nextCursor) return false
     for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false
     return true
   }

@@ -108,13 +108,6 @@ async function page<T>(rows: Promise<Paged<T>>): Promise<RowsPage<T>> {
   return { rows: r, nextCursor: r.nextCursor }
 }
 
-/** A result as plain data for IPC: a listing (an array with its cursor) as a RowsPage. */
-function ipcValue(v: unknown): unknown {
-  if (!Array.isArray(v)) return v
-  const nextCursor: unknown = Reflect.get(v, 'nextCursor')
-  return nextCursor === undefined ? v : { rows: v, nextCursor }
-}
-
 /** One line per request: which addon method it calls, with which arguments. */
 const invokers: { readonly [K in TaktikMethod]: Invoker<K> } = {
   getAccounts: (db, [], call) => db.getAccounts(call),
@@ -236,6 +229,14 @@ export class FeedSet {
 // Live queries
 // ---------------------------------------------------------------------------------------
 
+/** A live result as the request's own channel returns it: a listing's page as a RowsPage (see page()). */
+function asIpcData(data: unknown): unknown {
+  if (Array.isArray(data) && Object.hasOwn(data, 'nextCursor')) {
+    return { rows: data, nextCursor: (data as Paged<unknown>).nextCursor }
+  }
+  return data
+}
+
 /**
  * Named `db.live` queries: one per key, replaced on re-subscribe. The addon calls back with a
  * read's first result and then only with changed ones, never after `close()` returns, and
@@ -270,7 +271,7 @@ export class LiveSet {
         callback: (result: unknown) => void,
         options: LiveOptions,
       ) => LiveQuery
-      const query = live(method, args, (data) => send({ ok: true, data: ipcValue(data) }), {
+      const query = live(method, args, (data) => send({ ok: true, data: asIpcData(data) }), {
         ...(throttleMs ? { throttleMs } : {}),
         onError: (error) => send(toFailure(error, this.options.onError, method)),
       })

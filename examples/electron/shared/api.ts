@@ -57,8 +57,8 @@ export interface RowsPage<T> {
  * the main process before it reaches the addon.
  *
  * Deliberately absent: anything that takes a file path (backup, exportCsv),
- * raw SQL (`db.query` is for the main process's own code, never a renderer's),
- * and the destructive account/history deletes.
+ * raw SQL (the addon's `query` stays in the main process), and the
+ * destructive account/history deletes.
  * Offer those from the main process (e.g. behind a save dialog) if needed.
  */
 export interface TaktikRequests {
@@ -189,8 +189,9 @@ export type WatchEventPayload = ChangeEvent
 /**
  * The requests a window may also subscribe to as live queries (`db.live` in the main process):
  * the reads among TaktikRequests. The main process runs the read, sends its result on
- * LIVE_RESULT_CHANNEL, and sends it again each time a commit (the bot's, in its own process)
- * changes it, until the window unsubscribes or closes.
+ * LIVE_RESULT_CHANNEL (a listing as its RowsPage, like the request's own channel), and sends it
+ * again each time a commit (the bot's, in its own process) changes it, until the window
+ * unsubscribes or closes.
  */
 export type LiveMethod = Extract<TaktikMethod, ReadMethod>
 
@@ -198,12 +199,16 @@ export type LiveMethod = Extract<TaktikMethod, ReadMethod>
 export const LIVE_METHODS = [
   'getAccounts',
   'getSessions',
+  'countSessions',
+  'getSession',
   'getSessionStats',
   'getDailyStats',
+  'getActivity',
   'getProfiles',
   'countProfiles',
   'getProfile',
   'getInteractions',
+  'countInteractions',
   'getFilteredProfiles',
   'getScrapingSessions',
   'getScrapingSession',
@@ -214,10 +219,6 @@ export const LIVE_METHODS = [
   'getTikTokAccounts',
   'getTikTokSessions',
   'getTikTokDailyStats',
-  'countSessions',
-  'getSession',
-  'getActivity',
-  'countInteractions',
   'getTikTokActivity',
 ] as const satisfies readonly LiveMethod[]
 assertComplete<Exclude<LiveMethod, (typeof LIVE_METHODS)[number]>>()
