@@ -210,8 +210,17 @@ impl<P: Platform> Read for Activity<P> {
             Some(AccountFilter::One(_)) => 1,
             Some(AccountFilter::Many(_)) => 2,
         };
-        let variant = accounts | TypeFilter::variant(self.kind.as_ref()) << 2;
+        let from = self.from.map(time::day_number);
+        let to = self.to.map(time::day_number);
+        let timed = self.groups & (DAY | HOUR) != 0 || from.is_some() || to.is_some();
+        // Only the columns this grouping needs: SQLite decodes every column
+        // selected, on each of up to 500k rows.
+        let variant = accounts
+            | TypeFilter::variant(self.kind.as_ref()) << 2
+            | u32::from(self.groups) << 4
+            | u32::from(timed) << 8;
         let sql = super::sql((Self::NAME, variant), file, || {
+            let pick = |on: bool, col: &'static str| if on { col } else { "NULL" };
             let account = match &self.accounts {
                 Some(AccountFilter::Many(_)) => {
                     "i.account_id IN (SELECT value FROM json_each(?1))".to_string()
@@ -219,28 +228,39 @@ impl<P: Platform> Read for Activity<P> {
                 a => filter(a.is_some(), "i.account_id = ?1", 1),
             };
             format!(
-                "SELECT i.account_id, i.interaction_time, i.interaction_type, i.success
-                 FROM {} AS i WHERE {account} AND {}",
+                "SELECT {}, {}, {}, i.success FROM {} AS i WHERE {account} AND {}",
+                pick(self.groups & ACCOUNT != 0, "i.account_id"),
+                pick(timed, "i.interaction_time"),
+                pick(self.groups & TYPE != 0, "i.interaction_type"),
                 file.rel(P::INTERACTIONS),
                 TypeFilter::sql(self.kind.as_ref(), "i.interaction_type", 2)
             )
         });
-        let from = self.from.map(time::day_number);
-        let to = self.to.map(time::day_number);
-        let timed = self.groups & (DAY | HOUR) != 0 || from.is_some() || to.is_some();
+        // Not grouped by day or hour, a row whose stored date is two days
+        // inside the range is in it whatever its shape (a zone moves a date
+        // by one day at most): most rows of a long range skip the parse.
+        let inside = match (self.groups & (DAY | HOUR), from, to) {
+            (0, Some(f), Some(t)) if t - f > 4 => time::day_text(f + 2).zip(time::day_text(t - 2)),
+            _ => None,
+        };
 
         let mut stmt = conn.prepare_cached(sql)?;
         let reprepares = crate::rows::reprepares(&stmt);
         let mut rows = stmt.query((&self.accounts, &self.kind))?;
         let mut clock = LocalClock::default();
-        // Types are interned: each row's type is matched against the few
-        // seen so far, no string made per row.
-        let mut types: Vec<String> = Vec::new();
+        let mut types = TypeNames::default();
         let mut counts: Counts = HashMap::default();
         while let Some(row) = rows.next()? {
             let (mut day, mut hour) = (0, 0);
-            if timed {
-                let Some((d, h)) = day_hour(&mut clock, row.get_ref(1)?) else {
+            let stored = row.get_ref(1)?;
+            let surely_inside = match (&inside, stored) {
+                (Some((a, b)), ValueRef::Text(t)) => t
+                    .get(..10)
+                    .is_some_and(|d| d >= a.as_bytes() && d <= b.as_bytes() && d[4] == b'-'),
+                _ => false,
+            };
+            if timed && !surely_inside {
+                let Some((d, h)) = day_hour(&mut clock, stored) else {
                     // No readable time: outside any range, day or hour.
                     continue;
                 };
@@ -255,7 +275,7 @@ impl<P: Platform> Read for Activity<P> {
                 }
             }
             let kind = if self.groups & TYPE != 0 {
-                intern(&mut types, row.get_ref(2)?)
+                types.intern(row.get_ref(2)?)
             } else {
                 0
             };
@@ -290,10 +310,10 @@ impl<P: Platform> Read for Activity<P> {
         }
         let mut keys: Vec<_> = counts.into_iter().collect();
         keys.sort_by(|(a, _), (b, _)| {
-            (a.0, a.1, &types.get(a.2 as usize), a.3).cmp(&(
+            (a.0, a.1, &types.names.get(a.2 as usize), a.3).cmp(&(
                 b.0,
                 b.1,
-                &types.get(b.2 as usize),
+                &types.names.get(b.2 as usize),
                 b.3,
             ))
         });
@@ -305,7 +325,7 @@ impl<P: Platform> Read for Activity<P> {
                     .flatten(),
                 hour: (self.groups & HOUR != 0).then_some(hour),
                 kind: (self.groups & TYPE != 0)
-                    .then(|| types.get(kind as usize).cloned().unwrap_or_default()),
+                    .then(|| types.names.get(kind as usize).cloned().unwrap_or_default()),
                 account_id: (self.groups & ACCOUNT != 0).then_some(account),
                 total,
                 succeeded: ok,
@@ -331,20 +351,34 @@ fn day_hour(clock: &mut LocalClock, v: ValueRef<'_>) -> Option<(i64, u32)> {
     }
 }
 
-/// The index of a row's type in `types` (upper case), added if new.
-fn intern(types: &mut Vec<String>, v: ValueRef<'_>) -> u32 {
-    let text: std::borrow::Cow<'_, [u8]> = match v {
-        ValueRef::Text(t) | ValueRef::Blob(t) => t.into(),
-        ValueRef::Integer(i) => i.to_string().into_bytes().into(),
-        ValueRef::Real(f) => f.to_string().into_bytes().into(),
-        ValueRef::Null => (&[][..]).into(),
-    };
-    if let Some(i) = types
-        .iter()
-        .position(|t| t.as_bytes().eq_ignore_ascii_case(&text))
-    {
-        return i as u32;
+/// The types seen, upper case, and each stored spelling's index: a row's type
+/// is one hash lookup of its bytes, no string made per row.
+#[derive(Default)]
+struct TypeNames {
+    names: Vec<String>,
+    spellings: HashMap<Vec<u8>, u32, BuildHasherDefault<IntHasher>>,
+}
+
+impl TypeNames {
+    fn intern(&mut self, v: ValueRef<'_>) -> u32 {
+        let text: std::borrow::Cow<'_, [u8]> = match v {
+            ValueRef::Text(t) | ValueRef::Blob(t) => t.into(),
+            ValueRef::Integer(i) => i.to_string().into_bytes().into(),
+            ValueRef::Real(f) => f.to_string().into_bytes().into(),
+            ValueRef::Null => (&[][..]).into(),
+        };
+        if let Some(i) = self.spellings.get(text.as_ref()) {
+            return *i;
+        }
+        let name = crate::base::text::lossy(&text).to_ascii_uppercase();
+        let i = match self.names.iter().position(|n| *n == name) {
+            Some(i) => i as u32,
+            None => {
+                self.names.push(name);
+                (self.names.len() - 1) as u32
+            }
+        };
+        self.spellings.insert(text.into_owned(), i);
+        i
     }
-    types.push(crate::base::text::lossy(&text).to_ascii_uppercase());
-    (types.len() - 1) as u32
 }
