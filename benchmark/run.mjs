@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { createBaseline } from './baseline.mjs'
 import { PEERS, acquire, describeDriver } from './peers.mjs'
+import { dashboardTable, timeDashboard } from './dashboard.mjs'
 
 /**
  * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
@@ -882,6 +883,22 @@ async function main() {
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024
 
+  // The dashboard's own calls (no peer has them), on each layout's indexed copy.
+  /** @type {Partial<Record<LayoutName, import('./dashboard.mjs').Timing[]>>} */
+  const dashboard = {}
+  if (!ONLY_CASES) {
+    for (const l of wanted) {
+      log(`[${l}] timing the dashboard's own calls…`)
+      const db = addon.openDatabase({ path: LAYOUTS[l].db })
+      try {
+        const ids = busiest(l)
+        dashboard[l] = timeDashboard(db, { accountId: ids.accountId, sessionId: ids.sessionId })
+      } finally {
+        db.close()
+      }
+    }
+  }
+
   // The devDependency was timed in this process (runLayout); every other peer
   // on its own Node, one child process per layout. One that cannot be had is
   // reported as not measured.
@@ -951,6 +968,13 @@ ${section((l) => ratioTable(peers, l))}
 ${peers.map((p) => (p.missing !== undefined
     ? `## taktik-db vs ${p.name}\n\nNot measured: ${p.missing}.\n`
     : `## taktik-db vs ${p.name}\n\n${section((l) => table(p.byLayout[l] ?? [], `taktik-db and ${p.name} (SQLite ${p.sqlite}) in one process`))}`)).join('\n')}
+## The dashboard's own calls
+
+Totals, one session, day ranges, activity, a deep page by cursor and by offset, and a whole-account
+export (\`benchmark/dashboard.mjs\`, Sync forms, median of 15, on the file with the addon's index). No
+peer has these calls, so their times stand alone.
+
+${section((l) => (dashboard[l] ? dashboardTable(dashboard[l]) : 'Not measured (--cases).'))}
 ## Main thread
 
 ${wanted.map((l) => `- ${TITLE[l]}: while eight \`getProfiles(accountId, { limit: 10000 })\` run at once (async), a 1 ms timer measures its
