@@ -29,12 +29,15 @@
 //
 // Usage:
 //   import { createBaseline } from './baseline.mjs'
-//   const db = await createBaseline('better-sqlite3' | 'node:sqlite', path[, { layout: 'legacy' | 'unified' }])
+//   const db = await createBaseline('better-sqlite3' | 'node:sqlite', path[, { layout: 'legacy' | 'unified', module }])
+//   (`module`: the directory of a better-sqlite3 package to load instead of the
+//   devDependency, e.g. better-sqlite3 13 installed by benchmark/peers.mjs)
 //   db.getSessions(accountId, { limit: 500 }); ...; db.close()
 //
 // Arguments are assumed valid (the addon's argument validation is not replicated).
 
 import { Buffer } from 'node:buffer'
+import { createRequire } from 'node:module'
 
 /**
  * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
@@ -1184,20 +1187,23 @@ const LAYOUTS = ['legacy', 'unified']
  * 'node:sqlite') and returns an object with the addon's Sync read methods (same
  * names and arguments, without the `Sync` suffix) plus close(). `layout` is the
  * file's layout ('legacy', the default, or 'unified': the SQL is written for
- * that layout's tables; see "Queries on the UNIFIED layout" above).
+ * that layout's tables; see "Queries on the UNIFIED layout" above). `module`
+ * is the directory of the better-sqlite3 package to load (default: the
+ * devDependency).
  * @param {string} driver
  * @param {string} path
- * @param {{ layout?: string }} [options]
+ * @param {{ layout?: string, module?: string }} [options]
  * @returns {Promise<Baseline>}
  */
-export async function createBaseline(driver, path, { layout = 'legacy' } = {}) {
+export async function createBaseline(driver, path, { layout = 'legacy', module } = {}) {
   if (!LAYOUTS.includes(layout)) {
     throw new Error(`createBaseline: layout must be one of ${LAYOUTS.join(', ')}, got ${layout}`)
   }
   let conn
   if (driver === 'better-sqlite3') {
-    const mod = await import('better-sqlite3')
-    conn = openBetterSqlite3(mod.default ?? mod, path)
+    /** @type {typeof import('better-sqlite3')} */
+    const mod = module === undefined ? (await import('better-sqlite3')).default : createRequire(import.meta.url)(module)
+    conn = openBetterSqlite3(mod, path)
   } else if (driver === 'node:sqlite') {
     const mod = await import('node:sqlite')
     conn = openNodeSqlite(mod, path)

