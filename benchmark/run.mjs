@@ -178,7 +178,11 @@ const casesFor = (/** @type {TaktikDatabase} */ db, /** @type {Ids} */ ids) => c
  * contender once in a rotating order, so drift and noise hit all of them alike.
  * A sample of a microsecond call is mostly timer noise: each sample runs the
  * call `reps` times (the same count for every contender, at least ~2 ms of the
- * first one).
+ * first one). A contender that returns no promise is called in a plain loop
+ * (awaiting a value costs a microtask turn, ~0.1 µs, which would be timed too).
+ * `ratio(x, y)` is the median over the rounds of y's time over x's in the same
+ * round: a burst of load elsewhere on the machine slows one round of both, and
+ * drops out of the ratio.
  */
 async function interleaved(/** @type {Record<string, () => unknown>} */ contenders) {
   const entries = Object.entries(contenders)
@@ -187,18 +191,25 @@ async function interleaved(/** @type {Record<string, () => unknown>} */ contende
   const t1 = now()
   await entries[0]?.[1]()
   const reps = Math.max(1, Math.min(2000, Math.ceil(2 / Math.max(now() - t1, 1e-3))))
+  const promises = entries.map(([, run]) => run() instanceof Promise)
   for (let s = 0; s < SAMPLES; s++) {
     for (let k = 0; k < entries.length; k++) {
       const i = (s + k) % entries.length
       const run = /** @type {[string, () => unknown]} */ (entries[i])[1]
       const t0 = now()
-      for (let r = 0; r < reps; r++) await run()
+      if (promises[i]) for (let r = 0; r < reps; r++) await run()
+      else for (let r = 0; r < reps; r++) run()
       times[i]?.push((now() - t0) / reps)
     }
   }
+  const names = entries.map(([n]) => n)
+  /** The samples of contender `n`, by round. */
+  const of = (/** @type {string} */ n) => times[names.indexOf(n)] ?? []
   /** @type {Record<string, number>} */
-  const medians = Object.fromEntries(entries.map(([n], i) => [n, median(times[i] ?? [])]))
-  return medians
+  const medians = Object.fromEntries(names.map((n) => [n, median(of(n))]))
+  /** @type {(x: string, y: string) => number} */
+  const ratio = (x, y) => median(of(x).map((tx, s) => (of(y)[s] ?? NaN) / tx))
+  return { medians, ratio }
 }
 
 /**
@@ -222,7 +233,7 @@ async function timeCases(db, baselines, list, tag = '') {
     if (!isDeepStrictEqual(await call(db, c.fn, c.args), expected)) {
       throw new Error(`async and Sync differ for ${c.label}${tag}`)
     }
-    const medians = await interleaved({
+    const { medians, ratio } = await interleaved({
       sync: () => call(db, `${c.fn}Sync`, c.args),
       async: () => call(db, c.fn, c.args),
       ...Object.fromEntries(baselines.map((b) => [b.name, () => call(b.impl, c.fn, c.args)])),
@@ -235,8 +246,8 @@ async function timeCases(db, baselines, list, tag = '') {
       goal: c.goal,
       taktikSyncMs: m('sync'),
       taktikAsyncMs: m('async'),
-      baselines: baselines.map((b) => ({ name: b.name, ms: m(b.name), ratio: m(b.name) / m('sync') })),
-      ratio: m(baselines[0]?.name ?? '') / m('sync'),
+      baselines: baselines.map((b) => ({ name: b.name, ms: m(b.name), ratio: ratio('sync', b.name) })),
+      ratio: ratio('sync', baselines[0]?.name ?? ''),
     })
     log(`  ${c.label}${tag}: taktik ${m('sync').toFixed(3)} ms, ${baselines.map((b) => `${b.name} ${m(b.name).toFixed(3)} ms`).join(', ')}`)
   }
@@ -460,7 +471,7 @@ function table(rows, where) {
       return `| ${r.label} | ${r.rows.toLocaleString('en-US')} | ${fmt(r.taktikSyncMs)} | ${fmt(r.taktikAsyncMs)} | ${cells.join(' | ')} | ≥ ${r.goal}× | ${rps} |`
     })
     .join('\n')
-  return `${where}, medians of ${SAMPLES} interleaved samples (each sample repeats a fast call until it lasts ~2 ms).\n\n${head}\n${body}`
+  return `${where}, medians of ${SAMPLES} interleaved samples (each sample repeats a fast call until it lasts ~2 ms); a ratio is the median over the rounds of the peer's time over taktik-db's Sync time in the same round.\n\n${head}\n${body}`
 }
 
 /**
@@ -972,21 +983,24 @@ async function abCompare(dir) {
   freshCopy(L.pristine, copyB)
   const a = addon.openDatabase({ path: L.db })
   const b = other.openDatabase({ path: copyB })
-  /** @type {{ label: string, aSync: number, bSync: number, aAsync: number, bAsync: number }[]} */
+  /** @type {{ label: string, aSync: number, bSync: number, aAsync: number, bAsync: number, sync: number, async: number }[]} */
   const rows = []
   for (const c of casesFor(a, ids)) {
     const expected = call(a, `${c.fn}Sync`, c.args)
     if (!isDeepStrictEqual(call(b, `${c.fn}Sync`, c.args), expected)) throw new Error(`B's output differs for ${c.label}`)
     if (!isDeepStrictEqual(await call(b, c.fn, c.args), expected)) throw new Error(`B's async output differs for ${c.label}`)
-    const m = await interleaved({
+    const { medians: m, ratio } = await interleaved({
       aSync: () => call(a, `${c.fn}Sync`, c.args),
       bSync: () => call(b, `${c.fn}Sync`, c.args),
       aAsync: () => call(a, c.fn, c.args),
       bAsync: () => call(b, c.fn, c.args),
     })
-    const row = { label: c.label, aSync: m.aSync ?? NaN, bSync: m.bSync ?? NaN, aAsync: m.aAsync ?? NaN, bAsync: m.bAsync ?? NaN }
+    const row = {
+      label: c.label, aSync: m.aSync ?? NaN, bSync: m.bSync ?? NaN, aAsync: m.aAsync ?? NaN, bAsync: m.bAsync ?? NaN,
+      sync: ratio('aSync', 'bSync'), async: ratio('aAsync', 'bAsync'),
+    }
     rows.push(row)
-    log(`  ${c.label}: Sync A ${row.aSync.toFixed(3)} B ${row.bSync.toFixed(3)} ms, async A ${row.aAsync.toFixed(3)} B ${row.bAsync.toFixed(3)} ms`)
+    log(`  ${c.label}: Sync A ${row.aSync.toFixed(3)} B ${row.bSync.toFixed(3)} ms (B/A ${row.sync.toFixed(3)}), async A ${row.aAsync.toFixed(3)} B ${row.bAsync.toFixed(3)} ms (B/A ${row.async.toFixed(3)})`)
   }
   /** @type {{ a: number[], b: number[] }} */
   const stalls = { a: [], b: [] }
@@ -998,17 +1012,16 @@ async function abCompare(dir) {
   }
   a.close()
   b.close()
-  const ratio = (/** @type {number} */ x, /** @type {number} */ y) => (y / x).toFixed(3)
-  const geo = (/** @type {'Sync' | 'Async'} */ key) =>
-    Math.exp(rows.reduce((t, r) => t + Math.log(r[`b${key}`] / r[`a${key}`]), 0) / rows.length)
-  console.log(`A/B on the ${l} file, Node ${process.versions.node}, medians of ${SAMPLES} interleaved samples (ms per call).
+  const geo = (/** @type {'sync' | 'async'} */ key) => Math.exp(rows.reduce((t, r) => t + Math.log(r[key]), 0) / rows.length)
+  console.log(`A/B on the ${l} file, Node ${process.versions.node}, medians of ${SAMPLES} interleaved samples (ms per call);
+B/A is the median over the rounds of B's time over A's in the same round.
 A: ${ROOT}
 B: ${path.resolve(dir)}
 
 | case | Sync A | Sync B | B/A | async A | async B | B/A |
 |---|---:|---:|---:|---:|---:|---:|
-${rows.map((r) => `| ${r.label} | ${r.aSync.toFixed(3)} | ${r.bSync.toFixed(3)} | ${ratio(r.aSync, r.bSync)} | ${r.aAsync.toFixed(3)} | ${r.bAsync.toFixed(3)} | ${ratio(r.aAsync, r.bAsync)} |`).join('\n')}
-| **geometric mean of B/A** | | | **${geo('Sync').toFixed(3)}** | | | **${geo('Async').toFixed(3)}** |
+${rows.map((r) => `| ${r.label} | ${r.aSync.toFixed(3)} | ${r.bSync.toFixed(3)} | ${r.sync.toFixed(3)} | ${r.aAsync.toFixed(3)} | ${r.bAsync.toFixed(3)} | ${r.async.toFixed(3)} |`).join('\n')}
+| **geometric mean of B/A** | | | **${geo('sync').toFixed(3)}** | | | **${geo('async').toFixed(3)}** |
 
 Longest main-thread stall, eight concurrent getProfiles(10,000) (median of 4 rounds each, alternating):
 A ${median(stalls.a).toFixed(1)} ms, B ${median(stalls.b).toFixed(1)} ms.`)
