@@ -97,7 +97,7 @@ const layoutOption = (name) => {
   if (value !== undefined && !isLayout(value)) throw new Error(`${name} must be legacy or unified, got ${value}`)
   return value
 }
-const SAMPLES = Number(option('--samples') ?? '15')
+const SAMPLES = Number(option('--samples') ?? '16')
 const ONLY = layoutOption('--layout')
 
 const median = (/** @type {number[]} */ xs) => {
@@ -174,8 +174,29 @@ function cases(ids) {
 const casesFor = (/** @type {TaktikDatabase} */ db, /** @type {Ids} */ ids) => cases(ids).filter((c) => db.supports(c.fn))
 
 /**
+ * Orders of n contenders, one per round, in which every contender runs right
+ * after every other one equally often (a Williams design: first row 0, 1, n-1,
+ * 2, n-2, …, each next row shifted by one; with n odd, each row reversed too).
+ * A plain rotation always ran the same contender after the same one: what one
+ * leaves behind (an async batch's garbage, its threads' work) always landed on
+ * the same other one, a 3-7% bias that an A/B of two copies of one build showed.
+ * @param {number} n
+ * @returns {number[][]}
+ */
+function balancedOrders(n) {
+  const first = [0]
+  for (let lo = 1, hi = n - 1; first.length < n; lo++, hi--) {
+    first.push(lo)
+    if (first.length < n) first.push(hi)
+  }
+  const rows = Array.from({ length: n }, (_, r) => first.map((j) => (j + r) % n))
+  return n % 2 ? [...rows, ...rows.map((row) => [...row].reverse())] : rows
+}
+
+/**
  * Median ms per call of each contender, over SAMPLES rounds that run every
- * contender once in a rotating order, so drift and noise hit all of them alike.
+ * contender once, in balanced orders (balancedOrders), so drift and noise hit
+ * all of them alike.
  * A sample of a microsecond call is mostly timer noise: each sample runs the
  * call `reps` times (the same count for every contender, at least ~2 ms of the
  * first one). A contender that returns no promise is called in a plain loop
@@ -192,9 +213,9 @@ async function interleaved(/** @type {Record<string, () => unknown>} */ contende
   await entries[0]?.[1]()
   const reps = Math.max(1, Math.min(2000, Math.ceil(2 / Math.max(now() - t1, 1e-3))))
   const promises = entries.map(([, run]) => run() instanceof Promise)
+  const orders = balancedOrders(entries.length)
   for (let s = 0; s < SAMPLES; s++) {
-    for (let k = 0; k < entries.length; k++) {
-      const i = (s + k) % entries.length
+    for (const i of /** @type {number[]} */ (orders[s % orders.length])) {
       const run = /** @type {[string, () => unknown]} */ (entries[i])[1]
       const t0 = now()
       if (promises[i]) for (let r = 0; r < reps; r++) await run()
