@@ -313,7 +313,7 @@ impl Profiles {
         let mut arena = Vec::new();
         let mut all = Vec::new();
         {
-            let mut stmt = conn.prepare_cached(aggregate)?;
+            let mut stmt = crate::rows::prepare(conn, aggregate)?;
             let reprepares = crate::rows::reprepares(&stmt);
             let mut rows = stmt.query([self.filter.account_id])?;
             while let Some(row) = rows.next()? {

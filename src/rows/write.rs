@@ -6,6 +6,7 @@ use rusqlite::{Connection, Params, Row};
 use super::columns::Columns;
 use super::json::{write_i64, write_value};
 use super::out::{Form, Out};
+use super::stmts::prepare;
 
 /// Runs `sql` and writes every row: `[keys][[values], ...]` (Form::Rows).
 /// Returns how many rows.
@@ -15,7 +16,7 @@ pub(crate) fn write_rows<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<usize> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
@@ -46,7 +47,7 @@ pub(crate) fn write_rows_with<'a, P: Params, const N: usize>(
     out: &mut Out,
     mut tail: impl FnMut(&Row<'_>, usize) -> rusqlite::Result<Option<[ValueRef<'a>; N]>>,
 ) -> rusqlite::Result<Option<usize>> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let head = columns.kinds.len() - N;
     let reprepares = reprepares(&stmt);
@@ -91,7 +92,7 @@ pub(crate) fn write_row<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<bool> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
@@ -124,7 +125,7 @@ pub(crate) fn write_days<P: Params>(
     dates: &[String],
     out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
@@ -164,11 +165,11 @@ pub(crate) fn write_days<P: Params>(
 /// A single integer result (COUNT(*)), written as a JSON number (Form::Plain).
 pub(crate) fn write_count<P: Params>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let reprepares = reprepares(&stmt);
     let n: i64 = stmt.query_row(params, |r| r.get(0))?;
     note_reprepares(&stmt, reprepares);
