@@ -10,6 +10,7 @@ mod class;
 mod deliver;
 mod error;
 mod exports;
+mod fast;
 mod task;
 #[cfg(test)]
 mod typings;
