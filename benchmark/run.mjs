@@ -6,8 +6,9 @@
 // the fixture's `migrate` (as the bot converts it). `npm run bench` runs
 // everything and rewrites BENCHMARKS.md.
 //
-//   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--peers ID,ID] [--layout legacy|unified]
-//       (--peers: which of PEERS besides the devDependency to time; `--peers none` for none)
+//   node benchmark/run.mjs [--samples N] [--no-write] [--skip-leak] [--peers ID,ID] [--layout legacy|unified] [--cases FN,FN]
+//       (--peers: which of PEERS besides the devDependency to time; `--peers none` for none;
+//        --cases: only these functions' cases, in the timings and --ab; BENCHMARKS.md is then not rewritten)
 //   node --expose-gc benchmark/run.mjs --stall-rounds 12 [--layout unified]   (the stall alone, for ANALYSIS.md)
 //   node benchmark/run.mjs --child PEER_ID [--module DIR] --layout L --ids JSON   (a peer's timings, run by the parent on that peer's Node)
 //   node --expose-gc benchmark/run.mjs --leak-child legacy|unified   (the leak check, in its own process)
@@ -170,8 +171,12 @@ function cases(ids) {
   return list.map((c) => ({ ...c, label: c.label ?? c.fn }))
 }
 
-/** The cases a file supports (a unified file has no posts, scraped comments or discovery). */
-const casesFor = (/** @type {TaktikDatabase} */ db, /** @type {Ids} */ ids) => cases(ids).filter((c) => db.supports(c.fn))
+/** `--cases fn,fn`: only the cases of these functions (a quick look; BENCHMARKS.md is then not rewritten). */
+const ONLY_CASES = option('--cases')?.split(',')
+
+/** The cases a file supports (a unified file has no posts, scraped comments or discovery), or those of `--cases`. */
+const casesFor = (/** @type {TaktikDatabase} */ db, /** @type {Ids} */ ids) =>
+  cases(ids).filter((c) => db.supports(c.fn) && (!ONLY_CASES || ONLY_CASES.includes(c.fn)))
 
 /**
  * Orders of n contenders, one per round, in which every contender runs right
@@ -750,7 +755,7 @@ function runPeer(peer, got, L, ids) {
   const out = execFileSync(
     bin,
     ['--no-warnings', path.join(HERE, 'run.mjs'), '--child', peer.id, ...(got.module ? ['--module', got.module] : []),
-      '--layout', L.name, '--ids', JSON.stringify(ids), '--samples', String(SAMPLES)],
+      '--layout', L.name, '--ids', JSON.stringify(ids), '--samples', String(SAMPLES), ...(ONLY_CASES ? ['--cases', ONLY_CASES.join(',')] : [])],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
   )
   return JSON.parse(out)
@@ -976,7 +981,7 @@ ${Object.keys(leak).length > 0 ? Object.entries(leak).map(([l, k]) => `- Leak ch
   const analysis = path.join(HERE, 'ANALYSIS.md')
   const full = existsSync(analysis) ? `${report}\n${readFileSync(analysis, 'utf8')}` : report
   console.log(full)
-  if (!flag('--no-write') && !ONLY) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), full)
+  if (!flag('--no-write') && !ONLY && !ONLY_CASES) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), full)
   const failed = goals.flatMap((g) => Object.entries(g.results).filter(([, r]) => r && !r.ok).map(([l]) => `${l}: ${g.what}`))
   if (failed.length) log(`goals not met: ${failed.join('; ')}`)
   log(`done in ${seconds.toFixed(0)} s`)
