@@ -19,6 +19,7 @@ use crate::base::cancel::Cancel;
 use crate::base::error::{from_panic, DbError, ErrorCode, Result};
 use crate::db::layout::{FileSchema, Layout, Table};
 use crate::db::schema;
+use crate::rows::Kept;
 
 /// Python's `sqlite3.connect(..., timeout=30.0)`.
 pub const DEFAULT_BUSY_TIMEOUT_MS: u32 = 30_000;
@@ -69,7 +70,8 @@ pub struct Database {
     /// Readonly open in a directory where the WAL side files cannot be made
     /// (see open_reader): readers open the file as immutable.
     pub(super) immutable: AtomicBool,
-    pub(super) readers: Mutex<Vec<Connection>>,
+    /// Idle read connections, each with its prepared statements.
+    pub(super) readers: Mutex<Vec<Kept>>,
     /// None for a readonly database and after close().
     pub(super) writer: Mutex<Option<Connection>>,
     /// Change feeds to stop on close().
@@ -177,7 +179,7 @@ impl Database {
             let reader = db.open_reader()?;
             let file = FileSchema::detect(&reader).map_err(db.sqlite_err("openDatabase"))?;
             *lock(&db.file) = Arc::new(file);
-            lock(&db.readers).push(reader);
+            lock(&db.readers).push(Kept::new(reader));
         } else {
             if exists {
                 // Look before touching: a file that is not TAKTIK's is refused
@@ -564,26 +566,18 @@ impl Database {
             return Err(cancel.expect("checked").error(code, what));
         }
         let pooled = lock(&self.readers).pop();
-        let mut conn = match pooled {
+        let kept = match pooled {
             Some(c) => c,
-            None => self.open_reader()?,
+            None => Kept::new(self.open_reader()?),
         };
-        if let Some(c) = cancel {
-            let c = c.clone();
-            // Every ~4k VM steps: a few microseconds apart, negligible cost.
-            let _ = conn.progress_handler(4096, Some(move || c.reason().is_some()));
-        }
-        let result = catch_unwind(AssertUnwindSafe(|| f(&conn)));
-        if cancel.is_some() {
-            let _ = conn.progress_handler(0, None::<fn() -> bool>);
-        }
+        let result = catch_unwind(AssertUnwindSafe(|| kept.scope(cancel, f)));
         // Statements are reset as they drop inside `f` (an interrupted one too),
         // so a pooled connection holds no read transaction that would pin an
         // old WAL snapshot.
         if !self.is_closed() {
             let mut idle = lock(&self.readers);
             if idle.len() < MAX_IDLE_READERS {
-                idle.push(conn);
+                idle.push(kept);
             }
         }
         match result {

@@ -244,7 +244,7 @@ impl<P: Platform> Read for Activity<P> {
             _ => None,
         };
 
-        let mut stmt = conn.prepare_cached(sql)?;
+        let mut stmt = crate::rows::prepare(conn, sql)?;
         let reprepares = crate::rows::reprepares(&stmt);
         let mut rows = stmt.query((&self.accounts, &self.kind))?;
         let mut clock = LocalClock::default();

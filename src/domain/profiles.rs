@@ -384,7 +384,7 @@ impl Profiles {
         let mut arena = Vec::new();
         let mut all = Vec::new();
         {
-            let mut stmt = conn.prepare_cached(aggregate)?;
+            let mut stmt = crate::rows::prepare(conn, aggregate)?;
             let reprepares = crate::rows::reprepares(&stmt);
             let f = &self.filter;
             let mut rows = stmt.query((f.account_id, f.since_ms, f.until_ms))?;

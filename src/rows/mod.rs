@@ -16,6 +16,7 @@ mod json;
 mod kind;
 mod out;
 pub(crate) mod pool;
+mod stmts;
 mod write;
 
 pub(crate) use json::{bool_of, write_i64};
@@ -23,6 +24,7 @@ pub(crate) use json::{bool_of, write_i64};
 pub(crate) use kind::camel_case;
 pub(crate) use kind::{classify, Kind};
 pub(crate) use out::{Form, Next, Out, Part};
+pub(crate) use stmts::{prepare, Kept};
 pub(crate) use write::{
     note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_page, write_row,
     write_rows, write_rows_with, write_statement_rows, Paging,
@@ -72,6 +74,34 @@ mod tests {
             .map(|t| t.join().unwrap())
             .collect();
         assert_eq!(others, vec![first; 4]);
+    }
+
+    /// A pooled connection keeps its statements by SQL text address: the same
+    /// statement runs again, reset when it goes back (no read transaction left
+    /// open), and only while its connection's read is the current one.
+    #[test]
+    fn pooled_connections_keep_their_statements() {
+        use rusqlite::StatementStatus::Run;
+        static SQL: &str = "SELECT 1 UNION ALL SELECT 2";
+        let kept = Kept::new(Connection::open_in_memory().unwrap());
+        let runs = |conn: &Connection| {
+            let mut stmt = prepare(conn, SQL).unwrap();
+            let mut rows = stmt.raw_query();
+            // One row of two.
+            assert!(rows.next().unwrap().is_some());
+            drop(rows);
+            stmt.get_status(Run)
+        };
+        kept.scope(None, |conn| {
+            assert_eq!(runs(conn), 1);
+            assert_eq!(runs(conn), 2, "the same statement, run again");
+            assert!(!conn.is_busy(), "returned reset");
+        });
+        kept.scope(None, |conn| assert_eq!(runs(conn), 3));
+        // Another connection, or none current: rusqlite's cache, its own statements.
+        let other = Connection::open_in_memory().unwrap();
+        kept.scope(None, |_| assert_eq!(runs(&other), 1));
+        assert_eq!(runs(&other), 2);
     }
 
     /// A SQL text of its own for one test's table: shapes are cached by the

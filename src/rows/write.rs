@@ -7,6 +7,7 @@ use super::columns::Columns;
 use super::cursor;
 use super::json::{write_i64, write_value};
 use super::out::{Form, Next, Out};
+use super::stmts::prepare;
 
 /// Runs `sql` and writes every row: `[keys][[values], ...]` (Form::Rows).
 /// Returns how many rows.
@@ -48,7 +49,7 @@ fn rows_into<P: Params>(
     out: &mut Out,
     paging: Option<Paging>,
 ) -> rusqlite::Result<usize> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let hidden = paging.map_or(0, |p| p.key_columns);
     let columns = Columns::cached_with(sql, &stmt, hidden);
     let reprepares = reprepares(&stmt);
@@ -114,7 +115,7 @@ pub(crate) fn write_rows_with<'a, P: Params, const N: usize>(
     out: &mut Out,
     mut tail: impl FnMut(&Row<'_>, usize) -> rusqlite::Result<Option<[ValueRef<'a>; N]>>,
 ) -> rusqlite::Result<Option<usize>> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let head = columns.kinds.len() - N;
     let reprepares = reprepares(&stmt);
@@ -159,7 +160,7 @@ pub(crate) fn write_row<P: Params>(
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<bool> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
@@ -192,7 +193,7 @@ pub(crate) fn write_days<P: Params>(
     dates: &[String],
     out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let columns = Columns::cached(sql, &stmt);
     let reprepares = reprepares(&stmt);
     let mut rows = stmt.query(params)?;
@@ -232,11 +233,11 @@ pub(crate) fn write_days<P: Params>(
 /// A single integer result (COUNT(*)), written as a JSON number (Form::Plain).
 pub(crate) fn write_count<P: Params>(
     conn: &Connection,
-    sql: &str,
+    sql: &'static str,
     params: P,
     out: &mut Out,
 ) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(sql)?;
+    let mut stmt = prepare(conn, sql)?;
     let reprepares = reprepares(&stmt);
     let n: i64 = stmt.query_row(params, |r| r.get(0))?;
     note_reprepares(&stmt, reprepares);
