@@ -59,7 +59,7 @@ function loadError(cause) {
 /**
  * binding.js is generated and not type-checked (@ts-nocheck); the API it
  * loads is the one index.d.ts declares.
- * @returns {typeof import('./index.d.ts') & { initialize(helpers: typeof import('./lib/deliver.js')): void }}
+ * @returns {typeof import('./index.d.ts') & { initialize(helpers: typeof import('./lib/deliver.js')): import('./lib/deliver.js').FastPath }}
  */
 function loadBinding() {
   try {
@@ -74,9 +74,31 @@ function loadBinding() {
 }
 
 const binding = loadBinding()
-binding.initialize(require('./lib/deliver.js'))
+const deliver = require('./lib/deliver.js')
+deliver.installSyncReads(binding.TaktikDatabase.prototype, binding.initialize(deliver))
 // db.live() is JavaScript over the native watch feed and reads (lib/live.js).
 require('./lib/live.js').install(binding.TaktikDatabase)
+
+/**
+ * A database just opened, introduced to the Sync reads' fast path: reading
+ * `isOpen` goes through napi-rs's receiver check, which the fast path relies
+ * on (src/node/fast.rs), so the first Sync read is fast too.
+ * @param {import('./index.d.ts').TaktikDatabase} db
+ */
+function introduced(db) {
+  void db.isOpen
+  return db
+}
+
+/** @type {typeof binding.openDatabase} */
+function openDatabase(options) {
+  return introduced(binding.openDatabase(options))
+}
+
+/** @type {typeof binding.openDatabaseAsync} */
+function openDatabaseAsync(options) {
+  return binding.openDatabaseAsync(options).then(introduced)
+}
 
 // Named, so Node's ESM import (`import { openDatabase } from 'taktik-db'`)
 // sees them statically (cjs-module-lexer). __test__/load.test.ts checks the
@@ -85,7 +107,7 @@ require('./lib/live.js').install(binding.TaktikDatabase)
 module.exports.TaktikDatabase = binding.TaktikDatabase
 module.exports.WatchHandle = binding.WatchHandle
 module.exports.defaultDatabasePath = binding.defaultDatabasePath
-module.exports.openDatabase = binding.openDatabase
-module.exports.openDatabaseAsync = binding.openDatabaseAsync
+module.exports.openDatabase = openDatabase
+module.exports.openDatabaseAsync = openDatabaseAsync
 module.exports.__napiBindingTarget = binding.__napiBindingTarget
 module.exports.isTaktikError = isTaktikError

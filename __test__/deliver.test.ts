@@ -247,3 +247,78 @@ describe('the addon under --disallow-code-generation-from-strings', () => {
     expect(strict.out).toEqual(plain.out)
   })
 })
+
+describe("the Sync reads' fast path (src/node/fast.rs)", () => {
+  // In a process of its own: the test reads lib/deliver.js's `meta` to see
+  // which way each call went, so it needs the instance index.js initialized.
+  it('answers exactly as the napi-rs methods, from the first call; anything else goes to them', () => {
+    const file = tempDb()
+    py(['seed', file])
+    const script = `
+      const { isDeepStrictEqual } = require('node:util')
+      const index = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
+      const meta = new Float64Array(require(${JSON.stringify(path.join(ROOT, 'lib', 'deliver.js'))}).meta)
+      const NATIVE = Symbol.for('taktik-db.nativeSyncRead')
+      const proto = index.TaktikDatabase.prototype
+      const fast = Object.getOwnPropertyNames(proto).filter((n) => n.endsWith('Sync') && typeof proto[n][NATIVE] === 'function')
+      const db = index.openDatabase({ path: ${JSON.stringify(file)}, readonly: true })
+      const a = db.getAccountsSync()[0].accountId
+      const calls = [
+        ['getProfileSync', [1]], ['getProfileSync', ['no-such-user']], ['getProfileSync', ['@' + db.getProfileSync(1).username]],
+        ['getAccountsSync', []], ['getTikTokAccountsSync', []], ['getSessionsSync', [a]], ['getSessionsSync', [a, null]],
+        ['getSessionsSync', [a, { limit: 600 }]], ['getSessionsSync', [a, undefined]], ['countProfilesSync', [a, { isPrivate: false }]],
+        ['getProfilesSync', [a, { limit: 600, sortBy: 'followersCount' }]], ['getDailyStatsSync', [a, 30]],
+        ['getInteractionsSync', [a, { limit: 5 }]], ['getDiscoveryCampaignsSync', []], ['getDiscoveryCampaignsSync', [null]],
+      ]
+      const cursor = db.getSessionsSync(a, { limit: 2 }).nextCursor
+      calls.push(['getSessionsSync', [a, { limit: 2, after: cursor }]])
+      const ways = []
+      const same = calls.map(([name, args]) => {
+        meta[2] = NaN
+        const viaFast = proto[name].apply(db, args)
+        ways.push(meta[2])
+        const viaNapi = proto[name][NATIVE].apply(db, args)
+        // nextCursor is not enumerable: isDeepStrictEqual does not see it.
+        return isDeepStrictEqual(viaFast, viaNapi) && viaFast?.nextCursor === viaNapi?.nextCursor
+      })
+      const error = (f) => { try { f(); return null } catch (e) { return [e.constructor.name, e.code ?? null, e.message] } }
+      const bad = [error(() => db.getProfileSync()), error(() => proto.getProfileSync[NATIVE].call(db))]
+      const foreign = error(() => proto.getAccountsSync.call(Object.create(proto)))
+      // Opened without index.js: the first Sync read goes through napi-rs, which
+      // introduces the database; the next one takes the fast path.
+      const raw = require(${JSON.stringify(path.join(ROOT, 'binding.js'))}).openDatabase({ path: ${JSON.stringify(file)}, readonly: true })
+      meta[2] = NaN
+      const first = [raw.getAccountsSync(), meta[2]]
+      const second = [raw.getAccountsSync(), meta[2]]
+      db.close()
+      const closed = error(() => db.getAccountsSync())
+      raw.close()
+      console.log(JSON.stringify({ fast, same, ways, bad, foreign, first, second, closed }))`
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+      fast: string[]
+      same: boolean[]
+      ways: number[]
+      bad: unknown[][]
+      foreign: unknown[]
+      first: [unknown, number]
+      second: [unknown, number]
+      closed: unknown[]
+    }
+    const reads = ['getAccountsSync', 'getProfileSync', 'getSessionsSync', 'getProfilesSync', 'countProfilesSync', 'getDailyStatsSync',
+      'getInteractionsSync', 'getTikTokProfilesSync', 'getScrapingSessionSync', 'getDiscoveredProfilesSync', 'getPostsSync']
+    const ops = ['updateProfileNotesSync', 'deleteSessionSync', 'backupSync', 'getDatabaseInfoSync', 'exportCsvSync', 'checkpointSync']
+    expect(out.fast).toEqual(expect.arrayContaining(reads))
+    for (const op of ops) expect(out.fast).not.toContain(op)
+    expect(out.same.every(Boolean)).toBe(true)
+    // Text materialized in JS (1), or a streamed listing's rows (0): never the napi-rs method (-1).
+    expect(out.ways.every((w) => w === 0 || w === 1)).toBe(true)
+    expect(out.ways).toContain(0)
+    expect(out.bad[0]).toEqual(out.bad[1])
+    expect(out.bad[0]?.[1]).toBe('INVALID_ARGUMENT')
+    expect(out.foreign).toEqual(['TypeError', null, 'Illegal invocation'])
+    expect(out.first[1]).toBe(-1) // not one it knew: the napi-rs method answered
+    expect(out.second[1]).toBe(1)
+    expect(out.second[0]).toEqual(out.first[0])
+    expect(out.closed?.[1]).toBe('CLOSED')
+  })
+})

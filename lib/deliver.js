@@ -13,6 +13,12 @@
 // Column set 0 (rows of SQL the app wrote, db.query()) has no lasting id: its
 // factories are found by key list, in a cache of bounded size, so any number
 // of distinct statements cannot grow memory.
+//
+// The Sync reads take a shorter way (src/node/fast.rs): `installSyncReads`
+// puts a function in front of each on TaktikDatabase's prototype that calls
+// the addon's `syncRead` and materializes its answer here, instead of the
+// addon calling `materialize` back (a native-to-JS call costs more than a JS
+// one) through napi-rs's method glue.
 'use strict'
 
 const parse = JSON.parse
@@ -265,4 +271,53 @@ function dynamicShapes() {
   return dynamic.size
 }
 
-module.exports = { deliver, materialize, parseInto, dynamicShapes, DYNAMIC_SHAPES }
+// What `syncRead` returned: [tag, keysEnd, kind], kind 1 text to materialize,
+// 0 a value, -1 nothing (not a database it knows: call the addon's method).
+// Its ArrayBuffer is handed to the addon, which writes it in place.
+const meta = new Float64Array(new ArrayBuffer(3 * Float64Array.BYTES_PER_ELEMENT))
+
+// Where installSyncReads keeps the addon's method a function stands in front of.
+const NATIVE = Symbol.for('taktik-db.nativeSyncRead')
+
+/**
+ * @typedef {(this: object, index: number, a?: unknown, b?: unknown, c?: unknown) => unknown} SyncRead
+ * @typedef {{ syncRead: SyncRead, syncReads: (string | null)[] }} FastPath what the addon's `initialize` returns
+ */
+
+/**
+ * Puts the fast path in front of every Sync read on `proto` (the addon's
+ * TaktikDatabase.prototype), once per environment. The addon's own method
+ * stays behind it, for a receiver the fast path does not know (and as the
+ * first call on each database: napi-rs checks the receiver there).
+ * @param {object} prototype
+ * @param {FastPath} fast
+ */
+function installSyncReads(prototype, { syncRead, syncReads }) {
+  const proto = /** @type {Record<string, unknown>} */ (prototype)
+  syncReads.forEach((name, index) => {
+    if (name === null) return
+    const current = /** @type {{ [NATIVE]?: Function } | undefined} */ (proto[name])
+    // Installed already (the addon loaded again in this environment): behind it is the addon's.
+    const native = current?.[NATIVE] ?? current
+    if (typeof native !== 'function') return
+    const read = {
+      /**
+       * @this {object}
+       * @param {unknown} [a]
+       * @param {unknown} [b]
+       * @param {unknown} [c]
+       */
+      [name](a, b, c) {
+        const value = syncRead.call(this, index, a, b, c)
+        const kind = meta[2]
+        if (kind === 1) return materialize(/** @type {string | string[]} */ (value), /** @type {number} */ (meta[0]), /** @type {number} */ (meta[1]))
+        if (kind === 0) return value
+        return native.call(this, a, b, c)
+      },
+    }[name]
+    Object.defineProperty(read, NATIVE, { value: native })
+    proto[name] = read
+  })
+}
+
+module.exports = { deliver, materialize, parseInto, dynamicShapes, DYNAMIC_SHAPES, meta: meta.buffer, installSyncReads }

@@ -48,6 +48,12 @@ pub struct TaktikDatabase {
     pub(crate) db: Arc<Database>,
 }
 
+impl Drop for TaktikDatabase {
+    fn drop(&mut self) {
+        super::fast::gone(self);
+    }
+}
+
 /// openDatabase's options, checked (on the JS thread, for both forms).
 fn config(
     env: &Env,
@@ -194,6 +200,9 @@ impl TaktikDatabase {
     /// False once `close()` has been called.
     #[napi(getter)]
     pub fn is_open(&self) -> bool {
+        // index.js reads it right after opening: napi-rs has checked `self`,
+        // the Sync reads' fast path may use it from the first call.
+        super::fast::seen(self);
         !self.db.is_closed()
     }
 

@@ -10,8 +10,8 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Function, Object, ToNapiValue, TypeName};
-use napi::{sys, Env, JsValue, ValueType};
+use napi::bindgen_prelude::{Function, JsObjectValue, Object, ToNapiValue, TypeName};
+use napi::{sys, Env, JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
 use super::error::to_napi;
@@ -31,24 +31,73 @@ enum Helper {
 
 const HELPER_NAMES: [&str; 3] = ["deliver", "materialize", "parseInto"];
 
-thread_local! {
-    /// The helpers' references of each environment on this thread: usually
-    /// one, but an embedder (Electron with Node in several frames of one
-    /// renderer) may run several on one thread.
-    static HELPERS: RefCell<Vec<(sys::napi_env, [sys::napi_ref; 3])>> = const { RefCell::new(Vec::new()) };
+/// What one environment's lib/deliver.js handed over: its helpers, and the
+/// `meta` array of the Sync reads' fast path (node/fast.rs).
+struct Helpers {
+    env: sys::napi_env,
+    /// The helpers, then `meta`'s ArrayBuffer (kept alive with them).
+    refs: [sys::napi_ref; 4],
+    meta: Meta,
 }
 
-/// Called once by index.js at load, with `{ deliver, materialize, parseInto }`
-/// from lib/deliver.js. Loading the addon again in the same environment (a
-/// test runner's fresh module registry) replaces the previous references.
+thread_local! {
+    /// The helpers of each environment on this thread: usually one, but an
+    /// embedder (Electron with Node in several frames of one renderer) may run
+    /// several on one thread.
+    static HELPERS: RefCell<Vec<Helpers>> = const { RefCell::new(Vec::new()) };
+}
+
+/// lib/deliver.js's `meta` (a Float64Array of 3, over an ArrayBuffer whose
+/// memory never moves): what a Sync read's fast path returned.
+#[derive(Clone, Copy)]
+pub(crate) struct Meta(*mut f64);
+
+impl Meta {
+    /// Text to materialize (a string, or an array of row-array strings).
+    pub const TEXT: f64 = 1.0;
+    /// A value, ready.
+    pub const VALUE: f64 = 0.0;
+    /// Not run: `this` is not a database the fast path knows.
+    pub const NOT_MINE: f64 = -1.0;
+
+    /// # Safety
+    /// On the JS thread of the environment this Meta belongs to.
+    pub unsafe fn set(self, kind: f64, tag: f64, keys_end: f64) {
+        unsafe {
+            *self.0 = tag;
+            *self.0.add(1) = keys_end;
+            *self.0.add(2) = kind;
+        }
+    }
+}
+
+/// This environment's `meta`, or INTERNAL if index.js did not initialize it.
+pub(crate) unsafe fn meta(env: sys::napi_env) -> napi::Result<Meta> {
+    HELPERS
+        .with(|h| h.borrow().iter().find(|x| x.env == env).map(|x| x.meta))
+        .ok_or_else(|| to_napi(&Env::from_raw(env), not_initialized()))
+}
+
+fn not_initialized() -> DbError {
+    DbError::internal(
+        "taktik-db was not initialized in this environment: load it through its package \
+         entry (require('taktik-db')), not the native binary or binding.js directly",
+    )
+}
+
+/// Called once by index.js at load, with `{ deliver, materialize, parseInto,
+/// meta }` from lib/deliver.js. Returns the Sync reads' fast path (node/fast.rs):
+/// `{ syncRead, syncReads }`, the function and the JS names of the reads by
+/// index. Loading the addon again in the same environment (a test runner's
+/// fresh module registry) replaces the previous references.
 #[napi(skip_typescript)]
-pub fn initialize(env: Env, helpers: Object) -> napi::Result<()> {
+pub fn initialize<'env>(env: &'env Env, helpers: Object<'env>) -> napi::Result<Object<'env>> {
     let raw = env.raw();
-    let mut refs = [std::ptr::null_mut(); 3];
+    let mut refs = [std::ptr::null_mut(); 4];
     for (i, name) in HELPER_NAMES.iter().enumerate() {
         let f: Function<'_, (), ()> = helpers.get(name)?.ok_or_else(|| {
             to_napi(
-                &env,
+                env,
                 DbError::internal(format!("initialize: {name} is missing")),
             )
         })?;
@@ -57,12 +106,39 @@ pub fn initialize(env: Env, helpers: Object) -> napi::Result<()> {
             "helper reference",
         )?;
     }
+    let buffer: Unknown<'_> = helpers
+        .get("meta")?
+        .ok_or_else(|| to_napi(env, DbError::internal("initialize: meta is missing")))?;
+    let mut data = std::ptr::null_mut();
+    let mut bytes = 0;
+    check(
+        unsafe { sys::napi_get_arraybuffer_info(raw, buffer.raw(), &mut data, &mut bytes) },
+        "meta",
+    )?;
+    if bytes < 3 * std::mem::size_of::<f64>() || data.is_null() {
+        return Err(to_napi(
+            env,
+            DbError::internal("initialize: meta is too small"),
+        ));
+    }
+    check(
+        unsafe { sys::napi_create_reference(raw, buffer.raw(), 1, &mut refs[3]) },
+        "meta reference",
+    )?;
+    let meta = Meta(data.cast());
     let replaced = HELPERS.with(|h| {
         let mut h = h.borrow_mut();
-        match h.iter_mut().find(|(e, _)| *e == raw) {
-            Some(entry) => Some(std::mem::replace(&mut entry.1, refs)),
+        match h.iter_mut().find(|x| x.env == raw) {
+            Some(entry) => {
+                entry.meta = meta;
+                Some(std::mem::replace(&mut entry.refs, refs))
+            }
             None => {
-                h.push((raw, refs));
+                h.push(Helpers {
+                    env: raw,
+                    refs,
+                    meta,
+                });
                 None
             }
         }
@@ -81,7 +157,50 @@ pub fn initialize(env: Env, helpers: Object) -> napi::Result<()> {
             "cleanup hook",
         )?,
     }
-    Ok(())
+    let mut fast = Object::new(env)?;
+    let mut sync_read = std::ptr::null_mut();
+    let name = "syncRead";
+    check(
+        unsafe {
+            sys::napi_create_function(
+                raw,
+                name.as_ptr().cast(),
+                name.len() as isize,
+                Some(super::fast::sync_read),
+                std::ptr::null_mut(),
+                &mut sync_read,
+            )
+        },
+        "syncRead",
+    )?;
+    fast.set_named_property("syncRead", unsafe {
+        Unknown::from_raw_unchecked(raw, sync_read)
+    })?;
+    // By index; null where the entry is not a read.
+    let names: Vec<Option<String>> = crate::node::exports::SYNC_READS
+        .iter()
+        .map(|r| r.map(|(snake, ..)| camel_case(snake)))
+        .collect();
+    fast.set_named_property("syncReads", names)?;
+    Ok(fast)
+}
+
+/// napi-rs's JS name of a snake_case method (`get_tik_tok_accounts_sync` ->
+/// `getTikTokAccountsSync`).
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 unsafe extern "C" fn forget_env(env: *mut std::ffi::c_void) {
@@ -89,7 +208,7 @@ unsafe extern "C" fn forget_env(env: *mut std::ffi::c_void) {
     // During teardown: never panic across the FFI boundary.
     let _ = HELPERS.try_with(|h| {
         if let Ok(mut h) = h.try_borrow_mut() {
-            h.retain(|(e, _)| *e != env);
+            h.retain(|x| x.env != env);
         }
     });
 }
@@ -100,8 +219,8 @@ unsafe fn helper(env: sys::napi_env, which: Helper) -> napi::Result<sys::napi_va
     let reference = HELPERS.with(|h| {
         h.borrow()
             .iter()
-            .find(|(e, _)| *e == env)
-            .map(|(_, refs)| refs[which as usize])
+            .find(|x| x.env == env)
+            .map(|x| x.refs[which as usize])
     });
     if let Some(reference) = reference {
         check(
@@ -112,13 +231,7 @@ unsafe fn helper(env: sys::napi_env, which: Helper) -> napi::Result<sys::napi_va
             return Ok(value);
         }
     }
-    Err(to_napi(
-        &Env::from_raw(env),
-        DbError::internal(
-            "taktik-db was not initialized in this environment: load it through its package \
-             entry (require('taktik-db')), not the native binary or binding.js directly",
-        ),
-    ))
+    Err(to_napi(&Env::from_raw(env), not_initialized()))
 }
 
 /// How JS tells the forms apart: `2 * columns id + 1` for one row,
@@ -277,6 +390,41 @@ unsafe fn set_next(env: sys::napi_env, rows: sys::napi_value, next: &Next) -> na
         unsafe { sys::napi_define_properties(env, rows, 1, &property) },
         "nextCursor",
     )
+}
+
+/// A Sync read's answer for its fast path (node/fast.rs): text for
+/// lib/deliver.js to materialize (said in `meta`, with its tag and key length),
+/// or a listing's rows, already values with their `nextCursor`.
+pub(crate) unsafe fn fast_value<J: Job>(
+    env: sys::napi_env,
+    answer: SyncAnswer<J>,
+) -> napi::Result<sys::napi_value> {
+    let meta = unsafe { meta(env) }?;
+    match answer {
+        // A listing's page carries its cursor: materialized here, where
+        // `nextCursor` is set (a listing is long enough that the call back
+        // into JS does not count).
+        SyncAnswer::Text(text) if !matches!(text.next, Next::None) => {
+            let value = unsafe { materialize(env, text) }?;
+            unsafe { meta.set(Meta::VALUE, 0.0, 0.0) };
+            Ok(value)
+        }
+        SyncAnswer::Text(text) => {
+            let (tag, keys_end) = (tag(&text), f64::from(text.keys_len));
+            let value = if text.segments.is_empty() {
+                unsafe { js_string(env, text) }
+            } else {
+                unsafe { js_strings(env, text) }
+            }?;
+            unsafe { meta.set(Meta::TEXT, tag, keys_end) };
+            Ok(value)
+        }
+        SyncAnswer::Stream(db, job) => {
+            let value = unsafe { stream(env, &db, &job) }?;
+            unsafe { meta.set(Meta::VALUE, 0.0, 0.0) };
+            Ok(value)
+        }
+    }
 }
 
 /// What a Sync method returns: the answer, or for a long listing the job

@@ -36,7 +36,22 @@ macro_rules! exports {
         /// Every read's JS name and the API tables it reads (for `supports`).
         pub(crate) const READ_METHODS: &[Option<(&str, &[crate::db::layout::Table])>] =
             &[$(exports!(@reads $kind $query)),*];
+
+        /// Every read's Sync form, for its fast path (node/fast.rs); lib/deliver.js
+        /// calls them by index.
+        pub(crate) const SYNC_READS: &[Option<crate::node::fast::SyncRead>] = &[$(
+            exports!(@fast $kind $query => $sync_fn, ($($req),*), ($($opt),*))
+        ),*];
     };
+    (@fast read $query:ty => $sync_fn:ident, ($($req:ident),*), ($($opt:ident),*)) => {
+        Some((
+            stringify!($sync_fn),
+            &[$(stringify!($req),)* $(stringify!($opt),)*],
+            <[&str]>::len(&[$(stringify!($req)),*]),
+            crate::node::fast::read::<$query>,
+        ))
+    };
+    (@fast op $query:ty => $sync_fn:ident, ($($req:ident),*), ($($opt:ident),*)) => { None };
     (@reads read $query:ty) => {
         Some((<$query as crate::query::Read>::NAME, <$query as crate::query::Read>::READS))
     };
@@ -68,6 +83,9 @@ macro_rules! exports {
                 $(#[napi(ts_arg_type = $req_ts)] $req: napi::Unknown,)*
                 $(#[napi(ts_arg_type = $opt_ts)] $opt: Option<napi::Unknown>,)*
             ) -> napi::Result<crate::node::deliver::SyncAnswer<crate::query::Reading<$query>>> {
+                // napi-rs checked `self`: lib/deliver.js's function for this read
+                // may now take the fast path with it.
+                crate::node::fast::seen(self);
                 let job = exports!(@parse read self env $query, ($($req),*) ($($opt),*));
                 crate::node::task::run_sync(&env, &self.db, job)
             }

@@ -10,6 +10,7 @@ mod class;
 mod deliver;
 mod error;
 mod exports;
+mod fast;
 mod query;
 mod task;
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub(crate) use json::{bool_of, write_i64};
 pub(crate) use kind::camel_case;
 pub(crate) use kind::{classify, Kind};
 pub(crate) use out::{Form, Next, Out, Part};
-pub(crate) use stmts::{prepare, Kept};
+pub(crate) use stmts::{prepare, AddressHasher, Kept};
 pub(crate) use write::{
     note_reprepares, reprepares, take_schema_moved, write_count, write_days, write_page, write_row,
     write_rows, write_rows_with, write_statement_rows, Paging,
