@@ -15,7 +15,7 @@ use napi::{sys, Env, JsValue, Unknown, ValueType};
 use napi_derive::napi;
 
 use super::error::to_napi;
-use crate::base::error::{from_panic, DbError};
+use crate::base::error::DbError;
 use crate::db::database::Database;
 use crate::query::{answer, run_caught, Answer, Job};
 use crate::rows::pool::{give_back, take_buffer};
@@ -420,7 +420,7 @@ pub(crate) unsafe fn fast_value<J: Job>(
             Ok(value)
         }
         SyncAnswer::Stream(db, job) => {
-            let value = unsafe { stream(env, &db, &job) }?;
+            let value = unsafe { stream(env, db, job) }?;
             unsafe { meta.set(Meta::VALUE, 0.0, 0.0) };
             Ok(value)
         }
@@ -447,55 +447,118 @@ impl<J: Job> ToNapiValue for SyncAnswer<J> {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         match val {
             SyncAnswer::Text(text) => unsafe { materialize(env, text) },
-            SyncAnswer::Stream(db, job) => unsafe { stream(env, &db, &job) },
+            SyncAnswer::Stream(db, job) => unsafe { stream(env, db, job) },
         }
     }
 }
 
 /// A long listing read for a Sync call on two threads: a helper thread runs
-/// the query and sends each ~64 KiB row array as soon as it is written, while
-/// this (the JS) thread parses the arrays already there. The call lasts about
-/// as long as the longer half (usually V8's parsing) instead of their sum.
-/// Panics on the helper are caught there, like on an async worker.
+/// the query and sends each row array as soon as it is written (the first
+/// ones small, see rows::out), while this (the JS) thread parses the arrays
+/// already there. The call lasts about as long as the longer half (usually
+/// V8's parsing) instead of their sum. Helpers are kept between calls
+/// ([`on_helper_thread`]): spawning and joining a thread cost 40-50 µs per call on the
+/// benchmark machine. Panics on the helper are caught there, like on an async
+/// worker.
 unsafe fn stream<J: Job>(
     env: sys::napi_env,
-    db: &Database,
-    job: &J,
+    db: Arc<Database>,
+    job: J,
 ) -> napi::Result<sys::napi_value> {
     // A few arrays in flight: the helper runs ahead of the parser, bounded.
     let (tx, rx) = std::sync::mpsc::sync_channel(4);
-    std::thread::scope(|scope| {
-        // Builder, not scope.spawn: that panics (here, on the JS thread, an abort)
-        // when the OS refuses a thread.
-        let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-            let mut out = Out::streaming(take_buffer(), tx);
-            let result = run_caught(db, job, None, &mut out);
-            if result.is_ok() {
-                out.finish();
-            }
-            result
-        });
-        let helper = match spawned {
-            Ok(helper) => helper,
-            // No thread to be had (a process limit): the same read, not streamed.
-            Err(_) => {
-                return match answer(db, job, None) {
-                    Ok(text) => unsafe { materialize(env, text) },
-                    Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+    let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+    let shared = Arc::new((db, job));
+    let work = shared.clone();
+    let task: HelperTask = Box::new(move || {
+        let (db, job) = &*work;
+        let mut out = Out::streaming(take_buffer(), tx);
+        let result = run_caught(db, job, None, &mut out);
+        if result.is_ok() {
+            out.finish();
+        }
+        // `out` (and with it the sender of the arrays) is dropped here: the
+        // JS thread's receive loop ends; the result follows.
+        Box::new(move || {
+            let _ = done_tx.send(result);
+        })
+    });
+    if let Err(task) = on_helper_thread(task) {
+        drop(task);
+        // No thread to be had (a process limit): the same read, not streamed.
+        let (db, job) = &*shared;
+        return match answer(db, job, None) {
+            Ok(text) => unsafe { materialize(env, text) },
+            Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+        };
+    }
+    // `rx` is dropped when receive returns, early or not: a helper still
+    // sending then stops waiting and finishes.
+    let received = unsafe { receive(env, J::NAME, rx) };
+    let produced = done_rx.recv().unwrap_or_else(|_| {
+        Err(DbError::internal(format!(
+            "{}: the helper thread stopped",
+            J::NAME
+        )))
+    });
+    match produced {
+        Err(e) => Err(to_napi(&Env::from_raw(env), e)),
+        Ok(()) => received,
+    }
+}
+
+/// Work for a kept helper thread: it runs, then returns what to do once the
+/// helper is idle again (send the result: so the next call finds the helper
+/// idle instead of spawning another).
+type HelperTask = Box<dyn FnOnce() -> Box<dyn FnOnce() + Send> + Send>;
+
+/// Helpers waiting for work, at most [`IDLE_HELPERS`].
+static IDLE: std::sync::Mutex<Vec<std::sync::mpsc::Sender<HelperTask>>> =
+    std::sync::Mutex::new(Vec::new());
+/// One per JS thread that streams at the same moment is enough; more are let go.
+const IDLE_HELPERS: usize = 2;
+
+/// Runs `task` on an idle helper thread, or a new one; gives it back if no
+/// thread can be started.
+fn on_helper_thread(task: HelperTask) -> std::result::Result<(), HelperTask> {
+    let idle = IDLE.lock().unwrap_or_else(|p| p.into_inner()).pop();
+    let task = match idle {
+        Some(tx) => match tx.send(task) {
+            Ok(()) => return Ok(()),
+            Err(std::sync::mpsc::SendError(task)) => task,
+        },
+        None => task,
+    };
+    let (tx, rx) = std::sync::mpsc::channel::<HelperTask>();
+    let me = tx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("taktik-db-stream".into())
+        .spawn(move || {
+            for task in rx {
+                // The task catches the query's panics; anything else must not
+                // take the helper down silently.
+                let then = std::panic::catch_unwind(std::panic::AssertUnwindSafe(task));
+                {
+                    let mut idle = IDLE.lock().unwrap_or_else(|p| p.into_inner());
+                    let keep = idle.len() < IDLE_HELPERS;
+                    if keep {
+                        idle.push(me.clone());
+                    }
+                    drop(idle);
+                    if let Ok(then) = then {
+                        then();
+                    }
+                    if !keep {
+                        return;
+                    }
                 }
             }
-        };
-        // `rx` is dropped when receive returns, early or not: a helper still
-        // sending then stops waiting and finishes.
-        let received = unsafe { receive(env, J::NAME, rx) };
-        let produced = helper
-            .join()
-            .unwrap_or_else(|panic| Err(from_panic(panic, J::NAME)));
-        match produced {
-            Err(e) => Err(to_napi(&Env::from_raw(env), e)),
-            Ok(()) => received,
-        }
-    })
+        });
+    if spawned.is_err() {
+        return Err(task);
+    }
+    tx.send(task)
+        .map_err(|std::sync::mpsc::SendError(task)| task)
 }
 
 /// The JS side of `stream`: rows parsed into one array as their pieces arrive.

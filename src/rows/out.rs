@@ -72,7 +72,14 @@ pub(super) struct Sink {
     tx: std::sync::mpsc::SyncSender<Part>,
     /// Whether a piece went out since the result (re)started.
     sent: bool,
+    /// The size at which the current piece goes out: FIRST_PIECE_BYTES, doubled
+    /// for each next one up to SEGMENT_BYTES, so the JS thread starts parsing
+    /// early instead of waiting for 64 KiB (most of a 1,000-row listing).
+    piece: usize,
 }
+
+/// The first piece of a streamed result (see Sink::piece).
+const FIRST_PIECE_BYTES: usize = 8 << 10;
 
 /// Rows per JSON array are cut about this often (at a row boundary). JS parses
 /// each array from its own string: under V8's large-object threshold (128 KiB)
@@ -98,7 +105,11 @@ impl Out {
     /// Output whose row arrays are sent through `tx` as they complete.
     pub fn streaming(buf: Vec<u8>, tx: std::sync::mpsc::SyncSender<Part>) -> Self {
         Out {
-            sink: Some(Sink { tx, sent: false }),
+            sink: Some(Sink {
+                tx,
+                sent: false,
+                piece: FIRST_PIECE_BYTES,
+            }),
             ..Out::new(buf)
         }
     }
@@ -148,6 +159,7 @@ impl Out {
         match &mut self.sink {
             Some(sink) if sink.sent => {
                 sink.sent = false;
+                sink.piece = FIRST_PIECE_BYTES;
                 let _ = sink.tx.send(Part::Restart);
                 true
             }
@@ -165,10 +177,14 @@ impl Out {
     }
 
     /// Between two rows: a comma, or `][` once the current array holds
-    /// SEGMENT_BYTES.
+    /// SEGMENT_BYTES (a streamed piece: its Sink::piece).
     pub(super) fn next_row(&mut self) {
         let start = self.segments.last().copied().unwrap_or(self.keys_len) as usize;
-        if self.buf.len() - start >= SEGMENT_BYTES {
+        let full = match &self.sink {
+            Some(sink) => sink.piece,
+            None => SEGMENT_BYTES,
+        };
+        if self.buf.len() - start >= full {
             if let Some(sink) = &mut self.sink {
                 self.buf.push(b']');
                 let bytes = std::mem::replace(&mut self.buf, pool::take_buffer());
@@ -179,6 +195,7 @@ impl Out {
                     keys_len: self.keys_len,
                 });
                 sink.sent = true;
+                sink.piece = (sink.piece * 2).min(SEGMENT_BYTES);
                 self.keys_len = 0;
                 self.buf.push(b'[');
                 return;
