@@ -108,7 +108,7 @@ describe('a unified file, created by the addon', () => {
       const got = cat.tables[name]!
       expect(got.columns, `${name} columns`).toEqual(spec.columns)
       expect(got.foreign_keys, `${name} foreign keys`).toEqual([])
-      const addon = name === 'interactions' ? [['idx_taktikdb_unified_interactions_by_account', false, ['platform', 'account_id', 'profile_id', 'interaction_time', 'interaction_type']]] : []
+      const addon = name === 'interactions' ? [['idx_taktikdb_unified_interactions_covering', false, ['platform', 'account_id', 'profile_id', 'interaction_time', 'interaction_type', 'success']]] : []
       const want = [...spec.indexes, ...addon].map((i) => JSON.stringify(i)).sort()
       expect(got.indexes.map((i) => JSON.stringify(i)).sort(), `${name} indexes`).toEqual(want)
     }

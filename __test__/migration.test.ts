@@ -57,7 +57,7 @@ describe('the bot migrates the file while the app reads it', () => {
     const rw = openDatabase({ path: file })
     const ro = openDatabase({ path: file, readonly: true })
     expect([rw.layout, ro.layout]).toEqual(['legacy', 'legacy'])
-    expect(indexes(file)).toEqual(['idx_taktikdb_interactions_by_account', 'idx_taktikdb_tiktok_interactions_by_account'])
+    expect(indexes(file)).toEqual(['idx_taktikdb_interactions_covering', 'idx_taktikdb_tiktok_interactions_covering'])
     const before = dashboard(ro, seed)
     const alice = seed.accounts.alice_bot!
     const beforeJson = JSON.stringify(before)
@@ -108,10 +108,10 @@ describe('the bot migrates the file while the app reads it', () => {
     expect(moved, JSON.stringify(events)).toMatchObject({ layout: 'unified', layoutChanged: true, tables: ['sessions', 'interactions', 'dailyStats'] })
     feed.close()
     // The writable database indexes the new layout by itself.
-    for (let i = 0; i < 50 && !indexes(file).includes('idx_taktikdb_unified_interactions_by_account'); i++) {
+    for (let i = 0; i < 50 && !indexes(file).includes('idx_taktikdb_unified_interactions_covering'); i++) {
       await new Promise((r) => setTimeout(r, 100))
     }
-    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_by_account'])
+    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_covering'])
     // The app's writes now land in the unified tables, and the bot keeps writing.
     expect(rw.updateProfileNotesSync(1, 'after the move').updated).toEqual({ profiles: 1 })
     const writer = spawnPy(['--layout', 'unified', 'writer', file, '--count', '20'])
@@ -166,6 +166,54 @@ describe('a legacy file the bot upgraded itself, as far as it could (through e98
     // A writable open adds only the addon's index (on interactions, where the rows now are).
     const rw = openDatabase({ path: file })
     rw.close()
-    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_by_account'])
+    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_covering'])
   })
+})
+
+describe("a file with the addon's earlier index (without success)", () => {
+  const sql = (file: string, statement: string) => execFileSync(PYTHON, ['-c', 'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nc.execute(sys.argv[2])\nc.commit()', file, statement])
+  const EARLIER = {
+    legacy: [
+      'CREATE INDEX idx_taktikdb_interactions_by_account ON interaction_history(account_id, profile_id, interaction_time, interaction_type)',
+      'CREATE INDEX idx_taktikdb_tiktok_interactions_by_account ON tiktok_interaction_history(account_id, profile_id, interaction_time, interaction_type)',
+    ],
+    unified: ['CREATE INDEX idx_taktikdb_unified_interactions_by_account ON interactions(platform, account_id, profile_id, interaction_time, interaction_type)'],
+  }
+  const NOW = {
+    legacy: ['idx_taktikdb_interactions_covering', 'idx_taktikdb_tiktok_interactions_covering'],
+    unified: ['idx_taktikdb_unified_interactions_covering'],
+  }
+  for (const layout of ['legacy', 'unified'] as const) {
+    it(`${layout}: a readonly open leaves it and reads through it; a writable open replaces it, with the same answers`, () => {
+      const file = tempDb()
+      const seed = py<{ accounts: Record<string, number> }>(['--layout', layout, 'seed', file])
+      // The file as an earlier addon left it: its index, none of today's.
+      const earlier = EARLIER[layout].map((s) => s.split(' ')[2]!)
+      for (const s of EARLIER[layout]) sql(file, s)
+      expect(indexes(file)).toEqual([...earlier].sort())
+      const acc = Object.values(seed.accounts)[0]!
+      const answers = (db: TaktikDatabase) => ({
+        activity: db.getActivitySync({ groupBy: ['type', 'account'] }),
+        hours: db.getActivitySync({ groupBy: 'hour', accountId: acc }),
+        profiles: db.getProfilesSync(acc, { limit: 10_000 }),
+        interactions: db.getInteractionsSync(acc, { limit: 10_000 }),
+      })
+      const ro = openDatabase({ path: file, readonly: true })
+      const before = answers(ro)
+      ro.close()
+      expect(indexes(file)).toEqual([...earlier].sort())
+      expect(before.activity.length).toBeGreaterThan(0)
+
+      const rw = openDatabase({ path: file })
+      expect(indexes(file)).toEqual(NOW[layout])
+      expect(answers(rw)).toEqual(before)
+      // getActivity now reads the index alone: success is in it.
+      const plan = rw.querySync<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT interaction_time, interaction_type, success FROM ${layout === 'legacy' ? 'interaction_history' : 'interactions'} WHERE ${layout === 'legacy' ? '' : "platform = 'instagram' AND "}account_id = ?`, [acc])
+      expect(plan.map((p) => p.detail).join('; ')).toContain(`COVERING INDEX ${NOW[layout][0]}`)
+      rw.close()
+      // A second writable open has nothing left to do.
+      openDatabase({ path: file }).close()
+      expect(indexes(file)).toEqual(NOW[layout])
+    })
+  }
 })

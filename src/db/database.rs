@@ -130,8 +130,8 @@ fn complete(
         file = FileSchema::detect(conn)?;
     }
     // Only indexes of the addon's own, on the tables the file has.
-    if !file.missing_indexes.is_empty() {
-        file.create_missing_indexes(conn)?;
+    if file.index_work() {
+        file.update_indexes(conn)?;
         file = FileSchema::detect(conn)?;
     }
     Ok(file)
@@ -259,7 +259,7 @@ impl Database {
     /// the file under us): built on a thread of their own, since on a large
     /// file that takes a few hundred milliseconds under the write lock.
     fn index_new_layout(&self, file: &FileSchema) {
-        if file.missing_indexes.is_empty() || self.indexing.swap(true, Ordering::AcqRel) {
+        if !file.index_work() || self.indexing.swap(true, Ordering::AcqRel) {
             return;
         }
         let path = self.path.clone();
@@ -281,7 +281,7 @@ impl Database {
                     if let Ok(conn) = Connection::open_with_flags(&path, flags) {
                         let _ = conn.busy_timeout(Duration::from_millis(u64::from(busy)));
                         if let Ok(file) = FileSchema::detect(&conn) {
-                            let _ = file.create_missing_indexes(&conn);
+                            let _ = file.update_indexes(&conn);
                         }
                     }
                 }));

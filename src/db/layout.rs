@@ -274,6 +274,9 @@ pub struct FileSchema {
     shape: Arc<Shape>,
     /// The addon's indexes this file lacks, as (name, table, columns).
     pub missing_indexes: Vec<(&'static str, &'static str, &'static str)>,
+    /// The addon's retired indexes this file still has (dropped once the
+    /// missing ones are built).
+    pub retired_indexes: Vec<&'static str>,
     /// A few of the file's table and view names (to say what a file that is
     /// not TAKTIK's holds), and how many there are.
     pub sample_tables: Vec<String>,
@@ -309,6 +312,7 @@ impl FileSchema {
                 profiles_by_platform: String::new(),
             }),
             missing_indexes: Vec::new(),
+            retired_indexes: Vec::new(),
             sample_tables: Vec::new(),
             table_count: 0,
         }
@@ -406,13 +410,24 @@ impl FileSchema {
         wanted
     }
 
-    /// Creates what `missing_indexes` lists (each its own short write).
-    pub fn create_missing_indexes(&self, conn: &Connection) -> rusqlite::Result<()> {
+    /// Whether the addon's indexes need a write: some missing, or a retired
+    /// one still there.
+    pub fn index_work(&self) -> bool {
+        !self.missing_indexes.is_empty() || !self.retired_indexes.is_empty()
+    }
+
+    /// Creates what `missing_indexes` lists, then drops what
+    /// `retired_indexes` lists (each its own short write): in that order, so
+    /// the queries a retired index served always have an index to use.
+    pub fn update_indexes(&self, conn: &Connection) -> rusqlite::Result<()> {
         for &(name, table, cols) in &self.missing_indexes {
             conn.execute_batch(&format!(
                 "CREATE INDEX IF NOT EXISTS {name} ON {}({cols})",
                 schema::quote_ident(table)
             ))?;
+        }
+        for name in &self.retired_indexes {
+            conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
         }
         Ok(())
     }
@@ -438,10 +453,16 @@ impl FileSchema {
             id,
             shape,
             missing_indexes: Vec::new(),
+            retired_indexes: Vec::new(),
             sample_tables: catalog.objects.keys().take(5).cloned().collect(),
             table_count: catalog.objects.len(),
         };
         file.missing_indexes = file.addon_indexes_missing(&catalog.indexes);
+        file.retired_indexes = schema::RETIRED_ADDON_INDEXES
+            .iter()
+            .copied()
+            .filter(|name| catalog.indexes.contains(*name))
+            .collect();
         Ok(file)
     }
 }

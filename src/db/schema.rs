@@ -541,20 +541,31 @@ pub const MIGRATED_COLUMNS: &[(&str, &str)] = &[
 /// Indexes the addon adds for its own queries; not in Python's schema, harmless to
 /// it (Python never names them) and created idempotently.
 pub const ADDON_INDEXES: &[(&str, &str, &str)] = &[
-    // getProfiles / countProfiles group an account's interactions by profile, and
-    // getInteractions picks a page of them by time and type: with these columns
-    // both run on the index alone, never reading the 500k-row table.
+    // getProfiles / countProfiles group an account's interactions by profile,
+    // getInteractions picks a page of them by time and type, and getActivity
+    // counts them with their success flag: with these columns all of them run
+    // on the index alone, never reading the 500k-row table.
     (
-        "idx_taktikdb_interactions_by_account",
+        "idx_taktikdb_interactions_covering",
         "interaction_history",
-        "account_id, profile_id, interaction_time, interaction_type",
+        "account_id, profile_id, interaction_time, interaction_type, success",
     ),
-    // The same for getTikTokInteractions.
+    // The same for the TikTok calls.
     (
-        "idx_taktikdb_tiktok_interactions_by_account",
+        "idx_taktikdb_tiktok_interactions_covering",
         "tiktok_interaction_history",
-        "account_id, profile_id, interaction_time, interaction_type",
+        "account_id, profile_id, interaction_time, interaction_type, success",
     ),
+];
+
+/// The addon's earlier indexes, each replaced by one above or by
+/// UNIFIED_ADDON_INDEX (the same columns without `success`, which made
+/// getActivity read every row from the table). A writable open drops them
+/// once their successor exists, so a file never carries both.
+pub const RETIRED_ADDON_INDEXES: &[&str] = &[
+    "idx_taktikdb_interactions_by_account",
+    "idx_taktikdb_tiktok_interactions_by_account",
+    "idx_taktikdb_unified_interactions_by_account",
 ];
 
 /// What a complete file holds: table -> columns, plus every index name. Built once
@@ -768,12 +779,12 @@ pub fn create(conn: &mut Connection, unified: bool) -> rusqlite::Result<bool> {
 }
 
 /// The addon's index on the unified `interactions` table: the covering index
-/// of getProfiles / countProfiles / getInteractions, both platforms (platform
-/// first, as every unified query filters on it).
+/// of getProfiles / countProfiles / getInteractions / getActivity, both
+/// platforms (platform first, as every unified query filters on it).
 pub const UNIFIED_ADDON_INDEX: (&str, &str, &str) = (
-    "idx_taktikdb_unified_interactions_by_account",
+    "idx_taktikdb_unified_interactions_covering",
     "interactions",
-    "platform, account_id, profile_id, interaction_time, interaction_type",
+    "platform, account_id, profile_id, interaction_time, interaction_type, success",
 );
 
 /// `"name"`, for identifiers taken from the file's own catalog (table and

@@ -2,8 +2,8 @@
 //! with the success/failure split, over a range of local dates, for one
 //! account, several or all (getActivity / getTikTokActivity).
 //!
-//! The rows are read once (from the addon's covering index plus the `success`
-//! column) and counted in Rust: grouping by a local day or hour needs each
+//! The rows are read once (from the addon's covering index alone, `success`
+//! included) and counted in Rust: grouping by a local day or hour needs each
 //! instant in the machine's zone, which SQL cannot do without a call into the
 //! zone database per row; here it is one hash lookup per row (LocalClock).
 
