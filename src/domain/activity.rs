@@ -351,15 +351,24 @@ fn day_hour(clock: &mut LocalClock, v: ValueRef<'_>) -> Option<(i64, u32)> {
     }
 }
 
-/// The types seen, upper case, and each stored spelling's index: a row's type
-/// is one hash lookup of its bytes, no string made per row.
+/// The types seen, upper case, and each stored spelling's index: no string
+/// is made per row.
 #[derive(Default)]
 struct TypeNames {
     names: Vec<String>,
-    spellings: HashMap<Vec<u8>, u32, BuildHasherDefault<IntHasher>>,
+    index: HashMap<String, u32>,
+    /// Each stored spelling met so far and its name's index. A file has a
+    /// handful of types, so a scan from the last hit beats hashing the text
+    /// of every row (hashing was ~9% of a year's count); `spelled` takes over
+    /// past SCAN spellings, for files with many.
+    seen: Vec<(Box<[u8]>, u32)>,
+    last: usize,
+    spelled: HashMap<Box<[u8]>, u32>,
 }
 
 impl TypeNames {
+    const SCAN: usize = 32;
+
     fn intern(&mut self, v: ValueRef<'_>) -> u32 {
         let text: std::borrow::Cow<'_, [u8]> = match v {
             ValueRef::Text(t) | ValueRef::Blob(t) => t.into(),
@@ -367,18 +376,67 @@ impl TypeNames {
             ValueRef::Real(f) => f.to_string().into_bytes().into(),
             ValueRef::Null => (&[][..]).into(),
         };
-        if let Some(i) = self.spellings.get(text.as_ref()) {
+        let text = text.as_ref();
+        if let Some((spelling, i)) = self.seen.get(self.last) {
+            if **spelling == *text {
+                return *i;
+            }
+        }
+        if let Some(at) = self.seen.iter().position(|(s, _)| **s == *text) {
+            self.last = at;
+            return self.seen[at].1;
+        }
+        if let Some(i) = self.spelled.get(text) {
             return *i;
         }
-        let name = crate::base::text::lossy(&text).to_ascii_uppercase();
-        let i = match self.names.iter().position(|n| *n == name) {
-            Some(i) => i as u32,
+        let name = crate::base::text::lossy(text).to_ascii_uppercase();
+        let i = match self.index.get(&name) {
+            Some(i) => *i,
             None => {
+                let i = self.names.len() as u32;
+                self.index.insert(name.clone(), i);
                 self.names.push(name);
-                (self.names.len() - 1) as u32
+                i
             }
         };
-        self.spellings.insert(text.into_owned(), i);
+        if self.seen.len() < Self::SCAN {
+            self.seen.push((text.into(), i));
+        } else {
+            self.spelled.insert(text.into(), i);
+        }
         i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names_merge_spellings_past_the_scanned_ones() {
+        let mut t = TypeNames::default();
+        // More spellings than the scan holds, each met twice, in two cases.
+        let mut ids = Vec::new();
+        for round in 0..2 {
+            for n in 0..(TypeNames::SCAN * 3) {
+                let lower = format!("type_{n}");
+                let spelled = if round == 0 {
+                    lower
+                } else {
+                    lower.to_ascii_uppercase()
+                };
+                ids.push(t.intern(ValueRef::Text(spelled.as_bytes())));
+            }
+        }
+        let (first, second) = ids.split_at(TypeNames::SCAN * 3);
+        assert_eq!(first, second, "a type in another case is the same type");
+        assert_eq!(t.names.len(), TypeNames::SCAN * 3);
+        assert_eq!(t.names[5], "TYPE_5");
+        // Integers and NULL are types too, as their text.
+        let seven = t.intern(ValueRef::Integer(7));
+        assert_eq!(t.intern(ValueRef::Text(b"7")), seven);
+        assert_eq!(t.names[seven as usize], "7");
+        let none = t.intern(ValueRef::Null);
+        assert_eq!(t.names[none as usize], "");
     }
 }
