@@ -682,10 +682,10 @@ export interface SessionQuery {
   after?: string
   /** Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive). */
   status?: string
-  /** Only sessions started at or after this instant: ISO-8601 text or Unix milliseconds. */
-  since?: string | number
-  /** Only sessions started at or before this instant: ISO-8601 text or Unix milliseconds. */
-  until?: string | number
+  /** Only sessions started at or after this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (from its start). */
+  since?: string | number | Date
+  /** Only sessions started at or before this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (through its end). */
+  until?: string | number | Date
 }
 
 /**
@@ -703,10 +703,10 @@ export interface InteractionQuery {
   type?: string | string[]
   sessionId?: number
   profileId?: number
-  /** Only interactions at or after this instant: ISO-8601 text or Unix milliseconds. */
-  since?: string | number
-  /** Only interactions at or before this instant: ISO-8601 text or Unix milliseconds. */
-  until?: string | number
+  /** Only interactions at or after this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (from its start). */
+  since?: string | number | Date
+  /** Only interactions at or before this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (through its end). */
+  until?: string | number | Date
 }
 
 /** Options of getProfiles and countProfiles (which ignores paging and sorting). */
@@ -724,12 +724,12 @@ export interface ProfileQuery {
   /** Continue after the page that returned this `nextCursor` (same sortBy and order): no row repeated or skipped while the bot writes. */
   after?: string
   /**
-   * Only interactions at or after this instant count (ISO-8601 text or Unix
-   * milliseconds): profiles interacted with in the range, their count and latest in it.
+   * Only interactions at or after this instant count (ISO-8601 text, Unix milliseconds,
+   * a Date or a local `YYYY-MM-DD`, from its start): profiles interacted with in the range, their count and latest in it.
    */
-  since?: string | number
-  /** Only interactions at or before this instant count (see `since`). */
-  until?: string | number
+  since?: string | number | Date
+  /** Only interactions at or before this instant count (see `since`; a date runs through its end). */
+  until?: string | number | Date
   minFollowers?: number
   maxFollowers?: number
   isPrivate?: boolean

@@ -1184,7 +1184,7 @@ const needle = (/** @type {string | null | undefined} */ s) => {
   return l === '' ? null : l
 }
 /** args::instant(): Unix ms (numbers truncated) or an ISO text's instant. */
-const instant = (/** @type {string | number | null | undefined} */ v) => (v === undefined || v === null ? null : typeof v === 'number' ? Math.trunc(v) : epochMs(v))
+const instant = (/** @type {string | number | Date | null | undefined} */ v) => (v === undefined || v === null ? null : v instanceof Date ? v.getTime() : typeof v === 'number' ? Math.trunc(v) : epochMs(v))
 
 // ---------------------------------------------------------------------------
 // The service.

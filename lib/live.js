@@ -294,7 +294,7 @@ function liveOptions(options) {
   const o = /** @type {Record<string, unknown>} */ (options)
   for (const key of Object.keys(o)) {
     if (key !== 'throttleMs' && key !== 'onError') {
-      throw taktikError('INVALID_ARGUMENT', `live: options: unknown field \`${key}\`, expected \`throttleMs\` or \`onError\``)
+      throw taktikError('INVALID_ARGUMENT', `live: ${key} is not an option (the options are throttleMs, onError)`)
     }
   }
   let throttleMs = DEFAULT_THROTTLE_MS
@@ -305,7 +305,7 @@ function liveOptions(options) {
     throttleMs = o.throttleMs
   }
   if (o.onError !== undefined && typeof o.onError !== 'function') {
-    throw taktikError('INVALID_ARGUMENT', 'live: onError must be a function')
+    throw taktikError('INVALID_ARGUMENT', `live: onError must be a function, got ${typeof o.onError}`)
   }
   return { throttleMs, onError: /** @type {ErrorHandler | undefined} */ (o.onError) }
 }

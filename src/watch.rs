@@ -167,7 +167,7 @@ pub(crate) fn start(
                         .map(|t| format!(" (the legacy table {name:?} is {:?})", t.api_name()))
                         .unwrap_or_default();
                     return Err(DbError::invalid(format!(
-                        "{F}: unknown table {name:?}{hint}; tables takes: {}",
+                        "{F}: tables must list API tables ({}); got the unknown {name:?}{hint}",
                         names.join(", ")
                     )));
                 };

@@ -283,6 +283,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 2)?, digits(b, 8, 2)?)
 }
 
+/// Unix ms of the first instant of a local calendar date (its midnight, or
+/// the first instant after a DST gap that skips it).
+pub fn local_midnight_ms(d: NaiveDate) -> Option<i64> {
+    local_to_utc(d.and_time(NaiveTime::MIN)).map(|t| t.timestamp_millis())
+}
+
 /// Instants to the machine's local calendar day and hour, for counting many
 /// rows. The zone's offset is looked up once per UTC day and cached; a day
 /// on which the offset changes (a DST switch) is worked out instant by instant.

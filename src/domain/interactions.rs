@@ -33,11 +33,11 @@ pub struct InteractionQuery {
     pub kind: Option<Types>,
     pub session_id: Option<f64>,
     pub profile_id: Option<f64>,
-    /// Only interactions at or after this instant: ISO-8601 text or Unix milliseconds.
-    #[ts(optional, type = "string | number")]
+    /// Only interactions at or after this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (from its start).
+    #[ts(optional, type = "string | number | Date")]
     pub since: Option<InstantArg>,
-    /// Only interactions at or before this instant: ISO-8601 text or Unix milliseconds.
-    #[ts(optional, type = "string | number")]
+    /// Only interactions at or before this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (through its end).
+    #[ts(optional, type = "string | number | Date")]
     pub until: Option<InstantArg>,
 }
 
@@ -123,8 +123,8 @@ impl InteractionFilter {
             kind: TypeFilter::parse(func, o.kind)?,
             session_id: args::optional_integer(func, "sessionId", o.session_id)?,
             profile_id: args::optional_integer(func, "profileId", o.profile_id)?,
-            since_ms: args::instant(func, "since", o.since)?,
-            until_ms: args::instant(func, "until", o.until)?,
+            since_ms: args::since(func, o.since)?,
+            until_ms: args::until(func, o.until)?,
         })
     }
 

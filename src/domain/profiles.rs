@@ -38,12 +38,12 @@ pub struct ProfileQuery {
     pub offset: Option<f64>,
     /// Continue after the page that returned this `nextCursor` (same sortBy and order): no row repeated or skipped while the bot writes.
     pub after: Option<String>,
-    /// Only interactions at or after this instant count (ISO-8601 text or Unix
-    /// milliseconds): profiles interacted with in the range, their count and latest in it.
-    #[ts(optional, type = "string | number")]
+    /// Only interactions at or after this instant count (ISO-8601 text, Unix milliseconds,
+    /// a Date or a local `YYYY-MM-DD`, from its start): profiles interacted with in the range, their count and latest in it.
+    #[ts(optional, type = "string | number | Date")]
     pub since: Option<InstantArg>,
-    /// Only interactions at or before this instant count (see `since`).
-    #[ts(optional, type = "string | number")]
+    /// Only interactions at or before this instant count (see `since`; a date runs through its end).
+    #[ts(optional, type = "string | number | Date")]
     pub until: Option<InstantArg>,
     pub min_followers: Option<f64>,
     pub max_followers: Option<f64>,
@@ -106,8 +106,8 @@ impl ProfileFilter {
             is_private: o.is_private,
             is_verified: o.is_verified,
             is_business: o.is_business,
-            since_ms: args::instant(func, "since", o.since.clone())?,
-            until_ms: args::instant(func, "until", o.until.clone())?,
+            since_ms: args::since(func, o.since.clone())?,
+            until_ms: args::until(func, o.until.clone())?,
         })
     }
 
@@ -229,8 +229,9 @@ fn sort_index(func: &str, sort_by: Option<&str>) -> Result<usize> {
         Some(s) => SORTS.iter().position(|(k, _, _)| *k == s).ok_or_else(|| {
             let allowed: Vec<&str> = SORTS.iter().map(|(k, _, _)| *k).collect();
             DbError::invalid(format!(
-                "{func}: unknown sortBy {s:?}; expected one of {}",
-                allowed.join(", ")
+                "{func}: sortBy must be one of {}; got {}",
+                allowed.join(", "),
+                args::describe_text(s)
             ))
         }),
     }

@@ -29,11 +29,11 @@ pub struct SessionQuery {
     pub after: Option<String>,
     /// Only this status (ACTIVE, COMPLETED, FAILED, ERROR, ...; case-insensitive).
     pub status: Option<String>,
-    /// Only sessions started at or after this instant: ISO-8601 text or Unix milliseconds.
-    #[ts(optional, type = "string | number")]
+    /// Only sessions started at or after this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (from its start).
+    #[ts(optional, type = "string | number | Date")]
     pub since: Option<InstantArg>,
-    /// Only sessions started at or before this instant: ISO-8601 text or Unix milliseconds.
-    #[ts(optional, type = "string | number")]
+    /// Only sessions started at or before this instant: ISO-8601 text, Unix milliseconds, a Date, or a local `YYYY-MM-DD` (through its end).
+    #[ts(optional, type = "string | number | Date")]
     pub until: Option<InstantArg>,
 }
 
@@ -50,8 +50,8 @@ impl SessionFilter {
         Ok(SessionFilter {
             account_id,
             status: args::optional_text(func, "status", o.status.clone())?,
-            since_ms: args::instant(func, "since", o.since.clone())?,
-            until_ms: args::instant(func, "until", o.until.clone())?,
+            since_ms: args::since(func, o.since.clone())?,
+            until_ms: args::until(func, o.until.clone())?,
         })
     }
 

@@ -4,13 +4,15 @@
 
 use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object};
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
+use napi::JsDate;
 use napi::{Env, JsValue, Unknown, ValueType};
 use serde::de::DeserializeOwned;
 
 use crate::base::error::{DbError, Result};
 use crate::query::args::{
-    integer, profile_key_text, sql_number, Args, Callback, ProfileKey, SqlParams, SqlValue,
-    MAX_DAYS, MAX_SAFE_INTEGER, SQL_VALUE_TYPES,
+    at_fault, date_json, describe_text, integer, missing_option, option_error, profile_key_text,
+    sql_number, Args, Callback, ProfileKey, SqlParams, SqlValue, MAX_DAYS, MAX_SAFE_INTEGER,
+    SQL_VALUE_TYPES,
 };
 
 pub(crate) struct JsArgs<'a, 'e> {
@@ -58,14 +60,84 @@ impl<'a, 'e> JsArgs<'a, 'e> {
                     .map_err(|e| DbError::invalid(format!("{}: {}", self.func, e.reason)))
             }
             _ => Err(DbError::invalid(format!(
-                "{}: {name} must be an object",
-                self.func
+                "{}: {name} must be an object, got {}",
+                self.func,
+                describe(v)
             ))),
         }
     }
 }
 
-fn describe(v: Option<&Unknown<'_>>) -> String {
+impl<'e> JsArgs<'_, 'e> {
+    /// Why an object is not plain data: its first member that is not (a
+    /// function, a symbol), named `name.key`.
+    fn not_plain(&self, name: &str, v: &Unknown<'e>) -> Option<DbError> {
+        let obj = unsafe { Object::from_napi_value(self.env.raw(), v.raw()) }.ok()?;
+        Object::keys(&obj).ok()?.into_iter().find_map(|key| {
+            let member = obj.get::<Unknown>(&key).ok()??;
+            self.env
+                .from_js_value::<serde_json::Value, _>(member)
+                .err()
+                .map(|_| {
+                    DbError::invalid(format!(
+                        "{}: {name}.{key} must be plain data (strings, numbers, booleans, arrays, objects), got {}",
+                        self.func,
+                        describe(Some(&member))
+                    ))
+                })
+        })
+    }
+
+    /// An options object that `from_js_value` refused: again with each Date
+    /// member handed over as `{ [DATE_KEY]: ms }`, then, if still refused, each
+    /// key alone, to name the one at fault and what it accepts.
+    fn options_checked<T: DeserializeOwned>(&self, v: &Unknown<'e>) -> Result<T> {
+        let (env, func) = (self.env, self.func);
+        let js = |e: napi::Error| DbError::invalid(format!("{func}: options: {}", e.reason));
+        let obj = unsafe { Object::from_napi_value(env.raw(), v.raw()) }.map_err(js)?;
+        let mut copy = Object::new(env).map_err(js)?;
+        let mut members = Vec::new();
+        for key in Object::keys(&obj).map_err(js)? {
+            let Some(value) = obj.get::<Unknown>(&key).map_err(js)? else {
+                continue;
+            };
+            let given = if value.is_date().unwrap_or(false) {
+                let ms = unsafe { JsDate::from_napi_value(env.raw(), value.raw()) }
+                    .and_then(|d| d.value_of())
+                    .map_err(js)?;
+                let marker = date_json(ms);
+                env.to_js_value(&marker).map_err(js)?.raw()
+            } else {
+                value.raw()
+            };
+            copy.set(&key, given).map_err(js)?;
+            members.push((key, describe(Some(&value)), given));
+        }
+        let whole = env.from_js_value::<T, _>(copy);
+        let reason = match whole {
+            Ok(t) => return Ok(t),
+            Err(e) => e.reason,
+        };
+        let alone = |key: &str, value: napi::sys::napi_value| -> napi::Result<T> {
+            let mut one = Object::new(env)?;
+            one.set(key, value)?;
+            env.from_js_value::<T, _>(one)
+        };
+        for (key, got, given) in &members {
+            if let Some(e) = alone(key, *given).err().filter(|e| at_fault(&e.reason)) {
+                return Err(option_error(func, key, got, &e.reason, |p| {
+                    env.to_js_value(&p.json())
+                        .and_then(|sample| alone(key, sample.raw()))
+                        .err()
+                        .is_none_or(|e| !at_fault(&e.reason))
+                }));
+            }
+        }
+        Err(missing_option(func, &reason))
+    }
+}
+
+pub(crate) fn describe(v: Option<&Unknown<'_>>) -> String {
     let Some(v) = v else {
         return "undefined".into();
     };
@@ -74,10 +146,18 @@ fn describe(v: Option<&Unknown<'_>>) -> String {
             Ok(n) => format!("{n}"),
             Err(_) => "a number".into(),
         },
-        Ok(ValueType::String) => "a string".into(),
+        Ok(ValueType::String) => match unsafe { v.cast::<String>() } {
+            Ok(s) => describe_text(&s),
+            Err(_) => "a string".into(),
+        },
         Ok(ValueType::Undefined) => "undefined".into(),
         Ok(ValueType::Null) => "null".into(),
-        Ok(ValueType::Boolean) => "a boolean".into(),
+        Ok(ValueType::Boolean) => match unsafe { v.cast::<bool>() } {
+            Ok(b) => b.to_string(),
+            Err(_) => "a boolean".into(),
+        },
+        Ok(ValueType::Object) if v.is_array().unwrap_or(false) => "an array".into(),
+        Ok(ValueType::Object) if v.is_date().unwrap_or(false) => "a Date".into(),
         Ok(ValueType::Object) => "an object".into(),
         Ok(ValueType::Function) => "a function".into(),
         Ok(ValueType::Symbol) => "a symbol".into(),
@@ -203,7 +283,10 @@ impl Args for JsArgs<'_, '_> {
                 unsafe { v.cast::<String>() }
                     .map_err(|e| DbError::invalid(format!("{func}: {name}: {}", e.reason)))
             }
-            _ => Err(DbError::invalid(format!("{func}: {name} must be a string"))),
+            v => Err(DbError::invalid(format!(
+                "{func}: {name} must be a string, got {}",
+                describe(v)
+            ))),
         }
     }
 
@@ -215,8 +298,9 @@ impl Args for JsArgs<'_, '_> {
         match v.map(|v| v.get_type()) {
             Some(Ok(ValueType::String)) => self.text(name).map(Some),
             _ => Err(DbError::invalid(format!(
-                "{}: {name} must be a string or null",
-                self.func
+                "{}: {name} must be a string or null, got {}",
+                self.func,
+                describe(v)
             ))),
         }
     }
@@ -237,9 +321,12 @@ impl Args for JsArgs<'_, '_> {
                 if v.get_type().ok() == Some(ValueType::Object)
                     && !v.is_array().unwrap_or(false) =>
             {
-                self.env
-                    .from_js_value::<T, _>(*v)
-                    .map_err(|e| DbError::invalid(format!("{func}: options: {}", e.reason)))
+                match self.env.from_js_value::<T, _>(*v) {
+                    Ok(t) => Ok(t),
+                    // Refused, or holding a Date (serde sees an empty object):
+                    // the slow path reads Dates and names the key at fault.
+                    Err(_) => self.options_checked(v),
+                }
             }
             _ => Err(DbError::invalid(format!(
                 "{func}: options must be an object, got {}",
@@ -258,10 +345,32 @@ impl Args for JsArgs<'_, '_> {
                 if v.get_type().ok() == Some(ValueType::Object)
                     && !v.is_array().unwrap_or(false) =>
             {
-                self.env
-                    .from_js_value::<serde_json::Value, _>(*v)
-                    .map(Some)
-                    .map_err(|e| DbError::invalid(format!("{}: {name}: {}", self.func, e.reason)))
+                let js = |e: napi::Error| {
+                    DbError::invalid(format!("{}: {name}: {}", self.func, e.reason))
+                };
+                let mut json = match self.env.from_js_value::<serde_json::Value, _>(*v) {
+                    Ok(json) => json,
+                    Err(e) => return Err(self.not_plain(name, v).unwrap_or_else(|| js(e))),
+                };
+                // A Date member (an export's since/until) as the marker
+                // InstantArg reads: serde saw an empty object.
+                if let serde_json::Value::Object(map) = &mut json {
+                    let obj =
+                        unsafe { Object::from_napi_value(self.env.raw(), v.raw()) }.map_err(js)?;
+                    for (key, member) in map.iter_mut() {
+                        let Some(value) = obj.get::<Unknown>(key).map_err(js)? else {
+                            continue;
+                        };
+                        if value.is_date().unwrap_or(false) {
+                            let ms =
+                                unsafe { JsDate::from_napi_value(self.env.raw(), value.raw()) }
+                                    .and_then(|d| d.value_of())
+                                    .map_err(js)?;
+                            *member = date_json(ms);
+                        }
+                    }
+                }
+                Ok(Some(json))
             }
             _ => Err(DbError::invalid(format!(
                 "{}: {name} must be an object, got {}",
@@ -296,7 +405,13 @@ impl Args for JsArgs<'_, '_> {
             Some(v) if v.get_type().ok() == Some(ValueType::Undefined) => Ok(None),
             Some(v) => unsafe { bool::from_napi_value(self.env.raw(), v.raw()) }
                 .map(Some)
-                .map_err(|_| DbError::invalid(format!("{}: {key} must be a boolean", self.func))),
+                .map_err(|_| {
+                    DbError::invalid(format!(
+                        "{}: {key} must be true or false, got {}",
+                        self.func,
+                        describe(Some(&v))
+                    ))
+                }),
         }
     }
 
@@ -361,9 +476,10 @@ impl Args for JsArgs<'_, '_> {
             }
             None => Ok(None),
             Some(f) if f.get_type().ok() == Some(ValueType::Undefined) => Ok(None),
-            Some(_) => Err(DbError::invalid(format!(
-                "{}: {key} must be a function",
-                self.func
+            Some(v) => Err(DbError::invalid(format!(
+                "{}: {key} must be a function, got {}",
+                self.func,
+                describe(Some(&v))
             ))),
         }
     }

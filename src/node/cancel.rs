@@ -63,7 +63,13 @@ impl CallCancel {
         for key in Object::keys(&obj).map_err(napi_err(func))? {
             if key != "signal" && key != "timeoutMs" && !extra.contains(&key.as_str()) {
                 return Err(DbError::invalid(format!(
-                    "{func}: call options: unknown field `{key}`, expected `signal` or `timeoutMs`"
+                    "{func}: {key} is not an option (the options are {})",
+                    ["signal", "timeoutMs"]
+                        .iter()
+                        .chain(extra)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )));
             }
         }
@@ -76,7 +82,9 @@ impl CallCancel {
                         .map_err(napi_err(func))?,
                     _ => {
                         return Err(DbError::invalid(format!(
-                            "{func}: timeoutMs must be a number of milliseconds"
+                            "{func}: timeoutMs must be a whole number of milliseconds from 1 to {}, got {}",
+                            i32::MAX,
+                            super::args::describe(Some(&t))
                         )))
                     }
                 };
@@ -101,9 +109,10 @@ impl CallCancel {
                     listener: None,
                 }))
             }
-            Some(_) => {
+            Some(s) => {
                 return Err(DbError::invalid(format!(
-                    "{func}: signal must be an AbortSignal"
+                    "{func}: signal must be an AbortSignal, got {}",
+                    super::args::describe(Some(&s))
                 )))
             }
         };

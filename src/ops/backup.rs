@@ -62,8 +62,8 @@ impl Operation for Backup {
                 "onProgress" => progress = a.member_callback("options", "onProgress")?,
                 other => {
                     return Err(DbError::invalid(format!(
-                    "{F}: options: unknown field `{other}`, expected `overwrite` or `onProgress`"
-                )))
+                        "{F}: {other} is not an option (the options are overwrite, onProgress)"
+                    )))
                 }
             }
         }

@@ -64,8 +64,7 @@ fn split_filters<A: Args>(
 ) -> Result<(Option<serde_json::Value>, serde_json::Value, bool, bool)> {
     let not_object =
         || DbError::invalid(format!("{func}: filters must be an object with {id_key}"));
-    let Some(serde_json::Value::Object(filters)) = a.json("filters").map_err(|_| not_object())?
-    else {
+    let Some(serde_json::Value::Object(filters)) = a.json("filters")? else {
         return Err(not_object());
     };
     let mut rest = serde_json::Map::new();
@@ -74,9 +73,12 @@ fn split_filters<A: Args>(
         match key.as_str() {
             k if k == id_key => id = Some(value),
             "bom" | "overwrite" => {
-                let b = value
-                    .as_bool()
-                    .ok_or_else(|| DbError::invalid(format!("{func}: {key} must be a boolean")))?;
+                let b = value.as_bool().ok_or_else(|| {
+                    DbError::invalid(format!(
+                        "{func}: filters.{key} must be true or false, got {}",
+                        crate::query::args::describe_json(&value)
+                    ))
+                })?;
                 if key == "bom" {
                     bom = b
                 } else {
@@ -85,7 +87,7 @@ fn split_filters<A: Args>(
             }
             "limit" | "offset" => {
                 return Err(DbError::invalid(format!(
-                    "{func}: {key} does not apply: an export writes every matching row"
+                    "{func}: filters.{key} does not apply: an export writes every matching row"
                 )))
             }
             _ => {
@@ -123,11 +125,24 @@ impl Operation for Export {
             values: &parts,
         };
         // The listing's own parser checks the filters; its errors name it
-        // ("getProfiles: options: …"), reworded to name what the caller called.
+        // ("getProfiles: search must be …"), reworded to name what the caller
+        // called and where the key sits ("exportCsv: filters.search must be …").
+        let keys: Vec<String> = match &parts[1].1 {
+            serde_json::Value::Object(m) => m.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
         let reword = |mut e: DbError| {
             if let Some((_, rest)) = e.message.split_once(": ") {
                 let rest = rest.strip_prefix("options: ").unwrap_or(rest);
-                e.message = format!("{F}: filters: {rest}");
+                let keyed = keys.iter().chain([&id_key.to_string()]).any(|k| {
+                    rest.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.starts_with(' '))
+                });
+                e.message = if keyed {
+                    format!("{F}: filters.{rest}")
+                } else {
+                    format!("{F}: filters: {rest}")
+                };
             }
             e
         };

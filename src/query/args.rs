@@ -125,32 +125,288 @@ pub fn search(v: Option<String>) -> Option<String> {
     v.map(|s| s.to_lowercase()).filter(|s| !s.is_empty())
 }
 
-/// `since`/`until`: an ISO-8601 string (any timestamp shape Python writes) or Unix
-/// milliseconds, as Unix milliseconds.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(untagged)]
+/// What `since`/`until` accept, for messages.
+pub const INSTANT_ACCEPTS: &str =
+    "an ISO-8601 timestamp, a YYYY-MM-DD date, Unix milliseconds or a Date";
+
+/// The key under which the node layer hands a JS `Date` to serde (its time in
+/// ms, null for an Invalid Date): serde sees objects, not Dates, and a key no
+/// caller writes keeps a plain object from passing for one. (No NUL in it:
+/// the binding writes object keys as C strings.)
+pub const DATE_KEY: &str = "$taktikDate";
+
+/// A Date's time as serde is handed it (NaN, an Invalid Date, as null).
+pub fn date_json(ms: f64) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    m.insert(
+        DATE_KEY.to_owned(),
+        serde_json::Number::from_f64(ms).map_or(serde_json::Value::Null, serde_json::Value::Number),
+    );
+    serde_json::Value::Object(m)
+}
+
+/// `since`/`until`: ISO-8601 text (any timestamp shape Python writes), a
+/// `YYYY-MM-DD` local date, Unix milliseconds or a JS `Date`.
+#[derive(Debug, Clone)]
 pub enum InstantArg {
     Millis(f64),
     Text(String),
+    /// A JS Date's time; NaN for an Invalid Date.
+    Date(f64),
 }
 
-pub fn instant(func: &str, name: &str, v: Option<InstantArg>) -> Result<Option<i64>> {
-    match v {
-        None => Ok(None),
-        Some(InstantArg::Millis(ms)) => integer(
+impl<'de> serde::Deserialize<'de> for InstantArg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = InstantArg;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(INSTANT_ACCEPTS)
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<InstantArg, E> {
+                Ok(InstantArg::Millis(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<InstantArg, E> {
+                Ok(InstantArg::Millis(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> std::result::Result<InstantArg, E> {
+                Ok(InstantArg::Millis(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<InstantArg, E> {
+                Ok(InstantArg::Text(v.to_owned()))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                mut m: M,
+            ) -> std::result::Result<InstantArg, M::Error> {
+                let mut ms = None;
+                while let Some(key) = m.next_key::<String>()? {
+                    let v: Option<f64> = m.next_value()?;
+                    if key != DATE_KEY {
+                        return Err(serde::de::Error::custom(INSTANT_ACCEPTS));
+                    }
+                    ms = Some(v.unwrap_or(f64::NAN));
+                }
+                ms.map(InstantArg::Date)
+                    .ok_or_else(|| serde::de::Error::custom(INSTANT_ACCEPTS))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// `since`: the instant as Unix ms; a date-only `YYYY-MM-DD` is the start of
+/// that local day.
+pub fn since(func: &str, v: Option<InstantArg>) -> Result<Option<i64>> {
+    instant(func, "since", v, false)
+}
+
+/// `until` (inclusive): the instant as Unix ms; a date-only `YYYY-MM-DD`
+/// runs through the end of that local day, i.e. to the millisecond before the
+/// next local midnight (stored times are compared at ms precision).
+pub fn until(func: &str, v: Option<InstantArg>) -> Result<Option<i64>> {
+    instant(func, "until", v, true)
+}
+
+fn instant(func: &str, name: &str, v: Option<InstantArg>, end_of_day: bool) -> Result<Option<i64>> {
+    let ms = |ms: f64| {
+        integer(
             func,
             name,
             ms.trunc(),
             -(MAX_SAFE_INTEGER as i64),
             MAX_SAFE_INTEGER as i64,
         )
-        .map(Some),
-        Some(InstantArg::Text(s)) => time::epoch_ms(&s).map(Some).ok_or_else(|| {
-            DbError::invalid(format!(
-                "{func}: {name} must be an ISO-8601 timestamp or Unix milliseconds, got {s:?}"
-            ))
-        }),
+    };
+    match v {
+        None => Ok(None),
+        Some(InstantArg::Millis(n)) => ms(n).map(Some),
+        Some(InstantArg::Date(t)) if t.is_nan() => Err(DbError::invalid(format!(
+            "{func}: {name} must be {INSTANT_ACCEPTS}, got an Invalid Date"
+        ))),
+        Some(InstantArg::Date(t)) => ms(t).map(Some),
+        Some(InstantArg::Text(s)) => {
+            let day = time::parse_date(s.trim()).map(|d| {
+                if end_of_day {
+                    d.succ_opt()
+                        .and_then(time::local_midnight_ms)
+                        .map(|next| next - 1)
+                } else {
+                    time::local_midnight_ms(d)
+                }
+            });
+            match day {
+                Some(day) => day,
+                None => time::epoch_ms(&s),
+            }
+            .map(Some)
+            .ok_or_else(|| {
+                DbError::invalid(format!(
+                    "{func}: {name} must be {INSTANT_ACCEPTS}, got {}",
+                    describe_text(&s)
+                ))
+            })
+        }
     }
+}
+
+/// A string as messages show it: `the string "5"`, long ones cut short.
+pub fn describe_text(s: &str) -> String {
+    let cut: String = s.chars().take(40).collect();
+    if cut.len() < s.len() {
+        format!("the string {cut:?}…")
+    } else {
+        format!("the string {s:?}")
+    }
+}
+
+/// Sample values of each JS type, tried on an option that was refused to say
+/// what it accepts (serde's own words name Rust types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    Number,
+    Text,
+    Bool,
+    Texts,
+    Numbers,
+    Date,
+}
+
+impl Probe {
+    pub const ALL: [Probe; 6] = [
+        Probe::Number,
+        Probe::Text,
+        Probe::Bool,
+        Probe::Texts,
+        Probe::Numbers,
+        Probe::Date,
+    ];
+
+    fn words(self) -> &'static str {
+        match self {
+            Probe::Number => "a number",
+            Probe::Text => "a string",
+            Probe::Bool => "true or false",
+            Probe::Texts => "an array of strings",
+            Probe::Numbers => "an array of numbers",
+            Probe::Date => "a Date",
+        }
+    }
+
+    /// The sample as JSON (a Date as the node layer hands it over).
+    pub fn json(self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Probe::Number => json!(0),
+            Probe::Text => json!("x"),
+            Probe::Bool => json!(true),
+            Probe::Texts => json!(["x"]),
+            Probe::Numbers => json!([0]),
+            Probe::Date => date_json(0.0),
+        }
+    }
+}
+
+/// The INVALID_ARGUMENT for an option serde refused: `key` (as the caller
+/// wrote it) named, what it accepts, and what it got in JS words. `reason`
+/// is serde's message, read only for an unknown key's list of known ones;
+/// `fits` tells whether a sample value would have been accepted.
+pub fn option_error(
+    func: &str,
+    key: &str,
+    got: &str,
+    reason: &str,
+    fits: impl Fn(Probe) -> bool,
+) -> DbError {
+    if reason.starts_with("unknown field") {
+        let known = reason
+            .split_once("expected ")
+            .map(|(_, k)| k.trim_start_matches("one of ").replace('`', ""));
+        return DbError::invalid(match known {
+            Some(known) => format!("{func}: {key} is not an option (the options are {known})"),
+            None => format!("{func}: {key} is not an option: {func} takes none"),
+        });
+    }
+    let accepts = match key {
+        "limit" => format!("an integer from 0 to {MAX_LIMIT}"),
+        "offset" => "a non-negative integer".into(),
+        "since" | "until" => INSTANT_ACCEPTS.into(),
+        "order" => "\"asc\" or \"desc\"".into(),
+        "groupBy" => "\"day\", \"hour\", \"type\" or \"account\", or an array of them".into(),
+        _ => {
+            let fitting: Vec<&str> = Probe::ALL
+                .into_iter()
+                .filter(|p| fits(*p))
+                .map(Probe::words)
+                .collect();
+            match fitting.split_last() {
+                None => "left out".into(),
+                Some((last, [])) => (*last).into(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            }
+        }
+    };
+    DbError::invalid(format!("{func}: {key} must be {accepts}, got {got}"))
+}
+
+/// An options object as JSON, checked: on a refusal, the key at fault is
+/// found by trying each alone, and named (`option_error`).
+pub fn options_from_json<T: DeserializeOwned>(
+    func: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T> {
+    let e = match T::deserialize(&serde_json::Value::Object(map.clone())) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let alone = |key: &str, v: serde_json::Value| {
+        let mut one = serde_json::Map::new();
+        one.insert(key.to_owned(), v);
+        T::deserialize(&serde_json::Value::Object(one))
+    };
+    for (key, v) in map {
+        if let Some(e) = alone(key, v.clone())
+            .err()
+            .filter(|e| at_fault(&e.to_string()))
+        {
+            return Err(option_error(
+                func,
+                key,
+                &describe_json(v),
+                &e.to_string(),
+                |p| {
+                    alone(key, p.json())
+                        .err()
+                        .is_none_or(|e| !at_fault(&e.to_string()))
+                },
+            ));
+        }
+    }
+    // Each key fits alone, not together (a required key missing).
+    Err(missing_option(func, &e.to_string()))
+}
+
+/// Whether serde's refusal of one key alone is that key's fault: not when
+/// it only misses another, required, key.
+pub fn at_fault(reason: &str) -> bool {
+    !reason.starts_with("missing field")
+}
+
+/// serde's "missing field `x`" as ours, else a generic refusal.
+pub fn missing_option(func: &str, reason: &str) -> DbError {
+    match reason
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split_once('`'))
+    {
+        Some((key, _)) => DbError::invalid(format!("{func}: {key} is required")),
+        None => unreachable_options(func),
+    }
+}
+
+fn unreachable_options(func: &str) -> DbError {
+    DbError::invalid(format!(
+        "{func}: options must be an object of its documented options"
+    ))
 }
 
 /// `order`: "asc" or "desc" (any case), default descending.
@@ -272,15 +528,17 @@ fn sql_json_value(func: &str, at: &str, v: &serde_json::Value) -> Result<SqlValu
     }
 }
 
-/// What a JSON value is, for messages ("got a string").
-fn describe_json(v: &serde_json::Value) -> String {
+/// What a JSON value is, in JS words, for messages ("got the string \"5\"").
+pub fn describe_json(v: &serde_json::Value) -> String {
     use serde_json::Value;
     match v {
         Value::Number(n) => n.to_string(),
-        Value::String(_) => "a string".into(),
+        Value::String(s) => describe_text(s),
         Value::Null => "null".into(),
-        Value::Bool(_) => "a boolean".into(),
-        Value::Array(_) | Value::Object(_) => "an object".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(o) if o.contains_key(DATE_KEY) => "a Date".into(),
+        Value::Object(_) => "an object".into(),
     }
 }
 
@@ -367,8 +625,7 @@ impl Args for JsonArgs<'_> {
     fn options<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
         match self.get(name) {
             None => Ok(T::default()),
-            Some(v @ serde_json::Value::Object(_)) => T::deserialize(v)
-                .map_err(|e| DbError::invalid(format!("{}: options: {e}", self.func))),
+            Some(serde_json::Value::Object(map)) => options_from_json(self.func, map),
             Some(v) => Err(DbError::invalid(format!(
                 "{}: options must be an object, got {}",
                 self.func,
@@ -463,21 +720,63 @@ mod tests {
     }
 
     #[test]
-    fn instants_accept_iso_and_millis() {
+    fn instants_accept_iso_millis_dates_and_days() {
+        let text = |s: &str| Some(InstantArg::Text(s.into()));
         assert_eq!(
-            instant(
-                "f",
-                "since",
-                Some(InstantArg::Text("2026-02-10T14:03:22Z".into()))
-            )
-            .unwrap(),
+            since("f", text("2026-02-10T14:03:22Z")).unwrap(),
             Some(1_770_732_202_000)
         );
+        assert_eq!(since("f", Some(InstantArg::Millis(5.0))).unwrap(), Some(5));
+        assert_eq!(since("f", Some(InstantArg::Date(7.0))).unwrap(), Some(7));
+        assert!(since("f", Some(InstantArg::Date(f64::NAN))).is_err());
+        assert!(since("f", text("yesterday")).is_err());
+        assert!(until("f", text("2026-02-30")).is_err());
+        // A date alone: from its local midnight, through the ms before the next.
+        let day = time::parse_date("2026-03-01").unwrap();
+        let start = time::local_midnight_ms(day).unwrap();
+        let next = time::local_midnight_ms(day.succ_opt().unwrap()).unwrap();
+        assert_eq!(since("f", text("2026-03-01")).unwrap(), Some(start));
+        assert_eq!(until("f", text("2026-03-01")).unwrap(), Some(next - 1));
+    }
+
+    #[test]
+    fn option_errors_name_the_key_in_js_words() {
+        #[derive(Debug, Default, serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct O {
+            limit: Option<f64>,
+            since: Option<InstantArg>,
+            tables: Option<Vec<String>>,
+            dry_run: Option<bool>,
+        }
+        let err = |v: serde_json::Value| {
+            options_from_json::<O>("f", v.as_object().unwrap())
+                .unwrap_err()
+                .message
+        };
+        use serde_json::json;
         assert_eq!(
-            instant("f", "since", Some(InstantArg::Millis(5.0))).unwrap(),
-            Some(5)
+            err(json!({ "limit": "5" })),
+            "f: limit must be an integer from 0 to 10000, got the string \"5\""
         );
-        assert!(instant("f", "since", Some(InstantArg::Text("yesterday".into()))).is_err());
+        assert_eq!(
+            err(json!({ "since": true })),
+            format!("f: since must be {INSTANT_ACCEPTS}, got true")
+        );
+        assert_eq!(
+            err(json!({ "tables": "sessions" })),
+            "f: tables must be an array of strings, got the string \"sessions\""
+        );
+        assert_eq!(
+            err(json!({ "limit": 5, "dryRun": [] })),
+            "f: dryRun must be true or false, got an array"
+        );
+        assert!(err(json!({ "limt": 5 }))
+            .starts_with("f: limt is not an option (the options are limit, since"));
+        let ok: O = options_from_json("f", json!({ "since": date_json(5.0) }).as_object().unwrap())
+            .unwrap();
+        assert!(matches!(ok.since, Some(InstantArg::Date(t)) if t == 5.0));
     }
 
     #[test]
