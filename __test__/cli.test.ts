@@ -2,9 +2,10 @@
 // a script runs it: every command against a database the Python fixture seeded, --json
 // output checked against the fixture's summary, the documented exit codes (0 ok,
 // 1 database error, 2 usage, 3 not found), and `watch` while the fixture writes.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
 import type {
@@ -14,7 +15,7 @@ import type {
   ProfileWithInteractions,
   Session,
 } from '../index.js'
-import { ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { PYTHON, ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
 
 const CLI = path.join(ROOT, 'bin', 'taktik-db.mjs')
 
@@ -463,5 +464,57 @@ describe('watch', () => {
     const r = cli(['watch', '--db', file, '--table', 'no_such_table', '--seconds', '1'])
     expect(r.status).toBe(1)
     expect(r.stderr).toMatch(/^taktik-db: INVALID_ARGUMENT: .*no_such_table/)
+  })
+})
+
+/** Runs Python code with the database path as sys.argv[1]. */
+function pyExec(code: string, target: string): void {
+  execFileSync(PYTHON, ['-c', code, target], { stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+describe('wide characters', () => {
+  it('columns stay aligned with emoji, CJK and combining marks (display width, not .length)', () => {
+    const wide = tempDb()
+    copyFileSync(file, wide)
+    const names = ['東京カフェ', 'cafe\u0301 ☕', '👩🏽‍💻 dev', '🇫🇷 paris', 'ｆｕｌｌｗｉｄｔｈ', '한국어 이름', '❤️ love']
+    pyExec(
+      `import sqlite3,sys,json
+c=sqlite3.connect(sys.argv[1])
+ids=[r[0] for r in c.execute('SELECT DISTINCT profile_id FROM interaction_history WHERE account_id=${alice} ORDER BY profile_id LIMIT ${names.length}')]
+for pid,name in zip(ids, json.loads(${JSON.stringify(JSON.stringify(names))})):
+    c.execute('UPDATE instagram_profiles SET full_name=?, username=? WHERE profile_id=?', (name, name.replace(' ','_'), pid))
+c.commit()`,
+      wide,
+    )
+    const r = cli(['profiles', '--db', wide, '--limit', '10000', '--sort', 'profileId'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n').slice(1)
+    for (const n of names) expect(r.stdout).toContain(n)
+    // The rule under the header gives each column's span, in terminal cells.
+    const rule = lines[1]!
+    const spans = [...rule.matchAll(/-+/g)].map((m) => [m.index!, m.index! + m[0].length] as const)
+    /** The text of a line in terminal cells [from, to). */
+    const cells = (line: string, from: number, to: number) => {
+      let at = 0
+      let text = ''
+      for (const { segment } of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(line)) {
+        const w = stringWidth(segment)
+        if (at >= from && at + w <= to) text += segment
+        at += w
+      }
+      return text
+    }
+    for (const line of [lines[0]!, ...lines.slice(2)]) {
+      // FOLLOWERS, FOLLOWING, POSTS, INTERACTIONS are right-aligned: each ends exactly at its span's end.
+      for (const k of [3, 4, 5, 6]) {
+        const [from, to] = spans[k]!
+        const text = cells(line, from, to)
+        expect(stringWidth(text), line).toBe(to - from)
+        expect(text.endsWith(' '), line).toBe(false)
+        // and the two cells before the column are the gap
+        expect(cells(line, from - 2, from), line).toBe('  ')
+      }
+    }
+    expect(r.stdout).toContain('👩🏽‍💻_dev')
   })
 })
