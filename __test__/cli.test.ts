@@ -2,9 +2,10 @@
 // a script runs it: every command against a database the Python fixture seeded, --json
 // output checked against the fixture's summary, the documented exit codes (0 ok,
 // 1 database error, 2 usage, 3 not found), and `watch` while the fixture writes.
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
 import type {
@@ -14,7 +15,7 @@ import type {
   ProfileWithInteractions,
   Session,
 } from '../index.js'
-import { ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { PYTHON, ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
 
 const CLI = path.join(ROOT, 'bin', 'taktik-db.mjs')
 
@@ -25,6 +26,10 @@ interface SeedSummary {
   profiles: Record<string, number>
   sessions: { sessionId: number; accountId: number }[]
   interactionsPerAccount: Record<string, number>
+  interactionsPerAccountByType: Record<string, Record<string, number>>
+  tiktokAccounts: Record<string, number>
+  tiktokInteractionsPerAccount: Record<string, number>
+  tiktokSessions: { sessionId: number; accountId: number }[]
   profileInteractionCounts: Record<string, Record<string, number>>
   dailyStats: Record<string, Record<string, Record<string, number | null>>>
   scrapingSessions: { scrapingId: number; profileIds: number[] }[]
@@ -85,7 +90,19 @@ describe('help and usage errors', () => {
     const r = cli(['--help'])
     expect(r.status).toBe(0)
     expect(r.stderr).toBe('')
-    for (const cmd of ['info', 'stats', 'sessions', 'profiles', 'export <kind> <dest>', 'backup <dest>', 'watch']) {
+    for (const cmd of [
+      'info',
+      'integrity',
+      'stats',
+      'sessions',
+      'profiles',
+      'interactions',
+      'tiktok <view>',
+      'scraping [<id>]',
+      'export <kind> <dest>',
+      'backup <dest>',
+      'watch',
+    ]) {
       expect(r.stdout).toContain(`  ${cmd} `)
     }
     expect(r.stdout).toMatch(/Exit status:[\s\S]*0 {2}success[\s\S]*1 {2}database[\s\S]*2 {2}usage[\s\S]*3 {2}not found/)
@@ -93,7 +110,7 @@ describe('help and usage errors', () => {
   })
 
   it('<command> --help prints that command\'s usage, exit 0', () => {
-    for (const cmd of ['info', 'stats', 'sessions', 'profiles', 'export', 'backup', 'watch']) {
+    for (const cmd of ['info', 'integrity', 'stats', 'sessions', 'profiles', 'interactions', 'tiktok', 'scraping', 'export', 'backup', 'watch']) {
       const r = cli([cmd, '--help'])
       expect(r.status, cmd).toBe(0)
       expect(r.stdout).toContain(`Usage: taktik-db ${cmd}`)
@@ -123,6 +140,25 @@ describe('help and usage errors', () => {
       ['export', 'everything', path.join(dir, 'x.csv')],
       ['export', 'scrapedProfiles', path.join(dir, 'x.csv')],
       ['backup'],
+      ['sessions', '--offset', '-1'],
+      ['profiles', '--order', 'sideways'],
+      ['interactions', '--since', 'last tuesday'],
+      ['interactions', '--until', '2026-02-30'],
+      ['interactions', '--session', 'x'],
+      ['stats', '--busy-timeout', 'long'],
+      ['tiktok'],
+      ['tiktok', 'videos'],
+      ['tiktok', 'accounts', '--limit', '5'],
+      ['tiktok', 'stats', '--offset', '5'],
+      ['scraping', 'seven'],
+      ['scraping', '--qualified'], // a run's filter, without a run
+      ['scraping', '1', '2'],
+      ['export', 'profiles', path.join(dir, 'x.csv'), '--type', 'LIKE'],
+      ['export', 'interactions', path.join(dir, 'x.csv'), '--search', 'a'],
+      ['export', 'scrapedProfiles', path.join(dir, 'x.csv'), '--scraping', '1', '--since', '2026-01-01'],
+      ['export', 'scrapedProfiles', path.join(dir, 'x.csv'), '--scraping', '1', '--min-score', 'high'],
+      ['watch', '--table', 'no_such_table'],
+      ['integrity', '--limit', '3'],
     ]
     for (const args of cases) {
       const r = cli([...args, '--db', file])
@@ -365,6 +401,9 @@ describe('export', () => {
     const again = cli(['export', 'profiles', dest, '--db', file, '--account', 'bob_bot'])
     expect(again.status).toBe(1)
     expect(again.stderr).toMatch(/^taktik-db: FILE_EXISTS: /)
+    // The hint speaks CLI, not the API's options.
+    expect(again.stderr).toContain('add --overwrite')
+    expect(again.stderr).not.toContain('overwrite: true')
     const forced = cli(['export', 'profiles', dest, '--db', file, '--account', 'bob_bot', '--overwrite'])
     expect(forced.status, forced.stderr).toBe(0)
     expect(readFileSync(dest, 'utf8').charCodeAt(0)).not.toBe(0xfeff)
@@ -402,6 +441,8 @@ describe('backup', () => {
     const again = cli(['backup', dest, '--db', file])
     expect(again.status).toBe(1)
     expect(again.stderr).toMatch(/^taktik-db: FILE_EXISTS: /)
+    expect(again.stderr).toContain('add --overwrite')
+    expect(again.stderr).not.toContain('overwrite: true')
     const forced = cli(['backup', dest, '--db', file, '--overwrite'])
     expect(forced.status, forced.stderr).toBe(0)
     expect(forced.stdout).toMatch(/^Backed up .* to .*backup\.db/)
@@ -427,18 +468,33 @@ describe('watch', () => {
     expect(text.status, text.stderr).toBe(0)
     const lines = text.stdout.trimEnd().split('\n')
     expect(lines.length).toBeGreaterThanOrEqual(1)
-    expect(lines.some((l) => /changed: .*interactions/.test(l))).toBe(true)
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}changed: /)
+    // What changed, with counts: "interactions +3 (1,204 rows)", not just the table's name.
+    expect(lines.some((l) => /interactions \+\d+ \([\d,]+ rows?\)/.test(l))).toBe(true)
+    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}[a-zA-Z]+ (\+[\d,]+ \(|-[\d,]+ \(|changed)/)
+    expect(lines.some((l) => / changed: /.test(l))).toBe(false)
 
     expect(json.status, json.stderr).toBe(0)
     expect(json.stderr).toBe('')
     const events = json.stdout
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l) as { time: string; tables: string[]; dataVersion: number; layout: string; layoutChanged: boolean })
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            time: string
+            tables: string[]
+            rows: Record<string, number>
+            dataVersion: number
+            layout: string
+            layoutChanged: boolean
+          },
+      )
     expect(events.length).toBeGreaterThanOrEqual(1)
+    let lastRows = 0
     for (const e of events) {
       expect(e.tables).toEqual(['interactions'])
+      expect(e.rows.interactions).toBeGreaterThanOrEqual(lastRows)
+      lastRows = e.rows.interactions!
       expect(e).toMatchObject({ layout: 'legacy', layoutChanged: false })
       expect(Number.isNaN(Date.parse(e.time))).toBe(false)
       expect(Number.isInteger(e.dataVersion)).toBe(true)
@@ -459,9 +515,394 @@ describe('watch', () => {
     }
   })
 
-  it('an unknown --table is a database error (exit 1)', () => {
-    const r = cli(['watch', '--db', file, '--table', 'no_such_table', '--seconds', '1'])
+  it('an unknown --table is a usage error (exit 2) naming the tables, checked before the file', () => {
+    const r = cli(['watch', '--db', path.join(dir, 'nothing-here.db'), '--table', 'no_such_table', '--seconds', '1'])
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^taktik-db: USAGE: .*no_such_table.*dailyStats/)
+  })
+
+  it('knows exactly the API tables of index.d.ts', () => {
+    const dts = readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
+    const apiTables = [.../^export type ApiTable = (.*)$/m.exec(dts)![1]!.matchAll(/'(\w+)'/g)].map((m) => m[1])
+    const listed = cli(['watch', '--table', 'x']).stderr.split('the tables: ')[1]!.trim().split('\n')[0]!.split(', ')
+    expect(listed).toEqual(apiTables)
+    for (const t of apiTables) expect(cli(['watch', '--help']).stdout).toContain(t!)
+  })
+})
+
+/** Runs Python code with the database path as sys.argv[1]. */
+function pyExec(code: string, target: string): void {
+  execFileSync(PYTHON, ['-c', code, target], { stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+describe('the README, --help, hints and exit codes agree', () => {
+  const readmeCli = () => {
+    const text = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+    const start = text.indexOf('### Command line')
+    expect(start).toBeGreaterThan(0)
+    return text.slice(start, text.indexOf('\n## ', start))
+  }
+  const helps = () => {
+    const main = cli(['--help']).stdout
+    const commands = main
+      .split('Commands:\n')[1]!
+      .split('\n\n')[0]!
+      .split('\n')
+      .map((l) => l.trim().split(' ')[0]!)
+    return { main, commands, all: [main, ...commands.map((c) => cli([c, '--help']).stdout)].join('\n') }
+  }
+  const flags = (text: string) => new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]))
+
+  it('every command of --help is in the README\'s CLI section, and every command there is in --help', () => {
+    const { commands } = helps()
+    const readme = readmeCli()
+    const documented = [...readme.matchAll(/^\| `([a-z]+)[ `]/gm)].map((m) => m[1])
+    expect(documented.sort()).toEqual([...commands].sort())
+    expect(commands.length).toBeGreaterThanOrEqual(11)
+  })
+
+  it('every flag of the helps is in the README\'s CLI section, and every flag there is in a help', () => {
+    const inHelp = flags(helps().all)
+    const inReadme = flags(readmeCli())
+    expect([...inReadme].sort()).toEqual([...inHelp].sort())
+    expect(inHelp).toContain('--busy-timeout')
+    expect(inHelp).toContain('--offset')
+  })
+
+  it('the exit codes, and the hints the CLI gives, are the same in both', () => {
+    const { main } = helps()
+    const readme = readmeCli()
+    const helpCodes = [...main.split('Exit status:\n')[1]!.matchAll(/^ {2}(\d) {2}/gm)].map((m) => m[1])
+    const readmeCodes = [...readme.split('Exit status:')[1]!.matchAll(/`(\d)`/g)].map((m) => m[1])
+    expect(helpCodes).toEqual(['0', '1', '2', '3'])
+    expect(readmeCodes).toEqual(helpCodes)
+    for (const hint of ['--overwrite', 'taktik-db integrity', '--busy-timeout']) {
+      expect(main, hint).toContain(hint)
+      expect(readme, hint).toContain(hint)
+    }
+  })
+})
+
+describe('--db and --busy-timeout', () => {
+  it('--db naming a directory says so (exit 1, SQLITE_CANTOPEN), and names the bot\'s file in it', () => {
+    const empty = path.join(dir, 'a-directory')
+    mkdirSync(empty, { recursive: true })
+    const r = cli(['info', '--db', empty])
     expect(r.status).toBe(1)
-    expect(r.stderr).toMatch(/^taktik-db: INVALID_ARGUMENT: .*no_such_table/)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^taktik-db: SQLITE_CANTOPEN: --db .*a-directory is a directory, not a database file\n$/)
+    const withFile = cli(['stats', '--db', dir])
+    expect(withFile.status).toBe(1)
+    expect(withFile.stderr).toContain(`is a directory, not a database file; the bot's file in it is ${file}`)
+  })
+
+  it('says it is waiting for the bot\'s lock after about a second, then reads once the bot lets go', async () => {
+    // A bot that keeps an exclusive lock on a rollback-journal file: readers wait for it.
+    const locked = tempDb()
+    copyFileSync(file, locked)
+    pyExec("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA journal_mode=DELETE'); c.close()", locked)
+    const holder = spawn(
+      PYTHON,
+      [
+        '-c',
+        `import sqlite3,sys,time
+c=sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute('BEGIN EXCLUSIVE')
+sys.stderr.write('LOCKED\\n'); sys.stderr.flush()
+time.sleep(3.5)
+c.execute('COMMIT')`,
+        locked,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    await waitForStderr(holder, 'LOCKED')
+    const t0 = Date.now()
+    const child = spawn(process.execPath, [CLI, 'stats', '--db', locked, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let saidAt = 0
+    let stderr = ''
+    let stdout = ''
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString()
+      if (saidAt === 0 && stderr.includes("waiting for the bot's lock")) saidAt = Date.now() - t0
+    })
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    const took = Date.now() - t0
+    expect(status, stderr).toBe(0)
+    expect(stderr).toMatch(/^taktik-db: waiting for the bot's lock on .* \(up to 30 s in all; --busy-timeout sets it\)\.\.\.\n$/)
+    expect(saidAt).toBeGreaterThanOrEqual(900)
+    expect(saidAt).toBeLessThan(3_000)
+    expect(took).toBeGreaterThanOrEqual(3_000)
+    expect((JSON.parse(stdout) as { days: unknown[] }).days).toHaveLength(7)
+
+    // A short --busy-timeout gives up with SQLITE_BUSY, its hint in CLI words.
+    const again = spawn(
+      PYTHON,
+      ['-c', "import sqlite3,sys,time\nc=sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nsys.stderr.write('LOCKED\\n'); sys.stderr.flush()\ntime.sleep(6)\nc.execute('COMMIT')", locked],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    await waitForStderr(again, 'LOCKED')
+    const quick = cli(['stats', '--db', locked, '--busy-timeout', '400'])
+    expect(quick.status).toBe(1)
+    expect(quick.stderr).not.toContain('waiting')
+    expect(quick.stderr).toMatch(/^taktik-db: SQLITE_BUSY: /)
+    expect(quick.stderr).toContain('--busy-timeout 400 ms')
+    expect(quick.stderr).not.toContain('busyTimeoutMs')
+    const patient = cli(['stats', '--db', locked, '--busy-timeout', '1500'])
+    expect(patient.status).toBe(1)
+    expect(patient.stderr).toMatch(/^taktik-db: waiting for the bot's lock .*\(up to 1.5 s in all/)
+    expect(patient.stderr).toContain('--busy-timeout 1500 ms')
+    await new Promise((resolve) => again.on('close', resolve))
+  })
+})
+
+describe('integrity', () => {
+  it('a sound file: "ok", exit 0; --json {ok, problems}', () => {
+    const r = cli(['integrity', '--db', file])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toBe(`${file}: ok\n`)
+    expect(cliJson<{ ok: boolean; problems: string[] }>(['integrity', '--db', file, '--quick'])).toEqual({ ok: true, problems: [] })
+  })
+
+  it('a damaged file: the problems, exit 1 with SQLITE_CORRUPT; other commands point to "taktik-db integrity"', () => {
+    const damaged = tempDb()
+    copyFileSync(file, damaged)
+    // Fold the WAL in, then scribble over an index page in the middle of the file.
+    pyExec(
+      `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE')
+root=c.execute("SELECT rootpage FROM sqlite_master WHERE type='index' AND tbl_name='interaction_history' ORDER BY rootpage DESC").fetchone()[0]
+ps=c.execute('PRAGMA page_size').fetchone()[0]; c.close()
+f=open(sys.argv[1],'r+b'); f.seek((root-1)*ps+8); f.write(b'\\xff'*200); f.close()`,
+      damaged,
+    )
+    const r = cli(['integrity', '--db', damaged])
+    expect(r.status).toBe(1)
+    expect(r.stdout).toMatch(/: damaged:\n {2}\S/)
+    expect(r.stderr).toMatch(/^taktik-db: SQLITE_CORRUPT: .* is damaged; restore it from a backup/)
+    const json = cli(['integrity', '--db', damaged, '--json'])
+    expect(json.status).toBe(1)
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; problems: string[] }
+    expect(parsed.ok).toBe(false)
+    expect(parsed.problems.length).toBeGreaterThan(0)
+
+    // A table's root page overwritten: reading it fails, and the hint names the command.
+    const broken = tempDb()
+    copyFileSync(file, broken)
+    pyExec(
+      `import sqlite3,sys
+c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.execute('PRAGMA journal_mode=DELETE')
+root=c.execute("SELECT rootpage FROM sqlite_master WHERE type='table' AND name='interaction_history'").fetchone()[0]
+ps=c.execute('PRAGMA page_size').fetchone()[0]; c.close()
+f=open(sys.argv[1],'r+b'); f.seek((root-1)*ps); f.write(b'\\xff'*64); f.close()`,
+      broken,
+    )
+    const read = cli(['interactions', '--db', broken])
+    expect(read.status).toBe(1)
+    expect(read.stderr).toMatch(/^taktik-db: SQLITE_CORRUPT: /)
+    expect(read.stderr).toContain('run "taktik-db integrity"')
+    expect(read.stderr).not.toContain('integrityCheck()')
+    // integrity itself cannot read it: it says so, without sending the user back to itself.
+    const check = cli(['integrity', '--db', broken])
+    expect(check.status).toBe(1)
+    expect(check.stderr).toMatch(/^taktik-db: SQLITE_CORRUPT: .*too damaged to check; restore it from a backup\n$/)
+    expect(check.stderr).not.toContain('taktik-db integrity')
+  })
+})
+
+describe('info leaves SQLite\'s own tables out', () => {
+  it('no sqlite_sequence in the text or the JSON, and the count agrees', () => {
+    const raw = openDatabase({ path: file, readonly: true })
+    const fileTables = Object.keys(raw.getDatabaseInfoSync().tables)
+    raw.close()
+    expect(fileTables).toContain('sqlite_sequence')
+    const r = cli(['info', '--db', file])
+    expect(r.stdout).not.toContain('sqlite_')
+    const own = fileTables.filter((t) => !t.startsWith('sqlite_'))
+    expect(r.stdout).toContain(`Tables (${own.length}):`)
+    const json = cliJson<DatabaseInfo>(['info', '--db', file])
+    expect(Object.keys(json.tables).sort()).toEqual(own.sort())
+  })
+})
+
+describe('paging and order', () => {
+  it('--offset pages sessions and profiles', () => {
+    const all = cliJson<{ sessions: Session[] }>(['sessions', '--db', file, '--limit', '6'])
+    const page = cliJson<{ sessions: Session[] }>(['sessions', '--db', file, '--limit', '3', '--offset', '3'])
+    expect(page.sessions.map((s) => s.sessionId)).toEqual(all.sessions.slice(3, 6).map((s) => s.sessionId))
+    const profiles = cliJson<{ profiles: ProfileWithInteractions[] }>(['profiles', '--db', file, '--limit', '6', '--sort', 'username'])
+    const second = cliJson<{ profiles: ProfileWithInteractions[] }>(['profiles', '--db', file, '--limit', '3', '--offset', '3', '--sort', 'username'])
+    expect(second.profiles.map((p) => p.profileId)).toEqual(profiles.profiles.slice(3, 6).map((p) => p.profileId))
+    expect(cli(['profiles', '--db', file, '--limit', '3', '--offset', '3']).stdout.split('\n')[0]).toMatch(/\(rows 4 to 6\)$/)
+  })
+
+  it('--order asc sorts ascending, desc descending', () => {
+    const names = (order: string) =>
+      cliJson<{ profiles: ProfileWithInteractions[] }>(['profiles', '--db', file, '--sort', 'followersCount', '--order', order, '--limit', '10000'])
+        .profiles.map((p) => p.followersCount ?? -1)
+    const asc = names('asc')
+    expect(asc.length).toBeGreaterThan(3)
+    expect(asc).toEqual([...asc].sort((a, b) => a - b))
+    expect(names('DESC')).toEqual([...asc].sort((a, b) => b - a))
+  })
+})
+
+describe('interactions', () => {
+  it('--json: the account\'s interactions, newest first, with the total; --type, --offset', () => {
+    const n = seed.interactionsPerAccount[String(alice)]!
+    const all = cliJson<{ total: number; interactions: { id: number; accountId: number; interactionType: string; interactionTime: string }[] }>(
+      ['interactions', '--db', file, '--account', 'alice_bot', '--limit', '10000'],
+    )
+    expect(all.total).toBe(n)
+    expect(all.interactions).toHaveLength(n)
+    expect(all.interactions.every((i) => i.accountId === alice)).toBe(true)
+    const page = cliJson<{ interactions: { id: number }[] }>(['interactions', '--db', file, '--limit', '5', '--offset', '5'])
+    expect(page.interactions.map((i) => i.id)).toEqual(all.interactions.slice(5, 10).map((i) => i.id))
+    const [type, count] = Object.entries(seed.interactionsPerAccountByType[String(alice)]!)[0]!
+    const typed = cliJson<{ total: number; interactions: { interactionType: string }[] }>(['interactions', '--db', file, '--type', type.toLowerCase(), '--limit', '10000'])
+    expect(typed.total).toBe(count)
+    expect(typed.interactions.every((i) => i.interactionType.toLowerCase() === type.toLowerCase())).toBe(true)
+  })
+
+  it('--since/--until: a bare date is the local day, inclusive at both ends', () => {
+    const rows = cliJson<{ interactions: { interactionTime: string | null }[] }>(['interactions', '--db', file, '--limit', '10000'])
+      .interactions.filter((i) => i.interactionTime !== null)
+    const local = (iso: string) => {
+      const d = new Date(iso)
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+    }
+    const day = local(rows[0]!.interactionTime!)
+    const expected = rows.filter((i) => local(i.interactionTime!) === day).length
+    const out = cliJson<{ total: number }>(['interactions', '--db', file, '--since', day, '--until', day])
+    expect(out.total).toBe(expected)
+  })
+
+  it('text: a table with one line per interaction', () => {
+    const r = cli(['interactions', '--db', file, '--limit', '4'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^Interactions of alice_bot \(id \d+\): 4 of [\d,]+$/)
+    expect(lines[1]).toMatch(/^ *ID +TIME +TYPE +OK +USERNAME +SESSION +CONTENT$/)
+    expect(lines).toHaveLength(1 + 2 + 4)
+  })
+})
+
+describe('tiktok', () => {
+  it('accounts, stats, sessions and interactions of a TikTok account', () => {
+    const accounts = cliJson<{ accounts: { accountId: number; username: string }[] }>(['tiktok', 'accounts', '--db', file])
+    expect(accounts.accounts.map((a) => [a.username, a.accountId])).toEqual(
+      Object.entries(seed.tiktokAccounts).sort((a, b) => a[1] - b[1]),
+    )
+    const [name, id] = Object.entries(seed.tiktokAccounts).find(([, i]) => (seed.tiktokInteractionsPerAccount[String(i)] ?? 0) > 0)!
+    const inter = cliJson<{ account: { accountId: number }; total: number; interactions: unknown[] }>(
+      ['tiktok', 'interactions', '--db', file, '--account', name.toUpperCase(), '--limit', '10000'],
+    )
+    expect(inter.account.accountId).toBe(id)
+    expect(inter.total).toBe(seed.tiktokInteractionsPerAccount[String(id)])
+    expect(inter.interactions).toHaveLength(inter.total)
+    const stats = cliJson<{ days: { date: string }[] }>(['tiktok', 'stats', '--db', file, '--account', String(id), '--days', '3'])
+    expect(stats.days.map((d) => d.date).at(-1)).toBe(seed.today)
+    const sessions = cliJson<{ sessions: { sessionId: number }[] }>(['tiktok', 'sessions', '--db', file, '--account', name])
+    expect(sessions.sessions.map((s) => s.sessionId).sort()).toEqual(
+      seed.tiktokSessions.filter((s) => s.accountId === id).map((s) => s.sessionId).slice(0, 20).sort(),
+    )
+    const text = cli(['tiktok', 'stats', '--db', file, '--account', name])
+    expect(text.status, text.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^DATE +LIKES +FOLLOWS +FAVORITES /m)
+    expect(cli(['tiktok', 'sessions', '--db', file, '--account', 'nobody']).status).toBe(3)
+  })
+})
+
+describe('scraping', () => {
+  it('lists the runs, and the profiles of one run; an unknown run exits 3', () => {
+    const runs = cliJson<{ runs: { scrapingId: number }[] }>(['scraping', '--db', file, '--limit', '10000'])
+    expect(runs.runs.map((r) => r.scrapingId).sort((a, b) => a - b)).toEqual(
+      seed.scrapingSessions.map((s) => s.scrapingId).sort((a, b) => a - b),
+    )
+    const run = seed.scrapingSessions.find((s) => s.profileIds.length > 1)!
+    const one = cliJson<{ run: { scrapingId: number }; profiles: { profileId: number }[] }>(['scraping', String(run.scrapingId), '--db', file])
+    expect(one.run.scrapingId).toBe(run.scrapingId)
+    expect(one.profiles.map((p) => p.profileId)).toEqual(run.profileIds.slice(0, 20))
+    const rest = cliJson<{ profiles: { profileId: number }[] }>(['scraping', String(run.scrapingId), '--db', file, '--offset', '1'])
+    expect(rest.profiles.map((p) => p.profileId)).toEqual(run.profileIds.slice(1, 21))
+    const text = cli(['scraping', '--db', file])
+    expect(text.stdout).toMatch(/^ID +STARTED +TYPE +SOURCE +STATUS +SCRAPED$/m)
+    expect(cli(['scraping', '999999', '--db', file]).status).toBe(3)
+  })
+})
+
+describe('export filters', () => {
+  it('interactions --type, profiles --search and --order, scrapedProfiles --qualified', () => {
+    const [type, count] = Object.entries(seed.interactionsPerAccountByType[String(alice)]!)[0]!
+    const dest = path.join(dir, 'typed.csv')
+    const typed = cliJson<{ rows: number }>(['export', 'interactions', dest, '--db', file, '--type', type, '--overwrite'])
+    expect(typed.rows).toBe(count)
+    const records = parseCsv(readFileSync(dest, 'utf8')).slice(1)
+    expect(records.every((r) => r[4] === type)).toBe(true)
+
+    const pdest = path.join(dir, 'searched.csv')
+    expect(cliJson<{ rows: number }>(['export', 'profiles', pdest, '--db', file, '--search', 'UNDER_']).rows).toBe(1)
+    const odest = path.join(dir, 'ordered.csv')
+    cliJson(['export', 'profiles', odest, '--db', file, '--sort', 'username', '--order', 'asc'])
+    const names = parseCsv(readFileSync(odest, 'utf8')).slice(1).map((r) => r[1]!).filter((n) => n !== '')
+    expect(names).toEqual(
+      cliJson<{ profiles: ProfileWithInteractions[] }>(['profiles', '--db', file, '--sort', 'username', '--order', 'asc', '--limit', '10000'])
+        .profiles.map((p) => p.username)
+        .filter((n) => n !== ''),
+    )
+
+    const run = seed.scrapingSessions.find((s) => s.profileIds.length > 0)!
+    const qualified = cliJson<{ profiles: unknown[] }>(['scraping', String(run.scrapingId), '--db', file, '--qualified', '--limit', '10000'])
+    const qdest = path.join(dir, 'qualified.csv')
+    const q = cliJson<{ rows: number }>(['export', 'scrapedProfiles', qdest, '--db', file, '--scraping', String(run.scrapingId), '--qualified'])
+    expect(q.rows).toBe(qualified.profiles.length)
+    expect(q.rows).toBeLessThanOrEqual(run.profileIds.length)
+  })
+})
+
+describe('wide characters', () => {
+  it('columns stay aligned with emoji, CJK and combining marks (display width, not .length)', () => {
+    const wide = tempDb()
+    copyFileSync(file, wide)
+    const names = ['東京カフェ', 'cafe\u0301 ☕', '👩🏽‍💻 dev', '🇫🇷 paris', 'ｆｕｌｌｗｉｄｔｈ', '한국어 이름', '❤️ love']
+    pyExec(
+      `import sqlite3,sys,json
+c=sqlite3.connect(sys.argv[1])
+ids=[r[0] for r in c.execute('SELECT DISTINCT profile_id FROM interaction_history WHERE account_id=${alice} ORDER BY profile_id LIMIT ${names.length}')]
+for pid,name in zip(ids, json.loads(${JSON.stringify(JSON.stringify(names))})):
+    c.execute('UPDATE instagram_profiles SET full_name=?, username=? WHERE profile_id=?', (name, name.replace(' ','_'), pid))
+c.commit()`,
+      wide,
+    )
+    const r = cli(['profiles', '--db', wide, '--limit', '10000', '--sort', 'profileId'])
+    expect(r.status, r.stderr).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n').slice(1)
+    for (const n of names) expect(r.stdout).toContain(n)
+    // The rule under the header gives each column's span, in terminal cells.
+    const rule = lines[1]!
+    const spans = [...rule.matchAll(/-+/g)].map((m) => [m.index!, m.index! + m[0].length] as const)
+    /** The text of a line in terminal cells [from, to). */
+    const cells = (line: string, from: number, to: number) => {
+      let at = 0
+      let text = ''
+      for (const { segment } of new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(line)) {
+        const w = stringWidth(segment)
+        if (at >= from && at + w <= to) text += segment
+        at += w
+      }
+      return text
+    }
+    for (const line of [lines[0]!, ...lines.slice(2)]) {
+      // FOLLOWERS, FOLLOWING, POSTS, INTERACTIONS are right-aligned: each ends exactly at its span's end.
+      for (const k of [3, 4, 5, 6]) {
+        const [from, to] = spans[k]!
+        const text = cells(line, from, to)
+        expect(stringWidth(text), line).toBe(to - from)
+        expect(text.endsWith(' '), line).toBe(false)
+        // and the two cells before the column are the gap
+        expect(cells(line, from - 2, from), line).toBe('  ')
+      }
+    }
+    expect(r.stdout).toContain('👩🏽‍💻_dev')
   })
 })

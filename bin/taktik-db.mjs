@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // taktik-db: a read-only command-line window on TAKTIK's taktik-data.db, built on
 // this package's addon. Run `taktik-db --help` for usage and exit codes.
+import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+// Terminal columns of text (emoji, CJK, combining marks, ZWJ sequences), kept current with
+// Unicode by its maintainers. Version 8, not 9: 9 needs Node 22 and this package supports Node 20.
+import stringWidth from 'string-width'
 
 const require = createRequire(import.meta.url)
 
@@ -13,8 +17,9 @@ const require = createRequire(import.meta.url)
  * @typedef {import('../index.js').DailyStatsDay} DailyStatsDay
  * @typedef {import('../index.js').ExportKind} ExportKind
  * @typedef {import('../index.js').ProfileSortBy} ProfileSortBy
+ * @typedef {import('../index.js').ApiTable} ApiTable
  * @typedef {ReturnType<typeof parse>['values']} Values
- * @typedef {{ summary: string, args: string[], options: string[], help: string }} Command
+ * @typedef {{ summary: string, args: string[], optional?: string[], options: string[], help: string }} Command
  */
 
 const EXIT_OK = 0
@@ -23,6 +28,35 @@ const EXIT_USAGE = 2
 const EXIT_NOT_FOUND = 3
 
 const EXPORT_KINDS = ['profiles', 'interactions', 'scrapedProfiles']
+const TIKTOK_VIEWS = ['accounts', 'sessions', 'stats', 'interactions']
+/** ApiTable, kept here so help and usage checks need no binary (a test compares it with index.d.ts). */
+const API_TABLES = [
+  'accounts',
+  'profiles',
+  'sessions',
+  'interactions',
+  'dailyStats',
+  'filteredProfiles',
+  'profileStatsHistory',
+  'posts',
+  'processedHashtagPosts',
+  'scrapingSessions',
+  'scrapedProfiles',
+  'scrapedComments',
+  'discoveryCampaigns',
+  'discoveryProgress',
+  'discoveredProfiles',
+  'tiktokAccounts',
+  'tiktokProfiles',
+  'tiktokSessions',
+  'tiktokInteractions',
+  'tiktokDailyStats',
+  'tiktokFilteredProfiles',
+]
+/** The busy timeout when --busy-timeout is not given: Python's own `timeout=30.0`. */
+const DEFAULT_BUSY_MS = 30_000
+/** How long to wait for a lock in silence before saying so on stderr. */
+const QUIET_WAIT_MS = 1_000
 const SORT_KEYS = [
   'lastInteractionAt',
   'interactionCount',
@@ -42,9 +76,19 @@ const OPTIONS = /** @type {const} */ ({
   account: { type: 'string' },
   days: { type: 'string' },
   limit: { type: 'string' },
+  offset: { type: 'string' },
   search: { type: 'string' },
   sort: { type: 'string' },
+  order: { type: 'string' },
+  type: { type: 'string' },
+  session: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   scraping: { type: 'string' },
+  'min-score': { type: 'string' },
+  qualified: { type: 'boolean' },
+  quick: { type: 'boolean' },
+  'busy-timeout': { type: 'string' },
   bom: { type: 'boolean' },
   overwrite: { type: 'boolean' },
   seconds: { type: 'string' },
@@ -56,6 +100,18 @@ const OPTIONS = /** @type {const} */ ({
 
 /** A usage problem: exit 2. */
 class UsageError extends Error {}
+
+/** A database-side problem the CLI finds itself, with the addon's code for it: exit 1. */
+class CliError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   */
+  constructor(code, message) {
+    super(message)
+    this.code = code
+  }
+}
 
 /** "No such account" and the like: exit 3. */
 class NotFoundError extends Error {
@@ -83,22 +139,49 @@ const DB_OPTION = `  --db PATH            The database file. Default: taktik-dat
 
 const COMMON_OPTIONS = `Common options:
 ${DB_OPTION}
+  --busy-timeout MS    How long to wait for the bot's lock, in milliseconds, before
+                       failing with SQLITE_BUSY (0 to 3600000). Default 30000, as
+                       the bot's own. After a second of waiting, stderr says so
   --json               Print JSON on stdout instead of a table (one document;
                        watch prints one JSON object per line)
   -h, --help           Show help and exit (taktik-db <command> --help for one command)`
 
-const ACCOUNT_OPTION = `  --account NAME|ID    The Instagram account: its username (case-insensitive) or its
-                       numeric id. Default: the first account (lowest id)`
+const ACCOUNT_OPTION = `  --account NAME|ID    The account: its username (case-insensitive) or its numeric
+                       id. Default: the first account (lowest id)`
+
+const PAGE_OPTIONS = `  --limit N            How many rows, 1 to 10000. Default 20
+  --offset N           Skip the first N rows (for the next page). Default 0`
+
+const SINCE_UNTIL = `  --since TIME         Only from TIME on: a date (2026-06-01: from its local
+                       midnight), a local time (2026-06-01T14:30 or with :SS) or
+                       one with Z or an offset (2026-06-01T12:30:00Z, ...+02:00)
+  --until TIME         Only up to TIME, inclusive; a date includes that whole day`
 
 const EXIT_CODES = `Exit status:
   0  success
   1  database or runtime error; stderr says "taktik-db: <CODE>: <message>" with the
-     addon's error code (SQLITE_CANTOPEN: no such file, SQLITE_NOTADB: not a SQLite
-     database, SQLITE_BUSY, FILE_EXISTS: destination exists, IO_ERROR, ...)
-  2  usage error: unknown command or option, missing or extra argument, bad number;
-     stderr says "taktik-db: USAGE: <message>"
+     addon's error code (SQLITE_CANTOPEN: no such file, or a directory;
+     SQLITE_NOTADB: not a SQLite database; SQLITE_BUSY: the bot kept its lock
+     longer than --busy-timeout; SQLITE_CORRUPT: a damaged file, see "taktik-db
+     integrity"; FILE_EXISTS: the destination exists, see --overwrite; IO_ERROR...)
+  2  usage error: unknown command, option or table, missing or extra argument, bad
+     number or time; stderr says "taktik-db: USAGE: <message>"
   3  not found: no such account (or scraping session), or the file has no account;
      stderr says "taktik-db: NOT_FOUND: <message>"`
+
+/** @param {string[]} words */
+const wrapList = (words, indent = 23, columns = 84) => {
+  const lines = ['']
+  for (const w of words) {
+    const last = lines.length - 1
+    const next = lines[last] === '' ? w : `${lines[last]}, ${w}`
+    if (indent + next.length + 1 > columns) {
+      lines[last] += ','
+      lines.push(w)
+    } else lines[last] = next
+  }
+  return lines.join(`\n${' '.repeat(indent)}`)
+}
 
 /** @type {Record<string, Command>} */
 const COMMANDS = {
@@ -111,10 +194,27 @@ const COMMANDS = {
 Prints facts about the database file: path, its layout (legacy, unified,
 empty, foreign or unknown: which bot version wrote it), size of the file and of
 its WAL, journal mode, page size and count, SQLite version, the Instagram
-accounts, and the number of rows in every table.
+accounts, and the number of rows in every table of the file (SQLite's own
+bookkeeping tables, such as sqlite_sequence, left out).
 
---json prints the addon's DatabaseInfo object plus "accounts" (an array of
-{accountId, username, isBot, userId, licenseId, createdAt}).`,
+--json prints the addon's DatabaseInfo object (its "tables" without SQLite's
+own) plus "accounts" (an array of {accountId, username, isBot, userId,
+licenseId, createdAt}).`,
+  },
+  integrity: {
+    summary: 'Check the file for damage (SQLite integrity_check)',
+    args: [],
+    options: ['quick'],
+    help: `Usage: taktik-db integrity [--quick] [--db PATH] [--json]
+
+Runs SQLite's integrity check on the database, read-only, and prints "ok" or
+the problems it found (up to 100). A damaged file exits with status 1 and
+SQLITE_CORRUPT: restore it from a backup (taktik-db backup makes one).
+
+Options:
+  --quick              SQLite's quick_check: faster, skips the index checks
+
+--json prints {"ok": true|false, "problems": [...]}.`,
   },
   stats: {
     summary: 'Daily counters of an account, one row per local day',
@@ -139,15 +239,16 @@ totalDurationSeconds}, ...]}.`,
   sessions: {
     summary: 'Latest bot sessions of an account, newest first',
     args: [],
-    options: ['account', 'limit'],
-    help: `Usage: taktik-db sessions [--account NAME|ID] [--limit N] [--db PATH] [--json]
+    options: ['account', 'limit', 'offset'],
+    help: `Usage: taktik-db sessions [--account NAME|ID] [--limit N] [--offset N]
+                         [--db PATH] [--json]
 
 Prints the account's latest sessions, newest first: id, start time (local),
 status, target type and target, duration, and the error message if any.
 
 Options:
 ${ACCOUNT_OPTION}
-  --limit N            How many sessions, 1 to 10000. Default 20
+${PAGE_OPTIONS}
 
 --json prints {"account": {accountId, username}, "sessions": [...]} with every
 column of each session (times as ISO-8601 UTC, configUsed parsed).`,
@@ -155,9 +256,9 @@ column of each session (times as ISO-8601 UTC, configUsed parsed).`,
   profiles: {
     summary: 'Profiles an account interacted with, latest interaction first',
     args: [],
-    options: ['account', 'limit', 'search', 'sort'],
-    help: `Usage: taktik-db profiles [--account NAME|ID] [--limit N] [--search TEXT]
-                         [--sort KEY] [--db PATH] [--json]
+    options: ['account', 'limit', 'offset', 'search', 'sort', 'order'],
+    help: `Usage: taktik-db profiles [--account NAME|ID] [--search TEXT] [--sort KEY]
+                         [--order asc|desc] [--limit N] [--offset N] [--db PATH] [--json]
 
 Prints the profiles the account interacted with: id, username, full name,
 followers, following, posts, number of interactions and the latest one (local
@@ -165,22 +266,104 @@ time), and how many profiles match in all.
 
 Options:
 ${ACCOUNT_OPTION}
-  --limit N            How many profiles, 1 to 10000. Default 20
   --search TEXT        Only profiles whose username or full name contains TEXT
                        (case-insensitive; % and _ are literal)
-  --sort KEY           Sort order, descending: ${SORT_KEYS.slice(0, 4).join(', ')},
-                       ${SORT_KEYS.slice(4).join(', ')}.
+  --sort KEY           Sort by ${wrapList(SORT_KEYS).trimStart()}.
                        Default lastInteractionAt
+  --order asc|desc     Ascending (smallest, oldest, A first) or descending.
+                       Default desc
+${PAGE_OPTIONS}
 
 --json prints {"account": {accountId, username}, "total": N, "profiles": [...]}
 with every column of each profile plus interactionCount and lastInteractionAt.`,
   },
+  interactions: {
+    summary: 'Interactions of an account (likes, follows...), newest first',
+    args: [],
+    options: ['account', 'limit', 'offset', 'type', 'session', 'since', 'until'],
+    help: `Usage: taktik-db interactions [--account NAME|ID] [--type TYPE] [--session ID]
+                             [--since TIME] [--until TIME] [--limit N] [--offset N]
+                             [--db PATH] [--json]
+
+Prints the account's interactions, newest first: id, time (local), type,
+whether it succeeded, the profile's username, the session and the content (a
+comment's text), and how many match in all.
+
+Options:
+${ACCOUNT_OPTION}
+  --type TYPE          Only this interaction type (LIKE, FOLLOW, ...; any case)
+  --session ID         Only the interactions of this session
+${SINCE_UNTIL}
+${PAGE_OPTIONS}
+
+--json prints {"account": {accountId, username}, "total": N, "interactions":
+[...]} with every column of each interaction plus the username.`,
+  },
+  tiktok: {
+    summary: 'TikTok: accounts, sessions, daily stats or interactions',
+    args: ['view'],
+    options: ['account', 'days', 'limit', 'offset'],
+    help: `Usage: taktik-db tiktok <view> [--account NAME|ID] [--days N] [--limit N]
+                           [--offset N] [--db PATH] [--json]
+
+Prints what the bot did on TikTok.
+
+Views:
+  accounts             The TikTok accounts
+  sessions             An account's latest sessions, newest first
+  stats                An account's daily counters (as "stats"), oldest first
+  interactions         An account's interactions, newest first
+
+Options:
+${ACCOUNT_OPTION}
+                       (a TikTok account; sessions, stats, interactions)
+  --days N             How many days, 1 to 3650 (stats only). Default 7
+${PAGE_OPTIONS}
+                       (sessions and interactions only)
+
+--json prints {"accounts": [...]}, or {"account": {accountId, username}} plus
+"sessions", "days" or "interactions" ("total" too for interactions).`,
+  },
+  scraping: {
+    summary: 'Scraping runs, or the profiles one run collected',
+    args: [],
+    optional: ['id'],
+    options: ['limit', 'offset', 'min-score', 'qualified'],
+    help: `Usage: taktik-db scraping [<id>] [--min-score N] [--qualified] [--limit N]
+                         [--offset N] [--db PATH] [--json]
+
+Without <id>, prints the scraping runs, newest first: id, start time (local),
+type, source, status and how many profiles each collected. With <id>, prints
+the profiles that run collected, in scrape order: username, full name,
+followers, the AI score and whether it qualified.
+
+Options:
+  --min-score N        Only profiles with an AI score of at least N (with <id>)
+  --qualified          Only profiles the AI qualified (with <id>)
+${PAGE_OPTIONS}
+
+--json prints {"runs": [...]}, or {"run": {...}, "profiles": [...]} with <id>.`,
+  },
   export: {
     summary: 'Write profiles, interactions or scraped profiles to a CSV file',
     args: ['kind', 'dest'],
-    options: ['account', 'scraping', 'bom', 'overwrite'],
+    options: [
+      'account',
+      'scraping',
+      'search',
+      'sort',
+      'order',
+      'type',
+      'session',
+      'since',
+      'until',
+      'min-score',
+      'qualified',
+      'bom',
+      'overwrite',
+    ],
     help: `Usage: taktik-db export <kind> <dest> [--account NAME|ID] [--scraping ID]
-                       [--bom] [--overwrite] [--db PATH] [--json]
+                       [filters] [--bom] [--overwrite] [--db PATH] [--json]
 
 Writes every matching row to the CSV file <dest> (RFC 4180, comma-separated,
 CRLF line ends, a header line of column names), from one consistent snapshot.
@@ -193,9 +376,17 @@ Kinds:
 Options:
 ${ACCOUNT_OPTION}
                        (profiles and interactions only)
-  --scraping ID        The scraping session (scrapedProfiles only; required)
+  --scraping ID        The scraping run (scrapedProfiles only; required)
   --bom                Start the file with a UTF-8 byte order mark, for Excel
   --overwrite          Replace <dest> if it exists (otherwise: FILE_EXISTS, exit 1)
+
+Filters of profiles (as in "profiles"):
+  --search TEXT, --sort KEY, --order asc|desc, and --since TIME / --until TIME:
+                       only the interactions in that time count
+Filters of interactions (as in "interactions"):
+  --type TYPE, --session ID, --since TIME, --until TIME
+Filters of scrapedProfiles (as in "scraping"):
+  --min-score N, --qualified
 
 --json prints {"kind", "path" (absolute), "rows" (data rows, header not counted)}.`,
   },
@@ -216,28 +407,31 @@ Options:
 --json prints {"source", "path" (absolute), "pages", "bytes"}.`,
   },
   watch: {
-    summary: 'Print a line whenever someone commits changes, until Ctrl-C',
+    summary: 'Print what changed whenever someone commits, until Ctrl-C',
     args: [],
     options: ['table', 'seconds'],
     help: `Usage: taktik-db watch [--table NAME]... [--seconds N] [--db PATH] [--json]
 
-Watches the database and prints one line per change: the local time and the
-tables whose rows changed, by the API's names, the same whichever bot version
-wrote the file (e.g. "interactions" when the bot records an interaction).
-Prints nothing while nothing changes, and a line when the bot migrates the file
-to another layout. Runs until Ctrl-C (SIGINT) or SIGTERM, then stops cleanly
-with exit status 0.
+Watches the database and prints one line per change: the local time and what
+changed in each table, by the API's names, the same whichever bot version
+wrote the file: "interactions +3 (1,204 rows)" when rows were added (- when
+removed), "dailyStats changed" when rows changed in place or the table has no
+count. Prints nothing while nothing changes, and a line when the bot migrates
+the file to another layout. Runs until Ctrl-C (SIGINT) or SIGTERM, then stops
+cleanly with exit status 0.
 
 Options:
-  --table NAME         Only report changes to this table: accounts, profiles,
-                       sessions, interactions, dailyStats, filteredProfiles,
-                       tiktokInteractions, ... (the README lists them); repeat
-                       for several. Default: every table the file keeps
+  --table NAME         Only report changes to this table; repeat for several.
+                       Default: every table the file keeps. The tables:
+                       ${wrapList(API_TABLES).trimStart()}
   --seconds N          Stop by itself after N seconds (N > 0, decimals allowed)
 
 --json prints one JSON object per line (NDJSON):
-  {"time": "<ISO-8601 UTC>", "tables": ["dailyStats", ...], "dataVersion": N,
-   "layout": "unified", "layoutChanged": false}`,
+  {"time": "<ISO-8601 UTC>", "tables": ["dailyStats", ...], "rows":
+   {"interactions": 1204, ...}, "dataVersion": N, "layout": "unified",
+   "layoutChanged": false}
+("rows": the row count now of each changed table that has one: accounts,
+sessions, interactions and their TikTok counterparts).`,
   },
 }
 
@@ -260,7 +454,7 @@ ${lines.join('\n')}
 ${COMMON_OPTIONS}
   --version            Print the version and exit
 ${ACCOUNT_OPTION}
-                       (stats, sessions, profiles, export)
+                       (stats, sessions, profiles, interactions, tiktok, export)
 ${here ? `\nThe default database on this machine: ${here}\n` : ''}
 Run "taktik-db <command> --help" for the options of each command.
 
@@ -273,8 +467,12 @@ Examples:
   taktik-db info
   taktik-db stats --account alice_bot --days 14
   taktik-db sessions --account 2 --limit 5 --json
-  taktik-db profiles --search anna
-  taktik-db export interactions alice.csv --account alice_bot --bom
+  taktik-db profiles --search anna --sort followersCount --order asc
+  taktik-db interactions --type FOLLOW --since 2026-06-01 --limit 50 --offset 50
+  taktik-db tiktok stats --account my_tiktok --days 30
+  taktik-db scraping 12 --qualified
+  taktik-db export interactions alice.csv --account alice_bot --since 2026-06-01 --bom
+  taktik-db integrity
   taktik-db backup ~/taktik-backup.db --overwrite
   taktik-db watch --json --seconds 60
 `
@@ -291,7 +489,8 @@ function commandSpec(name) {
 
 /** @param {string} name */
 function commandSynopsis(name) {
-  return [name, ...commandSpec(name).args.map((a) => `<${a}>`)].join(' ')
+  const spec = commandSpec(name)
+  return [name, ...spec.args.map((a) => `<${a}>`), ...(spec.optional ?? []).map((a) => `[<${a}>]`)].join(' ')
 }
 
 /** @param {string} name */
@@ -344,7 +543,7 @@ function parse(argv) {
  * @param {Values} values
  */
 function checkCommandOptions(command, values) {
-  const allowed = new Set(['db', 'json', 'help', ...commandSpec(command).options])
+  const allowed = new Set(['db', 'busy-timeout', 'json', 'help', ...commandSpec(command).options])
   for (const [name, value] of Object.entries(values)) {
     if (value !== undefined && !allowed.has(name)) {
       throw new UsageError(`option --${name} does not apply to "${command}"`)
@@ -355,7 +554,7 @@ function checkCommandOptions(command, values) {
 /**
  * A whole number from min to max, else a usage error naming the option.
  * @param {Values} values
- * @param {'days' | 'limit' | 'scraping'} name
+ * @param {'days' | 'limit' | 'offset' | 'scraping' | 'session' | 'busy-timeout'} name
  * @param {number} dflt
  * @param {number} min
  * @param {number} max
@@ -367,6 +566,63 @@ function intOption(values, name, dflt, min, max) {
   const n = Number(raw.trim())
   if (n < min || n > max) throw new UsageError(`--${name} must be from ${min} to ${max}, got ${n}`)
   return n
+}
+
+/**
+ * --since/--until as Unix milliseconds, read as a person means them: a bare date is
+ * that local day (its start for --since, its end for --until), a time without a zone
+ * is local time. (The addon would read a bare SQLite-style time as UTC, the bot's rule.)
+ * @param {Values} values
+ * @param {'since' | 'until'} name
+ */
+function timeOption(values, name) {
+  const raw = values[name]
+  if (raw === undefined) return undefined
+  const t = raw.trim()
+  let ms = Number.NaN
+  const date = /^(\d{4})-(\d\d)-(\d\d)$/.exec(t)
+  if (date) {
+    const [y, m, d] = [Number(date[1]), Number(date[2]) - 1, Number(date[3])]
+    const start = new Date(y, m, d)
+    // new Date() rolls 2026-02-30 over to March: such a date is not one.
+    if (start.getFullYear() === y && start.getMonth() === m && start.getDate() === d) {
+      ms = name === 'until' ? new Date(y, m, d + 1).getTime() - 1 : start.getTime()
+    }
+  } else if (/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)?$/i.test(t)) {
+    ms = new Date(t.replace(' ', 'T')).getTime()
+  }
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`--${name} must be a date (2026-06-01) or a time (2026-06-01T14:30, Z or +02:00 optional), got "${raw}"`)
+  }
+  return ms
+}
+
+/** @param {Values} values */
+function minScoreOption(values) {
+  const raw = values['min-score']
+  if (raw === undefined) return undefined
+  const n = Number(raw.trim())
+  if (!/^-?\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(n)) {
+    throw new UsageError(`--min-score must be a number, got "${raw}"`)
+  }
+  return n
+}
+
+/**
+ * @param {Values} values
+ * @returns {'asc' | 'desc' | undefined}
+ */
+function orderOption(values) {
+  const raw = values.order
+  if (raw === undefined) return undefined
+  const o = raw.trim().toLowerCase()
+  if (o !== 'asc' && o !== 'desc') throw new UsageError(`--order must be asc or desc, got "${raw}"`)
+  return o
+}
+
+/** @param {Values} values */
+function busyTimeoutOption(values) {
+  return intOption(values, 'busy-timeout', DEFAULT_BUSY_MS, 0, 3_600_000)
 }
 
 /** @param {Values} values */
@@ -394,11 +650,34 @@ function loadAddon() {
   return addon
 }
 
-/** @param {Values} values */
-function openDb(values) {
-  const { openDatabase, defaultDatabasePath } = loadAddon()
-  const file = values.db !== undefined ? path.resolve(values.db) : defaultDatabasePath()
-  return openDatabase({ path: file, readonly: true })
+/**
+ * The database file --db names (or the default one). A directory is refused here:
+ * SQLite would only say "unable to open database file".
+ * @param {Values} values
+ */
+function dbFile(values) {
+  const file = values.db !== undefined ? path.resolve(values.db) : loadAddon().defaultDatabasePath()
+  let isDir = false
+  try {
+    isDir = statSync(file).isDirectory()
+  } catch {
+    // Missing or unreadable: the addon's open says which, with its code.
+  }
+  if (isDir) {
+    const inside = path.join(file, 'taktik-data.db')
+    const hint = existsSync(inside) ? `; the bot's file in it is ${inside}` : ''
+    const what = values.db !== undefined ? '--db ' : ''
+    throw new CliError('SQLITE_CANTOPEN', `${what}${file} is a directory, not a database file${hint}`)
+  }
+  return file
+}
+
+/**
+ * @param {string} file
+ * @param {number} busyTimeoutMs
+ */
+function openDb(file, busyTimeoutMs) {
+  return loadAddon().openDatabase({ path: file, readonly: true, busyTimeoutMs })
 }
 
 /**
@@ -407,9 +686,29 @@ function openDb(values) {
  * @param {string | undefined} spec
  */
 function resolveAccount(db, spec) {
-  const accounts = db.getAccountsSync()
+  return pickAccount(db.getAccountsSync(), spec, '', db.path)
+}
+
+/**
+ * The TikTok account --account names, or the first one.
+ * @param {TaktikDatabase} db
+ * @param {string | undefined} spec
+ */
+function resolveTikTokAccount(db, spec) {
+  return pickAccount(db.getTikTokAccountsSync(), spec, 'TikTok ', db.path)
+}
+
+/**
+ * @template {{ accountId: number, username: string }} A
+ * @param {A[]} accounts
+ * @param {string | undefined} spec
+ * @param {'' | 'TikTok '} platform
+ * @param {string} file
+ * @returns {A}
+ */
+function pickAccount(accounts, spec, platform, file) {
   const [first] = accounts
-  if (first === undefined) throw new NotFoundError(`no Instagram account in ${db.path}`)
+  if (first === undefined) throw new NotFoundError(`no ${platform || 'Instagram '}account in ${file}`)
   if (spec === undefined) return first
   const wanted = spec.trim().replace(/^@/, '')
   if (/^\d+$/.test(wanted)) {
@@ -421,10 +720,13 @@ function resolveAccount(db, spec) {
     accounts.find((a) => a.username === wanted) ?? accounts.find((a) => a.username.toLowerCase() === lower)
   if (byName) return byName
   const known = accounts.map((a) => `${a.username} (${a.accountId})`).join(', ')
-  throw new NotFoundError(`no account "${spec}" in ${db.path}; accounts: ${known}`)
+  throw new NotFoundError(`no ${platform}account "${spec}" in ${file}; accounts: ${known}`)
 }
 
-const accountRef = (/** @type {Account} */ a) => ({ accountId: a.accountId, username: a.username })
+const accountRef = (/** @type {{ accountId: number, username: string }} */ a) => ({
+  accountId: a.accountId,
+  username: a.username,
+})
 
 // ---------------------------------------------------------------------------
 // Output
@@ -437,8 +739,12 @@ process.stdout.on('error', (/** @type {NodeJS.ErrnoException} */ e) => {
   else process.exit(report(e))
 })
 
+/** Whether anything went to stdout: a command that printed is not run again. */
+let printed = false
+
 /** @param {string} text */
 function out(text) {
+  printed = true
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
 }
 
@@ -447,41 +753,14 @@ function printJson(value) {
   out(JSON.stringify(value, null, 2))
 }
 
-/**
- * Terminal columns of one code point: 0 for combining marks, 2 for wide (CJK, emoji).
- * @param {number} cp
- */
-function charWidth(cp) {
-  if ((cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2
-  }
-  return 1
-}
+/** @param {string} s */
+const width = (s) => stringWidth(s)
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' })
 
 /**
- * Terminal columns of a string (close enough for names and emoji).
- * @param {string} s
- */
-function width(s) {
-  let w = 0
-  // Each `ch` of a string's iterator is one code point.
-  for (const ch of s) w += charWidth(ch.codePointAt(0) ?? 0)
-  return w
-}
-
-/**
- * One line of text for a table cell: no control characters, at most `max` columns wide.
+ * One line of text for a table cell: no control characters, at most `max` columns wide
+ * (cut between user-perceived characters, so an emoji or a flag is never split).
  * @param {unknown} value
  */
 function cell(value, max = 40) {
@@ -490,10 +769,10 @@ function cell(value, max = 40) {
   if (width(s) <= max) return s
   let cut = ''
   let w = 0
-  for (const ch of s) {
-    const cw = charWidth(ch.codePointAt(0) ?? 0)
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = width(segment)
     if (w + cw > max - 1) break
-    cut += ch
+    cut += segment
     w += cw
   }
   return `${cut}…`
@@ -576,7 +855,12 @@ const LAYOUT_NAMES = {
  * @param {Values} values
  */
 function cmdInfo(db, values) {
-  const info = db.getDatabaseInfoSync()
+  const all = db.getDatabaseInfoSync()
+  // sqlite_sequence and sqlite_stat*: SQLite's bookkeeping, not the bot's data.
+  const info = {
+    ...all,
+    tables: Object.fromEntries(Object.entries(all.tables).filter(([name]) => !/^sqlite_/i.test(name))),
+  }
   // A file without accounts (another application's, an unknown layout) is still described.
   const accounts = db.supports('getAccounts') ? db.getAccountsSync() : []
   if (values.json) return printJson({ ...info, accounts })
@@ -619,6 +903,33 @@ function cmdInfo(db, values) {
       tables.map(([name, rows]) => [name, num(rows)]),
     ),
   )
+}
+
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
+function cmdIntegrity(db, values) {
+  let result
+  try {
+    result = db.integrityCheckSync({ quick: values.quick ?? false })
+  } catch (e) {
+    // The check itself cannot read the file: its hint ("run taktik-db integrity") would go in circles.
+    if (field(e, 'code') !== 'SQLITE_CORRUPT') throw e
+    const why = String(field(e, 'message')).replace(/ \(the file is damaged.*\)$/s, '')
+    throw new CliError('SQLITE_CORRUPT', `${why}: the file is too damaged to check; restore it from a backup`)
+  }
+  if (values.json) printJson(result)
+  else if (result.ok) out(`${db.path}: ok`)
+  else {
+    // SQLite may put several findings in one message, a line each.
+    const lines = result.problems.flatMap((p) => p.split('\n')).filter((l) => l.trim() !== '')
+    out(`${db.path}: damaged:`)
+    for (const l of lines) out(`  ${l.replace(/\p{Cc}+/gu, ' ')}`)
+  }
+  if (!result.ok) {
+    throw new CliError('SQLITE_CORRUPT', `${db.path} is damaged; restore it from a backup (taktik-db backup makes one)`)
+  }
 }
 
 /** @typedef {Exclude<keyof DailyStatsDay, 'date'>} StatKey */
@@ -666,8 +977,9 @@ function cmdStats(db, values) {
  */
 function cmdSessions(db, values) {
   const limit = intOption(values, 'limit', 20, 1, 10_000)
+  const offset = intOption(values, 'offset', 0, 0, MAX_OFFSET)
   const account = resolveAccount(db, values.account)
-  const sessions = db.getSessionsSync(account.accountId, { limit })
+  const sessions = db.getSessionsSync(account.accountId, { limit, offset })
   if (values.json) return printJson({ account: accountRef(account), sessions })
   out(`Latest sessions of ${account.username} (id ${account.accountId}):`)
   if (sessions.length === 0) return out('  (none)')
@@ -701,16 +1013,17 @@ function cmdSessions(db, values) {
  */
 function cmdProfiles(db, values) {
   const limit = intOption(values, 'limit', 20, 1, 10_000)
+  const offset = intOption(values, 'offset', 0, 0, MAX_OFFSET)
   const account = resolveAccount(db, values.account)
-  // precheck() has checked --sort against SORT_KEYS.
-  const query = { search: values.search, sortBy: /** @type {ProfileSortBy | undefined} */ (values.sort) }
-  const profiles = db.getProfilesSync(account.accountId, { ...query, limit })
+  const query = profileQuery(values)
+  const profiles = db.getProfilesSync(account.accountId, { ...query, limit, offset })
   const total = db.countProfilesSync(account.accountId, query)
   if (values.json) return printJson({ account: accountRef(account), total, profiles })
   const what = values.search !== undefined ? ` matching "${values.search}"` : ''
+  const from = offset > 0 && profiles.length > 0 ? ` (rows ${num(offset + 1)} to ${num(offset + profiles.length)})` : ''
   out(
     `Profiles ${account.username} (id ${account.accountId}) interacted with${what}: ` +
-      `${profiles.length} of ${total}`,
+      `${profiles.length} of ${total}${from}`,
   )
   if (profiles.length === 0) return
   out(
@@ -740,6 +1053,277 @@ function cmdProfiles(db, values) {
 }
 
 /**
+ * getProfiles' filters and order from the options (precheck() has checked --sort).
+ * @param {Values} values
+ */
+function profileQuery(values) {
+  return {
+    search: values.search,
+    sortBy: /** @type {ProfileSortBy | undefined} */ (values.sort),
+    order: orderOption(values),
+    since: timeOption(values, 'since'),
+    until: timeOption(values, 'until'),
+  }
+}
+
+/**
+ * getInteractions' filters from the options.
+ * @param {Values} values
+ */
+function interactionQuery(values) {
+  const sessionId = values.session === undefined ? undefined : intOption(values, 'session', 0, 1, Number.MAX_SAFE_INTEGER)
+  return {
+    type: values.type,
+    sessionId,
+    since: timeOption(values, 'since'),
+    until: timeOption(values, 'until'),
+  }
+}
+
+/**
+ * getScrapedProfiles' filters from the options.
+ * @param {Values} values
+ */
+function scrapedQuery(values) {
+  return { minScore: minScoreOption(values), qualifiedOnly: values.qualified }
+}
+
+/** How far --offset may skip: the addon's own bound on offset. */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER
+
+/** @type {{ title: string, align: 'left' | 'right' }[]} */
+const INTERACTION_COLUMNS = [
+  { title: 'ID', align: 'right' },
+  { title: 'TIME', align: 'left' },
+  { title: 'TYPE', align: 'left' },
+  { title: 'OK', align: 'left' },
+  { title: 'USERNAME', align: 'left' },
+  { title: 'SESSION', align: 'right' },
+  { title: 'CONTENT', align: 'left' },
+]
+
+/** @param {boolean | null} b */
+const yesNo = (b) => (b === null ? '-' : b ? 'yes' : 'no')
+
+/** @param {import('../index.js').InteractionWithUsername | import('../index.js').TikTokInteractionWithUsername} i */
+const interactionRow = (i) => [
+  String(i.id),
+  localTime(i.interactionTime),
+  cell(i.interactionType, 16),
+  yesNo(i.success),
+  cell(i.username, 30),
+  i.sessionId === null ? '-' : String(i.sessionId),
+  i.content ? cell(i.content, 40) : '',
+]
+
+/**
+ * "12 of 40", "(rows 21 to 32)" for a page of a listing.
+ * @param {number} shown
+ * @param {number} total
+ * @param {number} offset
+ */
+const pageOf = (shown, total, offset) =>
+  `${num(shown)} of ${num(total)}${offset > 0 && shown > 0 ? ` (rows ${num(offset + 1)} to ${num(offset + shown)})` : ''}`
+
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ */
+function cmdInteractions(db, values) {
+  const limit = intOption(values, 'limit', 20, 1, 10_000)
+  const offset = intOption(values, 'offset', 0, 0, MAX_OFFSET)
+  const account = resolveAccount(db, values.account)
+  const query = interactionQuery(values)
+  const interactions = db.getInteractionsSync(account.accountId, { ...query, limit, offset })
+  const total = db.countInteractionsSync(account.accountId, query)
+  if (values.json) return printJson({ account: accountRef(account), total, interactions })
+  out(`Interactions of ${account.username} (id ${account.accountId}): ${pageOf(interactions.length, total, offset)}`)
+  if (interactions.length === 0) return
+  out(table(INTERACTION_COLUMNS, interactions.map(interactionRow)))
+}
+
+/** @typedef {Exclude<keyof import('../index.js').TikTokDailyStatsDay, 'date'>} TikTokStatKey */
+/** @type {[string, TikTokStatKey][]} */
+const TIKTOK_STAT_COLUMNS = [
+  ['LIKES', 'totalLikes'],
+  ['FOLLOWS', 'totalFollows'],
+  ['FAVORITES', 'totalFavorites'],
+  ['COMMENTS', 'totalComments'],
+  ['SHARES', 'totalShares'],
+  ['VISITS', 'totalProfileVisits'],
+  ['WATCHED', 'totalPostsWatched'],
+  ['SESSIONS', 'totalSessions'],
+  ['COMPLETED', 'completedSessions'],
+  ['FAILED', 'failedSessions'],
+]
+
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @param {string[]} args
+ */
+function cmdTikTok(db, values, args) {
+  const [view] = args // precheck() has checked it
+  if (view === 'accounts') {
+    const accounts = db.getTikTokAccountsSync()
+    if (values.json) return printJson({ accounts })
+    out(`TikTok accounts (${accounts.length}):`)
+    if (accounts.length === 0) return out('  (none)')
+    return out(
+      table(
+        [
+          { title: 'ID', align: 'right' },
+          { title: 'USERNAME', align: 'left' },
+          { title: 'NAME', align: 'left' },
+          { title: 'CREATED', align: 'left' },
+        ],
+        accounts.map((a) => [String(a.accountId), cell(a.username, 30), cell(a.displayName, 30), localTime(a.createdAt)]),
+      ),
+    )
+  }
+  const account = resolveTikTokAccount(db, values.account)
+  const who = `${account.username} (id ${account.accountId})`
+  if (view === 'stats') {
+    const days = intOption(values, 'days', 7, 1, 3650)
+    const rows = db.getTikTokDailyStatsSync(account.accountId, days)
+    if (values.json) return printJson({ account: accountRef(account), days: rows })
+    /** @type {TikTokStatKey[]} */
+    const keys = [...TIKTOK_STAT_COLUMNS.map(([, k]) => k), 'totalDurationSeconds']
+    const total = /** @type {Record<TikTokStatKey, number>} */ (Object.fromEntries(keys.map((k) => [k, rows.reduce((s, r) => s + r[k], 0)])))
+    /** @type {(label: string, r: Record<TikTokStatKey, number>) => string[]} */
+    const toRow = (label, r) => [label, ...TIKTOK_STAT_COLUMNS.map(([, k]) => num(r[k])), duration(r.totalDurationSeconds)]
+    out(`TikTok daily stats of ${who}, last ${days} day${days === 1 ? '' : 's'}:`)
+    return out(
+      table(
+        [
+          { title: 'DATE', align: 'left' },
+          ...TIKTOK_STAT_COLUMNS.map(([title]) => ({ title, align: /** @type {const} */ ('right') })),
+          { title: 'RUN TIME', align: 'right' },
+        ],
+        rows.map((r) => toRow(r.date, r)),
+        [toRow('total', total)],
+      ),
+    )
+  }
+  const limit = intOption(values, 'limit', 20, 1, 10_000)
+  const offset = intOption(values, 'offset', 0, 0, MAX_OFFSET)
+  if (view === 'sessions') {
+    const sessions = db.getTikTokSessionsSync(account.accountId, { limit, offset })
+    if (values.json) return printJson({ account: accountRef(account), sessions })
+    out(`Latest TikTok sessions of ${who}:`)
+    if (sessions.length === 0) return out('  (none)')
+    return out(
+      table(
+        [
+          { title: 'ID', align: 'right' },
+          { title: 'STARTED', align: 'left' },
+          { title: 'STATUS', align: 'left' },
+          { title: 'WORKFLOW', align: 'left' },
+          { title: 'TARGET', align: 'left' },
+          { title: 'LIKES', align: 'right' },
+          { title: 'FOLLOWS', align: 'right' },
+          { title: 'DURATION', align: 'right' },
+          { title: 'ERROR', align: 'left' },
+        ],
+        sessions.map((s) => [
+          String(s.sessionId),
+          localTime(s.startTime),
+          cell(s.status, 12),
+          cell(s.workflowType, 16),
+          cell(s.target, 30),
+          num(s.likes),
+          num(s.follows),
+          duration(s.durationSeconds),
+          s.errorMessage ? cell(s.errorMessage, 40) : '',
+        ]),
+      ),
+    )
+  }
+  const interactions = db.getTikTokInteractionsSync(account.accountId, { limit, offset })
+  const total = db.countTikTokInteractionsSync(account.accountId)
+  if (values.json) return printJson({ account: accountRef(account), total, interactions })
+  out(`TikTok interactions of ${who}: ${pageOf(interactions.length, total, offset)}`)
+  if (interactions.length === 0) return
+  out(table(INTERACTION_COLUMNS, interactions.map(interactionRow)))
+}
+
+/**
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @param {string[]} args
+ */
+function cmdScraping(db, values, args) {
+  const limit = intOption(values, 'limit', 20, 1, 10_000)
+  const offset = intOption(values, 'offset', 0, 0, MAX_OFFSET)
+  if (args[0] === undefined) {
+    const runs = db.getScrapingSessionsSync({ limit, offset })
+    if (values.json) return printJson({ runs })
+    out('Scraping runs, newest first:')
+    if (runs.length === 0) return out('  (none)')
+    return out(
+      table(
+        [
+          { title: 'ID', align: 'right' },
+          { title: 'STARTED', align: 'left' },
+          { title: 'TYPE', align: 'left' },
+          { title: 'SOURCE', align: 'left' },
+          { title: 'STATUS', align: 'left' },
+          { title: 'SCRAPED', align: 'right' },
+        ],
+        runs.map((r) => [
+          String(r.scrapingId),
+          localTime(r.startTime),
+          cell(r.scrapingType, 16),
+          cell(`${r.sourceType} ${r.sourceName}`, 40),
+          cell(r.status, 12),
+          num(r.totalScraped),
+        ]),
+      ),
+    )
+  }
+  const scrapingId = scrapingIdArg(args[0])
+  const run = db.getScrapingSessionSync(scrapingId)
+  if (run === null) throw new NotFoundError(`no scraping session ${scrapingId} in ${db.path}`)
+  const profiles = db.getScrapedProfilesSync(scrapingId, { ...scrapedQuery(values), limit, offset })
+  if (values.json) return printJson({ run, profiles })
+  out(`Profiles scraping run ${scrapingId} (${run.scrapingType} ${run.sourceName}) collected: ${num(profiles.length)}${offset > 0 ? ` from row ${num(offset + 1)}` : ''}`)
+  if (profiles.length === 0) return
+  out(
+    table(
+      [
+        { title: 'PROFILE', align: 'right' },
+        { title: 'USERNAME', align: 'left' },
+        { title: 'FULL NAME', align: 'left' },
+        { title: 'FOLLOWERS', align: 'right' },
+        { title: 'SCORE', align: 'right' },
+        { title: 'QUALIFIED', align: 'left' },
+        { title: 'SCRAPED', align: 'left' },
+      ],
+      profiles.map((p) => [
+        p.profileId === null ? '-' : String(p.profileId),
+        cell(p.username, 30),
+        cell(p.fullName, 30),
+        num(p.followersCount),
+        p.aiScore === null ? '-' : String(p.aiScore),
+        yesNo(p.aiQualified),
+        localTime(p.scrapedAt),
+      ]),
+    ),
+  )
+}
+
+/**
+ * The <id> of `scraping <id>`.
+ * @param {string} raw
+ */
+function scrapingIdArg(raw) {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > Number.MAX_SAFE_INTEGER) {
+    throw new UsageError(`scraping: <id> must be a whole number from 1, got "${raw}"`)
+  }
+  return Number(raw.trim())
+}
+
+/**
  * @param {TaktikDatabase} db
  * @param {Values} values
  * @param {string[]} args
@@ -755,11 +1339,12 @@ function cmdExport(db, values, args) {
     const scrapingId = intOption(values, 'scraping', 0, 1, Number.MAX_SAFE_INTEGER)
     const run = db.getScrapingSessionSync(scrapingId)
     if (run === null) throw new NotFoundError(`no scraping session ${scrapingId} in ${db.path}`)
-    filters = { ...fileOptions, scrapingId }
+    filters = { ...fileOptions, ...scrapedQuery(values), scrapingId }
     source = `scraping session ${scrapingId}, ${run.scrapingType} ${run.sourceName}`
   } else {
     const account = resolveAccount(db, values.account)
-    filters = { ...fileOptions, accountId: account.accountId }
+    const query = kind === 'profiles' ? profileQuery(values) : interactionQuery(values)
+    filters = { ...fileOptions, ...query, accountId: account.accountId }
     source = `${account.username}, id ${account.accountId}`
   }
   const result = db.exportCsvSync(kind, file, filters)
@@ -787,8 +1372,12 @@ function cmdBackup(db, values, args) {
  */
 function cmdWatch(db, values) {
   const seconds = secondsOption(values)
-  // The addon checks the names (an unknown table is its error, with the list).
-  const tables = /** @type {import('../index.js').ApiTable[] | undefined} */ (values.table)
+  // precheck() has checked the names against API_TABLES.
+  const tables = /** @type {ApiTable[] | undefined} */ (values.table)
+  /** The last row count seen per table, for "+3". */
+  const counts = new Map(
+    (tables ?? db.capabilities).map((t) => [t, rowCount(db, t)]),
+  )
   return new Promise((resolve, reject) => {
     let stopped = false
     /** @type {import('../index.js').WatchHandle | null} */
@@ -819,12 +1408,35 @@ function cmdWatch(db, values) {
         (event) => {
           if (stopped) return
           const now = new Date()
+          /** @type {Record<string, number>} */
+          const rows = {}
+          /** @type {string[]} */
+          const what = []
+          for (const t of event.tables) {
+            const n = rowCount(db, t)
+            const before = counts.get(t)
+            counts.set(t, n)
+            if (n === null) {
+              what.push(`${t} changed`)
+              continue
+            }
+            rows[t] = n
+            const delta = before === null || before === undefined ? 0 : n - before
+            const change = delta > 0 ? `+${num(delta)}` : delta < 0 ? `-${num(-delta)}` : 'changed'
+            what.push(`${t} ${change} (${num(n)} row${n === 1 ? '' : 's'})`)
+          }
           if (values.json) {
-            out(JSON.stringify({ time: now.toISOString(), ...event }))
+            const { tables: changed, ...rest } = event
+            out(JSON.stringify({ time: now.toISOString(), tables: changed, rows, ...rest }))
           } else {
             const ms = String(now.getMilliseconds()).padStart(3, '0')
-            const moved = event.layoutChanged ? `  (the file's layout changed: now ${event.layout})` : ''
-            out(`${localTime(now.toISOString(), true)}.${ms}  changed: ${event.tables.join(', ')}${moved}`)
+            const stamp = `${localTime(now.toISOString(), true)}.${ms}`
+            // After a migration every table reads as changed: say that once, not table by table.
+            out(
+              event.layoutChanged
+                ? `${stamp}  the file's layout changed: now ${event.layout} (every table reread)`
+                : `${stamp}  ${what.join(', ')}`,
+            )
           }
         },
         tables ? { tables } : {},
@@ -845,12 +1457,46 @@ function cmdWatch(db, values) {
   })
 }
 
+/**
+ * Rows in an API table now, for the tables the API can count; null for the others
+ * (and when the count fails: a table the file lost in a migration).
+ * @param {TaktikDatabase} db
+ * @param {ApiTable} table
+ * @returns {number | null}
+ */
+function rowCount(db, table) {
+  try {
+    switch (table) {
+      case 'accounts':
+        return db.getAccountsSync().length
+      case 'tiktokAccounts':
+        return db.getTikTokAccountsSync().length
+      case 'interactions':
+        return db.countInteractionsSync(null)
+      case 'tiktokInteractions':
+        return db.countTikTokInteractionsSync(null)
+      case 'sessions':
+        return db.getAccountsSync().reduce((n, a) => n + db.countSessionsSync(a.accountId), 0)
+      case 'tiktokSessions':
+        return db.getTikTokAccountsSync().reduce((n, a) => n + db.countTikTokSessionsSync(a.accountId), 0)
+      default:
+        return null
+    }
+  } catch {
+    return null
+  }
+}
+
 /** @type {Record<string, (db: TaktikDatabase, values: Values, args: string[]) => void | Promise<void>>} */
 const RUN = {
   info: cmdInfo,
+  integrity: cmdIntegrity,
   stats: cmdStats,
   sessions: cmdSessions,
   profiles: cmdProfiles,
+  interactions: cmdInteractions,
+  tiktok: cmdTikTok,
+  scraping: cmdScraping,
   export: cmdExport,
   backup: cmdBackup,
   watch: cmdWatch,
@@ -868,24 +1514,68 @@ const RUN = {
 function precheck(command, values, args) {
   intOption(values, 'days', 0, 1, 3650)
   intOption(values, 'limit', 0, 1, 10_000)
+  intOption(values, 'offset', 0, 0, MAX_OFFSET)
+  intOption(values, 'session', 0, 1, Number.MAX_SAFE_INTEGER)
+  busyTimeoutOption(values)
   secondsOption(values)
+  timeOption(values, 'since')
+  timeOption(values, 'until')
+  orderOption(values)
+  minScoreOption(values)
   if (values.sort !== undefined && !SORT_KEYS.includes(values.sort)) {
     throw new UsageError(`--sort must be one of ${SORT_KEYS.join(', ')}; got "${values.sort}"`)
+  }
+  for (const t of values.table ?? []) {
+    if (!API_TABLES.includes(t)) {
+      throw new UsageError(`--table: unknown table "${t}"; the tables: ${API_TABLES.join(', ')}`)
+    }
+  }
+  /**
+   * Options that apply to some forms of a command only.
+   * @param {string} form e.g. "export profiles"
+   * @param {string[]} allowed
+   */
+  const only = (form, allowed) => {
+    const all = ['db', 'busy-timeout', 'json', 'help', ...allowed]
+    for (const [name, value] of Object.entries(values)) {
+      if (value !== undefined && !all.includes(name)) throw new UsageError(`option --${name} does not apply to "${form}"`)
+    }
   }
   if (command === 'export') {
     const kind = args[0]
     if (kind === undefined || !EXPORT_KINDS.includes(kind)) {
       throw new UsageError(`export: unknown kind "${kind}"; expected one of ${EXPORT_KINDS.join(', ')}`)
     }
+    const file = ['bom', 'overwrite']
     if (kind === 'scrapedProfiles') {
       if (values.account !== undefined) throw new UsageError('export scrapedProfiles takes --scraping ID, not --account')
       if (values.scraping === undefined) throw new UsageError('export scrapedProfiles needs --scraping ID')
       intOption(values, 'scraping', 0, 1, Number.MAX_SAFE_INTEGER)
+      only('export scrapedProfiles', ['scraping', 'min-score', 'qualified', ...file])
     } else if (values.scraping !== undefined) {
       throw new UsageError(`export ${kind} takes --account, not --scraping`)
+    } else if (kind === 'profiles') {
+      only('export profiles', ['account', 'search', 'sort', 'order', 'since', 'until', ...file])
+    } else {
+      only('export interactions', ['account', 'type', 'session', 'since', 'until', ...file])
     }
   }
+  if (command === 'tiktok') {
+    const view = args[0] ?? ''
+    if (!TIKTOK_VIEWS.includes(view)) {
+      throw new UsageError(`tiktok: unknown view "${view}"; expected one of ${TIKTOK_VIEWS.join(', ')}`)
+    }
+    const forms = { accounts: [], stats: ['account', 'days'], sessions: ['account', 'limit', 'offset'] }
+    only(`tiktok ${view}`, /** @type {Record<string, string[]>} */ (forms)[view] ?? ['account', 'limit', 'offset'])
+  }
+  if (command === 'scraping') {
+    if (args[0] !== undefined) scrapingIdArg(args[0])
+    else only('scraping', ['limit', 'offset'])
+  }
 }
+
+/** --busy-timeout as given (the whole wait), for messages. */
+let busyTotalMs = DEFAULT_BUSY_MS
 
 /** @param {string[]} argv */
 async function main(argv) {
@@ -910,28 +1600,75 @@ async function main(argv) {
   }
   checkCommandOptions(command, values)
   const expected = spec.args
-  if (args.length !== expected.length) {
+  const most = expected.length + (spec.optional?.length ?? 0)
+  if (args.length < expected.length || args.length > most) {
     const synopsis = commandSynopsis(command)
     if (args.length < expected.length) {
       throw new UsageError(`${command}: missing <${expected[args.length]}> (usage: taktik-db ${synopsis})`)
     }
-    throw new UsageError(`${command}: unexpected argument "${args[expected.length]}" (usage: taktik-db ${synopsis})`)
+    throw new UsageError(`${command}: unexpected argument "${args[most]}" (usage: taktik-db ${synopsis})`)
   }
   precheck(command, values, args)
 
   const run = RUN[command]
   if (!run) throw new UsageError(`unknown command "${command}"`) // COMMANDS and RUN name the same ones
-  const db = openDb(values)
+  const file = dbFile(values)
+  busyTotalMs = busyTimeoutOption(values)
+  /** @param {number} busyMs */
+  const attempt = async (busyMs) => {
+    const db = openDb(file, busyMs)
+    try {
+      await run(db, values, args)
+    } finally {
+      db.close()
+    }
+  }
+  // The Sync calls block this thread while SQLite waits for a lock, so no timer could
+  // speak meanwhile: wait a second first, and if the lock is still held, say so and
+  // wait the rest. Commands read everything before they print, and a failed export or
+  // backup leaves no file, so running one again repeats nothing. watch runs for long
+  // with the whole timeout: a short first look at the file stands in for it.
+  const quiet = Math.min(busyTotalMs, QUIET_WAIT_MS)
+  let first = true
   try {
-    await run(db, values, args)
-  } finally {
-    db.close()
+    if (command === 'watch') {
+      const probe = openDb(file, quiet)
+      try {
+        probe.getDatabaseInfoSync()
+      } finally {
+        probe.close()
+      }
+      first = false
+      await attempt(busyTotalMs)
+    } else await attempt(quiet)
+  } catch (e) {
+    if (!first || field(e, 'code') !== 'SQLITE_BUSY' || busyTotalMs <= quiet || printed) throw e
+    const total = busyTotalMs >= 1000 ? `${busyTotalMs / 1000} s` : `${busyTotalMs} ms`
+    process.stderr.write(
+      `taktik-db: waiting for the bot's lock on ${file} (up to ${total} in all; --busy-timeout sets it)...\n`,
+    )
+    await attempt(busyTotalMs - quiet)
   }
   return EXIT_OK
 }
 
 /** Where a usage error points to: the command's help once the command is known. */
 let helpHint = 'taktik-db --help'
+
+/**
+ * The addon's hints, which speak its API (options, methods), said with the CLI's
+ * options and commands instead.
+ * @param {string} message
+ */
+function inCliWords(message) {
+  return message
+    .replace(/pass overwrite: true/g, 'add --overwrite')
+    .replace(/run integrityCheck\(\)/g, 'run "taktik-db integrity"')
+    .replace(/busyTimeoutMs = \d+ ms; retry later/g, `--busy-timeout ${busyTotalMs} ms; retry later, or allow more with --busy-timeout`)
+    .replace(/busyTimeoutMs = \d+ ms/g, `--busy-timeout ${busyTotalMs} ms`)
+    // taktik-db only ever opens read-only: that advice does not apply.
+    .replace(/; open with readonly: true to read it/g, '')
+}
 
 /**
  * Says what went wrong on stderr; the exit status for it.
@@ -949,7 +1686,7 @@ function report(e) {
   const rawCode = field(e, 'code')
   const rawMessage = field(e, 'message')
   const code = typeof rawCode === 'string' ? rawCode : 'ERROR'
-  const message = typeof rawMessage === 'string' ? rawMessage : String(e)
+  const message = typeof rawMessage === 'string' ? inCliWords(rawMessage) : String(e)
   process.stderr.write(`taktik-db: ${code}: ${message}\n`)
   return EXIT_ERROR
 }
