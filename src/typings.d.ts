@@ -111,7 +111,7 @@ export interface Profile {
   isBusiness: boolean | null
   businessCategory: string | null
   website: string | null
-  linkedAccounts: string | null
+  linkedAccounts: JsonValue
   profilePicPath: string | null
   notes: string | null
   createdAt: string | null

@@ -370,6 +370,20 @@ describe.each(LAYOUTS)('read API over a seeded file (%s layout)', (layout) => {
     expectWellFormedTimestamps([p])
   })
 
+  it('getProfile: linkedAccounts is the JSON list the bot stored, parsed (null on a unified file)', async () => {
+    const lists: unknown[] = []
+    for (const [name, id] of Object.entries(seed.profiles)) {
+      const linked = must(await both(db, 'getProfile', id), name).linkedAccounts
+      if (layout === 'unified') expect(linked, name).toBeNull()
+      else if (linked !== null) {
+        // The fixture stores json.dumps([f"@{name}_backup"]) or "[]".
+        expect([[], [`@${name}_backup`]], name).toContainEqual(linked)
+        lists.push(linked)
+      }
+    }
+    if (layout === 'legacy') expect(lists.some((l) => Array.isArray(l) && l.length === 1)).toBe(true)
+  })
+
   it('getFilteredProfiles: the account’s filtered profiles, newest first, INSERT OR REPLACE respected', async () => {
     for (const acc of [alice, bob, carol]) {
       const rows = await both(db, 'getFilteredProfiles', acc)
