@@ -32,7 +32,7 @@ export type TaktikMethod = {
 }[keyof TaktikDatabase]
 
 /** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
-export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getAccount' | 'getTikTokAccount' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
 
 /** The arguments of read method `N` as an array, without its trailing CallOptions:
  * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
@@ -955,6 +955,14 @@ export declare class TaktikDatabase {
   getTikTokAccounts(call?: CallOptions): Promise<TikTokAccount[]>
   /** Every TikTok account in the file, by id. */
   getTikTokAccountsSync(): TikTokAccount[]
+  /** One Instagram account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way. */
+  getAccount(accountId: number, call?: CallOptions): Promise<Account | null>
+  /** One Instagram account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way. */
+  getAccountSync(accountId: number): Account | null
+  /** One TikTok account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way. */
+  getTikTokAccount(accountId: number, call?: CallOptions): Promise<TikTokAccount | null>
+  /** One TikTok account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way. */
+  getTikTokAccountSync(accountId: number): TikTokAccount | null
   /** Sessions of an Instagram account, newest first. */
   getSessions(accountId: number, options?: SessionQuery, call?: CallOptions): Promise<Paged<Session>>
   /** Sessions of an Instagram account, newest first. */

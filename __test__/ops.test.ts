@@ -121,7 +121,7 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
     db.close()
   })
 
-  it.runIf(layout === 'legacy')('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
+  it.runIf(layout === 'legacy')('deleteAccount cascades exactly as the foreign keys say, and reports it', async () => {
     const { file, seed, db } = seeded()
     const acc = seed.accounts['alice_bot']!
     // The file's tables and the API names the result reports them by.
@@ -140,6 +140,7 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
       const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
       if (n > 0) expectUpdated[api] = n
     }
+    expect(db.getAccountSync(acc)?.accountId).toBe(acc)
     const r: WriteResult = db.deleteAccountSync(acc)
     expect(r.deleted).toEqual(expectDeleted)
     expect(r.updated).toEqual(expectUpdated)
@@ -148,6 +149,10 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
     }
     expect(count(file, 'PRAGMA foreign_key_check')).toBe(0)
     expect(db.getAccountsSync().map((a) => a.accountId)).not.toContain(acc)
+    // Its per-account reads answer like an idle account's; getAccount tells them apart.
+    expect(db.getSessionsSync(acc)).toEqual([])
+    expect(db.getAccountSync(acc)).toBeNull()
+    expect(await db.getAccount(acc)).toBeNull()
     db.close()
   })
 

@@ -345,7 +345,7 @@ export async function expectPaging<T>(full: readonly T[], page: (limit: number, 
 }
 
 export const ALL_READ_FUNCTIONS = [
-  'getAccounts', 'getTikTokAccounts', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',
+  'getAccounts', 'getTikTokAccounts', 'getAccount', 'getTikTokAccount', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',
   'countProfiles', 'getInteractions', 'getFilteredProfiles', 'getProfile', 'getProfileStatsHistory', 'getPosts',
   'getScrapingSessions', 'getScrapingSession', 'getScrapedProfiles', 'getScrapedComments',
   'getProcessedHashtagPosts', 'getDiscoveryCampaigns', 'getDiscoveryProgress', 'getDiscoveredProfiles',

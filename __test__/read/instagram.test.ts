@@ -92,6 +92,20 @@ describe.each(LAYOUTS)('read API over a seeded file (%s layout)', (layout) => {
     expectWellFormedTimestamps(rows)
   })
 
+  it('getAccount: one account by id, the same row as the listing; null tells an unknown account from an idle one', async () => {
+    for (const row of await both(db, 'getAccounts')) {
+      expect(await both(db, 'getAccount', row.accountId)).toStrictEqual(row)
+    }
+    // carol is idle, 987654321 was never there: their sessions and stats look alike...
+    for (const acc of [carol, 987_654_321]) {
+      expect(await both(db, 'getSessions', acc)).toEqual([])
+      expect((await both(db, 'getDailyStats', acc, 3)).every((d) => d.totalLikes === 0 && d.totalSessions === 0)).toBe(true)
+    }
+    // ...the account itself does not.
+    expect(must(await both(db, 'getAccount', carol), 'carol').username).toBe('carol_idle')
+    expect(await both(db, 'getAccount', 987_654_321)).toBeNull()
+  })
+
   // ----------------------------------------------------------------------------- sessions
 
   it('getSessions: every session of the account, newest first, each column converted', async () => {

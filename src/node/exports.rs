@@ -165,6 +165,12 @@ exports! {
     #[doc = "Every TikTok account in the file, by id."]
     read accounts::Accounts<TikTok> => get_tik_tok_accounts, get_tik_tok_accounts_sync, "TikTokAccount[]", "Promise<TikTokAccount[]>",
         (), ();
+    #[doc = "One Instagram account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way."]
+    read accounts::AccountById<Instagram> => get_account, get_account_sync, "Account | null", "Promise<Account | null>",
+        (accountId: "number"), ();
+    #[doc = "One TikTok account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way."]
+    read accounts::AccountById<TikTok> => get_tik_tok_account, get_tik_tok_account_sync, "TikTokAccount | null", "Promise<TikTokAccount | null>",
+        (accountId: "number"), ();
     // ---- Sessions
     #[doc = "Sessions of an Instagram account, newest first."]
     read sessions::Sessions<Instagram> => get_sessions, get_sessions_sync, "Paged<Session>", "Promise<Paged<Session>>",
