@@ -320,10 +320,44 @@ describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
 
   it('rejects bad options', () => {
     const { db } = seeded_()
+    // An empty list would watch nothing: refused, not taken as "every table".
+    expect(codeOf(() => db.watch(() => {}, { tables: [] }))).toBe('INVALID_ARGUMENT')
+    expect(() => db.watch(() => {}, { tables: [] })).toThrow(/at least one table/)
+    expect(codeOf(() => db.watch(() => {}, { onError: 'log' as never }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { tables: ['nope' as never] }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { intervalMs: 1 }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { interval: 5 } as never))).toBe('INVALID_ARGUMENT')
     db.close()
+  })
+
+  it('what the callback throws goes to onError, and the feed keeps running', async () => {
+    const { db } = seeded_()
+    const errors: unknown[] = []
+    let calls = 0
+    const h = db.watch(() => {
+      calls++
+      throw new Error(`boom ${calls}`)
+    }, { intervalMs: 20, tables: ['profiles'], onError: (e) => errors.push(e) })
+    db.updateProfileNotesSync(1, 'x')
+    await new Promise((r) => setTimeout(r, 300))
+    db.updateProfileNotesSync(1, 'y')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(calls).toBe(2)
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom 1', 'boom 2'])
+    h.close()
+    db.close()
+  })
+
+  it('without onError, a throw from the callback is an uncaughtException (as documented)', () => {
+    const { file } = seeded()
+    const script = `const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
+process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0) })
+const db = openDatabase({ path: ${JSON.stringify(file)} })
+db.watch(() => { throw new Error('from the callback') }, { intervalMs: 20 })
+db.updateProfileNotesSync(1, 'x')
+setTimeout(() => { console.log('not reported'); process.exit(1) }, 10000)`
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15_000 })
+    expect(out.trim()).toBe('uncaught: from the callback')
   })
 
   it('does not keep the Node process alive', () => {

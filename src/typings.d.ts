@@ -530,9 +530,15 @@ export interface WatchOptions {
   intervalMs?: number
   /**
    * Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
-   * ...: the same names on every layout). Default: every one the file keeps.
+   * ...: the same names on every layout), at least one (`[]` is INVALID_ARGUMENT).
+   * Default (left out): every one the file keeps.
    */
   tables?: ApiTable[]
+  /**
+   * Called with what `callback` threw; the feed keeps running. Without it, a
+   * throw is an `uncaughtException`, as from an event listener.
+   */
+  onError?: (error: unknown) => void
 }
 
 /** Options of `backup`. */

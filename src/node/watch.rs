@@ -90,6 +90,8 @@ impl TaktikDatabase {
     /// on every layout), and when the bot changes the file's layout.
     /// Cheap when idle; never fires without a change; does not keep the process
     /// alive. Stop it with the handle's close() (or the database's close()).
+    /// What `callback` throws goes to `options.onError`; without it, it is an
+    /// uncaughtException.
     #[napi(ts_args_type = "callback: (event: ChangeEvent) => void, options?: WatchOptions")]
     pub fn watch(
         &self,
