@@ -34,7 +34,8 @@ impl WatchHandle {
     }
 
     /// Stops the feed: no callback runs after this returns. Idempotent.
-    #[napi]
+    // Carries the declaration's private constructor (see TaktikDatabase::close).
+    #[napi(ts_return_type = "void\n/** Handles come from db.watch(). */\nprivate constructor()")]
     pub fn close(&self) {
         self.stop.stop();
     }
