@@ -231,7 +231,7 @@ impl TaktikDatabase {
     /// async reads already running complete first.
     // The declaration's private constructor rides on this return type: napi-rs
     // declares no constructor for a `skip_typescript` one, and TypeScript would
-    // then let `new TaktikDatabase()` compile (it fails at run time, `new`).
+    // then let `new TaktikDatabase()` compile (it only throws at run time).
     #[napi(
         ts_return_type = "void\n/** Databases come from openDatabase() / openDatabaseAsync(). */\nprivate constructor()"
     )]
