@@ -5,7 +5,7 @@
 // and the fix, with code NATIVE_BINDING_NOT_FOUND; and it hands the addon the
 // JavaScript that turns results into values (lib/deliver.js), once per
 // environment, before anything can call it; and it adds the methods written in
-// JavaScript (lib/live.js) to the class.
+// JavaScript (lib/live.js, lib/watch.js's onError) to the class.
 'use strict'
 
 const path = require('node:path')
@@ -76,6 +76,8 @@ function loadBinding() {
 const binding = loadBinding()
 const deliver = require('./lib/deliver.js')
 deliver.installSyncReads(binding.TaktikDatabase.prototype, binding.initialize(deliver))
+// watch's onError: what the callback throws, for the app to handle (lib/watch.js).
+require('./lib/watch.js').install(binding.TaktikDatabase)
 // db.live() is JavaScript over the native watch feed and reads (lib/live.js).
 require('./lib/live.js').install(binding.TaktikDatabase)
 

@@ -489,6 +489,8 @@ describe('main process: writes and errors', () => {
 
     const updated = await t.invoke(channelOf('updateDiscoveryCampaign'), created.data.campaignId, { status: 'PAUSED' })
     expect(updated).toMatchObject({ ok: true, data: { campaignId: created.data.campaignId, status: 'PAUSED' } })
+    const detached = await t.invoke(channelOf('updateDiscoveryCampaign'), created.data.campaignId, { accountId: null })
+    expect(detached).toMatchObject({ ok: true, data: { campaignId: created.data.campaignId, accountId: null, status: 'PAUSED' } })
     expect(await t.invoke(channelOf('updateDiscoveryCampaign'), 987_654, { status: 'PAUSED' })).toEqual({ ok: true, data: null })
   })
 

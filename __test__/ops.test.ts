@@ -121,7 +121,7 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
     db.close()
   })
 
-  it.runIf(layout === 'legacy')('deleteAccount cascades exactly as the foreign keys say, and reports it', () => {
+  it.runIf(layout === 'legacy')('deleteAccount cascades exactly as the foreign keys say, and reports it', async () => {
     const { file, seed, db } = seeded()
     const acc = seed.accounts['alice_bot']!
     // The file's tables and the API names the result reports them by.
@@ -140,6 +140,7 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
       const n = count(file, `SELECT count(*) FROM ${t} WHERE account_id = ?`, [acc])
       if (n > 0) expectUpdated[api] = n
     }
+    expect(db.getAccountSync(acc)?.accountId).toBe(acc)
     const r: WriteResult = db.deleteAccountSync(acc)
     expect(r.deleted).toEqual(expectDeleted)
     expect(r.updated).toEqual(expectUpdated)
@@ -148,6 +149,10 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
     }
     expect(count(file, 'PRAGMA foreign_key_check')).toBe(0)
     expect(db.getAccountsSync().map((a) => a.accountId)).not.toContain(acc)
+    // Its per-account reads answer like an idle account's; getAccount tells them apart.
+    expect(db.getSessionsSync(acc)).toEqual([])
+    expect(db.getAccountSync(acc)).toBeNull()
+    expect(await db.getAccount(acc)).toBeNull()
     db.close()
   })
 
@@ -160,6 +165,13 @@ describe.each(LAYOUTS)('app writes (%s layout)', (layout) => {
     const u = await db.updateDiscoveryCampaign(c.campaignId, { status: 'PAUSED', targetHashtags: ['zen'] })
     expect(u).toMatchObject({ name: 'Yoga, "FR"', status: 'PAUSED', targetHashtags: ['zen'], nicheKeywords: ['yoga', 'méditation'] })
     expect(db.updateDiscoveryCampaignSync(999_999, { status: 'X' })).toBeNull()
+    // accountId: left out or undefined keeps it, null detaches the campaign from its account.
+    expect(db.updateDiscoveryCampaignSync(c.campaignId, { accountId: undefined, status: 'ACTIVE' })).toMatchObject({ accountId: 1 })
+    expect(codeOf(() => db.updateDiscoveryCampaignSync(c.campaignId, { accountId: undefined }))).toBe('INVALID_ARGUMENT')
+    expect(await db.updateDiscoveryCampaign(c.campaignId, { accountId: null })).toMatchObject({ accountId: null, status: 'ACTIVE', name: 'Yoga, "FR"' })
+    expect(pySql(file, 'SELECT account_id FROM discovery_campaigns WHERE campaign_id = ?', [c.campaignId])).toEqual([[null]])
+    expect(db.updateDiscoveryCampaignSync(c.campaignId, { accountId: 1 })).toMatchObject({ accountId: 1 })
+    expect(db.createDiscoveryCampaignSync({ name: 'unattached', accountId: null })).toMatchObject({ accountId: null })
     expect(codeOf(() => db.updateDiscoveryCampaignSync(c.campaignId, {}))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.createDiscoveryCampaignSync({ name: '' }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.createDiscoveryCampaignSync({ name: 'x', bogus: 1 } as never))).toBe('INVALID_ARGUMENT')
@@ -315,10 +327,44 @@ describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
 
   it('rejects bad options', () => {
     const { db } = seeded_()
+    // An empty list would watch nothing: refused, not taken as "every table".
+    expect(codeOf(() => db.watch(() => {}, { tables: [] }))).toBe('INVALID_ARGUMENT')
+    expect(() => db.watch(() => {}, { tables: [] })).toThrow(/at least one table/)
+    expect(codeOf(() => db.watch(() => {}, { onError: 'log' as never }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { tables: ['nope' as never] }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { intervalMs: 1 }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.watch(() => {}, { interval: 5 } as never))).toBe('INVALID_ARGUMENT')
     db.close()
+  })
+
+  it('what the callback throws goes to onError, and the feed keeps running', async () => {
+    const { db } = seeded_()
+    const errors: unknown[] = []
+    let calls = 0
+    const h = db.watch(() => {
+      calls++
+      throw new Error(`boom ${calls}`)
+    }, { intervalMs: 20, tables: ['profiles'], onError: (e) => errors.push(e) })
+    db.updateProfileNotesSync(1, 'x')
+    await new Promise((r) => setTimeout(r, 300))
+    db.updateProfileNotesSync(1, 'y')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(calls).toBe(2)
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom 1', 'boom 2'])
+    h.close()
+    db.close()
+  })
+
+  it('without onError, a throw from the callback is an uncaughtException (as documented)', () => {
+    const { file } = seeded()
+    const script = `const { openDatabase } = require(${JSON.stringify(path.join(ROOT, 'index.js'))})
+process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0) })
+const db = openDatabase({ path: ${JSON.stringify(file)} })
+db.watch(() => { throw new Error('from the callback') }, { intervalMs: 20 })
+db.updateProfileNotesSync(1, 'x')
+setTimeout(() => { console.log('not reported'); process.exit(1) }, 10000)`
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15_000 })
+    expect(out.trim()).toBe('uncaught: from the callback')
   })
 
   it('does not keep the Node process alive', () => {
@@ -431,7 +477,7 @@ describe.each(LAYOUTS)('CSV export (%s layout)', (layout) => {
     expect(bom.rows).toBe(db.getProfilesSync(acc, { limit: 10_000, isPrivate: false }).length)
     expect(codeOf(() => db.exportCsvSync('profiles', dest, { accountId: acc }))).toBe('FILE_EXISTS')
     expect(codeOf(() => db.exportCsvSync('profiles', file, { accountId: acc, overwrite: true }))).toBe('INVALID_ARGUMENT')
-    expect(codeOf(() => db.exportCsvSync('nope' as never, dest, { accountId: acc }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.exportCsvSync('nope' as never, dest, { accountId: acc } as never))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.exportCsvSync('profiles', dest, { accountId: acc, limit: 5 } as never))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.exportCsvSync('profiles', dest, { overwrite: true } as never))).toBe('INVALID_ARGUMENT')
     db.close()

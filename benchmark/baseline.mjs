@@ -156,7 +156,7 @@ const FLAG_COLUMNS = new Set(['success', 'synced_to_api', 'export_csv', 'save_to
 const JSON_COLUMNS = new Set([
   'config_used', 'niche_keywords', 'target_hashtags', 'target_accounts', 'target_post_urls',
   'last_scroll_position', 'media_urls', 'hashtags', 'mentions', 'tagged_users', 'location_data',
-  'coauthors', 'dimensions', 'ai_analysis', 'qualification_criteria',
+  'coauthors', 'dimensions', 'ai_analysis', 'qualification_criteria', 'linked_accounts',
 ])
 
 /** @param {string} s */

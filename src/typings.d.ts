@@ -32,7 +32,7 @@ export type TaktikMethod = {
 }[keyof TaktikDatabase]
 
 /** The name of a read method (its async form): what `db.tablesRead()` and `db.live()` take. */
-export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
+export type ReadMethod = 'getAccounts' | 'getTikTokAccounts' | 'getAccount' | 'getTikTokAccount' | 'getSessions' | 'getTikTokSessions' | 'getSession' | 'getTikTokSession' | 'countSessions' | 'countTikTokSessions' | 'getSessionStats' | 'getDailyStats' | 'getTikTokDailyStats' | 'getActivity' | 'getTikTokActivity' | 'getInteractions' | 'getTikTokInteractions' | 'countInteractions' | 'countTikTokInteractions' | 'getProfiles' | 'getTikTokProfiles' | 'countProfiles' | 'getProfile' | 'getFilteredProfiles' | 'getTikTokFilteredProfiles' | 'getProfileStatsHistory' | 'getPosts' | 'getScrapingSessions' | 'getScrapingSession' | 'getScrapedProfiles' | 'getScrapedComments' | 'getProcessedHashtagPosts' | 'getDiscoveryCampaigns' | 'getDiscoveryProgress' | 'getDiscoveredProfiles'
 
 /** The arguments of read method `N` as an array, without its trailing CallOptions:
  * `ReadArgs<'getDailyStats'>` is `[accountId: number, days: number]`. */
@@ -111,7 +111,7 @@ export interface Profile {
   isBusiness: boolean | null
   businessCategory: string | null
   website: string | null
-  linkedAccounts: string | null
+  linkedAccounts: JsonValue
   profilePicPath: string | null
   notes: string | null
   createdAt: string | null
@@ -530,9 +530,15 @@ export interface WatchOptions {
   intervalMs?: number
   /**
    * Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
-   * ...: the same names on every layout). Default: every one the file keeps.
+   * ...: the same names on every layout), at least one (`[]` is INVALID_ARGUMENT).
+   * Default (left out): every one the file keeps.
    */
   tables?: ApiTable[]
+  /**
+   * Called with what `callback` threw; the feed keeps running. Without it, a
+   * throw is an `uncaughtException`, as from an event listener.
+   */
+  onError?: (error: unknown) => void
 }
 
 /** Options of `backup`. */
@@ -618,8 +624,6 @@ export interface OptimizeResult {
   durationMs: number
 }
 
-export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'
-
 /** Common to every export. */
 export interface ExportFileOptions {
   /** Start the file with a UTF-8 byte order mark (for Excel). Default false. */
@@ -634,12 +638,21 @@ export interface ExportOptions extends CallOptions {
   onProgress?: (progress: ExportProgress) => void
 }
 
-/** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
- * `scrapedProfiles`: getScrapedProfiles'. */
-export type ExportFilters =
-  | (ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number })
-  | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
-  | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
+/** exportCsv's filters for each kind: the listing's own (no limit/offset) and the file options. */
+export interface ExportFiltersByKind {
+  /** getProfiles' filters and sort. */
+  profiles: ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number }
+  /** getInteractions' filters. */
+  interactions: ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number }
+  /** getScrapedProfiles' filters. */
+  scrapedProfiles: ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number }
+}
+
+/** What exportCsv writes: `'profiles'`, `'interactions'` or `'scrapedProfiles'`. */
+export type ExportKind = keyof ExportFiltersByKind
+
+/** The filters of export kind `K` (exportCsv's third argument goes with its first). */
+export type ExportFilters<K extends ExportKind = ExportKind> = ExportFiltersByKind[K]
 
 /** What `exportCsv` wrote. */
 export interface ExportResult {
@@ -879,12 +892,18 @@ export interface DeleteSessionOptions {
   withInteractions?: boolean
 }
 
-/** Fields of a discovery campaign the app sets. */
+/**
+ * Fields of a discovery campaign the app sets (createDiscoveryCampaign; updateDiscoveryCampaign
+ * takes any of them, as DiscoveryCampaignPatch).
+ */
 export interface DiscoveryCampaignInput {
-  /** Required on create; non-empty. */
-  name?: string
-  /** The Instagram account it belongs to, or null. */
-  accountId?: number
+  /** Non-empty. */
+  name: string
+  /**
+   * The Instagram account it belongs to. null: none (on update, detaches it); left out: none
+   * on create, unchanged on update.
+   */
+  accountId?: number | null
   nicheKeywords?: Array<string>
   targetHashtags?: Array<string>
   targetAccounts?: Array<string>
@@ -893,10 +912,13 @@ export interface DiscoveryCampaignInput {
   status?: string
 }
 
+/** The fields updateDiscoveryCampaign changes: any of DiscoveryCampaignInput's, at least one. */
+export type DiscoveryCampaignPatch = Partial<DiscoveryCampaignInput>
+
 /** Options of pruneHistory. */
 export interface PruneOptions {
   /** Delete rows older than this many days (1..=3650). Required. */
-  olderThanDays?: number
+  olderThanDays: number
   /** Count what would be deleted, delete nothing. Default false. */
   dryRun?: boolean
 }

@@ -42,9 +42,17 @@ pub struct WatchOptions {
     /// How often to look for commits, in ms (10..=60000). Default 250.
     pub interval_ms: Option<f64>,
     /// Only these API tables (`'sessions'`, `'interactions'`, `'dailyStats'`,
-    /// ...: the same names on every layout). Default: every one the file keeps.
+    /// ...: the same names on every layout), at least one (`[]` is INVALID_ARGUMENT).
+    /// Default (left out): every one the file keeps.
     #[ts(optional, type = "ApiTable[]")]
     pub tables: Option<Vec<String>>,
+    // lib/watch.js wraps the callback with it; declared here for its type and
+    // so that `deny_unknown_fields` lets it through (a function is not JSON).
+    /// Called with what `callback` threw; the feed keeps running. Without it, a
+    /// throw is an `uncaughtException`, as from an event listener.
+    #[ts(optional, type = "(error: unknown) => void")]
+    #[allow(dead_code)]
+    pub on_error: Option<serde::de::IgnoredAny>,
 }
 
 /// What a change-feed callback receives.
@@ -150,6 +158,13 @@ pub(crate) fn start(
         Some(ms) => args::integer(F, "intervalMs", ms, 10, 60_000)? as u64,
         None => 250,
     };
+    // An empty list would watch nothing and never call back: most likely a
+    // filter that came out empty, so it is refused rather than taken as "all".
+    if o.tables.as_ref().is_some_and(|t| t.is_empty()) {
+        return Err(DbError::invalid(format!(
+            "{F}: tables must name at least one table (leave it out to watch every table the file keeps)"
+        )));
+    }
     let conn = db.open_reader()?;
     let mut file = db.refresh(&conn).map_err(db.sqlite_err(F))?;
     let tables: Vec<Table> = match o.tables {

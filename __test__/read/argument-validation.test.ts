@@ -25,6 +25,7 @@ describe('argument validation', () => {
     ['getTikTokInteractions', (x) => [x]], ['getTikTokFilteredProfiles', (x) => [x]],
     ['getSession', (x) => [x]], ['getTikTokSession', (x) => [x]], ['countSessions', (x) => [x]],
     ['countTikTokSessions', (x) => [x]], ['countInteractions', (x) => [x]], ['countTikTokInteractions', (x) => [x]],
+    ['getAccount', (x) => [x]], ['getTikTokAccount', (x) => [x]],
   ]
   // Interactions and their counts take null for "every account" (a session's interactions).
   const NULLABLE_ID = new Set(['getInteractions', 'getTikTokInteractions', 'countInteractions', 'countTikTokInteractions'])

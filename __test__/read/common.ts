@@ -172,7 +172,7 @@ const isFlag = (column: string): boolean => column.startsWith('is_') || FLAG_COL
 const JSON_COLUMNS = new Set([
   'config_used', 'niche_keywords', 'target_hashtags', 'target_accounts', 'target_post_urls',
   'last_scroll_position', 'media_urls', 'hashtags', 'mentions', 'tagged_users', 'location_data',
-  'coauthors', 'dimensions', 'ai_analysis', 'qualification_criteria',
+  'coauthors', 'dimensions', 'ai_analysis', 'qualification_criteria', 'linked_accounts',
 ])
 const DAILY_NON_COUNTERS = new Set(['id', 'account_id', 'date', 'synced_to_api', 'synced_at', 'created_at', 'updated_at'])
 export const dailyCounters = (table: string): string[] =>
@@ -345,7 +345,7 @@ export async function expectPaging<T>(full: readonly T[], page: (limit: number, 
 }
 
 export const ALL_READ_FUNCTIONS = [
-  'getAccounts', 'getTikTokAccounts', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',
+  'getAccounts', 'getTikTokAccounts', 'getAccount', 'getTikTokAccount', 'getSessions', 'getSessionStats', 'getDailyStats', 'getProfiles',
   'countProfiles', 'getInteractions', 'getFilteredProfiles', 'getProfile', 'getProfileStatsHistory', 'getPosts',
   'getScrapingSessions', 'getScrapingSession', 'getScrapedProfiles', 'getScrapedComments',
   'getProcessedHashtagPosts', 'getDiscoveryCampaigns', 'getDiscoveryProgress', 'getDiscoveredProfiles',

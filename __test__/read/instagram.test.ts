@@ -92,6 +92,20 @@ describe.each(LAYOUTS)('read API over a seeded file (%s layout)', (layout) => {
     expectWellFormedTimestamps(rows)
   })
 
+  it('getAccount: one account by id, the same row as the listing; null tells an unknown account from an idle one', async () => {
+    for (const row of await both(db, 'getAccounts')) {
+      expect(await both(db, 'getAccount', row.accountId)).toStrictEqual(row)
+    }
+    // carol is idle, 987654321 was never there: their sessions and stats look alike...
+    for (const acc of [carol, 987_654_321]) {
+      expect(await both(db, 'getSessions', acc)).toEqual([])
+      expect((await both(db, 'getDailyStats', acc, 3)).every((d) => d.totalLikes === 0 && d.totalSessions === 0)).toBe(true)
+    }
+    // ...the account itself does not.
+    expect(must(await both(db, 'getAccount', carol), 'carol').username).toBe('carol_idle')
+    expect(await both(db, 'getAccount', 987_654_321)).toBeNull()
+  })
+
   // ----------------------------------------------------------------------------- sessions
 
   it('getSessions: every session of the account, newest first, each column converted', async () => {
@@ -368,6 +382,20 @@ describe.each(LAYOUTS)('read API over a seeded file (%s layout)', (layout) => {
     expectKeySets([p], 'instagram_profiles')
     expectColumnTypes([p], 'instagram_profiles', true)
     expectWellFormedTimestamps([p])
+  })
+
+  it('getProfile: linkedAccounts is the JSON list the bot stored, parsed (null on a unified file)', async () => {
+    const lists: unknown[] = []
+    for (const [name, id] of Object.entries(seed.profiles)) {
+      const linked = must(await both(db, 'getProfile', id), name).linkedAccounts
+      if (layout === 'unified') expect(linked, name).toBeNull()
+      else if (linked !== null) {
+        // The fixture stores json.dumps([f"@{name}_backup"]) or "[]".
+        expect([[], [`@${name}_backup`]], name).toContainEqual(linked)
+        lists.push(linked)
+      }
+    }
+    if (layout === 'legacy') expect(lists.some((l) => Array.isArray(l) && l.length === 1)).toBe(true)
   })
 
   it('getFilteredProfiles: the account’s filtered profiles, newest first, INSERT OR REPLACE respected', async () => {

@@ -48,6 +48,15 @@ describe.each(LAYOUTS)('read API over a seeded file (%s layout)', (layout) => {
     expectWellFormedTimestamps(rows)
   })
 
+  it('getTikTokAccount: one account by id, the same row as the listing; null when there is none', async () => {
+    for (const row of await both(db, 'getTikTokAccounts')) {
+      expect(await both(db, 'getTikTokAccount', row.accountId)).toStrictEqual(row)
+    }
+    expect(await both(db, 'getTikTokAccount', 987_654_321)).toBeNull()
+    // ...where the per-account reads cannot tell: an empty list.
+    expect(await both(db, 'getTikTokSessions', 987_654_321)).toEqual([])
+  })
+
   // -------------------------------------------------------------------------- daily stats
 
   it('getTikTokDailyStats: exactly `days` local days ending today, zero-filled', async () => {

@@ -391,6 +391,8 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
   // reads
   getAccounts: { cat: 'read', args: () => [] },
   getTikTokAccounts: { cat: 'read', args: () => [] },
+  getAccount: { cat: 'read', args: (g) => [g.id(g.p.acc)] },
+  getTikTokAccount: { cat: 'read', args: (g) => [g.id(g.p.ttAcc)] },
   getSessions: { cat: 'read', args: (g) => [g.id(g.p.acc), g.opts({ ...g.page(), status: () => g.text() })] },
   getSessionStats: { cat: 'read', args: (g) => [g.id(g.p.sess)] },
   getSession: { cat: 'read', args: (g) => [g.id(g.p.sess)] },
@@ -1243,6 +1245,7 @@ describe('hostile rows: every storage class in every column', () => {
       add('getScrapedComments', [{ limit: 10000 }], ...filterText.map((s) => [{ username: s, limit: 10000 }]), ...filterText.map((s) => [{ targetUsername: s }]))
       add('getTikTokProfiles', [{ limit: 10000 }], ...filterText.map((s) => [{ search: s, limit: 10000 }]))
       for (const a of accIds) {
+        add('getAccount', [a])
         add('getSessions', [a, { limit: 10000 }])
         add('getDailyStats', [a, 3650])
         add('getProfiles', [a, { limit: 10000 }])
@@ -1297,6 +1300,7 @@ describe('hostile rows: every storage class in every column', () => {
         add('getDiscoveredProfiles', [c, { limit: 10000 }], ...filterText.map((s) => [c, { status: s, minScore: 0 }]))
       }
       for (const a of ttAccIds) {
+        add('getTikTokAccount', [a])
         add('getTikTokSessions', [a, { limit: 10000 }], [a, { status: 'abc' }])
         add('getTikTokDailyStats', [a, 3650])
         add('getTikTokInteractions', [a, { limit: 10000 }], [a, { since: 0, type: 'abc' }])

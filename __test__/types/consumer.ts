@@ -14,7 +14,12 @@ import {
   type ReadArgs,
   type ReadResult,
   type Session,
-  type TaktikDatabase,
+  TaktikDatabase,
+  WatchHandle,
+  type DiscoveryCampaign,
+  type ExportResult,
+  type JsonValue,
+  type TikTokAccount,
   type TaktikError,
   type TaktikErrorCode,
   type WriteResult,
@@ -80,8 +85,23 @@ export async function correctUse(): Promise<void> {
   const loose: Record<string, unknown>[] = db.querySync('SELECT * FROM sessions WHERE status = :status', { status: 'COMPLETED' })
   db.querySync('SELECT ?', [1, 'x', true, null, Buffer.from('b'), new Uint8Array(1)])
   const tables: string[] = db.tablesRead('getProfiles')
+  // Issue 16: each export kind with its own filters; required fields; accountId null detaches.
+  const e1: ExportResult = await db.exportCsv('profiles', '/tmp/p.csv', { accountId: 1, search: 'a', sortBy: 'followersCount', bom: true })
+  const e2: ExportResult = db.exportCsvSync('scrapedProfiles', '/tmp/s.csv', { scrapingId: 2, minScore: 50, overwrite: true })
+  await db.exportCsv('interactions', '/tmp/i.csv', { accountId: 1, type: ['LIKE'] }, { onProgress: (p) => void p.rowsWritten, timeoutMs: 1000 })
+  await db.pruneHistory({ olderThanDays: 30 })
+  db.pruneHistorySync({ olderThanDays: 30, dryRun: true })
+  const campaign: DiscoveryCampaign = await db.createDiscoveryCampaign({ name: 'Fitness FR', accountId: null, targetHashtags: ['fit'] })
+  const detached: DiscoveryCampaign | null = await db.updateDiscoveryCampaign(campaign.campaignId, { accountId: null })
+  db.updateDiscoveryCampaignSync(campaign.campaignId, { status: 'PAUSED' })
+  // An account that is gone is null; its other reads answer [] or zeros.
+  const account: Account | null = await db.getAccount(first.accountId)
+  const tiktok: TikTokAccount | null = db.getTikTokAccountSync(1)
+  const linked: JsonValue = one?.linkedAccounts ?? null
+  const guarded: WatchHandle = db.watch(() => {}, { tables: ['sessions'], onError: (e: unknown) => void e })
+  guarded.close()
   db.close()
-  void [name, synced, likes, count, notes, deleted, runs, closed, args, result, n, loose, tables]
+  void [name, synced, likes, count, notes, deleted, runs, closed, args, result, n, loose, tables, e1, e2, detached, account, tiktok, linked]
 }
 
 export async function misuse(db: TaktikDatabase): Promise<void> {
@@ -142,6 +162,32 @@ export async function misuse(db: TaktikDatabase): Promise<void> {
   db.querySync('SELECT ?', [1n])
   // @ts-expect-error tablesRead takes a read's name
   db.tablesRead('watch')
+  // @ts-expect-error a profiles export takes accountId, not a scraping run's id
+  await db.exportCsv('profiles', '/tmp/x.csv', { scrapingId: 1 })
+  // @ts-expect-error nor a scraping run's id besides (the filters are the kind's own)
+  await db.exportCsv('profiles', '/tmp/x.csv', { accountId: 1, scrapingId: 1 })
+  // @ts-expect-error a scrapedProfiles export takes scrapingId
+  db.exportCsvSync('scrapedProfiles', '/tmp/x.csv', { accountId: 1 })
+  // @ts-expect-error getInteractions' filters are not getProfiles'
+  await db.exportCsv('interactions', '/tmp/x.csv', { accountId: 1, sortBy: 'followersCount' })
+  // @ts-expect-error olderThanDays is required
+  await db.pruneHistory({})
+  // @ts-expect-error olderThanDays is required (Sync too)
+  db.pruneHistorySync({ dryRun: true })
+  // @ts-expect-error a campaign needs a name
+  await db.createDiscoveryCampaign({})
+  // @ts-expect-error a campaign needs a name (Sync too)
+  db.createDiscoveryCampaignSync({ accountId: 1 })
+  // @ts-expect-error accountId is a number or null
+  await db.updateDiscoveryCampaign(1, { accountId: '1' })
+  // @ts-expect-error databases come from openDatabase()
+  void new TaktikDatabase()
+  // @ts-expect-error handles come from db.watch()
+  void new WatchHandle()
+  // @ts-expect-error getAccount takes an id
+  await db.getAccount('alice_bot')
+  // @ts-expect-error onError is a function
+  db.watch(() => {}, { onError: true })
   try {
     db.getAccountsSync()
   } catch (e) {

@@ -48,6 +48,7 @@ pub trait Platform: Send + Sync + 'static {
     const FILTERED: Table;
     // JS names of the shared queries, for error messages.
     const ACCOUNTS_FN: &'static str;
+    const ACCOUNT_FN: &'static str;
     const SESSIONS_FN: &'static str;
     const SESSION_FN: &'static str;
     const COUNT_SESSIONS_FN: &'static str;
@@ -71,6 +72,7 @@ impl Platform for Instagram {
     const DAILY_STATS: Table = Table::IgDailyStats;
     const FILTERED: Table = Table::IgFiltered;
     const ACCOUNTS_FN: &'static str = "getAccounts";
+    const ACCOUNT_FN: &'static str = "getAccount";
     const SESSIONS_FN: &'static str = "getSessions";
     const SESSION_FN: &'static str = "getSession";
     const COUNT_SESSIONS_FN: &'static str = "countSessions";
@@ -89,6 +91,7 @@ impl Platform for TikTok {
     const DAILY_STATS: Table = Table::TtDailyStats;
     const FILTERED: Table = Table::TtFiltered;
     const ACCOUNTS_FN: &'static str = "getTikTokAccounts";
+    const ACCOUNT_FN: &'static str = "getTikTokAccount";
     const SESSIONS_FN: &'static str = "getTikTokSessions";
     const SESSION_FN: &'static str = "getTikTokSession";
     const COUNT_SESSIONS_FN: &'static str = "countTikTokSessions";

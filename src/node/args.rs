@@ -453,6 +453,15 @@ impl Args for JsArgs<'_, '_> {
         Ok(SqlParams::Named(values))
     }
 
+    fn member_is_null(&self, name: &str, key: &str) -> bool {
+        let Ok(Some(obj)) = self.object(name) else {
+            return false;
+        };
+        // `get` gives None for undefined, the value for null.
+        let member: Option<Unknown> = obj.get(key).ok().flatten();
+        member.is_some_and(|v| v.get_type().ok() == Some(ValueType::Null))
+    }
+
     fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>> {
         let Some(obj) = self.object(name)? else {
             return Ok(None);

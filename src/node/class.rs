@@ -229,7 +229,12 @@ impl TaktikDatabase {
 
     /// Closes every connection. Idempotent. Later calls fail with code CLOSED;
     /// async reads already running complete first.
-    #[napi]
+    // The declaration's private constructor rides on this return type: napi-rs
+    // declares no constructor for a `skip_typescript` one, and TypeScript would
+    // then let `new TaktikDatabase()` compile (it only throws at run time).
+    #[napi(
+        ts_return_type = "void\n/** Databases come from openDatabase() / openDatabaseAsync(). */\nprivate constructor()"
+    )]
     pub fn close(&self) {
         self.db.close();
     }

@@ -24,12 +24,12 @@ use crate::ops::{backup, export, maintenance, writes};
 macro_rules! exports {
     ($(
         $(#[$meta:meta])*
-        $kind:ident $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
+        $kind:ident $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal $(<$gen:literal>)?,
             ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)
             $(, async $call:ident : $call_ts:literal [$($extra:literal),*])?;
     )*) => {
         $(
-            exports!(@entry $kind [$(#[$meta])*] $query => $async_fn, $sync_fn, $ts, $ts_promise,
+            exports!(@entry $kind [$(#[$meta])*] $query => $async_fn, $sync_fn, $ts, $ts_promise, [$($gen)?],
                 ($($req : $req_ts),*), ($($opt : $opt_ts),*) ($($call : $call_ts [$($extra),*])?));
         )*
 
@@ -56,7 +56,7 @@ macro_rules! exports {
         Some((<$query as crate::query::Read>::NAME, <$query as crate::query::Read>::READS))
     };
     (@reads op $query:ty) => { None };
-    (@entry read [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
+    (@entry read [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal, [],
         ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*) ()) => {
         #[napi_derive::napi]
         impl TaktikDatabase {
@@ -93,14 +93,16 @@ macro_rules! exports {
     };
     // An operation; with `async name: "Type" [extra keys]`, its async form
     // takes a trailing `{ signal, timeoutMs, ...extra }` (the extra keys are
-    // the operation's own, read by its `parse` under `name`).
-    (@entry op [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal,
+    // the operation's own, read by its `parse` under `name`). With
+    // `<"K extends ...">` after its types, both forms are generic in K (an
+    // argument's type may then depend on another's).
+    (@entry op [$($meta:tt)*] $query:ty => $async_fn:ident, $sync_fn:ident, $ts:literal, $ts_promise:literal, [$($gen:literal)?],
         ($($req:ident : $req_ts:literal),*), ($($opt:ident : $opt_ts:literal),*)
         ($($call:ident : $call_ts:literal [$($extra:literal),*])?)) => {
         #[napi_derive::napi]
         impl TaktikDatabase {
             $($meta)*
-            #[napi(ts_return_type = $ts_promise)]
+            #[napi(ts_return_type = $ts_promise $(, ts_generic_types = $gen)?)]
             #[allow(non_snake_case, private_interfaces)]
             pub fn $async_fn(
                 &self,
@@ -115,7 +117,7 @@ macro_rules! exports {
             }
 
             $($meta)*
-            #[napi(ts_return_type = $ts)]
+            #[napi(ts_return_type = $ts $(, ts_generic_types = $gen)?)]
             #[allow(non_snake_case, private_interfaces)]
             pub fn $sync_fn(
                 &self,
@@ -165,6 +167,12 @@ exports! {
     #[doc = "Every TikTok account in the file, by id."]
     read accounts::Accounts<TikTok> => get_tik_tok_accounts, get_tik_tok_accounts_sync, "TikTokAccount[]", "Promise<TikTokAccount[]>",
         (), ();
+    #[doc = "One Instagram account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way."]
+    read accounts::AccountById<Instagram> => get_account, get_account_sync, "Account | null", "Promise<Account | null>",
+        (accountId: "number"), ();
+    #[doc = "One TikTok account by id, or null (deleted, or never there): the per-account reads answer [] or zeros either way."]
+    read accounts::AccountById<TikTok> => get_tik_tok_account, get_tik_tok_account_sync, "TikTokAccount | null", "Promise<TikTokAccount | null>",
+        (accountId: "number"), ();
     // ---- Sessions
     #[doc = "Sessions of an Instagram account, newest first."]
     read sessions::Sessions<Instagram> => get_sessions, get_sessions_sync, "Paged<Session>", "Promise<Paged<Session>>",
@@ -283,9 +291,9 @@ exports! {
     #[doc = "Creates a discovery campaign and returns it."]
     op writes::CreateCampaign => create_discovery_campaign, create_discovery_campaign_sync, "DiscoveryCampaign", "Promise<DiscoveryCampaign>",
         (input: "DiscoveryCampaignInput"), ();
-    #[doc = "Changes the given fields of a campaign (and its updatedAt); returns it, or null if there is no such campaign."]
+    #[doc = "Changes the given fields of a campaign (and its updatedAt; `accountId: null` detaches it from its account); returns it, or null if there is no such campaign."]
     op writes::UpdateCampaign => update_discovery_campaign, update_discovery_campaign_sync, "DiscoveryCampaign | null", "Promise<DiscoveryCampaign | null>",
-        (campaignId: "number", patch: "DiscoveryCampaignInput"), ();
+        (campaignId: "number", patch: "DiscoveryCampaignPatch"), ();
     #[doc = "Deletes a campaign with its progress and discovered profiles (scraping sessions are kept, unlinked)."]
     op writes::DeleteCampaign => delete_discovery_campaign, delete_discovery_campaign_sync, "WriteResult", "Promise<WriteResult>",
         (campaignId: "number"), ();
@@ -312,6 +320,6 @@ exports! {
     op maintenance::Optimize => optimize, optimize_sync, "OptimizeResult", "Promise<OptimizeResult>",
         (), ();
     #[doc = "Writes every row matching `filters` to a CSV file (RFC 4180, CRLF; `bom: true` for Excel), in the listing's order from one snapshot, streamed as it is read. Returns the rows written. The async form can be cancelled (`signal`, `timeoutMs`: nothing is left behind) and reports progress (`onProgress`)."]
-    op export::Export => export_csv, export_csv_sync, "ExportResult", "Promise<ExportResult>",
-        (kind: "ExportKind", destPath: "string", filters: "ExportFilters"), (), async options: "ExportOptions" ["onProgress"];
+    op export::Export => export_csv, export_csv_sync, "ExportResult", "Promise<ExportResult>" <"K extends ExportKind">,
+        (kind: "K", destPath: "string", filters: "ExportFilters<K>"), (), async options: "ExportOptions" ["onProgress"];
 }

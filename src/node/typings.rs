@@ -399,6 +399,11 @@ fn operation_types(w: &mut String) {
     interface::<activity::ActivityRow>(w);
     interface::<writes::DeleteSessionOptions>(w);
     interface::<writes::DiscoveryCampaignInput>(w);
+    let _ = writeln!(
+        w,
+        "/** The fields updateDiscoveryCampaign changes: any of DiscoveryCampaignInput's, at least one. */\n\
+         export type DiscoveryCampaignPatch = Partial<DiscoveryCampaignInput>\n"
+    );
     interface::<writes::PruneOptions>(w);
 }
 
@@ -463,9 +468,7 @@ export type QueryParams = readonly QueryValue[] | { readonly [name: string]: Que
 "#;
 
 /// exportCsv's argument types: unions over the listings' options, no struct.
-const EXPORT_TYPES: &str = r#"export type ExportKind = 'profiles' | 'scrapedProfiles' | 'interactions'
-
-/** Common to every export. */
+const EXPORT_TYPES: &str = r#"/** Common to every export. */
 export interface ExportFileOptions {
   /** Start the file with a UTF-8 byte order mark (for Excel). Default false. */
   bom?: boolean
@@ -479,12 +482,21 @@ export interface ExportOptions extends CallOptions {
   onProgress?: (progress: ExportProgress) => void
 }
 
-/** `profiles`: getProfiles' filters (no limit/offset); `interactions`: getInteractions';
- * `scrapedProfiles`: getScrapedProfiles'. */
-export type ExportFilters =
-  | (ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number })
-  | (ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number })
-  | (ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number })
+/** exportCsv's filters for each kind: the listing's own (no limit/offset) and the file options. */
+export interface ExportFiltersByKind {
+  /** getProfiles' filters and sort. */
+  profiles: ExportFileOptions & Omit<ProfileQuery, 'limit' | 'offset'> & { accountId: number }
+  /** getInteractions' filters. */
+  interactions: ExportFileOptions & Omit<InteractionQuery, 'limit' | 'offset'> & { accountId: number }
+  /** getScrapedProfiles' filters. */
+  scrapedProfiles: ExportFileOptions & Omit<ScrapedProfileQuery, 'limit' | 'offset'> & { scrapingId: number }
+}
+
+/** What exportCsv writes: `'profiles'`, `'interactions'` or `'scrapedProfiles'`. */
+export type ExportKind = keyof ExportFiltersByKind
+
+/** The filters of export kind `K` (exportCsv's third argument goes with its first). */
+export type ExportFilters<K extends ExportKind = ExportKind> = ExportFiltersByKind[K]
 
 "#;
 

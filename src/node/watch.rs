@@ -34,7 +34,8 @@ impl WatchHandle {
     }
 
     /// Stops the feed: no callback runs after this returns. Idempotent.
-    #[napi]
+    // Carries the declaration's private constructor (see TaktikDatabase::close).
+    #[napi(ts_return_type = "void\n/** Handles come from db.watch(). */\nprivate constructor()")]
     pub fn close(&self) {
         self.stop.stop();
     }
@@ -90,6 +91,8 @@ impl TaktikDatabase {
     /// on every layout), and when the bot changes the file's layout.
     /// Cheap when idle; never fires without a change; does not keep the process
     /// alive. Stop it with the handle's close() (or the database's close()).
+    /// What `callback` throws goes to `options.onError`; without it, it is an
+    /// uncaughtException.
     #[napi(ts_args_type = "callback: (event: ChangeEvent) => void, options?: WatchOptions")]
     pub fn watch(
         &self,

@@ -416,22 +416,43 @@ impl Operation for DeleteAccount {
     }
 }
 
-/// Fields of a discovery campaign the app sets.
-#[derive(ts_rs::TS)]
-#[ts(optional_fields)]
-#[derive(Debug, Default, Deserialize)]
+/// Fields of a discovery campaign the app sets (createDiscoveryCampaign; updateDiscoveryCampaign
+/// takes any of them, as DiscoveryCampaignPatch).
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiscoveryCampaignInput {
-    /// Required on create; non-empty.
+    /// Non-empty.
+    #[ts(type = "string")]
     pub name: Option<String>,
-    /// The Instagram account it belongs to, or null.
+    /// The Instagram account it belongs to. null: none (on update, detaches it); left out: none
+    /// on create, unchanged on update.
+    #[ts(optional, type = "number | null")]
     pub account_id: Option<f64>,
+    /// `accountId: null` itself (serde reads null and undefined alike): set by `parse`.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub account_null: bool,
+    #[ts(optional)]
     pub niche_keywords: Option<Vec<String>>,
+    #[ts(optional)]
     pub target_hashtags: Option<Vec<String>>,
+    #[ts(optional)]
     pub target_accounts: Option<Vec<String>>,
+    #[ts(optional)]
     pub target_post_urls: Option<Vec<String>>,
     /// Default "ACTIVE".
+    #[ts(optional)]
     pub status: Option<String>,
+}
+
+impl DiscoveryCampaignInput {
+    /// Argument `name` as a campaign's fields, `accountId: null` told apart
+    /// from `accountId` left out or undefined.
+    fn parse<A: Args>(a: &A, name: &str) -> Result<Self> {
+        let mut input: DiscoveryCampaignInput = a.options(name)?;
+        input.account_null = input.account_id.is_none() && a.member_is_null(name, "accountId");
+        Ok(input)
+    }
 }
 
 /// The settable columns, with their values as SQL parameters.
@@ -450,6 +471,8 @@ fn campaign_fields(
     if let Some(id) = c.account_id {
         let id = args::integer(func, "accountId", id, 0, 1 << 53)?;
         fields.push(("account_id", Value::Integer(id)));
+    } else if c.account_null {
+        fields.push(("account_id", Value::Null));
     }
     let lists = [
         ("niche_keywords", &c.niche_keywords),
@@ -510,7 +533,7 @@ pub struct CreateCampaign {
 impl Operation for CreateCampaign {
     const NAME: &'static str = "createDiscoveryCampaign";
     fn parse<A: Args>(a: &A) -> Result<Self> {
-        let input: DiscoveryCampaignInput = a.options("input")?;
+        let input = DiscoveryCampaignInput::parse(a, "input")?;
         if input.name.is_none() {
             return Err(DbError::invalid(format!(
                 "{}: name is required",
@@ -555,7 +578,7 @@ impl Operation for UpdateCampaign {
     const NAME: &'static str = "updateDiscoveryCampaign";
     fn parse<A: Args>(a: &A) -> Result<Self> {
         let campaign_id = a.id("campaignId")?;
-        let patch: DiscoveryCampaignInput = a.options("patch")?;
+        let patch = DiscoveryCampaignInput::parse(a, "patch")?;
         let fields = campaign_fields(Self::NAME, &patch)?;
         if fields.is_empty() {
             return Err(DbError::invalid(format!(
@@ -647,14 +670,15 @@ impl Operation for DiscoveredStatus {
 }
 
 /// Options of pruneHistory.
-#[derive(ts_rs::TS)]
-#[ts(optional_fields)]
-#[derive(Debug, Default, Deserialize)]
+#[derive(ts_rs::TS, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PruneOptions {
     /// Delete rows older than this many days (1..=3650). Required.
+    // An Option so that leaving it out is an INVALID_ARGUMENT naming it.
+    #[ts(type = "number")]
     pub older_than_days: Option<f64>,
     /// Count what would be deleted, delete nothing. Default false.
+    #[ts(optional)]
     pub dry_run: Option<bool>,
 }
 

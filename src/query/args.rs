@@ -452,6 +452,9 @@ pub trait Args {
     fn keys(&self, name: &str) -> Result<Option<Vec<String>>>;
     /// `name.key` as a boolean (undefined: None).
     fn member_bool(&self, name: &str, key: &str) -> Result<Option<bool>>;
+    /// Whether `name.key` is null itself: not undefined, not left out (where
+    /// `options` sees both as absent, a write may give null its own meaning).
+    fn member_is_null(&self, name: &str, key: &str) -> bool;
     /// `name.key` as a callback called on the JS thread with a JSON value
     /// (undefined: None). The callback does not keep the process alive.
     fn member_callback(&self, name: &str, key: &str) -> Result<Option<Callback>>;
@@ -651,6 +654,11 @@ impl Args for JsonArgs<'_> {
                 self.func
             ))),
         }
+    }
+    fn member_is_null(&self, name: &str, key: &str) -> bool {
+        self.get(name)
+            .and_then(|o| o.get(key))
+            .is_some_and(serde_json::Value::is_null)
     }
     fn member_callback(&self, _name: &str, key: &str) -> Result<Option<Callback>> {
         Err(DbError::invalid(format!(

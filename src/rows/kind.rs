@@ -50,6 +50,8 @@ pub(super) const JSON_COLUMNS: &[&str] = &[
     "dimensions",
     "ai_analysis",
     "qualification_criteria",
+    // A JSON list of the profile's other handles (Python json.dumps).
+    "linked_accounts",
 ];
 
 /// The kind of a result column. `decl_type` is SQLite's declared type when the

@@ -15,6 +15,7 @@ import type {
   DiscoveredProfileQuery,
   DiscoveryCampaign,
   DiscoveryCampaignInput,
+  DiscoveryCampaignPatch,
   DiscoveryProgress,
   FilteredProfile,
   InteractionQuery,
@@ -92,7 +93,7 @@ export interface TaktikRequests {
   removeFilteredProfile: { args: [accountId: number, profileId: number]; result: WriteResult }
   setDiscoveredProfileStatus: { args: [profileId: number, status: string]; result: WriteResult }
   createDiscoveryCampaign: { args: [input: DiscoveryCampaignInput]; result: DiscoveryCampaign }
-  updateDiscoveryCampaign: { args: [campaignId: number, patch: DiscoveryCampaignInput]; result: DiscoveryCampaign | null }
+  updateDiscoveryCampaign: { args: [campaignId: number, patch: DiscoveryCampaignPatch]; result: DiscoveryCampaign | null }
 }
 
 export type TaktikMethod = keyof TaktikRequests

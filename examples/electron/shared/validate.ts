@@ -288,7 +288,8 @@ const DISCOVERED_PROFILE_QUERY: Spec<DiscoveredProfileQuery> = {
 }
 const CAMPAIGN_INPUT: Spec<DiscoveryCampaignInput> = {
   name: text(LIMITS.maxNameLength, { nonEmpty: true }),
-  accountId: id,
+  // null: no account (on update, detaches the campaign from its account).
+  accountId: (v, n) => (v === null ? null : id(v, n)),
   nicheKeywords: stringList,
   targetHashtags: stringList,
   targetAccounts: stringList,
