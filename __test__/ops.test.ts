@@ -360,7 +360,7 @@ describe.each(LAYOUTS)('maintenance (%s layout)', (layout) => {
     expect(db.backupSync(dest, { overwrite: true }).pages).toBeGreaterThan(0)
     expect(codeOf(() => db.backupSync(file, { overwrite: true }))).toBe('INVALID_ARGUMENT')
     expect(codeOf(() => db.backupSync(`${file}-wal`, { overwrite: true }))).toBe('INVALID_ARGUMENT')
-    expect(codeOf(() => db.backupSync(path.dirname(file), { overwrite: true }))).toBe('INVALID_ARGUMENT')
+    expect(codeOf(() => db.backupSync(path.dirname(file), { overwrite: true }))).toBe('IO_ERROR')
     expect(codeOf(() => db.backupSync(dest, { overwrite: true, extra: 1 } as never))).toBe('INVALID_ARGUMENT')
     db.close()
   })

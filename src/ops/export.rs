@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::files::{destination, finish, io_error, temp_beside};
+use super::files::{create_temp, destination, finish, io_error};
 use crate::base::cancel::Cancel;
 use crate::base::error::{DbError, Result};
 use crate::db::database::Database;
@@ -154,8 +154,8 @@ impl Operation for Export {
     fn execute(&self, db: &Database, cancel: Option<&Cancel>, out: &mut Out) -> Result<()> {
         const F: &str = "exportCsv";
         let dest = destination(F, db, &self.dest, self.overwrite)?;
-        let tmp = temp_beside(&dest);
-        let result = self.write_csv(db, cancel, &tmp);
+        let (tmp, file) = create_temp(F, &dest)?;
+        let result = self.write_csv(db, cancel, file, &dest);
         let rows = match result {
             Ok(n) => n,
             Err(e) => {
@@ -172,11 +172,17 @@ impl Operation for Export {
 }
 
 impl Export {
-    fn write_csv(&self, db: &Database, cancel: Option<&Cancel>, tmp: &Path) -> Result<u64> {
+    /// Writes the CSV into `file` (the temp file); errors name `dest`.
+    fn write_csv(
+        &self,
+        db: &Database,
+        cancel: Option<&Cancel>,
+        file: std::fs::File,
+        dest: &Path,
+    ) -> Result<u64> {
         const F: &str = "exportCsv";
-        let file = std::fs::File::create(tmp).map_err(|e| io_error(F, tmp, e))?;
         let mut w = std::io::BufWriter::with_capacity(256 << 10, file);
-        let io = |e: std::io::Error| io_error(F, tmp, e);
+        let io = |e: std::io::Error| io_error(F, dest, e);
         if self.bom {
             w.write_all("\u{feff}".as_bytes()).map_err(io)?;
         }
@@ -186,7 +192,7 @@ impl Export {
             // Builder, not scope.spawn: that panics when the OS refuses a thread.
             let writer = std::thread::Builder::new()
                 .name("taktik-db export".into())
-                .spawn_scoped(scope, || self.write_parts(rx, &mut w, tmp))
+                .spawn_scoped(scope, || self.write_parts(rx, &mut w, dest))
                 .map_err(|e| DbError::internal(format!("{F}: no thread to write with: {e}")))?;
             let read = self.read_parts(db, cancel, tx);
             let written = writer
@@ -241,10 +247,10 @@ impl Export {
         &self,
         rx: std::sync::mpsc::Receiver<Part>,
         w: &mut std::io::BufWriter<std::fs::File>,
-        tmp: &Path,
+        dest: &Path,
     ) -> Result<u64> {
         const F: &str = "exportCsv";
-        let io = |e: std::io::Error| io_error(F, tmp, e);
+        let io = |e: std::io::Error| io_error(F, dest, e);
         // Where the header ends: a result started over is written again from there.
         let mut data_start = None;
         let mut rows = 0u64;
