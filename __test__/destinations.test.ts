@@ -1,17 +1,18 @@
 // Issue 16.2: a path the caller gives (backup, exportCsv, openDatabase) that
 // cannot be written or opened fails with the code the README promises, and a
 // message naming that path first, never the live database; Sync and async
-// alike.
+// alike. And an async error's stack shows where the call was made.
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase, openDatabaseAsync, type TaktikDatabase } from '../index.js'
 import { ROOT, py, tempDb } from './helpers'
 
 interface Failure {
   code?: string
   message: string
+  stack?: string
 }
 
 function seeded(): { file: string; dir: string; db: TaktikDatabase; acc: number } {
@@ -177,5 +178,40 @@ describe('opening a path that cannot be opened: SQLITE_CANTOPEN naming it', () =
       expect(e.code).toBe('SQLITE_CANTOPEN')
       expect(e.message.startsWith(`openDatabase failed on ${opts.path}`), e.message).toBe(true)
     }
+  })
+})
+
+describe('an async error shows where the call was made', () => {
+  const here = path.basename(__filename)
+  let db: TaktikDatabase | undefined
+  afterAll(() => db?.close())
+
+  it('in err.stack: this file, under the code and message', async () => {
+    const s = seeded()
+    db = s.db
+    const failures: Array<[string, Failure]> = [
+      // a bad argument, rejected without running
+      ['getSessions', await rejected(db.getSessions(-1))],
+      // SQLite's own error, made on the worker thread
+      ['query', await rejected(db.query('SELECT * FROM no_such_table'))],
+      // an operation
+      ['backup', await rejected(db.backup(path.join(s.dir, 'none', 'x.db')))],
+      ['openDatabaseAsync', await rejected(openDatabaseAsync({ path: path.join(s.dir, 'none', 'x.db'), readonly: true }))],
+    ]
+    for (const [name, e] of failures) {
+      expect(e, name).toBeInstanceOf(Error)
+      expect(typeof e.code, name).toBe('string')
+      const lines = (e.stack ?? '').split('\n')
+      expect(lines[0], name).toBe(`Error: ${e.message}`)
+      expect(lines.slice(1).some((l) => l.includes(here)), `${name}: ${e.stack}`).toBe(true)
+    }
+  })
+
+  it('after close(): CLOSED, with this file in its stack', async () => {
+    const d = openDatabase({ path: tempDb() })
+    d.close()
+    const e = await rejected(d.getAccounts())
+    expect(e.code).toBe('CLOSED')
+    expect(e.stack).toContain(here)
   })
 })
