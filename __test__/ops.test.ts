@@ -418,6 +418,10 @@ describe.each(LAYOUTS)('CSV export (%s layout)', (layout) => {
     expect(r).toEqual({ path: dest, rows: expected.length })
     const text = readFileSync(dest, 'utf8')
     expect(text.charCodeAt(0)).not.toBe(0xfeff)
+    // The bytes themselves: a field with `,` `"` CR or LF quoted, quotes doubled, CRLF after every record.
+    expect(text).toContain('"a, ""quoted""\nsecond line\r\nthird 🎉 é"')
+    expect(text.startsWith(`${Object.keys(db.getProfilesSync(acc, { limit: 1 })[0]!).join(',')}\r\n`)).toBe(true)
+    expect(text.endsWith('\r\n')).toBe(true)
     const [header, ...rows] = parseCsv(text)
     expect(header).toEqual(Object.keys(expected[0]!))
     expect(rows.length).toBe(expected.length)
