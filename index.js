@@ -1,13 +1,15 @@
 // taktik-db's entry point. `binding.js` is napi-rs's generated loader (it picks
 // taktik-db.<platform>.node or the taktik-db-<platform> package, or the file
 // in NAPI_RS_NATIVE_LIBRARY_PATH). This wrapper turns its generic "Cannot find
-// native binding" into an error that names the platform, the files looked for
-// and the fix, with code NATIVE_BINDING_NOT_FOUND; and it hands the addon the
+// native binding", and a binding.js left out of a packaged app, into an error
+// that names the platform, the files looked for and the fix, with code
+// NATIVE_BINDING_NOT_FOUND; and it hands the addon the
 // JavaScript that turns results into values (lib/deliver.js), once per
 // environment, before anything can call it; and it adds the methods written in
 // JavaScript (lib/live.js, lib/watch.js's onError) to the class.
 'use strict'
 
+const fs = require('node:fs')
 const path = require('node:path')
 const { isTaktikError } = require('./lib/errors.js')
 
@@ -31,9 +33,10 @@ function platformName() {
 
 /**
  * @param {unknown} cause the loader's error
+ * @param {string} [missing] what is missing before the binary is looked for (the loader itself)
  * @returns {Error & { code: string }}
  */
-function loadError(cause) {
+function loadError(cause, missing) {
   const name = platformName()
   const override = process.env.NAPI_RS_NATIVE_LIBRARY_PATH
   const looked = override
@@ -50,6 +53,7 @@ function loadError(cause) {
   return Object.assign(
     new Error(
       `taktik-db: no native binary for ${name} (Node ${process.versions.node}, Node-API ${process.versions.napi}). ` +
+        (missing ? `${missing} ` : '') +
         `Looked for: ${looked.join('; ')}. ${fix}`,
     ),
     { code: 'NATIVE_BINDING_NOT_FOUND', cause },
@@ -68,6 +72,16 @@ function loadBinding() {
     const message = e && typeof e === 'object' && 'message' in e && typeof e.message === 'string' ? e.message : ''
     if (message.startsWith('Cannot find native binding') || message.startsWith('Failed to load native binding')) {
       throw loadError(e)
+    }
+    // A packager's `files` list that names index.js but not binding.js: no
+    // binary can load without its loader, so the same error and help, saying so.
+    const loader = path.join(__dirname, 'binding.js')
+    const code = e && typeof e === 'object' && 'code' in e ? e.code : undefined
+    if (code === 'MODULE_NOT_FOUND' && message.includes('binding.js') && !fs.existsSync(loader)) {
+      throw loadError(
+        e,
+        `Its loader ${loader} is missing: package all of taktik-db (index.js, binding.js, lib/, package.json), not index.js alone.`,
+      )
     }
     throw e
   }

@@ -8,12 +8,14 @@ import { PLATFORM, ROOT, tempDb } from './helpers'
 
 const NODE_FILE = `taktik-db.${PLATFORM}.node`
 
-/** A copy of the package's JS (no binary) in `dir`; returns what requiring it throws, as JSON. */
-function requireIn(dir: string, env: Record<string, string> = {}): { code?: string; message: string; ok?: boolean } {
+/** A copy of the package's JS (no binary, nor the files in `leaveOut`) in `dir`; returns what requiring it throws, as JSON. */
+function requireIn(dir: string, env: Record<string, string> = {}, leaveOut: string[] = []): { code?: string; message: string; ok?: boolean } {
   mkdirSync(dir, { recursive: true })
   mkdirSync(path.join(dir, 'lib'), { recursive: true })
   const lib = readdirSync(path.join(ROOT, 'lib')).map((f) => `lib/${f}`)
-  for (const f of ['index.js', 'binding.js', 'package.json', ...lib]) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+  for (const f of ['index.js', 'binding.js', 'package.json', ...lib]) {
+    if (!leaveOut.includes(f)) copyFileSync(path.join(ROOT, f), path.join(dir, f))
+  }
   const script = `try { const m = require(${JSON.stringify(path.join(dir, 'index.js'))}); console.log(JSON.stringify({ ok: typeof m.openDatabase === 'function', message: '' })) }
     catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })) }`
   const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } })
@@ -79,6 +81,21 @@ describe('loading the native binary', () => {
     expect(r.code).toBe('NATIVE_BINDING_NOT_FOUND')
     expect(r.message).toContain(PLATFORM)
     expect(r.message).toContain(path.join(dir, NODE_FILE))
+    expect(r.message).toContain(`taktik-db-${PLATFORM}`)
+    expect(r.message).toContain('npm install')
+    expect(r.message).toContain('NAPI_RS_NATIVE_LIBRARY_PATH')
+  })
+
+  it('a package without binding.js (a packager files list that left it out): the same error and help, naming the loader', () => {
+    const dir = path.join(path.dirname(tempDb()), 'pkg')
+    // The binary is there: only its loader is missing.
+    mkdirSync(dir, { recursive: true })
+    copyFileSync(path.join(ROOT, NODE_FILE), path.join(dir, NODE_FILE))
+    const r = requireIn(dir, {}, ['binding.js'])
+    expect(r.code).toBe('NATIVE_BINDING_NOT_FOUND')
+    expect(r.message).not.toMatch(/^Cannot find module/)
+    expect(r.message).toContain(path.join(dir, 'binding.js'))
+    expect(r.message).toContain(PLATFORM)
     expect(r.message).toContain(`taktik-db-${PLATFORM}`)
     expect(r.message).toContain('npm install')
     expect(r.message).toContain('NAPI_RS_NATIVE_LIBRARY_PATH')

@@ -123,6 +123,8 @@ pub fn open_database(
 /// building indexes) runs on the libuv threadpool.
 pub struct OpenTask {
     config: Option<Result<database::OpenConfig>>,
+    /// The caller's stack, for a rejection (node/error.rs).
+    site: Option<super::error::CallSite>,
 }
 
 impl Task for OpenTask {
@@ -144,7 +146,14 @@ impl Task for OpenTask {
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<TaktikDatabase> {
         output
             .map(|db| TaktikDatabase { db })
-            .map_err(|e| to_napi(&env, e))
+            .map_err(|e| super::task::reject(&env, self.site.take(), e))
+    }
+
+    fn finally(mut self, env: Env) -> napi::Result<()> {
+        if let Some(site) = self.site.take() {
+            site.release(&env);
+        }
+        Ok(())
     }
 }
 
@@ -161,6 +170,7 @@ pub fn open_database_async(
     .unwrap_or_else(|p| Err(crate::base::error::from_panic(p, "openDatabaseAsync")));
     AsyncTask::new(OpenTask {
         config: Some(config),
+        site: super::error::CallSite::here(&env),
     })
 }
 

@@ -131,7 +131,7 @@ macro_rules! exports {
         }
     };
     (@op_task $self:ident $env:ident $job:ident) => {
-        crate::node::task::CallTask::operation($self.db.clone(), $job)
+        crate::node::task::CallTask::operation($self.db.clone(), &$env, $job)
     };
     (@op_task $self:ident $env:ident $job:ident $call:ident [$($extra:literal),*]) => {
         crate::node::task::CallTask::operation_with($self.db.clone(), &$env, $job, $call.as_ref(), &[$($extra),*])

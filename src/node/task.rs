@@ -9,7 +9,7 @@ use napi::{Env, Task, Unknown};
 
 use super::cancel::CallCancel;
 use super::deliver::{AsyncAnswer, SyncAnswer};
-use super::error::to_napi;
+use super::error::{to_napi, CallSite};
 use crate::base::error::{from_panic, DbError, Result};
 use crate::db::database::Database;
 use crate::query::{answer, panic_probe, Job};
@@ -53,16 +53,19 @@ pub(crate) struct CallTask<J: Job> {
     /// not: a write waiting out Python's lock must not hold up the dashboard's
     /// reads.
     throttled: bool,
+    /// The caller's stack, for a rejection (node/error.rs).
+    site: Option<CallSite>,
 }
 
 impl<J: Job> CallTask<J> {
     /// A write or maintenance operation.
-    pub(crate) fn operation(db: Arc<Database>, job: Result<J>) -> Self {
+    pub(crate) fn operation(db: Arc<Database>, env: &Env, job: Result<J>) -> Self {
         CallTask {
             db,
             job: Some(job),
             cancel: None,
             throttled: false,
+            site: CallSite::here(env),
         }
     }
 
@@ -96,18 +99,21 @@ impl<J: Job> CallTask<J> {
         extra: &[&str],
         throttled: bool,
     ) -> Self {
+        let site = CallSite::here(env);
         match CallCancel::from_js(env, J::NAME, call, extra) {
             Ok(cancel) => CallTask {
                 db,
                 job: Some(job),
                 cancel,
                 throttled,
+                site,
             },
             Err(e) => CallTask {
                 db,
                 job: Some(job.and(Err(e))),
                 cancel: None,
                 throttled,
+                site,
             },
         }
     }
@@ -137,7 +143,7 @@ impl<J: Job> Task for CallTask<J> {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<AsyncAnswer> {
-        output.map_err(|e| to_napi(&env, e))
+        output.map_err(|e| reject(&env, self.site.take(), e))
     }
 
     fn finally(mut self, env: Env) -> napi::Result<()> {
@@ -145,6 +151,17 @@ impl<J: Job> Task for CallTask<J> {
         if let Some(cancel) = self.cancel.take() {
             cancel.release(&env);
         }
+        if let Some(site) = self.site.take() {
+            site.release(&env);
+        }
         Ok(())
+    }
+}
+
+/// An async call's error, with the caller's stack when it was captured.
+pub(crate) fn reject(env: &Env, site: Option<CallSite>, e: DbError) -> napi::Error {
+    match site {
+        Some(site) => site.reject(env, e),
+        None => to_napi(env, e),
     }
 }

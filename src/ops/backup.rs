@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::files::{destination, finish, temp_beside};
+use super::files::{create_temp, destination, finish};
 use crate::base::cancel::Cancel;
-use crate::base::error::{DbError, Result};
+use crate::base::error::{DbError, ErrorCode, Result};
 use crate::db::database::Database;
 use crate::query::args::{Args, Callback};
 use crate::query::Operation;
@@ -77,7 +77,18 @@ impl Operation for Backup {
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
         const F: &str = "backup";
         let dest = destination(F, db, &self.dest, self.overwrite)?;
-        let tmp = temp_beside(&dest);
+        // Created here, so a directory the caller cannot write in is an
+        // IO_ERROR about the destination; SQLite then opens the empty file.
+        let (tmp, file) = create_temp(F, &dest)?;
+        drop(file);
+        // A failure of the copy's side: IO_ERROR naming the destination, not
+        // a SQLite code naming the live file.
+        let copy_err = |e: rusqlite::Error| {
+            DbError::new(
+                ErrorCode::IoError,
+                format!("{F} failed on {}: writing the copy: {e}", dest.display()),
+            )
+        };
         let result = (|| -> Result<i64> {
             let src = db.open_reader()?;
             // One read transaction for the whole copy: every step reads the
@@ -86,13 +97,19 @@ impl Operation for Backup {
             src.execute_batch("BEGIN")
                 .and_then(|()| src.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())))
                 .map_err(db.sqlite_err(F))?;
-            let mut dst = rusqlite::Connection::open(&tmp).map_err(db.sqlite_err(F))?;
+            let mut dst = rusqlite::Connection::open(&tmp).map_err(copy_err)?;
             let total;
             {
                 let backup =
                     rusqlite::backup::Backup::new(&src, &mut dst).map_err(db.sqlite_err(F))?;
                 loop {
-                    let step = backup.step(1024).map_err(db.sqlite_err(F))?;
+                    let step = backup.step(1024).map_err(|e| {
+                        if copy_side(&e) {
+                            copy_err(e)
+                        } else {
+                            db.sqlite_err(F)(e)
+                        }
+                    })?;
                     let p = backup.progress();
                     if let Some(f) = &self.progress {
                         let event = BackupProgress {
@@ -115,7 +132,7 @@ impl Operation for Backup {
                 }
             }
             let _ = src.execute_batch("COMMIT");
-            dst.close().map_err(|(_, e)| db.sqlite_err(F)(e))?;
+            dst.close().map_err(|(_, e)| copy_err(e))?;
             Ok(total)
         })();
         let pages = match result {
@@ -132,5 +149,56 @@ impl Operation for Backup {
             pages,
             bytes,
         })
+    }
+}
+
+/// Whether a backup step failed writing the copy rather than reading the live
+/// file: a full disk, a file it cannot open or write, or an I/O error other
+/// than a read (the live file is only read, from a snapshot already open).
+fn copy_side(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    use rusqlite::ErrorCode as C;
+    let rusqlite::Error::SqliteFailure(f, _) = e else {
+        return false;
+    };
+    match f.code {
+        C::DiskFull | C::CannotOpen | C::ReadOnly | C::PermissionDenied => true,
+        C::SystemIoFailure => !matches!(
+            f.extended_code,
+            ffi::SQLITE_IOERR_READ | ffi::SQLITE_IOERR_SHORT_READ
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copy_side;
+    use rusqlite::ffi;
+
+    fn failure(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn a_step_error_is_the_copy_s_when_it_is_about_writing() {
+        for code in [
+            ffi::SQLITE_FULL,
+            ffi::SQLITE_CANTOPEN,
+            ffi::SQLITE_READONLY,
+            ffi::SQLITE_IOERR_WRITE,
+            ffi::SQLITE_IOERR_FSYNC,
+        ] {
+            assert!(copy_side(&failure(code)), "{code}");
+        }
+        for code in [
+            ffi::SQLITE_BUSY,
+            ffi::SQLITE_CORRUPT,
+            ffi::SQLITE_NOTADB,
+            ffi::SQLITE_IOERR_READ,
+            ffi::SQLITE_IOERR_SHORT_READ,
+        ] {
+            assert!(!copy_side(&failure(code)), "{code}");
+        }
     }
 }

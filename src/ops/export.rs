@@ -5,12 +5,12 @@
 //! that writes the file as they come: memory stays bounded and the two
 //! halves overlap.
 
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::Path;
 
 use serde::Serialize;
 
-use super::files::{destination, finish, io_error, temp_beside};
+use super::files::{create_temp, destination, finish, io_error};
 use crate::base::cancel::Cancel;
 use crate::base::error::{DbError, Result};
 use crate::db::database::Database;
@@ -169,8 +169,8 @@ impl Operation for Export {
     fn execute(&self, db: &Database, cancel: Option<&Cancel>, out: &mut Out) -> Result<()> {
         const F: &str = "exportCsv";
         let dest = destination(F, db, &self.dest, self.overwrite)?;
-        let tmp = temp_beside(&dest);
-        let result = self.write_csv(db, cancel, &tmp);
+        let (tmp, file) = create_temp(F, &dest)?;
+        let result = self.write_csv(db, cancel, file, &dest);
         let rows = match result {
             Ok(n) => n,
             Err(e) => {
@@ -187,21 +187,34 @@ impl Operation for Export {
 }
 
 impl Export {
-    fn write_csv(&self, db: &Database, cancel: Option<&Cancel>, tmp: &Path) -> Result<u64> {
+    /// Writes the CSV into `file` (the temp file); errors name `dest`.
+    fn write_csv(
+        &self,
+        db: &Database,
+        cancel: Option<&Cancel>,
+        mut file: std::fs::File,
+        dest: &Path,
+    ) -> Result<u64> {
         const F: &str = "exportCsv";
-        let file = std::fs::File::create(tmp).map_err(|e| io_error(F, tmp, e))?;
-        let mut w = std::io::BufWriter::with_capacity(256 << 10, file);
-        let io = |e: std::io::Error| io_error(F, tmp, e);
+        let io = |e: std::io::Error| io_error(F, dest, e);
         if self.bom {
-            w.write_all("\u{feff}".as_bytes()).map_err(io)?;
+            file.write_all("\u{feff}".as_bytes()).map_err(io)?;
         }
+        // RFC 4180 as the `csv` crate writes it: a field is quoted when it
+        // holds `,` `"` CR or LF (quotes doubled), records end with CRLF.
+        // Flexible: every record has the header's columns, unchecked.
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .buffer_capacity(256 << 10)
+            .from_writer(file);
         // A few row arrays in flight: the reader runs ahead of the writer, bounded.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Part>(4);
         let rows = std::thread::scope(|scope| {
             // Builder, not scope.spawn: that panics when the OS refuses a thread.
             let writer = std::thread::Builder::new()
                 .name("taktik-db export".into())
-                .spawn_scoped(scope, || self.write_parts(rx, &mut w, tmp))
+                .spawn_scoped(scope, || self.write_parts(rx, &mut w, dest))
                 .map_err(|e| DbError::internal(format!("{F}: no thread to write with: {e}")))?;
             let read = self.read_parts(db, cancel, tx);
             let written = writer
@@ -255,11 +268,15 @@ impl Export {
     fn write_parts(
         &self,
         rx: std::sync::mpsc::Receiver<Part>,
-        w: &mut std::io::BufWriter<std::fs::File>,
-        tmp: &Path,
+        w: &mut csv::Writer<std::fs::File>,
+        dest: &Path,
     ) -> Result<u64> {
         const F: &str = "exportCsv";
-        let io = |e: std::io::Error| io_error(F, tmp, e);
+        let io = |e: std::io::Error| io_error(F, dest, e);
+        let record = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(e) => io(e),
+            other => DbError::internal(format!("{F}: {other:?}")),
+        };
         // Where the header ends: a result started over is written again from there.
         let mut data_start = None;
         let mut rows = 0u64;
@@ -271,10 +288,10 @@ impl Export {
                 } => (bytes, keys_len as usize),
                 Part::Restart => {
                     if let Some(start) = data_start {
-                        use std::io::Seek;
                         w.flush().map_err(io)?;
-                        w.get_ref().set_len(start).map_err(io)?;
-                        w.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
+                        let mut file = w.get_ref();
+                        file.set_len(start).map_err(io)?;
+                        file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
                     }
                     rows = 0;
                     continue;
@@ -284,15 +301,16 @@ impl Export {
             if data_start.is_none() {
                 let keys: Vec<String> =
                     serde_json::from_slice(&bytes[..keys_len]).unwrap_or_default();
-                write_record(w, keys.iter().map(|k| k.as_str().into())).map_err(io)?;
-                use std::io::Seek;
-                data_start = Some(w.stream_position().map_err(io)?);
+                w.write_record(&keys).map_err(record)?;
+                w.flush().map_err(io)?;
+                let mut file = w.get_ref();
+                data_start = Some(file.stream_position().map_err(io)?);
             }
             let values: Vec<Vec<serde_json::Value>> = serde_json::from_slice(&bytes[keys_len..])
                 .map_err(|e| DbError::internal(format!("{F}: {e}")))?;
             give_back(bytes);
             for row in &values {
-                write_record(w, row.iter().map(cell)).map_err(io)?;
+                w.write_record(row.iter().map(cell)).map_err(record)?;
             }
             rows += values.len() as u64;
             if let Some(f) = &self.progress {
@@ -337,34 +355,14 @@ impl ExportQuery {
 
 /// One CSV cell's text, from the row mapper's JSON value: the same typed
 /// values the read API returns (booleans, ISO timestamps, JSON as JSON text).
-fn cell(v: &serde_json::Value) -> std::borrow::Cow<'_, str> {
+fn cell(v: &serde_json::Value) -> std::borrow::Cow<'_, [u8]> {
     use serde_json::Value;
     match v {
-        Value::Null => "".into(),
-        Value::Bool(b) => if *b { "true" } else { "false" }.into(),
-        Value::Number(n) => n.to_string().into(),
-        Value::String(s) => s.as_str().into(),
-        other => other.to_string().into(),
+        Value::Null => b"".as_slice().into(),
+        Value::Bool(true) => b"true".as_slice().into(),
+        Value::Bool(false) => b"false".as_slice().into(),
+        Value::Number(n) => n.to_string().into_bytes().into(),
+        Value::String(s) => s.as_bytes().into(),
+        other => other.to_string().into_bytes().into(),
     }
-}
-
-/// One RFC 4180 record: fields with `,` `"` CR or LF are quoted (quotes
-/// doubled); records end with CRLF.
-fn write_record<'a>(
-    w: &mut impl Write,
-    fields: impl Iterator<Item = std::borrow::Cow<'a, str>>,
-) -> std::io::Result<()> {
-    for (i, f) in fields.enumerate() {
-        if i > 0 {
-            w.write_all(b",")?;
-        }
-        if f.contains([',', '"', '\r', '\n']) {
-            w.write_all(b"\"")?;
-            w.write_all(f.replace('"', "\"\"").as_bytes())?;
-            w.write_all(b"\"")?;
-        } else {
-            w.write_all(f.as_bytes())?;
-        }
-    }
-    w.write_all(b"\r\n")
 }

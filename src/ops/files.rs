@@ -15,7 +15,8 @@ pub(super) fn io_error(what: &str, path: &Path, e: std::io::Error) -> DbError {
 }
 
 /// A destination path from the caller: absolute, not the live database or its
-/// side files, and not existing unless `overwrite`.
+/// side files, a file in an existing directory, and not existing unless
+/// `overwrite`.
 pub(super) fn destination(
     func: &str,
     db: &Database,
@@ -46,11 +47,37 @@ pub(super) fn destination(
             dest.display()
         )));
     }
+    // What the file system holds at destPath decides these, not the
+    // argument's form: IO_ERROR naming the destination (left to SQLite, a
+    // missing directory was SQLITE_CANTOPEN about the live file).
     if dest.is_dir() {
-        return Err(DbError::invalid(format!(
-            "{func}: destPath {} is a directory",
-            dest.display()
-        )));
+        return Err(DbError::new(
+            ErrorCode::IoError,
+            format!(
+                "{func}: cannot write {}: it is a directory (give a file path)",
+                dest.display()
+            ),
+        ));
+    }
+    if let Some(dir) = dest.parent() {
+        let why = match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => None,
+            Ok(_) => Some("is not a directory".to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some("does not exist".to_string())
+            }
+            Err(e) => Some(format!("cannot be reached ({e})")),
+        };
+        if let Some(why) = why {
+            return Err(DbError::new(
+                ErrorCode::IoError,
+                format!(
+                    "{func}: cannot write {}: its directory {} {why}",
+                    dest.display(),
+                    dir.display()
+                ),
+            ));
+        }
     }
     if dest.exists() && !overwrite {
         return Err(DbError::new(
@@ -110,9 +137,31 @@ fn same_file(_: &Path, _: &Path) -> bool {
     false
 }
 
+/// The temp file beside `dest`, created now (empty): a directory the caller
+/// may not write in fails here, with IO_ERROR naming the destination.
+pub(super) fn create_temp(func: &str, dest: &Path) -> Result<(PathBuf, std::fs::File)> {
+    let tmp = temp_beside(dest);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| {
+            let dir = dest.parent().unwrap_or(Path::new(""));
+            DbError::new(
+                ErrorCode::IoError,
+                format!(
+                    "{func}: cannot write {}: creating a file in {} failed: {e}",
+                    dest.display(),
+                    dir.display()
+                ),
+            )
+        })?;
+    Ok((tmp, file))
+}
+
 /// A sibling temp file, renamed over the destination once complete: a failed
 /// or interrupted backup/export never leaves a half-written file at destPath.
-pub(super) fn temp_beside(dest: &Path) -> PathBuf {
+fn temp_beside(dest: &Path) -> PathBuf {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
     let mut name = dest.file_name().unwrap_or_default().to_os_string();
