@@ -355,7 +355,7 @@ export const ALL_READ_FUNCTIONS = [
 
 /** One valid call of every read function (ids that exist in a seeded file). */
 export const VALID_CALLS: [string, unknown[]][] = [
-  ['getAccounts', []], ['getTikTokAccounts', []], ['getSessions', [1]], ['getSessionStats', [1]],
+  ['getAccounts', []], ['getTikTokAccounts', []], ['getAccount', [1]], ['getTikTokAccount', [1]], ['getSessions', [1]], ['getSessionStats', [1]],
   ['getDailyStats', [1, 7]], ['getProfiles', [1]], ['countProfiles', [1]], ['getInteractions', [1]],
   ['getFilteredProfiles', [1]], ['getProfile', ['MixedCase']], ['getProfile', [1]], ['getProfileStatsHistory', [1]],
   ['getPosts', []], ['getScrapingSessions', []], ['getScrapingSession', [1]], ['getScrapedProfiles', [2]],

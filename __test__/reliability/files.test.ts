@@ -134,6 +134,8 @@ function readCalls(ids: Ids): Call[] {
   return [
     { label: 'getAccounts', name: 'getAccounts', args: [] },
     { label: 'getTikTokAccounts', name: 'getTikTokAccounts', args: [] },
+    { label: 'getAccount', name: 'getAccount', args: [a] },
+    { label: 'getTikTokAccount', name: 'getTikTokAccount', args: [ids.tiktokAccount] },
     { label: 'getSessions', name: 'getSessions', args: [a, { limit: 100 }] },
     { label: 'getSessionStats', name: 'getSessionStats', args: [ids.session] },
     { label: 'getSession', name: 'getSession', args: [ids.session] },
