@@ -522,6 +522,11 @@ export interface ChangeEvent {
   layout: Layout
   /** The bot migrated the file to another layout (or revision of it) since the last event: reread everything. */
   layoutChanged: boolean
+  /**
+   * Rows in each table of `tables` now (counted by the feed anyway, so
+   * "interactions +3" costs the listener no query).
+   */
+  rows: Partial<Record<ApiTable, number>>
 }
 
 /** Options of `watch`. */
@@ -1222,6 +1227,11 @@ export declare class WatchHandle {
   private constructor()
   /** True once closed (by close() or by the database's close()). */
   get closed(): boolean
+  /**
+   * Rows in each watched table when the feed started: what the first
+   * event's `rows` follow (a table the feed could not read then is left out).
+   */
+  get baseline(): Partial<Record<ApiTable, number>>
 }
 
 /**

@@ -470,7 +470,13 @@ describe('watch', () => {
     expect(lines.length).toBeGreaterThanOrEqual(1)
     // What changed, with counts: "interactions +3 (1,204 rows)", not just the table's name.
     expect(lines.some((l) => /interactions \+\d+ \([\d,]+ rows?\)/.test(l))).toBe(true)
-    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}[a-zA-Z]+ (\+[\d,]+ \(|-[\d,]+ \(|changed)/)
+    for (const l of lines) {
+      // Every table it names comes with its count, whichever table it is (not just the ones with a count read).
+      const [, what] = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} {2}(.*)$/.exec(l) ?? []
+      expect(what, l).toBeDefined()
+      for (const part of what!.split(', ')) expect(part, l).toMatch(/^[a-zA-Z]+ (\+[\d,]+|-[\d,]+|changed) \([\d,]+ rows?\)$/)
+    }
+    expect(lines.some((l) => /dailyStats (\+[\d,]+|changed) \([\d,]+ rows?\)/.test(l)), text.stdout).toBe(true)
     expect(lines.some((l) => / changed: /.test(l))).toBe(false)
 
     expect(json.status, json.stderr).toBe(0)

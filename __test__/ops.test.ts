@@ -252,7 +252,11 @@ describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
   it('fires for a Python writer, naming the tables it wrote, and is silent when idle', async () => {
     const { file, db } = seeded_()
     const events: ChangeEvent[] = []
+    const before = { interactions: db.countInteractionsSync(null), accounts: db.getAccountsSync().length }
     const handle = db.watch((e) => events.push(e), { intervalMs: 50 })
+    // The counts the first event follows: every table the file keeps, as the typed reads count them.
+    expect(Object.keys(handle.baseline).sort()).toEqual([...db.capabilities].sort())
+    expect(handle.baseline).toMatchObject(before)
     await new Promise((r) => setTimeout(r, 600))
     expect(events).toEqual([]) // idle: nothing committed
     const writer = spawnPy([...layoutArgs(layout), 'writer', '--seconds', '1', '--interval-ms', '50', file])
@@ -260,7 +264,14 @@ describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
     await finished(writer)
     await new Promise((r) => setTimeout(r, 400))
     expect(events.length).toBeGreaterThan(0)
-    for (const e of events) expect(e).toMatchObject({ layout, layoutChanged: false })
+    for (const e of events) {
+      expect(e).toMatchObject({ layout, layoutChanged: false })
+      // Each changed table comes with its row count then (of its platform, on a unified table).
+      expect(Object.keys(e.rows).sort()).toEqual([...e.tables].sort())
+    }
+    const last = events.findLast((e) => e.tables.includes('interactions'))!
+    expect(last.rows.interactions).toBe(db.countInteractionsSync(null))
+    expect(last.rows.interactions).toBeGreaterThan(before.interactions)
     const named = new Set(events.flatMap((e) => e.tables))
     expect(named.has('interactions')).toBe(true)
     expect(named.has('dailyStats')).toBe(true)

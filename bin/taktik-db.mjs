@@ -415,10 +415,10 @@ Options:
 Watches the database and prints one line per change: the local time and what
 changed in each table, by the API's names, the same whichever bot version
 wrote the file: "interactions +3 (1,204 rows)" when rows were added (- when
-removed), "dailyStats changed" when rows changed in place or the table has no
-count. Prints nothing while nothing changes, and a line when the bot migrates
-the file to another layout. Runs until Ctrl-C (SIGINT) or SIGTERM, then stops
-cleanly with exit status 0.
+removed), "dailyStats changed (30 rows)" when rows changed in place. Prints
+nothing while nothing changes, and a line when the bot migrates the file to
+another layout. Runs until Ctrl-C (SIGINT) or SIGTERM, then stops cleanly with
+exit status 0.
 
 Options:
   --table NAME         Only report changes to this table; repeat for several.
@@ -430,8 +430,7 @@ Options:
   {"time": "<ISO-8601 UTC>", "tables": ["dailyStats", ...], "rows":
    {"interactions": 1204, ...}, "dataVersion": N, "layout": "unified",
    "layoutChanged": false}
-("rows": the row count now of each changed table that has one: accounts,
-sessions, interactions and their TikTok counterparts).`,
+("rows": the row count now of each changed table).`,
   },
 }
 
@@ -1374,10 +1373,9 @@ function cmdWatch(db, values) {
   const seconds = secondsOption(values)
   // precheck() has checked the names against API_TABLES.
   const tables = /** @type {ApiTable[] | undefined} */ (values.table)
-  /** The last row count seen per table, for "+3". */
-  const counts = new Map(
-    (tables ?? db.capabilities).map((t) => [t, rowCount(db, t)]),
-  )
+  /** The last row count seen per table, for "+3": the feed's own counts, from its start. */
+  /** @type {Map<string, number>} */
+  const counts = new Map()
   return new Promise((resolve, reject) => {
     let stopped = false
     /** @type {import('../index.js').WatchHandle | null} */
@@ -1408,25 +1406,22 @@ function cmdWatch(db, values) {
         (event) => {
           if (stopped) return
           const now = new Date()
-          /** @type {Record<string, number>} */
-          const rows = {}
           /** @type {string[]} */
           const what = []
           for (const t of event.tables) {
-            const n = rowCount(db, t)
+            const n = event.rows[t]
             const before = counts.get(t)
-            counts.set(t, n)
-            if (n === null) {
+            if (n === undefined) {
               what.push(`${t} changed`)
               continue
             }
-            rows[t] = n
-            const delta = before === null || before === undefined ? 0 : n - before
+            counts.set(t, n)
+            const delta = before === undefined ? 0 : n - before
             const change = delta > 0 ? `+${num(delta)}` : delta < 0 ? `-${num(-delta)}` : 'changed'
             what.push(`${t} ${change} (${num(n)} row${n === 1 ? '' : 's'})`)
           }
           if (values.json) {
-            const { tables: changed, ...rest } = event
+            const { tables: changed, rows, ...rest } = event
             out(JSON.stringify({ time: now.toISOString(), tables: changed, rows, ...rest }))
           } else {
             const ms = String(now.getMilliseconds()).padStart(3, '0')
@@ -1441,6 +1436,8 @@ function cmdWatch(db, values) {
         },
         tables ? { tables } : {},
       )
+      // Events reach the callback on later turns of the event loop, so this comes first.
+      for (const [t, n] of Object.entries(handle.baseline)) if (n !== undefined) counts.set(t, n)
     } catch (e) {
       cleanUp()
       reject(e)
@@ -1455,36 +1452,6 @@ function cmdWatch(db, values) {
       process.stderr.write(`Watching ${db.path} (${what}) ${until}...\n`)
     }
   })
-}
-
-/**
- * Rows in an API table now, for the tables the API can count; null for the others
- * (and when the count fails: a table the file lost in a migration).
- * @param {TaktikDatabase} db
- * @param {ApiTable} table
- * @returns {number | null}
- */
-function rowCount(db, table) {
-  try {
-    switch (table) {
-      case 'accounts':
-        return db.getAccountsSync().length
-      case 'tiktokAccounts':
-        return db.getTikTokAccountsSync().length
-      case 'interactions':
-        return db.countInteractionsSync(null)
-      case 'tiktokInteractions':
-        return db.countTikTokInteractionsSync(null)
-      case 'sessions':
-        return db.getAccountsSync().reduce((n, a) => n + db.countSessionsSync(a.accountId), 0)
-      case 'tiktokSessions':
-        return db.getTikTokAccountsSync().reduce((n, a) => n + db.countTikTokSessionsSync(a.accountId), 0)
-      default:
-        return null
-    }
-  } catch {
-    return null
-  }
 }
 
 /** @type {Record<string, (db: TaktikDatabase, values: Values, args: string[]) => void | Promise<void>>} */

@@ -522,6 +522,11 @@ export interface ChangeEvent {
   layout: Layout
   /** The bot migrated the file to another layout (or revision of it) since the last event: reread everything. */
   layoutChanged: boolean
+  /**
+   * Rows in each table of `tables` now (counted by the feed anyway, so
+   * "interactions +3" costs the listener no query).
+   */
+  rows: Partial<Record<ApiTable, number>>
 }
 
 /** Options of `watch`. */

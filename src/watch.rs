@@ -69,6 +69,10 @@ pub(crate) struct ChangeEvent {
     layout: &'static str,
     /// The bot migrated the file to another layout (or revision of it) since the last event: reread everything.
     layout_changed: bool,
+    /// Rows in each table of `tables` now (counted by the feed anyway, so
+    /// "interactions +3" costs the listener no query).
+    #[ts(type = "Partial<Record<ApiTable, number>>")]
+    rows: RowCounts,
 }
 
 fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
@@ -81,9 +85,16 @@ fn hash_value(h: &mut impl Hasher, v: ValueRef<'_>) {
     }
 }
 
-/// A number that changes when the rows of `table` (of `platform` only, on a
-/// unified table) change (see the constants).
-fn fingerprint(conn: &Connection, table: &str, platform: Option<&str>) -> rusqlite::Result<u64> {
+/// A print of a table's rows: a number that changes when the rows of `table`
+/// (of `platform` only, on a unified table) change (see the constants), and
+/// how many rows it has.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Print {
+    hash: u64,
+    rows: i64,
+}
+
+fn fingerprint(conn: &Connection, table: &str, platform: Option<&str>) -> rusqlite::Result<Print> {
     let t = format!("main.{}", crate::db::schema::quote_ident(table));
     // The platform is one of the addon's own constants, never caller text.
     let only = platform
@@ -120,19 +131,22 @@ fn fingerprint(conn: &Connection, table: &str, platform: Option<&str>) -> rusqli
             hash_value(&mut h, row.get_ref(i)?);
         }
     }
-    Ok(h.finish())
+    Ok(Print {
+        hash: h.finish(),
+        rows: count,
+    })
 }
 
 /// One print per API table. A table that cannot be read this time (dropped,
 /// locked) gets no print; it reads as changed once it can be read again.
-fn fingerprints(conn: &Connection, file: &FileSchema, tables: &[Table]) -> HashMap<Table, u64> {
+fn fingerprints(conn: &Connection, file: &FileSchema, tables: &[Table]) -> HashMap<Table, Print> {
     tables
         .iter()
         .filter_map(|t| {
             let print = match file.physical(*t) {
                 Some((table, platform)) => fingerprint(conn, table, platform).ok()?,
-                // Not in this file, or no table yet: a constant.
-                None => 0,
+                // Not in this file, or no table yet: a constant, no rows.
+                None => Print { hash: 0, rows: 0 },
             };
             Some((*t, print))
         })
@@ -143,15 +157,19 @@ fn data_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0))
 }
 
+/// Rows per API table, by API name.
+pub(crate) type RowCounts = std::collections::BTreeMap<&'static str, i64>;
+
 /// Starts a feed: `send` gets each event (as JSON) on the feed's thread, and
 /// returns false once the receiver is gone (the feed then ends). Stopped by
-/// the handle returned, or by the database's close().
+/// `stop`, or by the database's close(). Returns the rows of each watched
+/// table at the start (the baseline the first event is compared with).
 pub(crate) fn start(
     db: &Arc<Database>,
     o: WatchOptions,
     send: impl Fn(serde_json::Value) -> bool + Send + 'static,
     stop: StopHandle,
-) -> Result<()> {
+) -> Result<RowCounts> {
     const F: &str = "watch";
     db.ensure_open()?;
     let interval = match o.interval_ms {
@@ -201,6 +219,7 @@ pub(crate) fn start(
     // watch() returns is reported.
     let mut version = data_version(&conn).map_err(db.sqlite_err(F))?;
     let mut prints = fingerprints(&conn, &file, &tables);
+    let baseline = prints.iter().map(|(t, p)| (t.api_name(), p.rows)).collect();
     let owner = db.clone();
     let db = db.clone();
     std::thread::Builder::new()
@@ -224,17 +243,23 @@ pub(crate) fn start(
                     let layout_changed = fresh.id != file.id;
                     file = fresh;
                     let next = fingerprints(&conn, &file, &tables);
-                    let changed: Vec<&'static str> = tables
+                    let changed: Vec<Table> = tables
                         .iter()
                         .filter(|t| layout_changed || next.get(*t) != prints.get(*t))
-                        .map(|t| t.api_name())
+                        .copied()
                         .collect();
                     prints = next;
                     if changed.is_empty() || thread_stop.is_stopped() {
                         continue;
                     }
+                    // A table that could not be read this time has no count.
+                    let rows = changed
+                        .iter()
+                        .filter_map(|t| prints.get(t).map(|p| (t.api_name(), p.rows)))
+                        .collect();
                     let event = ChangeEvent {
-                        tables: changed,
+                        tables: changed.iter().map(|t| t.api_name()).collect(),
+                        rows,
                         data_version: version,
                         layout: file.layout.as_str(),
                         layout_changed,
@@ -250,5 +275,5 @@ pub(crate) fn start(
         })
         .map_err(|e| DbError::internal(format!("{F}: cannot start the watch thread: {e}")))?;
     owner.add_watcher(stop);
-    Ok(())
+    Ok(baseline)
 }

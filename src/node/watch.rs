@@ -19,6 +19,7 @@ use crate::watch::WatchOptions;
 #[napi]
 pub struct WatchHandle {
     stop: StopHandle,
+    baseline: crate::watch::RowCounts,
 }
 
 #[napi]
@@ -44,6 +45,13 @@ impl WatchHandle {
     #[napi(getter)]
     pub fn closed(&self) -> bool {
         self.stop.is_stopped()
+    }
+
+    /// Rows in each watched table when the feed started: what the first
+    /// event's `rows` follow (a table the feed could not read then is left out).
+    #[napi(getter, ts_return_type = "Partial<Record<ApiTable, number>>")]
+    pub fn baseline(&self) -> std::collections::HashMap<String, i64> {
+        self.baseline.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
     }
 }
 
@@ -80,8 +88,8 @@ fn start(
         .map_err(internal)?;
     let send =
         move |event| tsfn.call(event, ThreadsafeFunctionCallMode::NonBlocking) != Status::Closing;
-    crate::watch::start(&tdb.db, o, send, stop.clone())?;
-    Ok(WatchHandle { stop })
+    let baseline = crate::watch::start(&tdb.db, o, send, stop.clone())?;
+    Ok(WatchHandle { stop, baseline })
 }
 
 #[napi]
