@@ -61,6 +61,20 @@ function same(a, b) {
   return true
 }
 
+/**
+ * A value as the native argument errors describe it ("the string \"5\"", "an object").
+ * @param {unknown} v
+ * @returns {string}
+ */
+function describe(v) {
+  if (v === null) return 'null'
+  if (v === undefined) return 'nothing'
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v)
+  if (typeof v === 'function') return 'a function'
+  return 'an object'
+}
+
 /** One database's change feed, shared by its live queries. */
 class Feed {
   /** @param {TaktikDatabase} db */
@@ -321,13 +335,25 @@ function liveOptions(options) {
  */
 function live(name, args, callback, options) {
   if (!this.isOpen) throw taktikError('CLOSED', `live: database is closed: ${this.path} (call openDatabase() again)`)
-  if (typeof name !== 'string') throw taktikError('INVALID_ARGUMENT', 'live: name must be the name of a read method, like "getDailyStats"')
+  if (typeof name !== 'string') {
+    throw taktikError('INVALID_ARGUMENT', `live: name must be the name of a read method, like "getDailyStats", got ${describe(name)}`)
+  }
   if (name.endsWith('Sync')) {
     throw taktikError('INVALID_ARGUMENT', `live: name is a read's async name ("${name.slice(0, -4)}", not "${name}")`)
   }
-  // INVALID_ARGUMENT, listing the reads, for any other name.
-  const tables = this.tablesRead(/** @type {import('../index.d.ts').ReadMethod} */ (name))
-  if (!Array.isArray(args)) throw taktikError('INVALID_ARGUMENT', `live: args must be an array of ${name}'s arguments, like [accountId, 30]`)
+  /** @type {ApiTable[]} */
+  let tables
+  try {
+    tables = this.tablesRead(/** @type {import('../index.d.ts').ReadMethod} */ (name))
+  } catch (e) {
+    // INVALID_ARGUMENT listing the reads, for any other name: said as live's.
+    const error = /** @type {Error & { code?: string }} */ (e)
+    if (error.code === 'INVALID_ARGUMENT') error.message = error.message.replace(/^tablesRead: /, 'live: name: ')
+    throw error
+  }
+  if (!Array.isArray(args)) {
+    throw taktikError('INVALID_ARGUMENT', `live: args must be an array of ${name}'s arguments, like [accountId, 30], got ${describe(args)}`)
+  }
   if (typeof callback !== 'function') throw taktikError('INVALID_ARGUMENT', 'live: callback must be a function')
   const { throttleMs, onError } = liveOptions(options)
   let feed = feeds.get(this)

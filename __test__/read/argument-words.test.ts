@@ -160,6 +160,14 @@ describe('argument errors in the caller\'s words', () => {
     expect(failure(() => openDatabase({ path: 5 } as never))?.message).toBe('openDatabase: path must be a string, got 5')
     expect(failure(() => db.getSessionsSync(1, { LIMIT: 5 } as never))?.message)
       .toBe('getSessions: LIMIT is not an option (the options are limit, offset, after, status, since, until)')
+    // The arguments outside an options object name the function and what they got too.
+    expect(failure(() => db.checkpointSync('soon' as never))?.message)
+      .toBe('checkpoint: mode must be one of PASSIVE, FULL, RESTART, TRUNCATE, got "soon"')
+    expect(failure(() => db.backupSync(''))?.message).toBe('backup: destPath must be a non-empty path without NUL, got ""')
+    expect(failure(() => db.live('nope' as never, [], () => {}))?.message).toMatch(/^live: name: "nope" is not a read method of TaktikDatabase \(getAccounts, /)
+    expect(failure(() => db.live(5 as never, [], () => {}))?.message).toBe('live: name must be the name of a read method, like "getDailyStats", got 5')
+    expect(failure(() => db.live('getSessions', 1 as never, () => {}))?.message)
+      .toBe("live: args must be an array of getSessions's arguments, like [accountId, 30], got 1")
     // The async call options too.
     const later = (f: () => Promise<unknown>) => Promise.resolve().then(f)
     await expect(later(() => db.getSessions(1, {}, { timeoutMs: '5' as never }))).rejects.toMatchObject({ message: /^getSessions: timeoutMs must be .*, got the string "5"$/ })

@@ -25,7 +25,7 @@ pub(super) fn destination(
 ) -> Result<PathBuf> {
     if dest.is_empty() || dest.contains('\0') {
         return Err(DbError::invalid(format!(
-            "{func}: destPath must be a non-empty path without NUL"
+            "{func}: destPath must be a non-empty path without NUL, got {dest:?}"
         )));
     }
     let dest = std::path::absolute(dest).map_err(|e| io_error(func, Path::new(dest), e))?;

@@ -49,10 +49,11 @@ impl Operation for Checkpoint {
         let mode = match a.nullable_text("mode") {
             Ok(None) => "PASSIVE",
             _ => {
-                let s = a.text("mode")?.to_ascii_uppercase();
+                let given = a.text("mode")?;
+                let s = given.to_ascii_uppercase();
                 MODES.into_iter().find(|m| *m == s).ok_or_else(|| {
                     DbError::invalid(format!(
-                        "{}: mode must be one of {}",
+                        "{}: mode must be one of {}, got {given:?}",
                         Self::NAME,
                         MODES.join(", ")
                     ))
