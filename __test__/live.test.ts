@@ -252,6 +252,11 @@ describe.each(LAYOUTS)('db.live (%s layout)', (layout: Layout) => {
     await until(() => errors.length === 1, 'the error')
     expect(isTaktikError(errors[0])).toBe(true)
     expect(errors[0]).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/getDailyStats: days/) })
+    // Its stack shows where live() was called (this file), not the timer that ran the read.
+    const stack = (errors[0] as Error).stack!
+    expect(stack.split('\n')[0]).toBe(`Error: ${(errors[0] as Error).message}`)
+    expect(stack.split('\n')[1]).toContain('live.test.ts')
+    expect(stack).not.toContain('lib/live.js')
     q.close()
 
     const thrown = new Error('from the callback')

@@ -164,6 +164,11 @@ class Live {
    * @param {ErrorHandler | undefined} onError
    */
   constructor(db, name, args, tables, callback, throttleMs, onError) {
+    // Where the app called live(): a run's error is made under a timer, so
+    // its own stack would show only this file. One capture per live query.
+    /** @type {{ stack?: string }} */
+    this.origin = {}
+    Error.captureStackTrace(this.origin, live)
     this.db = db
     this.name = name
     this.args = args
@@ -229,7 +234,7 @@ class Live {
       // last one: the app may be showing the error.
       this.delivered = false
       this.last = undefined
-      this.report(value)
+      this.report(this.withOrigin(value))
     } else if (!this.delivered || !same(this.last, value)) {
       this.delivered = true
       this.last = value
@@ -240,6 +245,19 @@ class Live {
       }
     }
     if (this.dirty) this.schedule()
+  }
+
+  /**
+   * A run's error with the frames of the live() call in its stack (what the
+   * callback throws keeps its own stack: it shows the app's code already).
+   * @param {unknown} error
+   * @returns {unknown}
+   */
+  withOrigin(error) {
+    const frames = this.origin.stack?.split('\n').slice(1).join('\n')
+    if (!(error instanceof Error) || !frames) return error
+    error.stack = `${error.name}: ${error.message}\n${frames}`
+    return error
   }
 
   /** @param {unknown} error */
