@@ -726,7 +726,10 @@ describe('main process: watch events and before-quit', () => {
     const tables = new Set(t.wc.events().flatMap((e) => e.tables))
     expect(tables.has('interactions')).toBe(true)
     for (const name of tables) expect(['interactions', 'dailyStats']).toContain(name)
-    for (const e of t.wc.events()) expect(typeof e.dataVersion).toBe('number')
+    for (const e of t.wc.events()) {
+      expect(typeof e.dataVersion).toBe('number')
+      expect(Object.keys(e.rows).sort()).toEqual([...e.tables].sort()) // the counts cross too
+    }
     expect(received).toEqual(t.wc.events()) // the page's listener got the same events
     expect(other.events()).toEqual([]) // a window that did not subscribe gets nothing
   })

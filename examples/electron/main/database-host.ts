@@ -194,7 +194,7 @@ export class FeedSet {
       const watchOptions = { ...(tables ? { tables } : {}), ...(intervalMs ? { intervalMs } : {}) }
       const handle = this.db.watch((event: ChangeEvent) => {
         try {
-          onEvent({ tables: [...event.tables], dataVersion: event.dataVersion, layout: event.layout, layoutChanged: event.layoutChanged })
+          onEvent({ tables: [...event.tables], rows: { ...event.rows }, dataVersion: event.dataVersion, layout: event.layout, layoutChanged: event.layoutChanged })
         } catch (error) {
           toFailure(error, this.options.onError, 'watch event')
         }

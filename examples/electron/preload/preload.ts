@@ -73,7 +73,7 @@ export function createTaktikApi(ipc: IpcRendererLike): TaktikApi {
     onChange(listener: (event: WatchEventPayload) => void): () => void {
       if (typeof listener !== 'function') throw new TypeError('watch.onChange needs a function')
       const forward = (_event: unknown, payload: unknown): void => {
-        if (isChangeEvent(payload)) listener({ tables: [...payload.tables], dataVersion: payload.dataVersion, layout: payload.layout, layoutChanged: payload.layoutChanged })
+        if (isChangeEvent(payload)) listener({ tables: [...payload.tables], rows: { ...payload.rows }, dataVersion: payload.dataVersion, layout: payload.layout, layoutChanged: payload.layoutChanged })
       }
       ipc.on(WATCH_EVENT_CHANNEL, forward)
       return () => {

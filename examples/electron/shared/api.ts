@@ -378,7 +378,9 @@ export function isChangeEvent(v: unknown): v is WatchEventPayload {
     v.tables.every((t) => typeof t === 'string') &&
     typeof v.dataVersion === 'number' &&
     typeof v.layout === 'string' &&
-    typeof v.layoutChanged === 'boolean'
+    typeof v.layoutChanged === 'boolean' &&
+    isRecord(v.rows) &&
+    Object.values(v.rows).every((n) => typeof n === 'number')
   )
 }
 
