@@ -216,6 +216,8 @@ function writeCalls(ids: Ids): Call[] {
     { label: 'pruneHistory', name: 'pruneHistory', args: [{ olderThanDays: 1 }] },
     { label: 'checkpoint', name: 'checkpoint', args: ['TRUNCATE'] },
     { label: 'optimize', name: 'optimize', args: [] },
+    // Last: on a legacy file it moves it to the unified layout (a unified one it leaves alone).
+    { label: 'upgradeToUnified', name: 'upgradeToUnified', args: [{ backup: false }] },
   ]
 }
 

@@ -480,6 +480,12 @@ const METHOD_ARGS: Record<string, { cat: Category; args: (g: Gen) => unknown[] }
     cat: 'write',
     args: (g) => [g.opts({ olderThanDays: () => g.r.pick([1, 3, 30, 365, 3650]), dryRun: () => g.r.chance(0.5) }, ['olderThanDays'])],
   },
+  // Always a dry run (hostile other options around it): the real move would take the write copy
+  // out of the legacy layout the later checks read. upgrade.test.ts covers the move.
+  upgradeToUnified: {
+    cat: 'maintenance',
+    args: (g) => [{ ...(g.opts({ backup: () => g.r.chance(0.5), onProgress: () => () => {} }) as object | undefined), dryRun: true }],
+  },
   // maintenance
   backup: {
     cat: 'maintenance',
@@ -725,7 +731,8 @@ c.commit()`
           // trailing optional args: sometimes passed as undefined, sometimes left out
           else while (args.length > 0 && args[args.length - 1] === undefined && r.chance(0.5)) args.pop()
           if (r.chance(0.05 + g.h * 0.1)) args.push(g.any()) // extra positional argument
-          if (r.chance(0.03) && args.length > 0) args.pop() // a missing one
+          // a missing one (not upgradeToUnified's dryRun: without it, it moves the file)
+          if (r.chance(0.03) && args.length > 0 && base !== 'upgradeToUnified') args.pop()
           if (spec.cat === 'close') {
             const fresh = openDatabase({ path: fileA, readonly: r.chance(0.5) })
             return {
