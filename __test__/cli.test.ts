@@ -3,7 +3,8 @@
 // output checked against the fixture's summary, the documented exit codes (0 ok,
 // 1 database error, 2 usage, 3 not found), and `watch` while the fixture writes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import stringWidth from 'string-width'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +15,7 @@ import type {
   DatabaseInfo,
   ProfileWithInteractions,
   Session,
+  UpgradeResult,
 } from '../index.js'
 import { PYTHON, ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
 
@@ -101,6 +103,7 @@ describe('help and usage errors', () => {
       'scraping [<id>]',
       'export <kind> <dest>',
       'backup <dest>',
+      'upgrade',
       'watch',
     ]) {
       expect(r.stdout).toContain(`  ${cmd} `)
@@ -110,7 +113,7 @@ describe('help and usage errors', () => {
   })
 
   it('<command> --help prints that command\'s usage, exit 0', () => {
-    for (const cmd of ['info', 'integrity', 'stats', 'sessions', 'profiles', 'interactions', 'tiktok', 'scraping', 'export', 'backup', 'watch']) {
+    for (const cmd of ['info', 'integrity', 'stats', 'sessions', 'profiles', 'interactions', 'tiktok', 'scraping', 'export', 'backup', 'upgrade', 'watch']) {
       const r = cli([cmd, '--help'])
       expect(r.status, cmd).toBe(0)
       expect(r.stdout).toContain(`Usage: taktik-db ${cmd}`)
@@ -159,6 +162,8 @@ describe('help and usage errors', () => {
       ['export', 'scrapedProfiles', path.join(dir, 'x.csv'), '--scraping', '1', '--min-score', 'high'],
       ['watch', '--table', 'no_such_table'],
       ['integrity', '--limit', '3'],
+      ['upgrade', '--overwrite'],
+      ['upgrade', '--dry-run', 'now'],
     ]
     for (const args of cases) {
       const r = cli([...args, '--db', file])
@@ -446,6 +451,149 @@ describe('backup', () => {
     const forced = cli(['backup', dest, '--db', file, '--overwrite'])
     expect(forced.status, forced.stderr).toBe(0)
     expect(forced.stdout).toMatch(/^Backed up .* to .*backup\.db/)
+  })
+})
+
+describe('upgrade', () => {
+  const sha256 = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex')
+  /** The files the upgrade writes beside `f` (not the -wal/-shm of a reader of them). */
+  const besides = (f: string) =>
+    readdirSync(path.dirname(f)).filter(
+      (n) => (n.includes('.before-unified-') || n.includes('.legacy-extras-')) && !/-(wal|shm)$/.test(n),
+    )
+  /** A legacy file seeded on its own (the upgrade changes it), and the fixture's row counts. */
+  const seeded = () => {
+    const f = tempDb()
+    const s = py<SeedSummary>(['seed', f])
+    return { f, counts: s.counts }
+  }
+  const DAY = '\\d{4}-\\d\\d-\\d\\d'
+
+  it('--dry-run lists every move with its rows, what is kept aside and where, and changes nothing', () => {
+    const { f, counts } = seeded()
+    const before = sha256(f)
+    const r = cli(['upgrade', '--dry-run', '--db', f])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^Dry run: nothing was changed/)
+    const dry = cliJson<UpgradeResult>(['upgrade', '--dry-run', '--db', f])
+    expect(dry).toMatchObject({ upgraded: false, dryRun: true, layoutBefore: 'legacy' })
+    expect(sha256(f)).toBe(before)
+    expect(besides(f)).toEqual([])
+
+    // Every legacy table of the seed that has a unified home, with the fixture's count.
+    const moved = Object.fromEntries(dry.moves.map((m) => [m.from, m]))
+    for (const [from, to] of [
+      ['instagram_accounts', 'accounts'],
+      ['tiktok_accounts', 'accounts'],
+      ['instagram_profiles', 'social_profiles'],
+      ['sessions', 'sessions_unified'],
+      ['interaction_history', 'interactions'],
+      ['tiktok_interaction_history', 'interactions'],
+      ['daily_stats', 'daily_stats_unified'],
+      ['scraped_profiles', 'scraped_profiles'],
+    ] as const) {
+      expect(moved[from], from).toEqual({ from, to, rows: counts[from] })
+      const shown = to === from ? `${to} \\(rebuilt in place\\)` : to
+      expect(r.stdout).toMatch(new RegExp(`^${from} +${shown} +${counts[from]}$`, 'm'))
+    }
+    for (const m of dry.moves) expect(m.rows, m.from).toBe(counts[m.from])
+    // The legacy-only tables go to the extras file, whole.
+    const kept = Object.fromEntries(dry.keptAside.map((k) => [k.table, k.rows]))
+    for (const t of ['instagram_posts', 'scraped_comments', 'discovery_campaigns']) {
+      expect(kept[t], t).toBe(counts[t])
+      expect(r.stdout).toMatch(new RegExp(`^${t} +${counts[t]}$`, 'm'))
+      expect(dry.dropped).toContain(t)
+    }
+    expect(dry.dropped).toContain('interaction_history')
+    expect(dry.backupPath?.slice(0, f.length)).toBe(f)
+    expect(dry.backupPath?.slice(f.length)).toMatch(new RegExp(`^\\.before-unified-${DAY}$`))
+    expect(dry.extrasPath?.slice(0, f.length)).toBe(f)
+    expect(dry.extrasPath?.slice(f.length)).toMatch(new RegExp(`^\\.legacy-extras-${DAY}\\.db$`))
+    expect(r.stdout).toContain(`Backup (written first): ${dry.backupPath}`)
+    expect(r.stdout).toContain(`in ${dry.extrasPath}:`)
+    expect(r.stdout).toContain(`Drop ${dry.dropped.length} legacy tables: ${dry.dropped.join(', ')}`)
+
+    const noBackup = cliJson<UpgradeResult>(['upgrade', '--dry-run', '--no-backup', '--db', f])
+    expect(noBackup.backupPath).toBeNull()
+    expect(noBackup.moves).toEqual(dry.moves)
+    expect(sha256(f)).toBe(before)
+    expect(besides(f)).toEqual([])
+  })
+
+  it('upgrades: progress on stderr, the moves on stdout, the backup and extras beside it; a second run has nothing to do', () => {
+    const { f, counts } = seeded()
+    const dry = cliJson<UpgradeResult>(['upgrade', '--dry-run', '--db', f])
+    const r = cli(['upgrade', '--db', f])
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/^Upgrading .* to the unified layout\.\.\.\n/)
+    expect(r.stderr).toMatch(/\[1\/(\d+)\] backup written\n[\s\S]*\[\1\/\1\] committing\n$/)
+    expect(r.stderr).toContain('rows copied from interaction_history')
+    expect(r.stdout).toMatch(/^Upgraded to the unified layout/)
+    expect(r.stdout).toMatch(new RegExp(`^interaction_history +interactions +${counts.interaction_history}$`, 'm'))
+    expect(r.stdout).toContain(`Backup: ${dry.backupPath}`)
+    expect(r.stdout).toContain(`in ${dry.extrasPath}:`)
+
+    const info = cliJson<DatabaseInfo & { accounts: Account[] }>(['info', '--db', f])
+    expect(info.layout).toBe('unified')
+    expect(info.tables.interactions).toBe(counts.interaction_history! + counts.tiktok_interaction_history!)
+    expect(info.tables.interaction_history).toBeUndefined()
+    expect(info.accounts).toHaveLength(counts.instagram_accounts!)
+    // The backup is the legacy file; the extras hold what has no home.
+    const backup = cliJson<DatabaseInfo>(['info', '--db', dry.backupPath!])
+    expect(backup.layout).toBe('legacy')
+    expect(backup.tables.interaction_history).toBe(counts.interaction_history)
+    const extras = cliJson<DatabaseInfo>(['info', '--db', dry.extrasPath!])
+    for (const k of dry.keptAside) expect(extras.tables[k.table], k.table).toBe(k.rows)
+    expect(besides(f).sort()).toEqual([path.basename(dry.backupPath!), path.basename(dry.extrasPath!)].sort())
+
+    const again = cli(['upgrade', '--db', f])
+    expect(again.status, again.stderr).toBe(0)
+    expect(again.stdout).toBe(`${f} is already unified: nothing to do.\n`)
+    expect(again.stderr).toBe('')
+    expect(cli(['upgrade', '--dry-run', '--db', f]).stdout).toContain('nothing to do')
+    expect(besides(f)).toHaveLength(2)
+  })
+
+  it('--json prints the UpgradeResult: what the dry run said, now done; --no-backup writes no backup', () => {
+    const { f } = seeded()
+    const dry = cliJson<UpgradeResult>(['upgrade', '--dry-run', '--no-backup', '--db', f])
+    const done = cliJson<UpgradeResult>(['upgrade', '--no-backup', '--db', f])
+    expect(done).toEqual({ ...dry, upgraded: true, dryRun: false })
+    expect(done.backupPath).toBeNull()
+    expect(existsSync(done.extrasPath!)).toBe(true)
+    expect(besides(f)).toEqual([path.basename(done.extrasPath!)])
+    expect(cliJson<UpgradeResult>(['upgrade', '--db', f])).toEqual({
+      upgraded: false,
+      dryRun: false,
+      layoutBefore: 'unified',
+      backupPath: null,
+      extrasPath: null,
+      moves: [],
+      keptAside: [],
+      dropped: [],
+    })
+  })
+
+  it('a file of neither layout: NOT_LEGACY, exit 1, the file untouched', () => {
+    const empty = tempDb()
+    writeFileSync(empty, '')
+    const foreign = tempDb()
+    pyExec("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE notes (t TEXT)'); c.commit()", foreign)
+    for (const f of [empty, foreign]) {
+      const before = sha256(f)
+      for (const args of [['upgrade'], ['upgrade', '--dry-run']]) {
+        const r = cli([...args, '--db', f])
+        expect(r.status, r.stderr).toBe(1)
+        expect(r.stdout).toBe('')
+        expect(r.stderr).toMatch(/^taktik-db: NOT_LEGACY: .*the file was not changed\n$/)
+      }
+      expect(sha256(f)).toBe(before)
+      expect(besides(f)).toEqual([])
+    }
+    const missing = path.join(dir, 'no-such-file.db')
+    expect(cli(['upgrade', '--db', missing]).status).toBe(1)
+    expect(existsSync(missing)).toBe(false)
   })
 })
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// taktik-db: a read-only command-line window on TAKTIK's taktik-data.db, built on
-// this package's addon. Run `taktik-db --help` for usage and exit codes.
+// taktik-db: a command-line window on TAKTIK's taktik-data.db, built on this package's
+// addon: read-only, but for `upgrade`. Run `taktik-db --help` for usage and exit codes.
 import { existsSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -18,6 +18,8 @@ const require = createRequire(import.meta.url)
  * @typedef {import('../index.js').ExportKind} ExportKind
  * @typedef {import('../index.js').ProfileSortBy} ProfileSortBy
  * @typedef {import('../index.js').ApiTable} ApiTable
+ * @typedef {import('../index.js').UpgradeResult} UpgradeResult
+ * @typedef {import('../index.js').UpgradeProgress} UpgradeProgress
  * @typedef {ReturnType<typeof parse>['values']} Values
  * @typedef {{ summary: string, args: string[], optional?: string[], options: string[], help: string }} Command
  */
@@ -93,6 +95,8 @@ const OPTIONS = /** @type {const} */ ({
   overwrite: { type: 'boolean' },
   seconds: { type: 'string' },
   table: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean' },
+  'no-backup': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -163,7 +167,8 @@ const EXIT_CODES = `Exit status:
      addon's error code (SQLITE_CANTOPEN: no such file, or a directory;
      SQLITE_NOTADB: not a SQLite database; SQLITE_BUSY: the bot kept its lock
      longer than --busy-timeout; SQLITE_CORRUPT: a damaged file, see "taktik-db
-     integrity"; FILE_EXISTS: the destination exists, see --overwrite; IO_ERROR...)
+     integrity"; FILE_EXISTS: the destination exists, see --overwrite; NOT_LEGACY:
+     upgrade on a file of neither of the bot's layouts; IO_ERROR...)
   2  usage error: unknown command, option or table, missing or extra argument, bad
      number or time; stderr says "taktik-db: USAGE: <message>"
   3  not found: no such account (or scraping session), or the file has no account;
@@ -406,6 +411,38 @@ Options:
 
 --json prints {"source", "path" (absolute), "pages", "bytes"}.`,
   },
+  upgrade: {
+    summary: 'Move a legacy file to the unified layout (--dry-run: only show)',
+    args: [],
+    options: ['dry-run', 'no-backup'],
+    help: `Usage: taktik-db upgrade [--dry-run] [--no-backup] [--db PATH] [--json]
+
+Moves a legacy file (the bot until June 2026) to the unified layout the current
+bot expects, in one transaction, losing no row: the current bot cannot start on
+a legacy file by itself. The one command that writes to the database: stop the
+bot first (the upgrade waits for the bot's lock, see --busy-timeout).
+
+First it copies the file beside it to <file>.before-unified-<YYYY-MM-DD> with
+SQLite's online backup. Then it writes what the unified layout has no home for
+(Instagram posts, scraped comments, discovery campaigns...) to
+<file>.legacy-extras-<YYYY-MM-DD>.db, if there is any, moves every row, drops
+the legacy tables, and checks every row count before it commits: if a row
+would be lost, nothing changes. Progress goes to stderr, a summary of what
+moved to stdout. A file already unified is left alone ("nothing to do", exit
+0); any other file is refused with NOT_LEGACY (exit 1) and left unchanged.
+
+Options:
+  --dry-run            Change nothing (the file is opened read-only): print what
+                       would move, each legacy table to its unified table with
+                       its rows, what would be kept aside in the extras file and
+                       its path, the backup's path, and the tables dropped
+  --no-backup          Skip the backup. Not recommended: the backup is the way
+                       back to the file as it was
+
+--json prints the addon's UpgradeResult: {"upgraded", "dryRun", "layoutBefore",
+"backupPath", "extrasPath" (null when none), "moves": [{from, to, rows}],
+"keptAside": [{table, rows}], "dropped": [...]}.`,
+  },
   watch: {
     summary: 'Print what changed whenever someone commits, until Ctrl-C',
     args: [],
@@ -457,8 +494,9 @@ ${ACCOUNT_OPTION}
 ${here ? `\nThe default database on this machine: ${here}\n` : ''}
 Run "taktik-db <command> --help" for the options of each command.
 
-The database is always opened read-only: taktik-db never changes it, never
-creates it, and is safe to run while the bot is writing.
+The database is opened read-only, but by "upgrade" (without --dry-run): taktik-db
+never creates it, changes it only when told to upgrade it, and is safe to run
+while the bot is writing.
 
 ${EXIT_CODES}
 
@@ -474,6 +512,7 @@ Examples:
   taktik-db integrity
   taktik-db backup ~/taktik-backup.db --overwrite
   taktik-db watch --json --seconds 60
+  taktik-db upgrade --dry-run
 `
 }
 
@@ -672,11 +711,14 @@ function dbFile(values) {
 }
 
 /**
+ * Read-only, but for the one command that writes (upgrade), which never creates a file either.
  * @param {string} file
  * @param {number} busyTimeoutMs
  */
-function openDb(file, busyTimeoutMs) {
-  return loadAddon().openDatabase({ path: file, readonly: true, busyTimeoutMs })
+function openDb(file, busyTimeoutMs, writable = false) {
+  return writable
+    ? loadAddon().openDatabase({ path: file, fileMustExist: true, busyTimeoutMs })
+    : loadAddon().openDatabase({ path: file, readonly: true, busyTimeoutMs })
 }
 
 /**
@@ -1363,6 +1405,104 @@ function cmdBackup(db, values, args) {
   out(`Backed up ${db.path} to ${result.path} (${num(result.pages)} pages, ${bytes(result.bytes)})`)
 }
 
+/** What each step of an upgrade has done, for its progress lines. */
+const UPGRADE_STEPS = {
+  backup: 'backup written',
+  extras: 'extras file written',
+  tables: 'unified tables created',
+  copy: 'rows copied from',
+  drop: 'legacy tables dropped',
+  indexes: 'indexes and views created',
+  verify: 'row counts checked',
+  commit: 'committing',
+}
+
+/**
+ * What an upgrade did, or in a dry run would do, for people.
+ * @param {UpgradeResult} r
+ */
+function upgradeReport(r) {
+  const dry = r.dryRun
+  const moved = r.moves.reduce((n, m) => n + m.rows, 0)
+  const kept = r.keptAside.reduce((n, k) => n + k.rows, 0)
+  /** @type {string[]} */
+  const lines = [
+    dry
+      ? 'Dry run: nothing was changed. The upgrade would:'
+      : 'Upgraded to the unified layout:',
+    '',
+    `${dry ? 'Move' : 'Moved'} ${num(moved)} row${moved === 1 ? '' : 's'} from ${r.moves.length} legacy table${r.moves.length === 1 ? '' : 's'}:`,
+    table(
+      [
+        { title: 'LEGACY TABLE', align: 'left' },
+        { title: 'UNIFIED TABLE', align: 'left' },
+        { title: 'ROWS', align: 'right' },
+      ],
+      r.moves.map((m) => [m.from, m.from === m.to ? `${m.to} (rebuilt in place)` : m.to, num(m.rows)]),
+    ),
+    '',
+  ]
+  if (r.extrasPath === null || r.keptAside.length === 0) {
+    lines.push(`${dry ? 'Keep' : 'Kept'} nothing aside: every row has a home in the unified layout.`)
+  } else {
+    lines.push(
+      `${dry ? 'Keep aside' : 'Kept aside'} ${num(kept)} row${kept === 1 ? '' : 's'} the unified layout has no home for, in ${r.extrasPath}:`,
+      table(
+        [
+          { title: 'TABLE', align: 'left' },
+          { title: 'ROWS', align: 'right' },
+        ],
+        r.keptAside.map((k) => [k.table, num(k.rows)]),
+      ),
+    )
+  }
+  lines.push('')
+  lines.push(
+    r.backupPath === null
+      ? `Backup: none (--no-backup)`
+      : `Backup${dry ? ' (written first)' : ''}: ${r.backupPath}`,
+  )
+  lines.push(`${dry ? 'Drop' : 'Dropped'} ${r.dropped.length} legacy table${r.dropped.length === 1 ? '' : 's'}: ${r.dropped.length ? r.dropped.join(', ') : '-'}`)
+  return lines.join('\n')
+}
+
+/**
+ * A first look from the read-only open (which a dry run never leaves); then, for the
+ * real run, the file is opened writable.
+ * @param {TaktikDatabase} db
+ * @param {Values} values
+ * @param {string[]} _args
+ * @param {number} busyMs
+ */
+async function cmdUpgrade(db, values, _args, busyMs) {
+  const backup = !values['no-backup']
+  const look = await db.upgradeToUnified({ dryRun: true, backup })
+  /** @param {UpgradeResult} r */
+  const nothingToDo = (r) =>
+    values.json ? printJson(r) : out(`${db.path} is already unified: nothing to do.`)
+  if (look.layoutBefore === 'unified') return nothingToDo(look)
+  if (values['dry-run']) return values.json ? printJson(look) : out(upgradeReport(look))
+  const writer = openDb(db.path, busyMs, true)
+  let result
+  try {
+    if (!values.json) process.stderr.write(`Upgrading ${db.path} to the unified layout...\n`)
+    result = await writer.upgradeToUnified({
+      backup,
+      onProgress: (/** @type {UpgradeProgress} */ p) => {
+        if (values.json) return
+        const what = `${UPGRADE_STEPS[p.step] ?? p.step}${p.table ? ` ${p.table}` : ''}`
+        process.stderr.write(`  [${p.done}/${p.total}] ${what}\n`)
+      },
+    })
+  } finally {
+    writer.close()
+  }
+  // The bot may have moved the file itself meanwhile.
+  if (!result.upgraded) return nothingToDo(result)
+  if (values.json) return printJson(result)
+  out(upgradeReport(result))
+}
+
 /**
  * Runs until SIGINT/SIGTERM or --seconds; resolves when stopped.
  * @param {TaktikDatabase} db
@@ -1454,7 +1594,7 @@ function cmdWatch(db, values) {
   })
 }
 
-/** @type {Record<string, (db: TaktikDatabase, values: Values, args: string[]) => void | Promise<void>>} */
+/** @type {Record<string, (db: TaktikDatabase, values: Values, args: string[], busyMs: number) => void | Promise<void>>} */
 const RUN = {
   info: cmdInfo,
   integrity: cmdIntegrity,
@@ -1466,6 +1606,7 @@ const RUN = {
   scraping: cmdScraping,
   export: cmdExport,
   backup: cmdBackup,
+  upgrade: cmdUpgrade,
   watch: cmdWatch,
 }
 
@@ -1585,15 +1726,16 @@ async function main(argv) {
   const attempt = async (busyMs) => {
     const db = openDb(file, busyMs)
     try {
-      await run(db, values, args)
+      await run(db, values, args, busyMs)
     } finally {
       db.close()
     }
   }
   // The Sync calls block this thread while SQLite waits for a lock, so no timer could
   // speak meanwhile: wait a second first, and if the lock is still held, say so and
-  // wait the rest. Commands read everything before they print, and a failed export or
-  // backup leaves no file, so running one again repeats nothing. watch runs for long
+  // wait the rest. Commands read everything before they print, a failed export or
+  // backup leaves no file, and an upgrade waits for the lock before it writes anything
+  // (a failed one rolls back), so running one again repeats nothing. watch runs for long
   // with the whole timeout: a short first look at the file stands in for it.
   const quiet = Math.min(busyTotalMs, QUIET_WAIT_MS)
   let first = true
@@ -1633,7 +1775,7 @@ function inCliWords(message) {
     .replace(/run integrityCheck\(\)/g, 'run "taktik-db integrity"')
     .replace(/busyTimeoutMs = \d+ ms; retry later/g, `--busy-timeout ${busyTotalMs} ms; retry later, or allow more with --busy-timeout`)
     .replace(/busyTimeoutMs = \d+ ms/g, `--busy-timeout ${busyTotalMs} ms`)
-    // taktik-db only ever opens read-only: that advice does not apply.
+    // taktik-db opens read-only (upgrade looks read-only first): that advice does not apply.
     .replace(/; open with readonly: true to read it/g, '')
 }
 

@@ -143,7 +143,24 @@ impl Operation for Upgrade {
     }
 
     fn execute(&self, db: &Database, _: Option<&Cancel>, out: &mut Out) -> Result<()> {
-        let result = db.with_writer(F, |conn| self.run(db, conn))?;
+        // A first look on a reader: a dry run, a file already unified and one
+        // that is neither need no writer, so they work on a readonly open too,
+        // which cannot touch the file.
+        let (state, plan) = db.read(F, |conn| {
+            let cat = Catalog::read(conn)?;
+            let state = state(conn, &cat)?;
+            let plan = match state {
+                State::Legacy if self.dry_run => Some(plan(conn, &cat)?),
+                _ => None,
+            };
+            Ok((state, plan))
+        })?;
+        let result = match (state, plan) {
+            (State::Unified, _) => unchanged(),
+            (State::Other(why), _) => return Err(not_legacy(db, &why)),
+            (State::Legacy, Some(plan)) => self.dry(db, plan),
+            (State::Legacy, None) => db.with_writer(F, |conn| self.run(db, conn))?,
+        };
         out.set_value(&result)
     }
 }
@@ -1144,30 +1161,40 @@ fn shortfalls(conn: &Connection, plan: &Plan) -> rusqlite::Result<Vec<String>> {
 }
 
 impl Upgrade {
+    /// What a dry run says: `plan`, and where the files would go.
+    fn dry(&self, db: &Database, plan: Plan) -> UpgradeResult {
+        let path = Path::new(db.path());
+        let kept_aside = plan.kept_aside();
+        UpgradeResult {
+            upgraded: false,
+            dry_run: true,
+            layout_before: "legacy",
+            backup_path: self.backup.then(|| {
+                free_path(path, &format!(".before-unified-{}", today()), "")
+                    .display()
+                    .to_string()
+            }),
+            extras_path: (!kept_aside.is_empty()).then(|| {
+                free_path(path, &format!(".legacy-extras-{}", today()), ".db")
+                    .display()
+                    .to_string()
+            }),
+            moves: plan.moves,
+            kept_aside,
+            dropped: plan.dropped,
+        }
+    }
+
     fn run(&self, db: &Database, conn: &Connection) -> Result<UpgradeResult> {
         let path = Path::new(db.path());
         let backup_path = free_path(path, &format!(".before-unified-{}", today()), "");
         let extras_path = free_path(path, &format!(".legacy-extras-{}", today()), ".db");
-        // Looked at before taking the lock, for a dry run and for a file with nothing to do.
+        // Looked at again on the writer before taking the lock: the file may have changed since.
         let cat = Catalog::read(conn).map_err(db.sqlite_err(F))?;
         match state(conn, &cat).map_err(db.sqlite_err(F))? {
             State::Unified => return Ok(unchanged()),
             State::Other(why) => return Err(not_legacy(db, &why)),
             State::Legacy => {}
-        }
-        if self.dry_run {
-            let plan = plan(conn, &cat).map_err(db.sqlite_err(F))?;
-            let kept_aside = plan.kept_aside();
-            return Ok(UpgradeResult {
-                upgraded: false,
-                dry_run: true,
-                layout_before: "legacy",
-                backup_path: self.backup.then(|| backup_path.display().to_string()),
-                extras_path: (!kept_aside.is_empty()).then(|| extras_path.display().to_string()),
-                moves: plan.moves,
-                kept_aside,
-                dropped: plan.dropped,
-            });
         }
         // Foreign keys off while the old parents go (nothing may cascade);
         // the legacy ALTER TABLE rules so a rename does not re-check views
