@@ -269,7 +269,7 @@ describe.each(LAYOUTS)('change feed (%s layout)', (layout) => {
       // Each changed table comes with its row count then (of its platform, on a unified table).
       expect(Object.keys(e.rows).sort()).toEqual([...e.tables].sort())
     }
-    const last = events.findLast((e) => e.tables.includes('interactions'))!
+    const last = events.filter((e) => e.tables.includes('interactions')).at(-1)!
     expect(last.rows.interactions).toBe(db.countInteractionsSync(null))
     expect(last.rows.interactions).toBeGreaterThan(before.interactions)
     const named = new Set(events.flatMap((e) => e.tables))

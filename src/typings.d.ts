@@ -6,7 +6,7 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** The `code` of every error this addon throws or rejects with. */
-export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'NOT_IN_THIS_FILE' | 'NOT_A_TAKTIK_DATABASE' | 'INTERNAL' | 'NATIVE_BINDING_NOT_FOUND'
+export type TaktikErrorCode = 'SQLITE_BUSY' | 'SQLITE_LOCKED' | 'SQLITE_CORRUPT' | 'SQLITE_NOTADB' | 'SQLITE_CANTOPEN' | 'SQLITE_READONLY' | 'SQLITE_FULL' | 'SQLITE_IOERR' | 'SQLITE_CONSTRAINT' | 'SQLITE_INTERRUPT' | 'SQLITE_PERM' | 'SQLITE_ERROR' | 'INVALID_ARGUMENT' | 'CLOSED' | 'ABORTED' | 'TIMEOUT' | 'FILE_EXISTS' | 'IO_ERROR' | 'NOT_IN_THIS_FILE' | 'NOT_A_TAKTIK_DATABASE' | 'NOT_LEGACY' | 'INTERNAL' | 'NATIVE_BINDING_NOT_FOUND'
 
 /** An error from this addon: `code` says what kind, `message` what and on which file. */
 export interface TaktikError extends Error {
@@ -670,6 +670,62 @@ export interface ExportResult {
 export interface ExportProgress {
   /** Data rows written so far. */
   rowsWritten: number
+}
+
+/** Options of `upgradeToUnified`. */
+export interface UpgradeOptions {
+  /** Take an online backup beside the file first (`<file>.before-unified-<YYYY-MM-DD>`). Default true. */
+  backup?: boolean
+  /** Change nothing: say what would move, how many rows, and what would be kept aside. Default false. */
+  dryRun?: boolean
+  /** Called as the upgrade goes from step to step. */
+  onProgress?: (progress: UpgradeProgress) => void
+}
+
+/** What `onProgress` receives. */
+export interface UpgradeProgress {
+  /** `'backup'`, `'extras'`, `'tables'`, `'copy'`, `'drop'`, `'indexes'`, `'verify'` or `'commit'`. */
+  step: 'backup' | 'extras' | 'tables' | 'copy' | 'drop' | 'indexes' | 'verify' | 'commit'
+  /** The legacy table being copied (step `'copy'`). */
+  table: string | null
+  /** Steps done so far, of `total`. */
+  done: number
+  total: number
+}
+
+/** One legacy table's rows and where they go. */
+export interface UpgradeMove {
+  /** The legacy table. */
+  from: string
+  /** The unified table (one platform's rows of it, for the tables both platforms share). */
+  to: string
+  rows: number
+}
+
+/** Rows kept aside in the extras file. */
+export interface KeptAside {
+  /** The table in the extras file (the legacy table's name, or `<table>_<what>` for columns). */
+  table: string
+  rows: number
+}
+
+/** What `upgradeToUnified` did (or, with `dryRun`, would do). */
+export interface UpgradeResult {
+  /** True when this call moved the file; false in a dry run and when the file was already unified. */
+  upgraded: boolean
+  dryRun: boolean
+  /** The file's layout when the call started. */
+  layoutBefore: 'legacy' | 'unified'
+  /** The backup written (in a dry run: where it would be); null without one. */
+  backupPath: string | null
+  /** The file holding what the unified layout has no home for (in a dry run: where it would be); null when there is none. */
+  extrasPath: string | null
+  /** Each legacy table with rows, where they went. */
+  moves: Array<UpgradeMove>
+  /** What went to `extrasPath`. */
+  keptAside: Array<KeptAside>
+  /** The legacy tables dropped (their rows moved or kept aside). */
+  dropped: Array<string>
 }
 
 /** A listing's page: its rows, and `nextCursor` (read-only, not enumerable, so not kept by

@@ -35,6 +35,9 @@ pub enum ErrorCode {
     NotInThisFile,
     /// A writable open of a SQLite file with none of TAKTIK's tables.
     NotATaktikDatabase,
+    /// upgradeToUnified on a file that is neither the legacy layout nor the
+    /// unified one (a June 2026 transitional revision, an unknown shape).
+    NotLegacy,
     /// A bug in the addon (including a caught panic), never the caller's fault.
     Internal,
 }
@@ -63,6 +66,7 @@ impl ErrorCode {
         ErrorCode::IoError,
         ErrorCode::NotInThisFile,
         ErrorCode::NotATaktikDatabase,
+        ErrorCode::NotLegacy,
         ErrorCode::Internal,
     ];
 
@@ -88,6 +92,7 @@ impl ErrorCode {
             ErrorCode::IoError => "IO_ERROR",
             ErrorCode::NotInThisFile => "NOT_IN_THIS_FILE",
             ErrorCode::NotATaktikDatabase => "NOT_A_TAKTIK_DATABASE",
+            ErrorCode::NotLegacy => "NOT_LEGACY",
             ErrorCode::Internal => "INTERNAL",
         }
     }

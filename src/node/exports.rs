@@ -12,7 +12,7 @@ use crate::domain::{
     accounts, activity, discovery, interactions, profiles, scraping, sessions, stats, tiktok,
     Instagram, TikTok,
 };
-use crate::ops::{backup, export, maintenance, writes};
+use crate::ops::{backup, export, maintenance, upgrade, writes};
 
 /// Declares each entry as two methods of `TaktikDatabase`, `name` (a Promise:
 /// the work runs on the libuv threadpool) and `nameSync` (the same work on the
@@ -307,6 +307,9 @@ exports! {
     #[doc = "Copies the database to `destPath` with SQLite's online backup, from one consistent snapshot (correct while Python writes). Refuses the live file; FILE_EXISTS unless `overwrite`."]
     op backup::Backup => backup, backup_sync, "BackupResult", "Promise<BackupResult>",
         (destPath: "string"), (options: "BackupOptions");
+    #[doc = "Moves a legacy file (the bot before June 2026) to the unified layout the current bot expects, in one transaction, losing no row: the current bot cannot start on a legacy file by itself. Takes an online backup beside the file first (`backup: false` skips it) and keeps what the unified layout has no home for (posts, scraped comments, discovery) in `extrasPath`. On a file already unified it does nothing (`upgraded: false`); on any other it refuses with NOT_LEGACY. `dryRun` only says what would move."]
+    op upgrade::Upgrade => upgrade_to_unified, upgrade_to_unified_sync, "UpgradeResult", "Promise<UpgradeResult>",
+        (), (options: "UpgradeOptions");
     #[doc = "Runs a WAL checkpoint: PASSIVE (default), FULL, RESTART or TRUNCATE."]
     op maintenance::Checkpoint => checkpoint, checkpoint_sync, "CheckpointResult", "Promise<CheckpointResult>",
         (), (mode: "CheckpointMode");

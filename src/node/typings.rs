@@ -372,6 +372,11 @@ fn operation_types(w: &mut String) {
     w.push_str(EXPORT_TYPES);
     interface::<export::ExportResult>(w);
     interface::<export::ExportProgress>(w);
+    interface::<crate::ops::upgrade::UpgradeOptions>(w);
+    interface::<crate::ops::upgrade::UpgradeProgress>(w);
+    interface::<crate::ops::upgrade::UpgradeMove>(w);
+    interface::<crate::ops::upgrade::KeptAside>(w);
+    interface::<crate::ops::upgrade::UpgradeResult>(w);
     let _ = writeln!(
         w,
         "/** A listing's page: its rows, and `nextCursor` (read-only, not enumerable, so not kept by\n \

@@ -51,7 +51,10 @@ impl WatchHandle {
     /// event's `rows` follow (a table the feed could not read then is left out).
     #[napi(getter, ts_return_type = "Partial<Record<ApiTable, number>>")]
     pub fn baseline(&self) -> std::collections::HashMap<String, i64> {
-        self.baseline.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+        self.baseline
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect()
     }
 }
 
