@@ -47,18 +47,49 @@
 //     dashboard, integrity_check ok at the end.
 //  5. Another application's SQLite file: a writable open (sync and async) fails with
 //     NOT_A_TAKTIK_DATABASE, the file stays byte-identical (sha256) and no side file appears.
+//  6. A legacy file upgraded by the addon, then the bot's HEAD on it, for four shapes: empty (66b6242f's
+//     boot only), one Instagram account with every legacy dataset (`bot.py seed --shape ig`: sessions,
+//     interactions, filtered, scraping, processed hashtag posts, stats history, and what the unified
+//     layout has no table for: posts, scraped comments, discovery, linked_accounts), both platforms
+//     over two local days (scenario 4's seed), and the 500k-interaction benchmark file
+//     (benchmark/generate.py, as `npm run bench` makes it, cached in .bot-check/bench/, then booted by
+//     66b6242f). For each: the addon's dashboard on the legacy file (readonly), for every account and
+//     row by row: accounts, getAccount, getSessions/countSessions, getSessionStats of each session,
+//     getDailyStats over the days the data covers, countInteractions/getInteractions, getFilteredProfiles,
+//     getProfiles/countProfiles, getProcessedHashtagPosts, getActivity by day, hour, type and all three
+//     (per account, and by account), the TikTok equivalents, scraping sessions + their scraped profiles,
+//     TikTok profiles, getProfileStatsHistory (at most 300 profiles; Python compares every row).
+//     Then `upgradeToUnifiedSync()` on a writable open: `moves` rows = Python's count of each legacy
+//     table, `keptAside` = the legacy table's or the extras file's count, every vanished legacy table
+//     in `dropped` and accounted for, each destination holding what moved there, the backup at
+//     `<file>.before-unified-<YYYY-MM-DD>` a legacy file with the same row counts, the extras file
+//     holding every row of the legacy tables with no unified home and every non-NULL linked_accounts
+//     and discovery_campaign_id (facts.py extras). Right after it the addon's dashboard is identical
+//     (same keys, ids, timestamps, values; linkedAccounts and discoveryCampaignId left out, being in the
+//     extras file), and processed_hashtag_posts / profile_stats_history are the same rows (ids, types,
+//     values; Python). HEAD then starts (`LocalDatabaseService()`) with no error or warning and does
+//     scenario 1's round of writes, all succeeding; afterwards every recorded answer of the legacy
+//     accounts is unchanged (the bot's new accounts aside), the two tables still hold every legacy row
+//     unchanged, integrity_check ok. A second `upgradeToUnifiedSync()` returns upgraded false,
+//     layoutBefore 'unified', no backup, and changes nothing (sqlite_master, row counts, files).
+//     BOT_CHECK_BIG=0 skips the benchmark shape (and says so); BOT_CHECK_UPGRADE=fixture upgrades with
+//     the test fixture's emulation of the bot's unification (`pyside.py migrate`) instead of the addon,
+//     without the result, backup, extras and second-upgrade checks (for work on the bot side).
 //
 // What it needs: git, python3 (≥ 3.9, with venv) and PyPI (pip install loguru 'sqlalchemy>=1.4,<2',
 // what the bot imports; no stub module is needed, the oldest revision used being 66b6242f), the
 // built addon (`npm run build`), ~200 MB of scratch in .bot-check/ (git-ignored): `trees/<sha>/`
 // (the bot's `taktik/` package per revision, from `git archive`, 137 MB for 28 revisions, cached),
-// `venv/` (44 MB, cached), and `run-<time>/` (~17 MB: every database, each Python step's log in
-// `logs/`, `summary.json` with every detail; the last 5 runs are kept). The bot is imported from
-// those trees; none of its code is copied into this repository. Options: TAKTIK_BOT_HEAD=<rev>
-// instead of the repository's HEAD (scenarios 1–3; the summary records the sha and whether it is
-// 6810e804), PYTHON=<interpreter> for the venv, BOT_CHECK_ONLY=1,3 to run some scenarios (2 needs 1),
-// BOT_CHECK_LOG_LEVEL=DEBUG for the bot's own log on stderr. TZ is honoured by both sides (it
-// passes with TZ=Etc/GMT+12 and TZ=Pacific/Kiritimati too).
+// `venv/` (44 MB, cached), `bench/legacy.db` (the benchmark's legacy file, 129 MB, cached by
+// benchmark/generate.py; scenario 6), and `run-<time>/` (~20 MB: every database, each Python step's
+// log in `logs/`, `summary.json` with every detail; the last 5 runs are kept; scenario 6's big shape
+// leaves its ~600 MB of files there only when it fails). The bot is imported from those trees; none
+// of its code is copied into this repository. Options: TAKTIK_BOT_HEAD=<rev> instead of the
+// repository's HEAD (scenarios 1–3 and 6; the summary records the sha and whether it is 6810e804),
+// PYTHON=<interpreter> for the venv, BOT_CHECK_ONLY=1,3 to run some scenarios (2 needs 1),
+// BOT_CHECK_BIG=0 and BOT_CHECK_UPGRADE=fixture (scenario 6, above), BOT_CHECK_LOG_LEVEL=DEBUG for the
+// bot's own log on stderr. TZ is honoured by both sides (it passes with TZ=Etc/GMT+12 and
+// TZ=Pacific/Kiritimati too).
 //
 // How long (measured on the project's 2-core machine, bot HEAD 6810e804, 80 bot processes): ~27 s
 // with trees and venv cached (scenario 1: 5 s, 2: 5 s, 3: 11–14 s, 4: 5 s, 5: < 0.1 s), ~36 s on
@@ -1069,12 +1100,24 @@ function dashboardDiff(before, after, strict) {
       /** @type {string[]} */
       const bad = []
       let n = 0
+      /** @type {Record<string, number>} rows in which each top-level field differs */
+      const byField = {}
       for (let i = 0; i < Math.max(a.length, b.length); i++) {
         if (a[i] === b[i]) continue
         n++
         if (bad.length < 3) bad.push(a[i] === undefined ? `[${i}] new ${show(b[i])}` : b[i] === undefined ? `[${i}] gone ${show(a[i])}` : `[${i}] ${fields(a[i], b[i])}`)
+        if (a[i] !== undefined && b[i] !== undefined) {
+          try {
+            const x = JSON.parse(a[i])
+            const y = JSON.parse(b[i])
+            for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) if (!isDeepStrictEqual(x[f], y[f])) byField[f] = (byField[f] ?? 0) + 1
+          } catch {
+            byField['(not JSON)'] = (byField['(not JSON)'] ?? 0) + 1
+          }
+        }
       }
-      out.push(`${key}: ${a.length} → ${b.length} rows, ${n} differ: ${bad.join(' | ')}`)
+      const fieldsText = Object.entries(byField).map(([f, c]) => `${f} in ${c}`).join(', ')
+      out.push(`${key}: ${a.length} → ${b.length} rows, ${n} differ${fieldsText ? ` (differing fields: ${fieldsText} rows; no other field differs)` : ''}: ${bad.join(' | ')}`)
     } else {
       out.push(`${key}: ${show(a)} → ${show(b)}`)
     }
@@ -1124,9 +1167,7 @@ function upgradeFile(db) {
   }
   const d = openDatabase({ path: db })
   try {
-    const fn = /** @type {any} */ (d).upgradeToUnifiedSync
-    if (typeof fn !== 'function') throw new Error('this build of the addon has no upgradeToUnifiedSync (BOT_CHECK_UPGRADE=fixture uses the test fixture instead)')
-    return { result: fn.call(d), ms: Date.now() - t }
+    return { result: d.upgradeToUnifiedSync(), ms: Date.now() - t }
   } finally {
     d.close()
   }
