@@ -94,7 +94,7 @@
 // How long (measured on the project's 2-core machine, bot HEAD 6810e804): ~2 min 15 s with trees,
 // venv and the benchmark file cached (scenario 1: 6 s, 2: 6 s, 3: 18–29 s, 4: 7 s, 5: < 0.1 s, 6:
 // 97 s: empty 7 s, one account 7 s, both platforms 7 s, benchmark 77 s, of which the addon's upgrade
-// 6.5 s and the three dashboards ~60 s), ~40 s with BOT_CHECK_BIG=0; the first run adds the git
+// 6.5 s and the three dashboards ~60 s), ~1 min with BOT_CHECK_BIG=0; the first run adds the git
 // archive of 28 trees, the venv + pip install and benchmark/generate.py (11 s).
 
 import { spawnSync } from 'node:child_process'
