@@ -1042,8 +1042,11 @@ function upgradeDashboard(d, { range, ig, tt, historyProfiles }) {
     rec[`${k}.countTikTokSessions`] = d.countTikTokSessionsSync(a)
     rec[`${k}.getTikTokDailyStats`] = rowsText(d.getTikTokDailyStatsSync(a, range))
     rec[`${k}.countTikTokInteractions`] = d.countTikTokInteractionsSync(a)
-    rec[`${k}.getTikTokInteractions`] = rowsText(allPages((q) => d.getTikTokInteractionsSync(a, q)))
-    rec[`${k}.getTikTokFilteredProfiles`] = rowsText(allPages((q) => d.getTikTokFilteredProfilesSync(a, q)))
+    // Without their row ids: the unified tables give TikTok's rows new ones, as the bot's own
+    // migration does (README, upgradeToUnified); every other field must be the same, in the same
+    // order, and upgrade.test.ts checks each old id against interactions.legacy_id.
+    rec[`${k}.getTikTokInteractions`] = rowsText(allPages((q) => d.getTikTokInteractionsSync(a, q)).map(({ id: _id, ...r }) => r))
+    rec[`${k}.getTikTokFilteredProfiles`] = rowsText(allPages((q) => d.getTikTokFilteredProfilesSync(a, q)).map(({ id: _id, ...r }) => r))
     for (const g of groupings) rec[`${k}.getTikTokActivity(${g})`] = rowsText(d.getTikTokActivitySync({ groupBy: [...g], accountId: a }))
   }
   if (ig.length) rec['ig.getActivity(account)'] = rowsText(d.getActivitySync({ groupBy: 'account', accountId: ig }))
