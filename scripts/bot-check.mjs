@@ -47,22 +47,55 @@
 //     dashboard, integrity_check ok at the end.
 //  5. Another application's SQLite file: a writable open (sync and async) fails with
 //     NOT_A_TAKTIK_DATABASE, the file stays byte-identical (sha256) and no side file appears.
+//  6. A legacy file upgraded by the addon, then the bot's HEAD on it, for four shapes: empty (66b6242f's
+//     boot only), one Instagram account with every legacy dataset (`bot.py seed --shape ig`: sessions,
+//     interactions, filtered, scraping, processed hashtag posts, stats history, and what the unified
+//     layout has no table for: posts, scraped comments, discovery, linked_accounts), both platforms
+//     over two local days (scenario 4's seed), and the 500k-interaction benchmark file
+//     (benchmark/generate.py, as `npm run bench` makes it, cached in .bot-check/bench/, then booted by
+//     66b6242f). For each: the addon's dashboard on the legacy file (readonly), for every account and
+//     row by row: accounts, getAccount, getSessions/countSessions, getSessionStats of each session,
+//     getDailyStats over the days the data covers, countInteractions/getInteractions, getFilteredProfiles,
+//     getProfiles/countProfiles, getProcessedHashtagPosts, getActivity by day, hour, type and all three
+//     (per account, and by account), the TikTok equivalents, scraping sessions + their scraped profiles,
+//     TikTok profiles, getProfileStatsHistory (at most 300 profiles; Python compares every row).
+//     Then `upgradeToUnifiedSync()` on a writable open: `moves` rows = Python's count of each legacy
+//     table, `keptAside` = the legacy table's or the extras file's count, every vanished legacy table
+//     in `dropped` and accounted for, each destination holding what moved there, the backup at
+//     `<file>.before-unified-<YYYY-MM-DD>` a legacy file with the same row counts, the extras file
+//     holding every row of the legacy tables with no unified home and every non-NULL linked_accounts
+//     and discovery_campaign_id (facts.py extras). Right after it the addon's dashboard is identical
+//     (same keys, ids, timestamps, values; linkedAccounts and discoveryCampaignId left out, being in the
+//     extras file), and processed_hashtag_posts / profile_stats_history are the same rows (ids, types,
+//     values; Python). HEAD then starts (`LocalDatabaseService()`) with no error or warning and does
+//     scenario 1's round of writes, all succeeding; afterwards every recorded answer of the legacy
+//     accounts is unchanged (the bot's new accounts aside), the two tables still hold every legacy row
+//     unchanged, integrity_check ok. A second `upgradeToUnifiedSync()` returns upgraded false,
+//     layoutBefore 'unified', no backup, and changes nothing (sqlite_master, row counts, files).
+//     BOT_CHECK_BIG=0 skips the benchmark shape (and says so); BOT_CHECK_UPGRADE=fixture upgrades with
+//     the test fixture's emulation of the bot's unification (`pyside.py migrate`) instead of the addon,
+//     without the result, backup, extras and second-upgrade checks (for work on the bot side).
 //
 // What it needs: git, python3 (≥ 3.9, with venv) and PyPI (pip install loguru 'sqlalchemy>=1.4,<2',
 // what the bot imports; no stub module is needed, the oldest revision used being 66b6242f), the
 // built addon (`npm run build`), ~200 MB of scratch in .bot-check/ (git-ignored): `trees/<sha>/`
 // (the bot's `taktik/` package per revision, from `git archive`, 137 MB for 28 revisions, cached),
-// `venv/` (44 MB, cached), and `run-<time>/` (~17 MB: every database, each Python step's log in
-// `logs/`, `summary.json` with every detail; the last 5 runs are kept). The bot is imported from
-// those trees; none of its code is copied into this repository. Options: TAKTIK_BOT_HEAD=<rev>
-// instead of the repository's HEAD (scenarios 1–3; the summary records the sha and whether it is
-// 6810e804), PYTHON=<interpreter> for the venv, BOT_CHECK_ONLY=1,3 to run some scenarios (2 needs 1),
-// BOT_CHECK_LOG_LEVEL=DEBUG for the bot's own log on stderr. TZ is honoured by both sides (it
-// passes with TZ=Etc/GMT+12 and TZ=Pacific/Kiritimati too).
+// `venv/` (44 MB, cached), `bench/legacy.db` (the benchmark's legacy file, 129 MB, cached by
+// benchmark/generate.py; scenario 6), and `run-<time>/` (~20 MB: every database, each Python step's
+// log in `logs/`, `summary.json` with every detail; the last 5 runs are kept; scenario 6's big shape
+// leaves its ~600 MB of files there only when it fails). The bot is imported from those trees; none
+// of its code is copied into this repository. Options: TAKTIK_BOT_HEAD=<rev> instead of the
+// repository's HEAD (scenarios 1–3 and 6; the summary records the sha and whether it is 6810e804),
+// PYTHON=<interpreter> for the venv, BOT_CHECK_ONLY=1,3 to run some scenarios (2 needs 1),
+// BOT_CHECK_BIG=0 and BOT_CHECK_UPGRADE=fixture (scenario 6, above), BOT_CHECK_LOG_LEVEL=DEBUG for the
+// bot's own log on stderr. TZ is honoured by both sides (it passes with TZ=Etc/GMT+12 and
+// TZ=Pacific/Kiritimati too).
 //
-// How long (measured on the project's 2-core machine, bot HEAD 6810e804, 80 bot processes): ~27 s
-// with trees and venv cached (scenario 1: 5 s, 2: 5 s, 3: 11–14 s, 4: 5 s, 5: < 0.1 s), ~36 s on
-// the first run (git archive of 28 trees + venv + pip install).
+// How long (measured on the project's 2-core machine, bot HEAD 6810e804): ~2 min 15 s with trees,
+// venv and the benchmark file cached (scenario 1: 6 s, 2: 6 s, 3: 18–29 s, 4: 7 s, 5: < 0.1 s, 6:
+// 97 s: empty 7 s, one account 7 s, both platforms 7 s, benchmark 77 s, of which the addon's upgrade
+// 6.5 s and the three dashboards ~60 s), ~1 min with BOT_CHECK_BIG=0; the first run adds the git
+// archive of 28 trees, the venv + pip install and benchmark/generate.py (11 s).
 
 import { spawnSync } from 'node:child_process'
 import crypto from 'node:crypto'
@@ -637,9 +670,15 @@ function schemaChanges(before, after) {
 const READS = {
   getAccountsSync: [],
   getTikTokAccountsSync: [],
+  getAccountSync: [1],
+  getTikTokAccountSync: [1],
   getSessionsSync: [1, ALL],
+  getSessionSync: [1],
+  countSessionsSync: [1],
   getSessionStatsSync: [1],
   getDailyStatsSync: [1, 30],
+  getActivitySync: [{ groupBy: ['day', 'hour', 'type', 'account'] }],
+  countInteractionsSync: [1],
   getProfilesSync: [1, { limit: 100 }],
   countProfilesSync: [1, { search: 'a' }],
   getProfileSync: ['botcheck'],
@@ -656,6 +695,10 @@ const READS = {
   getDiscoveryProgressSync: [1],
   getDiscoveredProfilesSync: [1],
   getTikTokSessionsSync: [1],
+  getTikTokSessionSync: [1],
+  countTikTokSessionsSync: [1],
+  getTikTokActivitySync: [{ groupBy: ['day', 'hour', 'type', 'account'] }],
+  countTikTokInteractionsSync: [1],
   getTikTokDailyStatsSync: [1, 30],
   getTikTokProfilesSync: [{}],
   getTikTokInteractionsSync: [1],
@@ -920,6 +963,473 @@ async function scenario5() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scenario 6: a legacy file upgraded by the addon, then the bot's HEAD on it
+
+const UPGRADE_MODE = process.env.BOT_CHECK_UPGRADE === 'fixture' ? 'fixture' : 'addon'
+const BIG = process.env.BOT_CHECK_BIG !== '0'
+const FIXTURE = path.join(ROOT, '__test__', 'fixtures', 'pyside.py')
+const GENERATOR = path.join(ROOT, 'benchmark', 'generate.py')
+// Legacy tables whose rows the unified layout keeps in place (rebuilt, same ids): compared row by
+// row by Python (facts.py same-rows) besides the addon's reads.
+const KEPT_IN_PLACE = ['processed_hashtag_posts', 'profile_stats_history']
+// Fields of the addon's rows whose data the unified layout has no home for (the upgrade sets them
+// aside in the extras file, where facts.py extras looks for them): left out of the dashboards.
+const SET_ASIDE_FIELDS = ['linkedAccounts', 'discoveryCampaignId']
+// The legacy tables the unified layout has no table for (facts.py GONE): their rows go to the extras file.
+const HOMELESS = ['instagram_posts', 'scraped_comments', 'discovery_campaigns', 'discovery_progress', 'discovered_profiles',
+  'discovery_interactions', 'discovery_templates', 'account_profiles']
+const PAGE = 10000
+const HISTORY_SAMPLE = 300
+
+/**
+ * Every row of a paged listing, through its cursor.
+ * @param {(q: { limit: number, after?: string }) => Record<string, any>[] & { nextCursor: string | null }} fn
+ */
+function allPages(fn) {
+  /** @type {Record<string, any>[]} */
+  const out = []
+  /** @type {string | undefined} */
+  let after
+  for (;;) {
+    const page = fn(after ? { limit: PAGE, after } : { limit: PAGE })
+    for (const r of page) out.push(r)
+    if (!page.nextCursor || !page.length) return out
+    after = page.nextCursor
+  }
+}
+
+/** @param {Record<string, any> | null} r a row, without the fields set aside */
+const kept = (r) => (r && typeof r === 'object' ? Object.fromEntries(Object.entries(r).filter(([k]) => !SET_ASIDE_FIELDS.includes(k))) : r)
+/** @param {Record<string, any>[]} rows one JSON text per row (what is compared) */
+const rowsText = (rows) => rows.map((r) => JSON.stringify(kept(r)))
+
+/**
+ * The addon's dashboard on a file, every number for every account, as JSON texts keyed by what
+ * they answer. Keys starting `all:` count every account (new accounts' rows change them: compared
+ * right after the upgrade only); `rows:` keys hold [id, row] pairs of listings that are not per
+ * account (after the bot's writes, the recorded ids must be there unchanged, new ones may appear).
+ * @param {TaktikDatabase} d
+ * @param {{ range: { from: string, to: string }, ig: number[], tt: number[], historyProfiles: number[] }} scope
+ *   what the legacy file holds: the local days its data covers, its Instagram and TikTok account
+ *   ids, the profile ids with profile_stats_history rows
+ */
+function upgradeDashboard(d, { range, ig, tt, historyProfiles }) {
+  /** @type {Record<string, any>} */
+  const rec = {}
+  rec['rows:getAccounts'] = d.getAccountsSync().map((a) => [a.accountId, JSON.stringify(a)])
+  rec['rows:getTikTokAccounts'] = d.getTikTokAccountsSync().map((a) => [a.accountId, JSON.stringify(a)])
+  const groupings = /** @type {const} */ ([['day'], ['hour'], ['type'], ['day', 'hour', 'type']])
+  for (const a of ig) {
+    const k = `ig[${a}]`
+    rec[`${k}.getAccount`] = JSON.stringify(d.getAccountSync(a))
+    const sessions = allPages((q) => d.getSessionsSync(a, q))
+    rec[`${k}.getSessions`] = rowsText(sessions)
+    rec[`${k}.countSessions`] = d.countSessionsSync(a)
+    rec[`${k}.getSessionStats`] = sessions.map((s) => JSON.stringify([s.sessionId, d.getSessionStatsSync(s.sessionId)]))
+    rec[`${k}.getDailyStats`] = rowsText(d.getDailyStatsSync(a, range))
+    rec[`${k}.countInteractions`] = d.countInteractionsSync(a)
+    rec[`${k}.getInteractions`] = rowsText(allPages((q) => d.getInteractionsSync(a, q)))
+    rec[`${k}.getFilteredProfiles`] = rowsText(allPages((q) => d.getFilteredProfilesSync(a, q)))
+    rec[`${k}.countProfiles`] = d.countProfilesSync(a)
+    rec[`${k}.getProfiles`] = rowsText(allPages((q) => d.getProfilesSync(a, { ...q, sortBy: 'profileId', order: 'asc' })))
+    rec[`${k}.getProcessedHashtagPosts`] = rowsText(allPages((q) => d.getProcessedHashtagPostsSync(a, q)))
+    for (const g of groupings) rec[`${k}.getActivity(${g})`] = rowsText(d.getActivitySync({ groupBy: [...g], accountId: a }))
+  }
+  for (const a of tt) {
+    const k = `tiktok[${a}]`
+    rec[`${k}.getTikTokAccount`] = JSON.stringify(d.getTikTokAccountSync(a))
+    rec[`${k}.getTikTokSessions`] = rowsText(allPages((q) => d.getTikTokSessionsSync(a, q)))
+    rec[`${k}.countTikTokSessions`] = d.countTikTokSessionsSync(a)
+    rec[`${k}.getTikTokDailyStats`] = rowsText(d.getTikTokDailyStatsSync(a, range))
+    rec[`${k}.countTikTokInteractions`] = d.countTikTokInteractionsSync(a)
+    // Without their row ids: the unified tables give TikTok's rows new ones, as the bot's own
+    // migration does (README, upgradeToUnified); every other field must be the same, in the same
+    // order, and upgrade.test.ts checks each old id against interactions.legacy_id.
+    rec[`${k}.getTikTokInteractions`] = rowsText(allPages((q) => d.getTikTokInteractionsSync(a, q)).map(({ id: _id, ...r }) => r))
+    rec[`${k}.getTikTokFilteredProfiles`] = rowsText(allPages((q) => d.getTikTokFilteredProfilesSync(a, q)).map(({ id: _id, ...r }) => r))
+    for (const g of groupings) rec[`${k}.getTikTokActivity(${g})`] = rowsText(d.getTikTokActivitySync({ groupBy: [...g], accountId: a }))
+  }
+  if (ig.length) rec['ig.getActivity(account)'] = rowsText(d.getActivitySync({ groupBy: 'account', accountId: ig }))
+  if (tt.length) rec['tiktok.getTikTokActivity(account)'] = rowsText(d.getTikTokActivitySync({ groupBy: 'account', accountId: tt }))
+  for (const g of groupings) {
+    rec[`all:getActivity(${g},account)`] = rowsText(d.getActivitySync({ groupBy: [...g, 'account'] }))
+    rec[`all:getTikTokActivity(${g},account)`] = rowsText(d.getTikTokActivitySync({ groupBy: [...g, 'account'] }))
+  }
+  rec['all:countInteractions(null)'] = d.countInteractionsSync(null)
+  rec['all:countTikTokInteractions(null)'] = d.countTikTokInteractionsSync(null)
+  const scraping = allPages((q) => d.getScrapingSessionsSync(q))
+  rec['rows:getScrapingSessions'] = scraping.map((s) => [s.scrapingId, JSON.stringify(kept(s))])
+  rec['rows:getScrapingSession'] = scraping.map((s) => [s.scrapingId, JSON.stringify(kept(d.getScrapingSessionSync(s.scrapingId)))])
+  rec['rows:getScrapedProfiles'] = scraping.map((s) => [s.scrapingId, JSON.stringify(rowsText(allPages((q) => d.getScrapedProfilesSync(s.scrapingId, q))))])
+  rec['rows:getTikTokProfiles'] = allPages((q) => d.getTikTokProfilesSync(q)).map((p) => [p.profileId, JSON.stringify(kept(p))])
+  rec['rows:getProfileStatsHistory'] = historyProfiles.map((p) => [p, JSON.stringify(rowsText(d.getProfileStatsHistorySync(p)))])
+  return rec
+}
+
+/**
+ * What differs between two dashboards: every key of `before`, equal in `after`; `strict`: the
+ * same keys and `rows:` lists too, else `all:` keys are skipped and `rows:` may grow.
+ * @param {Record<string, any>} before
+ * @param {Record<string, any>} after
+ * @param {boolean} strict
+ * @returns {string[]}
+ */
+function dashboardDiff(before, after, strict) {
+  /** @type {string[]} */
+  const out = []
+  const show = (/** @type {unknown} */ v) => {
+    const t = typeof v === 'string' ? v : JSON.stringify(v)
+    return t === undefined ? 'undefined' : t.length > 400 ? `${t.slice(0, 400)}…` : t
+  }
+  /** Field-level differences of two JSON texts. */
+  const fields = (/** @type {string} */ a, /** @type {string} */ b) => {
+    try {
+      return diff(JSON.parse(a), JSON.parse(b), '', [], 6).join('; ')
+    } catch {
+      return `${show(a)} ≠ ${show(b)}`
+    }
+  }
+  for (const key of Object.keys(before)) {
+    if (!strict && key.startsWith('all:')) continue
+    const a = before[key]
+    const b = after[key]
+    if (isDeepStrictEqual(a, b)) continue
+    if (b === undefined) {
+      out.push(`${key}: missing after (was ${show(a)})`)
+    } else if (key.startsWith('rows:')) {
+      const bm = new Map(b)
+      /** @type {string[]} */
+      const bad = []
+      let n = 0
+      for (const [id, row] of a) {
+        const other = bm.get(id)
+        if (other === row) continue
+        n++
+        if (bad.length < 5) bad.push(other === undefined ? `id ${id} gone (was ${show(row)})` : `id ${id}: ${fields(row, other)}`)
+      }
+      const am = new Set(a.map((/** @type {[number, string]} */ [id]) => id))
+      const added = b.filter((/** @type {[number, string]} */ [id]) => !am.has(id)).map((/** @type {[number, string]} */ [id]) => id)
+      if (n) out.push(`${key}: ${n} of ${a.length} rows differ: ${bad.join(' | ')}`)
+      if (strict && added.length) out.push(`${key}: ${added.length} new rows (ids ${added.slice(0, 10).join(',')})`)
+    } else if (Array.isArray(a) && Array.isArray(b)) {
+      /** @type {string[]} */
+      const bad = []
+      let n = 0
+      /** @type {Record<string, number>} rows in which each top-level field differs */
+      const byField = {}
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (a[i] === b[i]) continue
+        n++
+        if (bad.length < 3) bad.push(a[i] === undefined ? `[${i}] new ${show(b[i])}` : b[i] === undefined ? `[${i}] gone ${show(a[i])}` : `[${i}] ${fields(a[i], b[i])}`)
+        if (a[i] !== undefined && b[i] !== undefined) {
+          try {
+            const x = JSON.parse(a[i])
+            const y = JSON.parse(b[i])
+            for (const f of new Set([...Object.keys(x), ...Object.keys(y)])) if (!isDeepStrictEqual(x[f], y[f])) byField[f] = (byField[f] ?? 0) + 1
+          } catch {
+            byField['(not JSON)'] = (byField['(not JSON)'] ?? 0) + 1
+          }
+        }
+      }
+      const fieldsText = Object.entries(byField).map(([f, c]) => `${f} in ${c}`).join(', ')
+      out.push(`${key}: ${a.length} → ${b.length} rows, ${n} differ${fieldsText ? ` (differing fields: ${fieldsText} rows; no other field differs)` : ''}: ${bad.join(' | ')}`)
+    } else {
+      out.push(`${key}: ${show(a)} → ${show(b)}`)
+    }
+  }
+  if (strict) for (const key of Object.keys(after)) if (!(key in before)) out.push(`${key}: new after (${show(after[key])})`)
+  return out
+}
+
+/** @param {string} from @param {string} to */
+function copyDb(from, to) {
+  for (const ext of ['', '-wal']) {
+    fs.rmSync(to + ext, { force: true })
+    if (fs.existsSync(from + ext)) fs.copyFileSync(from + ext, to + ext)
+  }
+}
+
+/**
+ * The local days a legacy file's data covers (interactions and the bot's daily counters), with today.
+ * @param {TaktikDatabase} d
+ * @param {string} legacyCopy
+ */
+function dataRange(d, legacyCopy) {
+  const today = facts('sql', legacyCopy, "SELECT date('now', 'localtime') AS d")[0].d
+  const days = [today]
+  for (const r of [...d.getActivitySync({ groupBy: 'day' }), ...d.getTikTokActivitySync({ groupBy: 'day' })]) if (r.day) days.push(r.day)
+  for (const t of ['daily_stats', 'tiktok_daily_stats']) {
+    for (const r of facts('sql', legacyCopy, `SELECT min(date) AS lo, max(date) AS hi FROM ${t}`)) days.push(...[r.lo, r.hi].filter(Boolean))
+  }
+  days.sort()
+  return { from: /** @type {string} */ (days[0]), to: /** @type {string} */ (days.at(-1)) }
+}
+
+/**
+ * The upgrade under test: the addon's `upgradeToUnifiedSync()` on a writable open, or (with
+ * BOT_CHECK_UPGRADE=fixture, while the addon lacks it) the test fixture's emulation of the bot's
+ * unification (`pyside.py migrate`), which makes no backup and no extras file.
+ * @param {string} db
+ * @returns {{ result: PyResult, ms: number }}
+ */
+function upgradeFile(db) {
+  const t = Date.now()
+  if (UPGRADE_MODE === 'fixture') {
+    const r = run(py, [FIXTURE, 'migrate', db], { env: PY_ENV })
+    fs.writeFileSync(path.join(RUN, 'logs', `${String(++logSeq).padStart(3, '0')}-pyside-migrate.log`), `${r.stderr}\n--- stdout\n${r.stdout}`)
+    if (r.status !== 0) throw new Error(`pyside.py migrate: ${r.stderr.trim().split('\n').pop()}`)
+    return { result: JSON.parse(r.stdout.trim().split('\n').pop() ?? 'null'), ms: Date.now() - t }
+  }
+  const d = openDatabase({ path: db })
+  try {
+    return { result: d.upgradeToUnifiedSync(), ms: Date.now() - t }
+  } finally {
+    d.close()
+  }
+}
+
+/**
+ * The upgrade's result against the legacy file's row counts (Python's).
+ * @param {PyResult} res
+ * @param {Record<string, number>} legacy facts.py counts of the legacy file
+ * @param {Record<string, number>} after facts.py counts of the upgraded file
+ * @param {string} db
+ * @param {string[]} p
+ */
+function checkUpgradeResult(res, legacy, after, db, p) {
+  check(res?.upgraded === true && res?.dryRun === false && res?.layoutBefore === 'legacy',
+    `result: upgraded ${res?.upgraded}, dryRun ${res?.dryRun}, layoutBefore ${res?.layoutBefore}`, p)
+  const moves = /** @type {{ from: string, to: string, rows: number }[]} */ (res?.moves ?? [])
+  const aside = /** @type {{ table: string, rows: number }[]} */ (res?.keptAside ?? [])
+  for (const m of moves) check(legacy[m.from] === m.rows, `moves ${m.from} → ${m.to}: ${m.rows} rows, the legacy table has ${legacy[m.from]}`, p)
+  // keptAside: a legacy table's rows (its count), or a table of columns (its rows in the extras
+  // file; facts.py extras then finds every legacy value there)
+  const extrasCounts = typeof res?.extrasPath === 'string' && fs.existsSync(res.extrasPath) ? facts('counts', res.extrasPath) : {}
+  for (const k of aside) {
+    const n = k.table in legacy ? legacy[k.table] : extrasCounts[k.table]
+    check(n === k.rows, `keptAside ${k.table}: ${k.rows} rows, the ${k.table in legacy ? 'legacy file' : 'extras file'} has ${n}`, p)
+  }
+  // Every legacy table with rows that is no longer a table is accounted for, and in `dropped`.
+  const dropped = /** @type {string[]} */ (res?.dropped ?? [])
+  for (const [t, n] of Object.entries(legacy)) {
+    if (t in after) continue
+    check(dropped.includes(t), `legacy table ${t} is gone but not in dropped`, p)
+    if (n) check(moves.some((m) => m.from === t) || aside.some((k) => k.table === t), `legacy table ${t} (${n} rows) is gone and neither in moves nor in keptAside`, p)
+  }
+  for (const t of dropped) check(!(t in after), `dropped ${t} is still a table`, p)
+  // Each destination holds what moved there.
+  /** @type {Record<string, number>} */
+  const into = {}
+  for (const m of moves) into[m.to] = (into[m.to] ?? 0) + m.rows
+  for (const [t, n] of Object.entries(into)) check(after[t] === n, `moves into ${t} say ${n} rows, the upgraded file has ${after[t]}`, p)
+  const backup = res?.backupPath
+  check(typeof backup === 'string' && fs.existsSync(backup), `backupPath ${backup}: no such file`, p)
+  if (typeof backup === 'string' && fs.existsSync(backup)) {
+    const want = `${db}.before-unified-`
+    check(backup.startsWith(want) && /^\d{4}-\d{2}-\d{2}$/.test(backup.slice(want.length)), `backupPath ${backup} is not ${want}<YYYY-MM-DD>`, p)
+    const bc = facts('counts', backup)
+    const dd = diff(bc, legacy)
+    check(!dd.length, `the backup's row counts ≠ the legacy file's: ${dd.join('; ')}`, p)
+    let layout
+    const b = openDatabase({ path: backup, readonly: true })
+    try {
+      layout = b.layout
+    } finally {
+      b.close()
+    }
+    check(layout === 'legacy', `the backup's layout is ${layout}`, p)
+  }
+  const extras = res?.extrasPath
+  const needsExtras = aside.some((k) => k.rows > 0)
+  check(!needsExtras || (typeof extras === 'string' && fs.existsSync(extras)), `extrasPath ${extras}: no such file, while keptAside has rows`, p)
+  return { moves, aside, backup, extras }
+}
+
+/**
+ * One shape of scenario 6.
+ * @param {string} name
+ * @param {(db: string) => { ok: boolean, detail: string }} make writes the legacy file
+ */
+function upgradeShape(name, make) {
+  /** @type {string[]} */
+  const p = []
+  const t0 = Date.now()
+  /** @type {Record<string, number>} */
+  const ms = {}
+  const lap = (/** @type {string} */ step, /** @type {number} */ since) => {
+    ms[step] = Date.now() - since
+    return Date.now()
+  }
+  const base = dir(`s6/${name}`)
+  const db = path.join(base, 'taktik-data.db')
+  const legacyCopy = path.join(base, 'legacy-copy.db')
+  let t = Date.now()
+  const made = make(db)
+  t = lap('legacy', t)
+  if (!check(made.ok, `making the legacy file: ${made.detail}`, p)) return { name, ok: false, problems: p, ms, totalMs: Date.now() - t0 }
+  copyDb(db, legacyCopy)
+  const legacyCounts = facts('counts', legacyCopy)
+  // getProfileStatsHistory of every profile that has history, at most HISTORY_SAMPLE of them (the
+  // read scans the table: ~5 ms a call on the benchmark file's 6,887): evenly spread, the one with the
+  // most rows included. Python compares every row of the table anyway (KEPT_IN_PLACE).
+  /** @type {number[]} */
+  let historyProfiles = []
+  let historyOf = 0
+  if (legacyCounts.profile_stats_history) {
+    const all = facts('sql', legacyCopy, 'SELECT profile_id AS p, count(*) AS n FROM profile_stats_history GROUP BY 1 ORDER BY 1')
+    historyOf = all.length
+    const busiest = all.reduce((/** @type {PyResult} */ m, /** @type {PyResult} */ r) => (r.n > m.n ? r : m), all[0]).p
+    historyProfiles = all.length <= HISTORY_SAMPLE
+      ? all.map((/** @type {PyResult} */ r) => r.p)
+      : [...new Set([busiest, ...Array.from({ length: HISTORY_SAMPLE - 1 }, (_, i) => all[Math.floor((i * all.length) / (HISTORY_SAMPLE - 1))].p)])].sort((a, b) => a - b)
+  }
+  // A: the addon on the legacy file
+  let before
+  const scope = { range: { from: '', to: '' }, ig: /** @type {number[]} */ ([]), tt: /** @type {number[]} */ ([]), historyProfiles }
+  const r0 = openDatabase({ path: db, readonly: true })
+  try {
+    check(r0.layout === 'legacy', `the legacy file's layout is ${r0.layout}`, p)
+    scope.range = dataRange(r0, legacyCopy)
+    scope.ig = r0.getAccountsSync().map((a) => a.accountId)
+    scope.tt = r0.getTikTokAccountsSync().map((a) => a.accountId)
+    before = upgradeDashboard(r0, scope)
+  } finally {
+    r0.close()
+  }
+  lap('record', t)
+  // The upgrade
+  const listing = fs.readdirSync(base).sort()
+  const up = upgradeFile(db)
+  ms.upgrade = up.ms
+  t = Date.now()
+  const afterCounts = facts('counts', db)
+  /** @type {{ moves: { from: string, to: string, rows: number }[], aside: { table: string, rows: number }[], backup?: string, extras?: string } | null} */
+  let res = null
+  if (UPGRADE_MODE === 'addon') {
+    res = checkUpgradeResult(up.result, legacyCounts, afterCounts, db, p)
+    if (typeof res.extras === 'string' && fs.existsSync(res.extras)) {
+      const x = facts('extras', legacyCopy, res.extras)
+      check(x.ok, `extras file ${path.basename(res.extras)}: ${x.problems.join('; ')}`, p)
+    } else if (HOMELESS.some((x) => legacyCounts[x])) {
+      check(false, `no extras file although the legacy file has ${HOMELESS.filter((x) => legacyCounts[x]).map((x) => `${x} ${legacyCounts[x]}`).join(', ')}`, p)
+    }
+  } else {
+    check(up.result?.layout === 'unified', `pyside.py migrate left a ${up.result?.layout} file`, p)
+  }
+  // B: the addon right after the upgrade: the same dashboard, exactly
+  const r1 = openDatabase({ path: db, readonly: true })
+  let layoutB
+  try {
+    layoutB = r1.layout
+    const dd = dashboardDiff(before, upgradeDashboard(r1, scope), true)
+    check(!dd.length, `after the upgrade the addon's dashboard differs: ${dd.join(' || ')}`, p)
+  } finally {
+    r1.close()
+  }
+  check(layoutB === 'unified', `the upgraded file's layout is ${layoutB}`, p)
+  for (const table of KEPT_IN_PLACE) {
+    if (!(table in legacyCounts)) continue
+    const r = facts('same-rows', legacyCopy, table, db, table)
+    check(r.ok, `${table} after the upgrade (Python): ${JSON.stringify(r)}`, p)
+  }
+  t = lap('checkUpgrade', t)
+  // The bot's HEAD: its start, then a round of its normal writes
+  const boot = bot('boot', HEAD, db)
+  check(boot.ok, botFailure(`HEAD ${short(HEAD)} start on the upgraded file`, boot), p)
+  t = lap('headBoot', t)
+  const drive = bot('drive', HEAD, db, '--round', '1')
+  check(drive.ok, botFailure(`HEAD ${short(HEAD)} writes`, drive), p)
+  t = lap('headWrites', t)
+  // C: the addon after the bot: every recorded number of the legacy accounts, unchanged
+  const r2 = openDatabase({ path: db, readonly: true })
+  try {
+    const dd = dashboardDiff(before, upgradeDashboard(r2, scope), false)
+    check(!dd.length, `after HEAD's start and writes the addon's dashboard differs: ${dd.join(' || ')}`, p)
+  } finally {
+    r2.close()
+  }
+  for (const table of KEPT_IN_PLACE) {
+    if (!(table in legacyCounts)) continue
+    const r = facts('same-rows', legacyCopy, table, db, table, '--subset')
+    check(r.ok, `${table} after HEAD (Python): ${JSON.stringify(r)}`, p)
+  }
+  const integ = facts('integrity', db)
+  check(integ.ok, `integrity_check after HEAD: ${JSON.stringify(integ.integrity)}`, p)
+  t = lap('checkAfterBot', t)
+  // A second upgrade: a no-op
+  let second = null
+  if (UPGRADE_MODE === 'addon') {
+    const schema0 = facts('schema', db)
+    const counts0 = facts('counts', db)
+    const files0 = fs.readdirSync(base).sort()
+    const again = upgradeFile(db)
+    second = again.result
+    check(second?.upgraded === false && second?.layoutBefore === 'unified' && !second?.backupPath,
+      `second upgrade: upgraded ${second?.upgraded}, layoutBefore ${second?.layoutBefore}, backupPath ${second?.backupPath}`, p)
+    const s1 = facts('schema', db)
+    check(isDeepStrictEqual(s1, schema0), `the second upgrade changed sqlite_master: ${diff(schema0, s1).join('; ')}`, p)
+    const c1 = facts('counts', db)
+    check(isDeepStrictEqual(c1, counts0), `the second upgrade changed row counts: ${diff(counts0, c1).join('; ')}`, p)
+    const files1 = fs.readdirSync(base).sort().filter((f) => !/-(wal|shm)$/.test(f))
+    check(isDeepStrictEqual(files1, files0.filter((f) => !/-(wal|shm)$/.test(f))), `the second upgrade left files: ${files1.filter((f) => !files0.includes(f)).join(', ')}`, p)
+    lap('secondUpgrade', t)
+  }
+  const records = Object.keys(before).length
+  const rowsOf = (/** @type {string} */ re) => Object.entries(before).filter(([k]) => new RegExp(re).test(k)).reduce((s, [, v]) => s + (Array.isArray(v) ? v.length : 0), 0)
+  return {
+    name, ok: !p.length, problems: p, ms, totalMs: Date.now() - t0,
+    legacy: `${Object.entries(legacyCounts).filter(([k, n]) => n && k !== 'sqlite_sequence').map(([k, n]) => `${k} ${n}`).join(', ') || 'no rows'}`,
+    compared: `${records} answers (${rowsOf('getInteractions$')} + ${rowsOf('getTikTokInteractions$')} interactions row by row, ${rowsOf('getSessions$')} + ${rowsOf('getTikTokSessions$')} sessions, getProfileStatsHistory of ${historyProfiles.length}${historyOf > historyProfiles.length ? ` of ${historyOf}` : ''} profiles), days ${scope.range.from} … ${scope.range.to}`,
+    moves: res?.moves, keptAside: res?.aside, backup: res?.backup && path.basename(res.backup), extras: res?.extras && path.basename(res.extras),
+    botWrites: drive.ops?.length, second, listing,
+  }
+}
+
+/** @returns {{ ok: boolean, detail: string }} */
+const seeded = (/** @type {PyResult} */ r) => ({ ok: r.ok, detail: r.ok ? 'ok' : botFailure(`${LEGACY_REF} seed`, r) })
+
+function scenario6() {
+  const shapes = [
+    upgradeShape('empty', (db) => seeded(bot('boot', LEGACY_REF, db))),
+    upgradeShape('one-ig-account', (db) => seeded(bot('seed', LEGACY_REF, db, '--shape', 'ig'))),
+    upgradeShape('both-platforms', (db) => seeded(bot('seed', LEGACY_REF, db))),
+  ]
+  let bigSkipped = false
+  if (BIG) {
+    shapes.push(upgradeShape('benchmark-500k', (db) => {
+      // benchmark/generate.py's file, as `npm run bench` makes it (cached by the generator), then
+      // the legacy bot's own start on it
+      const cache = path.join(SCRATCH, 'bench', 'legacy.db')
+      fs.mkdirSync(path.dirname(cache), { recursive: true })
+      const g = run(py, [GENERATOR, cache], { env: PY_ENV, stdio: ['ignore', 'pipe', 'pipe'] })
+      if (g.status !== 0) return { ok: false, detail: `benchmark/generate.py: ${g.stderr.trim().split('\n').pop()}` }
+      copyDb(cache, db)
+      return seeded(bot('boot', LEGACY_REF, db))
+    }))
+  } else {
+    bigSkipped = true
+  }
+  // The big shape's files (~500 MB) are kept only when it failed.
+  const big = shapes.find((s) => s.name === 'benchmark-500k')
+  if (big?.ok) fs.rmSync(path.join(RUN, 's6', 'benchmark-500k'), { recursive: true, force: true })
+  for (const s of shapes) process.stderr.write(`  s6 ${s.name}: ${s.ok ? 'ok' : 'FAIL'} (${(s.totalMs / 1000).toFixed(1)} s: ${Object.entries(s.ms).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ')})\n`)
+  const bad = shapes.filter((s) => !s.ok)
+  const how = UPGRADE_MODE === 'fixture'
+    ? 'upgrade = the test fixture\'s stand-in (BOT_CHECK_UPGRADE=fixture: pyside.py migrate; the result, backup, extras and second-upgrade checks are not run)'
+    : 'upgrade = db.upgradeToUnifiedSync() on a writable open'
+  const skipped = bigSkipped ? '; SKIPPED the 500k-interaction benchmark shape (BOT_CHECK_BIG=0)' : ''
+  return {
+    ok: !bad.length,
+    detail: (bad.length
+      ? bad.map((s) => `${s.name}: ${s.problems.join('; ')}`).join(' |||| ')
+      : `${shapes.map((s) => `${s.name} (${(s.totalMs / 1000).toFixed(1)} s; ${s.compared})`).join(', ')}: ` +
+        `the addon's dashboard after the upgrade = before it, and after HEAD ${short(HEAD)}'s start + ${shapes[0]?.botWrites} writes (ok) the same for the legacy accounts; ` +
+        `${KEPT_IN_PLACE.join(', ')} identical (Python); integrity_check ok`) + `; ${how}${skipped}`,
+    shapes,
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** @type {[number, string, () => ScenarioResult | Promise<ScenarioResult>][]} */
 const SCENARIOS = [
@@ -928,6 +1438,7 @@ const SCENARIOS = [
   [3, 'every June revision (+ 66b6242f, e1e6e957^, HEAD): no harm', scenario3],
   [4, "the bot's own upgrade path 66b6242f → e9867062", scenario4],
   [5, 'a foreign file is untouched', scenario5],
+  [6, 'a legacy file upgraded by the addon, then the bot HEAD on it', scenario6],
 ]
 const only = process.env.BOT_CHECK_ONLY?.split(',').map(Number)
 const results = []

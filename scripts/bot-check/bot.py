@@ -11,9 +11,13 @@ is copied into this repository. A "boot" is what every bot start does: construct
                                             repository path, which writes without a boot)
   bot.py drive --tree T --db F --round N    one boot, then a round of the bot's normal writes through
                                             its own service/repository methods (a HEAD-era API)
-  bot.py seed  --tree T --db F              a legacy file (66b6242f): one boot + that revision's write
-                                            methods, over two local days (the first with the clock the
-                                            bot's modules see moved back one day)
+  bot.py seed  --tree T --db F [--shape S]  a legacy file (66b6242f): one boot + that revision's write
+                                            methods. --shape both (default): IG + TikTok accounts over two
+                                            local days (the first with the clock the bot's modules see
+                                            moved back one day); --shape ig: one Instagram account and
+                                            every Instagram dataset of the legacy layout, including those
+                                            the unified layout has no table for (posts, scraped comments,
+                                            discovery, linked_accounts, discovery_campaign_id)
 
 The last line on stdout is one JSON object: {ok, error, problems, ...}. `problems` lists every bot log
 record at WARNING or above, and every DEBUG record that reports an error, logged while the step ran (the bot's repositories catch SQL errors and only log them). A write "succeeds" when it
@@ -404,8 +408,8 @@ class _ShiftedClock:
 
 
 def seed(args):
-    """A legacy file written by 66b6242f's own write methods, on two local days."""
-    return write_round(args, {}, _seed_writes)
+    """A legacy file written by 66b6242f's own write methods (--shape both: two local days)."""
+    return write_round(args, {"shape": args.shape}, _seed_ig_writes if args.shape == "ig" else _seed_writes)
 
 
 def _seed_writes(args, svc, op, out):
@@ -471,6 +475,119 @@ def _seed_writes(args, svc, op, out):
                   "ttSessionIds": [ts1, ts2], "scrapingId": scr, "scrapedProfileId": pid}
 
 
+def _seed_ig_writes(args, svc, op, out):
+    """One Instagram account and every Instagram dataset of the legacy layout, through 66b6242f's own
+    methods where it has a working one. The other rows go in with SQL on the bot's own connection:
+    discovered_profiles (its discovery workflow's INSERT), instagram_posts and
+    instagram_profiles.linked_accounts (no bot writer: the desktop's), profile_stats_history and
+    discovery_campaigns (its writers name columns its own schema lacks)."""
+    acc = op("get_or_create_account", "pair", svc.get_or_create_account, "ig_solo_bot")[0]
+    s1 = op("create_session", "id", svc.create_session, acc, "solo session 1", "TARGET", "solo_target",
+            config_used={"max_likes": 5, "filters": {"min_followers": 10}})
+    for target, itype, kw in [("solo_alice", "LIKE", {}), ("solo_alice", "FOLLOW", {}),
+                              ("solo_bob", "COMMENT", {"content": "très bien 👍"}),
+                              ("solo_bob", "STORY_WATCH", {}), ("solo_bob", "STORY_LIKE", {}),
+                              ("solo_carl", "PROFILE_VISIT", {}), ("solo_carl", "unfollow", {}),
+                              ("solo_dan", "LIKE", {"success": False})]:
+        op("record_interaction(%s)" % itype, "true", svc.record_interaction, acc, target, itype,
+           session_id=s1, **kw)
+    op("update_session(COMPLETED)", "true", svc.update_session, s1, status="COMPLETED",
+       end_time="2026-02-10 21:00:00", duration_seconds=95)
+    s2 = op("create_session", "id", svc.create_session, acc, "solo session 2", "HASHTAG", "#solo")
+    op("record_interaction(LIKE)", "true", svc.record_interaction, acc, "solo_erin", "LIKE", session_id=s2)
+    op("update_session(ERROR)", "true", svc.update_session, s2, status="ERROR",
+       end_time="2026-02-11 09:00:00", duration_seconds=12, error_message="solo failure")
+    s3 = op("create_session", "id", svc.create_session, acc, "solo session 3 (still active)", "FEED", "feed")
+    op("record_interaction(no session)", "true", svc.record_interaction, acc, "solo_fay", "LIKE")
+    op("record_filtered_profile", "true", svc.record_filtered_profile, acc, "solo_gus", "private_account",
+       "TARGET", "solo_target", session_id=s1)
+    op("record_filtered_profile(2)", "true", svc.record_filtered_profile, acc, "solo_hal", "low_followers",
+       "HASHTAG", "#solo", session_id=s2)
+    alice = op("get_or_create_profile(alice)", "pair", svc.get_or_create_profile, {
+        "username": "solo_alice", "full_name": "Alice Solo", "followers_count": 300, "following_count": 12,
+        "posts_count": 7, "biography": "bio", "is_verified": True, "website": "https://example.invalid/a"})
+    alice_id = alice[0] if alice else None
+    # scraping: completed with an AI-scored profile; one cancelled
+    scr = op("create_scraping_session", "id", svc.create_scraping_session, "followers", "TARGET",
+             "@solo_target", max_profiles=10, account_id=acc, config={"limit": 10})
+    pid = op("get_or_create_profile", "pair", svc.get_or_create_profile,
+             {"username": "solo_scraped", "followers_count": 42})[0]
+    op("link_profile_to_session", "true", svc.link_profile_to_session, scr, pid)
+    op("discovery.update_ai_scores", "truthy", svc.discovery.update_ai_scores, scr,
+       [{"profile_id": pid, "ai_score": 77, "ai_qualified": True, "ai_analysis": "fits"}], "solo criteria")
+    op("complete_scraping_session", "true", svc.complete_scraping_session, scr, 1)
+    scr2 = op("create_scraping_session", "id", svc.create_scraping_session, "likers", "POST_URL",
+              "https://www.instagram.com/p/SOLO/", account_id=acc)
+    op("cancel_scraping_session", "true", svc.cancel_scraping_session, scr2, 0)
+    # scraped comments (one reply)
+    c1 = op("save_scraped_comment", "id", svc.save_scraped_comment, "solo_ivy", "love it", "solo_target",
+            post_url="https://www.instagram.com/p/SOLO/", scraping_session_id=scr2, likes_count=3)
+    op("save_scraped_comment(reply)", "id", svc.save_scraped_comment, "solo_jon", "me too", "solo_target",
+       post_url="https://www.instagram.com/p/SOLO/", scraping_session_id=scr2, is_reply=True,
+       parent_comment_id=c1)
+    # processed hashtag posts
+    op("record_processed_hashtag_post", "true", svc.record_processed_hashtag_post, acc, "#solotag",
+       "solo_alice", "hash1", "caption one", 10, 2, 3, 1)
+    op("record_processed_hashtag_post(2)", "true", svc.record_processed_hashtag_post, acc, "#solotag",
+       "solo_bob", "hash2", "caption two", 20, 4, 5, 2)
+    conn = svc._get_connection()
+
+    def sql(name, statement, params):
+        def run():
+            cur = conn.execute(statement, params)
+            conn.commit()
+            return cur.lastrowid
+        return op(name, "id", run)
+
+    # profile_stats_history and discovery_campaigns: 66b6242f's own writers (save_profile's snapshot,
+    # DiscoveryRepository.create_campaign) name columns its schema lacks (is_business, description),
+    # so these rows are inserted with the table's own columns, as earlier writers did
+    for followers, following, posts, when in ((300, 12, 7, "2026-02-01 10:00:00"), (310, 13, 8, None)):
+        sql("INSERT profile_stats_history", """
+            INSERT INTO profile_stats_history (profile_id, followers_count, following_count, posts_count,
+                engagement_rate, is_verified, biography, external_url, profile_pic_url, recorded_at)
+            VALUES (?, ?, ?, ?, 0.042, 1, 'bio', 'https://example.invalid/a', NULL,
+                    COALESCE(?, datetime('now')))""", (alice_id, followers, following, posts, when))
+    cid = sql("INSERT discovery_campaigns", """
+        INSERT INTO discovery_campaigns (account_id, name, niche_keywords, target_hashtags, target_accounts,
+            target_post_urls) VALUES (?, 'solo campaign', '["yoga"]', '["#solo"]', '["@solo_target"]', '[]')""",
+              (acc,))
+    prog = op("discovery.get_or_create_progress", "pair", svc.discovery.get_or_create_progress, cid,
+              "hashtag", "#solo")
+    if prog:
+        op("discovery.update_progress", "true", svc.discovery.update_progress, prog[0], current_post_index=3,
+           total_posts=10, current_phase="likers", likers_scraped=12, status="in_progress")
+    dscr = op("sessions.create_scraping(discovery)", "id", svc.sessions.create_scraping, "likers", "HASHTAG",
+              "#solo", account_id=acc, max_profiles=20, discovery_campaign_id=cid)
+    # the discovery workflow's own INSERT (discovery_workflow_v2.py)
+    sql("discovery workflow: INSERT discovered_profiles", """
+        INSERT INTO discovered_profiles (
+            campaign_id, username, source_type, source_name,
+            biography, followers_count, following_count, posts_count,
+            is_private, is_verified, is_business, category
+        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (cid, "solo_kim", "hashtag", "#solo", "yoga teacher", 1200, 300, 45, 0, 0, 1, "Health"))
+    # the desktop's rows (no bot writer at this revision)
+    sql("desktop: INSERT instagram_posts", """
+        INSERT INTO instagram_posts (profile_id, account_id, source, instagram_post_id, media_type, caption,
+            media_urls, likes_count, comments_count, posted_at, hashtags, status)
+        VALUES (?, ?, 'SCRAPED', 'SOLO123', 'IMAGE', 'a caption #solo', '["https://x/1.jpg"]', 10, 2,
+            '2026-02-09T10:00:00', '["solo"]', 'PUBLISHED')""", (alice_id, acc))
+    sql("desktop: INSERT instagram_posts(draft)", """
+        INSERT INTO instagram_posts (profile_id, account_id, source, media_type, caption, status, scheduled_for)
+        VALUES (?, ?, 'CREATED', 'CAROUSEL', 'draft', 'SCHEDULED', '2026-03-01 12:00:00')""", (alice_id, acc))
+
+    def linked():
+        cur = conn.execute("UPDATE instagram_profiles SET linked_accounts = ? WHERE profile_id = ?",
+                           (json.dumps([{"platform": "tiktok", "name": "alice.solo",
+                                         "url": "https://tiktok.com/@alice.solo"}]), alice_id))
+        conn.commit()
+        return cur.rowcount == 1
+    op("desktop: UPDATE instagram_profiles.linked_accounts", "true", linked)
+    out["ids"] = {"igAccountId": acc, "igSessionIds": [s1, s2, s3], "scrapingIds": [scr, scr2, dscr],
+                  "campaignId": cid, "aliceProfileId": alice_id}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cmd", choices=["boot", "drive", "seed"])
@@ -478,6 +595,7 @@ def main():
     ap.add_argument("--db", required=True)
     ap.add_argument("--scrape", action="store_true")
     ap.add_argument("--round", type=int, default=1)
+    ap.add_argument("--shape", choices=["both", "ig"], default="both")
     args = ap.parse_args()
     args.db = os.path.abspath(args.db)
     out = {"boot": boot, "drive": drive, "seed": seed}[args.cmd](args)

@@ -10,6 +10,15 @@ This is the independent side of the bot check: it reads the file's own tables wi
   facts.py counts    DB          rows per table
   facts.py sql       DB SQL      rows of one read-only statement
   facts.py foreign   DB          creates another application's SQLite file (no TAKTIK table)
+  facts.py same-rows A TA B TB [--subset]
+                                 the rows of table TA of file A, found identical in table TB of file B:
+                                 keyed by TA's integer primary key (else rowid), on TA's columns (type
+                                 and value); --subset lets B hold more rows
+  facts.py extras LEGACY EXTRAS  what an upgrade set aside: every row of LEGACY's tables the unified
+                                 layout has no table for, in EXTRAS' table of the same name, and every
+                                 non-NULL instagram_profiles.linked_accounts and
+                                 scraping_sessions.discovery_campaign_id in an EXTRAS table with that
+                                 column and the row's key
 
 Every read opens the file with mode=ro. One JSON document on stdout.
 
@@ -273,6 +282,105 @@ def foreign(db):
     return {"created": db}
 
 
+def _key_column(c, table):
+    pk = [r["name"] for r in c.execute("SELECT name, pk, type FROM pragma_table_info(?)", (table,))
+          if r["pk"] == 1 and r["type"].upper() == "INTEGER"]
+    return pk[0] if pk else "rowid"
+
+
+def _typed(v):
+    return [type(v).__name__, v.hex() if isinstance(v, bytes) else v]
+
+
+def same_rows(a_db, a_table, b_db, b_table, subset=False, max_shown=10):
+    """TA's rows (its columns) in TB, with the same key, type and value."""
+    a, b = connect(a_db), connect(b_db)
+    try:
+        cols = [r["name"] for r in a.execute("SELECT name FROM pragma_table_info(?)", (a_table,))]
+        b_cols = {r["name"] for r in b.execute("SELECT name FROM pragma_table_info(?)", (b_table,))}
+        out = {"ok": False, "table": a_table, "in": b_table, "columns": len(cols), "missingColumns": [],
+               "leftRows": 0, "rightRows": 0, "missing": [], "extra": [], "differing": [], "differingRows": 0}
+        if not cols or not b_cols:
+            out["error"] = "no table %s in %s" % (a_table if not cols else b_table, a_db if not cols else b_db)
+            return out
+        out["missingColumns"] = [c for c in cols if c not in b_cols]
+        key = _key_column(a, a_table)
+        shared = [c for c in cols if c in b_cols]
+        sel = ", ".join('"%s"' % c for c in shared)
+        left = {r[0]: r[1:] for r in a.execute('SELECT %s, %s FROM "%s"' % (key, sel, a_table))}
+        right = {r[0]: r[1:] for r in b.execute('SELECT %s, %s FROM "%s"' % (key, sel, b_table))}
+        out["leftRows"], out["rightRows"] = len(left), len(right)
+        out["key"] = key
+        for k, row in left.items():
+            other = right.get(k)
+            if other is None:
+                if len(out["missing"]) < max_shown:
+                    out["missing"].append(k)
+                continue
+            bad = [{"column": c, "left": _typed(x), "right": _typed(y)}
+                   for c, x, y in zip(shared, row, other) if _typed(x) != _typed(y)]
+            if bad:
+                out["differingRows"] += 1
+                if len(out["differing"]) < max_shown:
+                    out["differing"].append({"key": k, "columns": bad})
+        missing = sum(1 for k in left if k not in right)
+        extra = [k for k in right if k not in left]
+        out["missingRows"] = missing
+        out["extraRows"] = len(extra)
+        out["extra"] = extra[:max_shown]
+        out["ok"] = (not out["missingColumns"] and not missing and not out["differingRows"]
+                     and (subset or not extra))
+        return out
+    finally:
+        a.close()
+        b.close()
+
+
+# The legacy tables the unified layout has no table for (the bot drops them; an upgrade sets them aside).
+GONE = ["instagram_posts", "scraped_comments", "discovery_campaigns", "discovery_progress", "discovered_profiles",
+        "discovery_interactions", "discovery_templates", "account_profiles"]
+GONE_COLUMNS = [("instagram_profiles", "profile_id", "linked_accounts"),
+                ("scraping_sessions", "scraping_id", "discovery_campaign_id")]
+
+
+def extras(legacy_db, extras_db):
+    """Whether EXTRAS holds what LEGACY has and the unified layout does not."""
+    lf, ef = File(legacy_db), File(extras_db)
+    problems, checked = [], []
+    for t in GONE:
+        n = lf.q('SELECT count(*) AS n FROM "%s"' % t)[0]["n"] if lf.table(t) else 0
+        if not n:
+            continue
+        if not ef.table(t):
+            problems.append("%s: %d legacy rows, no table %s in the extras file" % (t, n, t))
+            continue
+        r = same_rows(legacy_db, t, extras_db, t)
+        checked.append({"what": t, "rows": n, "extrasRows": r["rightRows"]})
+        if not r["ok"]:
+            problems.append("%s: %s" % (t, json.dumps({k: r[k] for k in ("missingColumns", "leftRows", "rightRows",
+                                                                       "missing", "extra", "differing")})))
+    for table, key, col in GONE_COLUMNS:
+        if not lf.table(table) or col not in lf.cols(table):
+            continue
+        want = {r[key]: r[col] for r in lf.q('SELECT %s, %s FROM "%s" WHERE %s IS NOT NULL' % (key, col, table, col))}
+        if not want:
+            continue
+        homes = [t for t, kind in ef.objects.items() if kind == "table" and {key, col} <= ef.cols(t)]
+        found = {}
+        for h in homes:
+            for r in ef.q('SELECT %s, %s FROM "%s"' % (key, col, h)):
+                if r[key] in want and _typed(r[col]) == _typed(want[r[key]]):
+                    found[r[key]] = h
+        missing = [k for k in want if k not in found]
+        checked.append({"what": "%s.%s" % (table, col), "rows": len(want), "in": sorted(set(found.values()))})
+        if missing:
+            problems.append("%s.%s: %d non-NULL legacy values, %d not in the extras file (%s %s; tables with "
+                            "both columns: %s)" % (table, col, len(want), len(missing), key, missing[:10],
+                                                   homes or "none"))
+    return {"ok": not problems, "problems": problems, "checked": checked,
+            "extrasTables": sorted(t for t, k in ef.objects.items() if k == "table")}
+
+
 def main():
     cmd, db = sys.argv[1], os.path.abspath(sys.argv[2])
     if cmd == "schema":
@@ -290,6 +398,10 @@ def main():
         out = [dict(r) for r in connect(db).execute(sys.argv[3])]
     elif cmd == "foreign":
         out = foreign(db)
+    elif cmd == "same-rows":
+        out = same_rows(db, sys.argv[3], os.path.abspath(sys.argv[4]), sys.argv[5], "--subset" in sys.argv[6:])
+    elif cmd == "extras":
+        out = extras(db, os.path.abspath(sys.argv[3]))
     else:
         raise SystemExit("unknown command " + cmd)
     print(json.dumps(out, ensure_ascii=False, default=str))
