@@ -195,6 +195,10 @@ describe('upgradeToUnified', () => {
       expect(count(file, `SELECT count(*) FROM sqlite_master WHERE name = '${t}'`), t).toBe(0)
     }
     expect(pySql(result.extrasPath!, 'SELECT profile_id, username, linked_accounts FROM instagram_profiles_columns ORDER BY profile_id')).toEqual(kept.linked)
+    // TikTok's filtered profiles got new row ids: the old ones are kept with the key that finds the new row.
+    expect(pySql(result.extrasPath!, 'SELECT id, profile_id, account_id FROM tiktok_filtered_profiles_ids ORDER BY id')).toEqual(
+      pySql(result.backupPath!, 'SELECT id, profile_id, account_id FROM tiktok_filtered_profiles ORDER BY id'),
+    )
     expect(pySql(result.extrasPath!, 'SELECT scraping_id, discovery_campaign_id FROM scraping_sessions_discovery')).toEqual(
       pySql(result.backupPath!, 'SELECT scraping_id, discovery_campaign_id FROM scraping_sessions WHERE discovery_campaign_id IS NOT NULL'),
     )

@@ -467,6 +467,21 @@ fn plan(conn: &Connection, cat: &Catalog) -> rusqlite::Result<Plan> {
             columns_aside.push((aside, n));
         }
     }
+    // TikTok's filtered profiles get new row ids in the shared table, which
+    // has no column for the old one: each old id with the row's unique key
+    // (platform 'tiktok', profile_id, account_id) finds the new row.
+    if cat.is_table("tiktok_filtered_profiles") {
+        let aside = ColumnsAside {
+            name: "tiktok_filtered_profiles_ids".into(),
+            source: "tiktok_filtered_profiles",
+            columns: vec!["id".into(), "profile_id".into(), "account_id".into()],
+            filter: String::new(),
+        };
+        let n = rows_in(conn, aside.source, &aside.filter)?;
+        if n > 0 {
+            columns_aside.push((aside, n));
+        }
+    }
     Ok(Plan {
         moves,
         homeless,
