@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
-import { PYTHON, ROOT, SCHEMA_JSON, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { FIXTURE, PYTHON, ROOT, SCHEMA_JSON, py, spawnPy, tempDb, waitForStderr } from './helpers'
 
 // ---------------------------------------------------------------------------
 // schema.json and the addon's declared extra indexes
@@ -565,6 +565,33 @@ describe('(d) Python and the addon bootstrapping the same empty file at once', (
       expect(b.code, b.stderr).toBe(0)
       expectSchema(inspect(file), { addonIndexes: true })
     }
+  })
+
+  it('a file caught with only its first, generic tables is waited for, not refused as another app\'s', async () => {
+    // The bot's first start creates its tables one statement at a time; `daily_stats` alone is a
+    // name other applications use too. The addon looks again while the schema is still moving.
+    const file = tempDb()
+    // The bot's first table, then (100 ms later) the rest of them, while this process is inside openDatabase.
+    const bot = `import sqlite3, subprocess, sys, time
+scratch = sys.argv[3] + '.scratch'
+subprocess.run([sys.executable, sys.argv[1], '--schema', sys.argv[2], 'bootstrap', scratch], check=True, stdout=subprocess.DEVNULL)
+ddl = sqlite3.connect(scratch).execute("SELECT sql FROM sqlite_master WHERE name = 'daily_stats'").fetchone()[0]
+sqlite3.connect(sys.argv[3]).execute(ddl)
+sys.stderr.write("READY\\n"); sys.stderr.flush()
+time.sleep(0.1)
+subprocess.run([sys.executable, sys.argv[1], '--schema', sys.argv[2], 'bootstrap', sys.argv[3]], check=True, stdout=subprocess.DEVNULL)`
+    const child = spawn(PYTHON, ['-c', bot, FIXTURE, SCHEMA_JSON, file], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const boot = collect(child)
+    await waitForStderr(child, 'READY')
+    const db = openDatabase({ path: file })
+    expect(db.layout).toBe('legacy')
+    db.close()
+    expect((await boot).code).toBe(0)
+
+    // A file whose schema does not move stays refused (after that short look).
+    const other = tempDb()
+    execFileSync(PYTHON, ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE daily_stats (id INTEGER PRIMARY KEY)")', other])
+    expect(() => openDatabase({ path: other })).toThrow(expect.objectContaining({ code: 'NOT_A_TAKTIK_DATABASE' }))
   })
 
   const LOCKER = String.raw`

@@ -9,7 +9,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -137,6 +137,31 @@ fn complete(
     Ok(file)
 }
 
+/// A file that reads as another application's may be the bot's own, caught
+/// while its first start creates the tables one statement at a time (the
+/// first ones, `daily_stats`, `sessions`, are names other apps use too).
+/// Looks again while the schema keeps changing: a file whose schema has not
+/// moved for 500 ms (3 s at most) is what it is.
+fn settled(conn: &Connection, mut file: FileSchema) -> rusqlite::Result<FileSchema> {
+    const STEP: Duration = Duration::from_millis(25);
+    const QUIET: Duration = Duration::from_millis(500);
+    const LIMIT: Duration = Duration::from_secs(3);
+    let started = Instant::now();
+    let mut quiet_since = Instant::now();
+    while file.layout == Layout::Foreign
+        && quiet_since.elapsed() < QUIET
+        && started.elapsed() < LIMIT
+    {
+        std::thread::sleep(STEP);
+        let again = FileSchema::detect(conn)?;
+        if again.schema_version != file.schema_version {
+            quiet_since = Instant::now();
+        }
+        file = again;
+    }
+    Ok(file)
+}
+
 impl Database {
     pub fn open(opts: OpenConfig) -> Result<Arc<Database>> {
         let display = opts.path.display().to_string();
@@ -185,7 +210,10 @@ impl Database {
                 // Look before touching: a file that is not TAKTIK's is refused
                 // before anything could write to it (its journal mode included).
                 let probe = db.open_reader_at(false)?;
-                let file = FileSchema::detect(&probe).map_err(db.sqlite_err("openDatabase"))?;
+                let mut file = FileSchema::detect(&probe).map_err(db.sqlite_err("openDatabase"))?;
+                if file.layout == Layout::Foreign {
+                    file = settled(&probe, file).map_err(db.sqlite_err("openDatabase"))?;
+                }
                 drop(probe);
                 db.refuse_foreign(&file)?;
             }
