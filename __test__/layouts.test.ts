@@ -87,7 +87,7 @@ function expectSupportsMatchesReads(db: TaktikDatabase): string[] {
 }
 
 describe('a unified file, created by the addon', () => {
-  it('is exactly unified/schema.json (+ the addon\'s one index), in WAL, and says so', () => {
+  it('is exactly unified/schema.json (+ the addon\'s indexes), in WAL, and says so', () => {
     const file = tempDb()
     const db = openDatabase({ path: file, layout: 'unified' })
     expect(db.layout).toBe('unified')
@@ -108,7 +108,11 @@ describe('a unified file, created by the addon', () => {
       const got = cat.tables[name]!
       expect(got.columns, `${name} columns`).toEqual(spec.columns)
       expect(got.foreign_keys, `${name} foreign keys`).toEqual([])
-      const addon = name === 'interactions' ? [['idx_taktikdb_unified_interactions_covering', false, ['platform', 'account_id', 'profile_id', 'interaction_time', 'interaction_type', 'success']]] : []
+      const ADDON: Record<string, unknown[]> = {
+        interactions: ['idx_taktikdb_unified_interactions_covering', false, ['platform', 'account_id', 'profile_id', 'interaction_time', 'interaction_type', 'success']],
+        profile_stats_history: ['idx_taktikdb_profile_stats_history', false, ['profile_id', 'id']],
+      }
+      const addon = ADDON[name] ? [ADDON[name]] : []
       const want = [...spec.indexes, ...addon].map((i) => JSON.stringify(i)).sort()
       expect(got.indexes.map((i) => JSON.stringify(i)).sort(), `${name} indexes`).toEqual(want)
     }

@@ -49,6 +49,8 @@ const indexes = (file: string): string[] =>
   JSON.parse(
     execFileSync(PYTHON, ['-c', 'import sqlite3, sys, json\nc = sqlite3.connect(sys.argv[1])\nprint(json.dumps([r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = \'index\' AND name LIKE \'idx_taktikdb%\' ORDER BY 1")]))', file], { encoding: 'utf8' }),
   ) as string[]
+/** The addon's index of getProfileStatsHistory: the table has this name in both layouts. */
+const STATS_INDEX = 'idx_taktikdb_profile_stats_history'
 
 describe('the bot migrates the file while the app reads it', () => {
   it('legacy -> unified under a loop of reads: nothing but BUSY, nothing backwards, the same dashboard, the feed says so', async () => {
@@ -57,7 +59,7 @@ describe('the bot migrates the file while the app reads it', () => {
     const rw = openDatabase({ path: file })
     const ro = openDatabase({ path: file, readonly: true })
     expect([rw.layout, ro.layout]).toEqual(['legacy', 'legacy'])
-    expect(indexes(file)).toEqual(['idx_taktikdb_interactions_covering', 'idx_taktikdb_tiktok_interactions_covering'])
+    expect(indexes(file)).toEqual(['idx_taktikdb_interactions_covering', STATS_INDEX, 'idx_taktikdb_tiktok_interactions_covering'])
     const before = dashboard(ro, seed)
     const alice = seed.accounts.alice_bot!
     const beforeJson = JSON.stringify(before)
@@ -111,7 +113,7 @@ describe('the bot migrates the file while the app reads it', () => {
     for (let i = 0; i < 50 && !indexes(file).includes('idx_taktikdb_unified_interactions_covering'); i++) {
       await new Promise((r) => setTimeout(r, 100))
     }
-    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_covering'])
+    expect(indexes(file)).toEqual([STATS_INDEX, 'idx_taktikdb_unified_interactions_covering'])
     // The app's writes now land in the unified tables, and the bot keeps writing.
     expect(rw.updateProfileNotesSync(1, 'after the move').updated).toEqual({ profiles: 1 })
     const writer = spawnPy(['--layout', 'unified', 'writer', file, '--count', '20'])
@@ -163,10 +165,10 @@ describe('a legacy file the bot upgraded itself, as far as it could (through e98
       expect(db.getTikTokInteractionsSync(Number(acc), { limit: 10_000 }), `tiktok ${acc}`).toHaveLength(n)
     }
     db.close()
-    // A writable open adds only the addon's index (on interactions, where the rows now are).
+    // A writable open adds only the addon's indexes (on interactions, where the rows now are).
     const rw = openDatabase({ path: file })
     rw.close()
-    expect(indexes(file)).toEqual(['idx_taktikdb_unified_interactions_covering'])
+    expect(indexes(file)).toEqual([STATS_INDEX, 'idx_taktikdb_unified_interactions_covering'])
   })
 })
 
@@ -180,13 +182,16 @@ describe("a file with the addon's earlier index (without success)", () => {
     unified: ['CREATE INDEX idx_taktikdb_unified_interactions_by_account ON interactions(platform, account_id, profile_id, interaction_time, interaction_type)'],
   }
   const NOW = {
-    legacy: ['idx_taktikdb_interactions_covering', 'idx_taktikdb_tiktok_interactions_covering'],
-    unified: ['idx_taktikdb_unified_interactions_covering'],
+    legacy: ['idx_taktikdb_interactions_covering', STATS_INDEX, 'idx_taktikdb_tiktok_interactions_covering'],
+    unified: [STATS_INDEX, 'idx_taktikdb_unified_interactions_covering'],
   }
+  const COVERING = { legacy: 'idx_taktikdb_interactions_covering', unified: 'idx_taktikdb_unified_interactions_covering' }
   for (const layout of ['legacy', 'unified'] as const) {
     it(`${layout}: a readonly open leaves it and reads through it; a writable open replaces it, with the same answers`, () => {
       const file = tempDb()
-      const seed = py<{ accounts: Record<string, number> }>(['--layout', layout, 'seed', file])
+      const seed = py<{ accounts: Record<string, number>; profileStatsHistory: Record<string, unknown[]> }>(['--layout', layout, 'seed', file])
+      const historyOf = Object.keys(seed.profileStatsHistory).map(Number)
+      expect(historyOf.length).toBeGreaterThan(0)
       // The file as an earlier addon left it: its index, none of today's.
       const earlier = EARLIER[layout].map((s) => s.split(' ')[2]!)
       for (const s of EARLIER[layout]) sql(file, s)
@@ -197,6 +202,7 @@ describe("a file with the addon's earlier index (without success)", () => {
         hours: db.getActivitySync({ groupBy: 'hour', accountId: acc }),
         profiles: db.getProfilesSync(acc, { limit: 10_000 }),
         interactions: db.getInteractionsSync(acc, { limit: 10_000 }),
+        history: historyOf.map((p) => db.getProfileStatsHistorySync(p)),
       })
       const ro = openDatabase({ path: file, readonly: true })
       const before = answers(ro)
@@ -209,7 +215,10 @@ describe("a file with the addon's earlier index (without success)", () => {
       expect(answers(rw)).toEqual(before)
       // getActivity now reads the index alone: success is in it.
       const plan = rw.querySync<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT interaction_time, interaction_type, success FROM ${layout === 'legacy' ? 'interaction_history' : 'interactions'} WHERE ${layout === 'legacy' ? '' : "platform = 'instagram' AND "}account_id = ?`, [acc])
-      expect(plan.map((p) => p.detail).join('; ')).toContain(`COVERING INDEX ${NOW[layout][0]}`)
+      expect(plan.map((p) => p.detail).join('; ')).toContain(`COVERING INDEX ${COVERING[layout]}`)
+      // getProfileStatsHistory finds one profile's snapshots, in order, without a scan or a sort.
+      const history = rw.querySync<{ detail: string }>('EXPLAIN QUERY PLAN SELECT * FROM profile_stats_history AS h WHERE h.profile_id = ?1 ORDER BY h.id', [historyOf[0]!])
+      expect(history.map((p) => p.detail)).toEqual([`SEARCH h USING INDEX ${STATS_INDEX} (profile_id=?)`])
       rw.close()
       // A second writable open has nothing left to do.
       openDatabase({ path: file }).close()

@@ -556,6 +556,14 @@ pub const ADDON_INDEXES: &[(&str, &str, &str)] = &[
         "tiktok_interaction_history",
         "account_id, profile_id, interaction_time, interaction_type, success",
     ),
+    // getProfileStatsHistory: one profile's snapshots in id order. Neither
+    // layout indexes profile_id, so each call scanned the whole table
+    // (~7 ms at 50k snapshots). The table has this name in both layouts.
+    (
+        "idx_taktikdb_profile_stats_history",
+        "profile_stats_history",
+        "profile_id, id",
+    ),
 ];
 
 /// The addon's earlier indexes, each replaced by one above or by
