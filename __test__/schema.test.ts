@@ -3,6 +3,7 @@
 // indexes, migrate an older bot's file the way Python does, stay idempotent, and
 // never break or race the Python side.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -24,6 +25,7 @@ interface TableSpec {
 
 const SCHEMA = (JSON.parse(readFileSync(SCHEMA_JSON, 'utf8')) as { tables: Record<string, TableSpec> }).tables
 const TABLE_NAMES = Object.keys(SCHEMA).sort()
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 interface AddonIndex {
   name: string
@@ -588,10 +590,33 @@ subprocess.run([sys.executable, sys.argv[1], '--schema', sys.argv[2], 'bootstrap
     db.close()
     expect((await boot).code).toBe(0)
 
-    // A file whose schema does not move stays refused (after that short look).
+    // The same name with other columns is another application's: refused.
     const other = tempDb()
     execFileSync(PYTHON, ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("CREATE TABLE daily_stats (id INTEGER PRIMARY KEY)")', other])
     expect(() => openDatabase({ path: other })).toThrow(expect.objectContaining({ code: 'NOT_A_TAKTIK_DATABASE' }))
+  })
+
+  it('a bot start that stopped after its first table opens as "unknown", unchanged, and becomes legacy when the bot comes back', async () => {
+    const file = tempDb()
+    const scratch = tempDb()
+    py(['bootstrap', scratch])
+    execFileSync(PYTHON, ['-c', `import sqlite3, sys
+ddl = sqlite3.connect(sys.argv[1]).execute("SELECT sql FROM sqlite_master WHERE name = 'daily_stats'").fetchone()[0]
+sqlite3.connect(sys.argv[2]).execute(ddl)`, scratch, file])
+    const before = sha256(file)
+    // Not refused: every table is the bot's. Looked at until its schema stood still, then opened as
+    // it is, and not written to (no WAL, no tables).
+    const db = openDatabase({ path: file })
+    expect(db.layout).toBe('unknown')
+    expect(sha256(file)).toBe(before)
+    // The bot's next start finishes the file; the open database follows and adds its indexes.
+    py(['bootstrap', file])
+    expect(db.layout).toBe('legacy')
+    for (let i = 0; i < 50 && !(inspect(file).tables.interaction_history?.indexes ?? []).some((x) => x.name === 'idx_taktikdb_interactions_covering'); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    db.close()
+    expectSchema(inspect(file), { addonIndexes: true })
   })
 
   const LOCKER = String.raw`

@@ -137,21 +137,20 @@ fn complete(
     Ok(file)
 }
 
-/// A file that reads as another application's may be the bot's own, caught
-/// while its first start creates the tables one statement at a time (the
-/// first ones, `daily_stats`, `sessions`, are names other apps use too).
-/// Looks again while the schema keeps changing: a file whose schema has not
-/// moved for 500 ms (3 s at most) is what it is.
+/// A file caught while the bot's first start creates its tables one
+/// statement at a time (FileSchema::in_progress: only the bot's tables, not a
+/// whole layout yet) is looked at again until it is a layout, or until its
+/// schema has not moved for 1.5 s (10 s at most): a start that stopped half
+/// way is then opened as it is, `unknown`, and never written to.
 fn settled(conn: &Connection, mut file: FileSchema) -> rusqlite::Result<FileSchema> {
     const STEP: Duration = Duration::from_millis(25);
-    const QUIET: Duration = Duration::from_millis(500);
-    const LIMIT: Duration = Duration::from_secs(3);
+    // Generous: each of the bot's CREATE TABLEs is its own commit, and a busy
+    // or virus-scanned Windows machine can take long between two of them.
+    const QUIET: Duration = Duration::from_millis(1500);
+    const LIMIT: Duration = Duration::from_secs(10);
     let started = Instant::now();
     let mut quiet_since = Instant::now();
-    while file.layout == Layout::Foreign
-        && quiet_since.elapsed() < QUIET
-        && started.elapsed() < LIMIT
-    {
+    while file.in_progress && quiet_since.elapsed() < QUIET && started.elapsed() < LIMIT {
         std::thread::sleep(STEP);
         let again = FileSchema::detect(conn)?;
         if again.schema_version != file.schema_version {
@@ -211,7 +210,7 @@ impl Database {
                 // before anything could write to it (its journal mode included).
                 let probe = db.open_reader_at(false)?;
                 let mut file = FileSchema::detect(&probe).map_err(db.sqlite_err("openDatabase"))?;
-                if file.layout == Layout::Foreign {
+                if file.in_progress {
                     file = settled(&probe, file).map_err(db.sqlite_err("openDatabase"))?;
                 }
                 drop(probe);
@@ -463,9 +462,12 @@ impl Database {
         let mut conn =
             Connection::open_with_flags(&self.path, flags).map_err(self.sqlite_err(what))?;
         self.configure(&conn).map_err(self.sqlite_err(what))?;
-        let file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
-        // The probe saw something else a moment ago (a race with the bot's
-        // first start, or another writer): look again.
+        let mut file = FileSchema::detect(&conn).map_err(self.sqlite_err(what))?;
+        // The probe saw something else a moment ago, or there was no file
+        // (a race with the bot's first start, or another writer): look again.
+        if file.in_progress {
+            file = settled(&conn, file).map_err(self.sqlite_err(what))?;
+        }
         self.refuse_foreign(&file)?;
         if file.layout == Layout::Unknown {
             // Neither layout: no DDL and no journal-mode change; reads answer
@@ -487,8 +489,15 @@ impl Database {
                 ),
             ));
         }
-        let file =
+        let mut file =
             complete(&mut conn, file, create).map_err(self.sqlite_err("schema bootstrap"))?;
+        if file.in_progress {
+            // The bot's first start took the empty file between our look and
+            // our lock: let it finish, then complete what it made.
+            file = settled(&conn, file).map_err(self.sqlite_err(what))?;
+            file =
+                complete(&mut conn, file, create).map_err(self.sqlite_err("schema bootstrap"))?;
+        }
         self.refuse_foreign(&file)?;
         *lock(&self.file) = Arc::new(file);
         Ok(conn)
@@ -824,6 +833,47 @@ mod tests {
             .unwrap();
         assert!(indexes > 0);
         drop((conn, bot));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_file_caught_with_only_the_bots_first_table_is_waited_for() {
+        let dir = std::env::temp_dir().join(format!("taktik-first-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("taktik-data.db");
+        let _ = std::fs::remove_file(&path);
+        let mut conn = Connection::open(&path).unwrap();
+        let empty = FileSchema::detect(&conn).unwrap();
+        assert_eq!(empty.layout, Layout::Empty);
+        // Between our look and our lock the bot's first start has made its
+        // first table, a name other applications use too: not foreign, and
+        // not ours to write to yet.
+        let bot = Connection::open(&path).unwrap();
+        bot.execute_batch(
+            schema::TABLES
+                .iter()
+                .find(|t| t.name == "daily_stats")
+                .unwrap()
+                .ddl,
+        )
+        .unwrap();
+        let file = complete(&mut conn, empty, Layout::Legacy).unwrap();
+        assert_eq!(file.layout, Layout::Unknown);
+        assert!(file.in_progress);
+        // The bot goes on 300 ms later; the wait sees it through.
+        let rest = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            for t in schema::TABLES {
+                bot.execute_batch(t.ddl).unwrap();
+            }
+        });
+        let file = settled(&conn, file).unwrap();
+        rest.join().unwrap();
+        let file = settled(&conn, file).unwrap();
+        assert_eq!(file.layout, Layout::Legacy);
+        let file = complete(&mut conn, file, Layout::Legacy).unwrap();
+        assert!(file.missing_indexes.is_empty());
+        drop(conn);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

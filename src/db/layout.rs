@@ -281,6 +281,10 @@ pub struct FileSchema {
     /// not TAKTIK's holds), and how many there are.
     pub sample_tables: Vec<String>,
     pub table_count: usize,
+    /// Every table is one the bot creates, with the bot's columns, but not
+    /// yet a whole layout: most likely the bot's first start, caught while
+    /// it creates its tables one statement at a time (`Layout::Unknown`).
+    pub in_progress: bool,
 }
 
 /// Where each API table lives, and the SQL derived from it.
@@ -315,6 +319,7 @@ impl FileSchema {
             retired_indexes: Vec::new(),
             sample_tables: Vec::new(),
             table_count: 0,
+            in_progress: false,
         }
     }
 
@@ -454,6 +459,7 @@ impl FileSchema {
             retired_indexes: Vec::new(),
             sample_tables: catalog.objects.keys().take(5).cloned().collect(),
             table_count: catalog.objects.len(),
+            in_progress: layout == Layout::Unknown && catalog.bot_tables_only(),
         };
         file.missing_indexes = file.addon_indexes_missing(&catalog.indexes);
         file.retired_indexes = schema::RETIRED_ADDON_INDEXES
@@ -685,11 +691,42 @@ impl Catalog {
         if legacy_core {
             return Layout::Legacy;
         }
-        if TAKTIK_TABLES.iter().any(|t| self.objects.contains_key(*t)) {
+        if TAKTIK_TABLES.iter().any(|t| self.objects.contains_key(*t)) || self.bot_tables_only() {
             Layout::Unknown
         } else {
             Layout::Foreign
         }
+    }
+
+    /// Whether every object is a table the bot creates, with its columns: a
+    /// legacy table may lack the columns later legacy bots add (an older
+    /// bot's first start); a unified one has exactly the bot's. `daily_stats`
+    /// alone is then the bot's file being created, not another application's.
+    fn bot_tables_only(&self) -> bool {
+        let legacy = schema::expected();
+        let unified = schema::unified_expected();
+        let same =
+            |catalog: &schema::Catalog, name: &str, have: &BTreeSet<String>, optional: &[&str]| {
+                let Some(want) = catalog.columns.get(name) else {
+                    return false;
+                };
+                have.iter().all(|c| want.iter().any(|w| w.name == *c))
+                    && want
+                        .iter()
+                        .all(|w| have.contains(&w.name) || optional.contains(&w.name.as_str()))
+            };
+        !self.objects.is_empty()
+            && self.objects.iter().all(|(name, kind)| {
+                let Some(have) = self.columns.get(name).filter(|_| *kind == "table") else {
+                    return false;
+                };
+                let added: Vec<&str> = schema::MIGRATED_COLUMNS
+                    .iter()
+                    .filter(|(t, _)| t == name)
+                    .map(|(_, c)| *c)
+                    .collect();
+                same(legacy, name, have, &added) || same(unified, name, have, &[])
+            })
     }
 
     /// A legacy-core file without the discovery tables, made or migrated by a
@@ -898,5 +935,73 @@ mod tests {
             assert!(api.is_some(), "{name}: no API table for {table}");
             assert_eq!(api.map(Table::name), Some(table), "{name}");
         }
+    }
+
+    fn detect(ddl: &[&str]) -> FileSchema {
+        let conn = Connection::open_in_memory().unwrap();
+        for d in ddl {
+            conn.execute_batch(d).unwrap();
+        }
+        FileSchema::detect(&conn).unwrap()
+    }
+
+    fn legacy_ddl(name: &str) -> &'static str {
+        schema::TABLES.iter().find(|t| t.name == name).unwrap().ddl
+    }
+
+    #[test]
+    fn the_bots_first_tables_are_not_another_applications_file() {
+        // The legacy bot's first table alone, and its first two.
+        for ddl in [
+            vec![legacy_ddl("daily_stats")],
+            vec![legacy_ddl("daily_stats"), legacy_ddl("sessions")],
+        ] {
+            let f = detect(&ddl);
+            assert_eq!((f.layout, f.in_progress), (Layout::Unknown, true));
+        }
+        // An older bot's table, before the columns later bots add.
+        let old = legacy_ddl("instagram_profiles").replace("linked_accounts TEXT,", "");
+        assert_ne!(old, legacy_ddl("instagram_profiles"));
+        let f = detect(&[&old]);
+        assert_eq!((f.layout, f.in_progress), (Layout::Unknown, true));
+        // Each of the unified bot's tables alone, verbatim: its own markers
+        // make some "unified" at once, none is another application's.
+        for ddl in crate::db::unified::DDL
+            .iter()
+            .filter(|d| d.starts_with("CREATE TABLE"))
+        {
+            let f = detect(&[ddl]);
+            assert_ne!(f.layout, Layout::Foreign, "{ddl}");
+            assert_eq!(f.in_progress, f.layout == Layout::Unknown, "{ddl}");
+        }
+        // The whole legacy layout is a layout, not a start in progress.
+        let all: Vec<&str> = schema::TABLES.iter().map(|t| t.ddl).collect();
+        let f = detect(&all);
+        assert_eq!((f.layout, f.in_progress), (Layout::Legacy, false));
+    }
+
+    #[test]
+    fn a_generic_table_of_other_columns_or_beside_another_table_is_foreign() {
+        for ddl in [
+            vec!["CREATE TABLE daily_stats (id INTEGER PRIMARY KEY)"],
+            vec!["CREATE TABLE daily_stats (id INTEGER PRIMARY KEY, day TEXT, steps INTEGER)"],
+            vec![
+                legacy_ddl("daily_stats"),
+                "CREATE TABLE notes (id INTEGER PRIMARY KEY)",
+            ],
+            vec![legacy_ddl("daily_stats"), "CREATE VIEW v AS SELECT 1"],
+        ] {
+            let f = detect(&ddl);
+            assert_eq!(
+                (f.layout, f.in_progress),
+                (Layout::Foreign, false),
+                "{ddl:?}"
+            );
+        }
+        // A TAKTIK name with other columns stays "unknown", and is not waited for.
+        let f = detect(&[
+            "CREATE TABLE scraped_profiles (id INTEGER PRIMARY KEY, scraping_id INTEGER)",
+        ]);
+        assert_eq!((f.layout, f.in_progress), (Layout::Unknown, false));
     }
 }

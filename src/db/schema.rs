@@ -603,8 +603,8 @@ pub struct ColumnInfo {
 }
 
 /// The unified layout's catalog (src/unified.rs run on an in-memory database):
-/// which of its columns may hold NULL, for the row types.
-#[cfg(test)]
+/// which of its columns may hold NULL, for the row types, and the bot's
+/// tables when a file is caught while the bot is creating them.
 pub fn unified_expected() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
