@@ -834,6 +834,17 @@ const TT_SESSION_COLUMNS: &[&str] = &[
     "sync_id",
 ];
 
+/// A legacy table copied with its platform and its old id in `legacy_*`:
+/// (legacy table, unified table, platform, legacy id column, old id, columns).
+type Keyed<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+);
+
 fn same(cols: &[&'static str]) -> Vec<(&'static str, &'static str)> {
     cols.iter().map(|c| (*c, *c)).collect()
 }
@@ -848,37 +859,29 @@ fn copy_data(
     cat: &Catalog,
     step: &mut dyn FnMut(&'static str, Option<&str>),
 ) -> rusqlite::Result<()> {
-    let keyed =
-        |table: &str, to: &str, platform: &str, legacy: &str, id: &str, map: &[(&str, &str)]| {
-            let mut pairs: Vec<(&str, String)> = vec![
-                ("platform", format!("'{platform}'")),
-                (legacy, id.to_owned()),
-            ];
-            pairs.extend(map.iter().map(|(t, s)| (*t, (*s).to_owned())));
-            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(t, s)| (*t, s.as_str())).collect();
-            insert_select(conn, to, table, &pairs, id)
-        };
-    if cat.is_table("instagram_accounts") {
-        step("copy", Some("instagram_accounts"));
-        keyed(
-            "instagram_accounts",
-            "accounts",
-            "instagram",
-            "legacy_account_id",
-            "account_id",
-            &same(ACCOUNT_COLUMNS),
-        )?;
-    }
-    if cat.is_table("tiktok_accounts") {
-        step("copy", Some("tiktok_accounts"));
-        keyed(
-            "tiktok_accounts",
-            "accounts",
-            "tiktok",
-            "legacy_account_id",
-            "account_id",
-            &same(ACCOUNT_COLUMNS),
-        )?;
+    // Accounts, profiles and sessions: each platform's rows with their
+    // platform, the old id kept in `legacy_*` (new row ids), in old-id order.
+    let accounts = same(ACCOUNT_COLUMNS);
+    let ig_sessions = same(IG_SESSION_COLUMNS);
+    let tt_sessions = same(TT_SESSION_COLUMNS);
+    #[rustfmt::skip]
+    let keyed: [Keyed; 6] = [
+        ("instagram_accounts", "accounts", "instagram", "legacy_account_id", "account_id", &accounts),
+        ("tiktok_accounts", "accounts", "tiktok", "legacy_account_id", "account_id", &accounts),
+        ("instagram_profiles", "social_profiles", "instagram", "legacy_profile_id", "profile_id", IG_PROFILE_MAP),
+        ("tiktok_profiles", "social_profiles", "tiktok", "legacy_profile_id", "profile_id", TT_PROFILE_MAP),
+        ("sessions", "sessions_unified", "instagram", "legacy_session_id", "session_id", &ig_sessions),
+        ("tiktok_sessions", "sessions_unified", "tiktok", "legacy_session_id", "session_id", &tt_sessions),
+    ];
+    for (table, to, platform, legacy, id, map) in keyed {
+        if !cat.is_table(table) {
+            continue;
+        }
+        step("copy", Some(table));
+        let platform = format!("'{platform}'");
+        let mut pairs = vec![("platform", platform.as_str()), (legacy, id)];
+        pairs.extend_from_slice(map);
+        insert_select(conn, to, table, &pairs, id)?;
     }
     if cat.is_table("account_profiles")
         && columns(conn, "account_profiles")?
@@ -894,52 +897,8 @@ fn copy_data(
             [],
         )?;
     }
-    if cat.is_table("instagram_profiles") {
-        step("copy", Some("instagram_profiles"));
-        if cat.is_table("profile_ai_enrichments") {
-            copy_profile_ai(conn)?;
-        }
-        keyed(
-            "instagram_profiles",
-            "social_profiles",
-            "instagram",
-            "legacy_profile_id",
-            "profile_id",
-            IG_PROFILE_MAP,
-        )?;
-    }
-    if cat.is_table("tiktok_profiles") {
-        step("copy", Some("tiktok_profiles"));
-        keyed(
-            "tiktok_profiles",
-            "social_profiles",
-            "tiktok",
-            "legacy_profile_id",
-            "profile_id",
-            TT_PROFILE_MAP,
-        )?;
-    }
-    if cat.is_table("sessions") {
-        step("copy", Some("sessions"));
-        keyed(
-            "sessions",
-            "sessions_unified",
-            "instagram",
-            "legacy_session_id",
-            "session_id",
-            &same(IG_SESSION_COLUMNS),
-        )?;
-    }
-    if cat.is_table("tiktok_sessions") {
-        step("copy", Some("tiktok_sessions"));
-        keyed(
-            "tiktok_sessions",
-            "sessions_unified",
-            "tiktok",
-            "legacy_session_id",
-            "session_id",
-            &same(TT_SESSION_COLUMNS),
-        )?;
+    if cat.is_table("instagram_profiles") && cat.is_table("profile_ai_enrichments") {
+        copy_profile_ai(conn)?;
     }
     conn.execute(
         &format!("UPDATE main.sessions_unified SET sync_id = {NEW_SYNC_ID} WHERE sync_id IS NULL"),
