@@ -806,18 +806,25 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn the_bot_winning_the_race_for_an_empty_file_still_gets_the_addon_indexes() {
-        let dir = std::env::temp_dir().join(format!("taktik-race-{}", std::process::id()));
+    /// A new empty file in a directory of its own, our connection to it as
+    /// it looked at the file, and the bot's.
+    fn empty_file(tag: &str) -> (std::path::PathBuf, Connection, FileSchema, Connection) {
+        let dir = std::env::temp_dir().join(format!("taktik-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("taktik-data.db");
         let _ = std::fs::remove_file(&path);
-        let mut conn = Connection::open(&path).unwrap();
+        let conn = Connection::open(&path).unwrap();
         let empty = FileSchema::detect(&conn).unwrap();
         assert_eq!(empty.layout, Layout::Empty);
+        let bot = Connection::open(&path).unwrap();
+        (dir, conn, empty, bot)
+    }
+
+    #[test]
+    fn the_bot_winning_the_race_for_an_empty_file_still_gets_the_addon_indexes() {
+        let (dir, mut conn, empty, bot) = empty_file("race");
         // The bot's first start lands between our look at the file and our lock:
         // it has created all but its last tables so far.
-        let bot = Connection::open(&path).unwrap();
         for t in &schema::TABLES[..schema::TABLES.len() - 3] {
             bot.execute_batch(t.ddl).unwrap();
         }
@@ -838,17 +845,10 @@ mod tests {
 
     #[test]
     fn a_file_caught_with_only_the_bots_first_table_is_waited_for() {
-        let dir = std::env::temp_dir().join(format!("taktik-first-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("taktik-data.db");
-        let _ = std::fs::remove_file(&path);
-        let mut conn = Connection::open(&path).unwrap();
-        let empty = FileSchema::detect(&conn).unwrap();
-        assert_eq!(empty.layout, Layout::Empty);
+        let (dir, mut conn, empty, bot) = empty_file("first");
         // Between our look and our lock the bot's first start has made its
         // first table, a name other applications use too: not foreign, and
         // not ours to write to yet.
-        let bot = Connection::open(&path).unwrap();
         bot.execute_batch(
             schema::TABLES
                 .iter()
@@ -868,9 +868,8 @@ mod tests {
             }
         });
         let file = settled(&conn, file).unwrap();
-        rest.join().unwrap();
-        let file = settled(&conn, file).unwrap();
         assert_eq!(file.layout, Layout::Legacy);
+        rest.join().unwrap();
         let file = complete(&mut conn, file, Layout::Legacy).unwrap();
         assert!(file.missing_indexes.is_empty());
         drop(conn);
