@@ -3,7 +3,6 @@
 // output checked against the fixture's summary, the documented exit codes (0 ok,
 // 1 database error, 2 usage, 3 not found), and `watch` while the fixture writes.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import stringWidth from 'string-width'
@@ -17,7 +16,7 @@ import type {
   Session,
   UpgradeResult,
 } from '../index.js'
-import { PYTHON, ROOT, parseCsv, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { PYTHON, ROOT, parseCsv, py, sha256, spawnPy, tempDb, waitForStderr } from './helpers'
 
 const CLI = path.join(ROOT, 'bin', 'taktik-db.mjs')
 
@@ -460,7 +459,6 @@ describe('backup', () => {
 })
 
 describe('upgrade', () => {
-  const sha256 = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex')
   /** The files the upgrade writes beside `f` (not the -wal/-shm of a reader of them). */
   const besides = (f: string) =>
     readdirSync(path.dirname(f)).filter(

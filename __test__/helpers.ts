@@ -1,7 +1,8 @@
 // Shared test plumbing: temp files, and the Python fixture that writes the file
 // exactly as the bot does (see fixtures/README.md).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll } from 'vitest'
@@ -41,6 +42,23 @@ export function tempDb(name = 'taktik-data.db'): string {
   dirs.push(dir)
   return path.join(dir, name)
 }
+
+/** Rows of a query run by Python's stdlib sqlite3 (independent of the addon), committed. */
+export function pySql<T = unknown[]>(db: string, sql: string, params: unknown[] = []): T[] {
+  const code = `import sqlite3, json, sys
+c = sqlite3.connect(sys.argv[1])
+rows = [list(r) for r in c.execute(sys.argv[2], json.loads(sys.argv[3]))]
+c.commit()
+print(json.dumps(rows))`
+  const out = execFileSync(PYTHON, ['-c', code, db, sql, JSON.stringify(params)], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  return JSON.parse(out) as T[]
+}
+
+/** The number a `SELECT count(*) …` gives, read by Python. */
+export const pyCount = (db: string, sql: string, params: unknown[] = []): number => (pySql<[number]>(db, sql, params)[0] ?? [0])[0]
+
+/** The file's sha256, hex: "byte-identical" checks. */
+export const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 /** Runs a fixture subcommand to completion and returns the JSON it printed. */
 export function py<T = Record<string, unknown>>(args: string[]): T {

@@ -2,13 +2,12 @@
 // unified layout created exactly as the current bot creates it, another
 // application's file refused untouched, fileMustExist, the async open, and
 // db.supports() saying exactly what NOT_IN_THIS_FILE will say.
-import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, openDatabaseAsync, TaktikDatabase, type ApiTable } from '../index.js'
-import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, codeOf, finished, py, rejection, spawnPy, tempDb, waitForStderr } from './helpers'
+import { PYTHON, ROOT, UNIFIED_SCHEMA_JSON, codeOf, finished, py, rejection, sha256, spawnPy, tempDb, waitForStderr } from './helpers'
 
 type ColumnSpec = [name: string, type: string, notNull: boolean, dflt: string | null, pk: number]
 type IndexSpec = [name: string | null, unique: boolean, columns: string[]]
@@ -51,7 +50,6 @@ function inspect(file: string): Catalog {
   return JSON.parse(execFileSync(PYTHON, ['-c', INSPECT, file], { encoding: 'utf8' })) as Catalog
 }
 
-const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 const rejectionCode = async (p: Promise<unknown>): Promise<string | undefined> => (await rejection(p)).code
 

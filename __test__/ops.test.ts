@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type ChangeEvent, type TaktikDatabase, type WriteResult } from '../index.js'
-import { codeOf, finished, parseCsv, py, PYTHON, rejection, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
+import { codeOf, finished, parseCsv, py, pyCount as count, pySql, PYTHON, rejection, ROOT, spawnPy, tempDb, waitForStderr } from './helpers'
 import { LAYOUTS, REL, layoutArgs, type Layout } from './layouts'
 
 interface Seed {
@@ -18,19 +18,6 @@ interface Seed {
   /** Rows per table of the file (the unified fixture; the legacy one's `counts` are its tables). */
   physicalCounts?: Record<string, number>
 }
-
-/** Rows of a query run by Python's stdlib sqlite3 (independent of the addon). */
-function pySql<T = unknown[]>(db: string, sql: string, params: unknown[] = []): T[] {
-  const code = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-rows = [list(r) for r in c.execute(sys.argv[2], json.loads(sys.argv[3]))]
-c.commit()
-print(json.dumps(rows))`
-  const out = execFileSync(PYTHON, ['-c', code, db, sql, JSON.stringify(params)], { encoding: 'utf8' })
-  return JSON.parse(out) as T[]
-}
-const count = (db: string, sql: string, params: unknown[] = []): number =>
-  (pySql<[number]>(db, sql, params)[0] ?? [0])[0]
 
 /** Rows per table of the file, read by Python. */
 function rowCounts(file: string): Record<string, number> {

@@ -3,12 +3,11 @@
 // indexes, migrate an older bot's file the way Python does, stay idempotent, and
 // never break or race the Python side.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
-import { FIXTURE, PYTHON, ROOT, SCHEMA_JSON, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { FIXTURE, PYTHON, ROOT, SCHEMA_JSON, py, sha256, spawnPy, tempDb, waitForStderr } from './helpers'
 
 // ---------------------------------------------------------------------------
 // schema.json and the addon's declared extra indexes
@@ -25,7 +24,6 @@ interface TableSpec {
 
 const SCHEMA = (JSON.parse(readFileSync(SCHEMA_JSON, 'utf8')) as { tables: Record<string, TableSpec> }).tables
 const TABLE_NAMES = Object.keys(SCHEMA).sort()
-const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 interface AddonIndex {
   name: string

@@ -3,26 +3,13 @@
 // stdlib sqlite3 reading the tables, the legacy file's own dashboard as the addon read it before,
 // and the unified fixture (written the way the current bot writes) writing to the moved file.
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDatabase, type TaktikDatabase, type UpgradeProgress } from '../index.js'
-import { PYTHON, finished, py, spawnPy, tempDb, waitForStderr } from './helpers'
+import { PYTHON, finished, py, pyCount as count, pySql, sha256 as sha, spawnPy, tempDb, waitForStderr } from './helpers'
 import { layoutArgs } from './layouts'
 
-/** Rows of a query run by Python's stdlib sqlite3 (independent of the addon). */
-function pySql<T = unknown[]>(db: string, sql: string, params: unknown[] = []): T[] {
-  const code = `import sqlite3, json, sys
-c = sqlite3.connect(sys.argv[1])
-rows = [list(r) for r in c.execute(sys.argv[2], json.loads(sys.argv[3]))]
-c.commit()
-print(json.dumps(rows))`
-  const out = execFileSync(PYTHON, ['-c', code, db, sql, JSON.stringify(params)], { encoding: 'utf8', maxBuffer: 1 << 28 })
-  return JSON.parse(out) as T[]
-}
-const count = (db: string, sql: string): number => (pySql<[number]>(db, sql)[0] ?? [0])[0]
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 /** The files in the database's directory, SQLite's own -wal/-shm left out (they come and go with connections). */
 const besides = (file: string) => readdirSync(path.dirname(file)).filter((f) => !/-(wal|shm)$/.test(f)).sort()
 const schemaOf = (file: string) => pySql(file, 'SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name')

@@ -5,7 +5,6 @@
 // bot's file, and a full disk. Every outcome is a correct read or an Error with
 // the right `code`: never a crash, never an uncoded error, never lost data.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import {
   chmodSync,
   closeSync,
@@ -23,7 +22,7 @@ import {
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TaktikDatabase, openDatabase, type DiscoveryCampaign, type IntegrityResult } from '../../index.js'
-import { PYTHON, ROOT, py, spawnPy, tempDb } from '../helpers'
+import { PYTHON, ROOT, py, sha256 as sha, spawnPy, tempDb } from '../helpers'
 import { ERROR_CODES, codeOf, figures } from './common'
 
 // ---------------------------------------------------------------------------
@@ -255,7 +254,6 @@ function pyRun<T>(code: string, args: string[]): T {
   return lastJson<T>(execFileSync(PYTHON, ['-c', code, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))
 }
 
-const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
 /** Deterministic garbage (xorshift32), so a failure reproduces byte for byte. */
 function garbage(n: number, seed: number): Buffer {
